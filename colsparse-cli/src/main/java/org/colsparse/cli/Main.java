@@ -1,0 +1,58 @@
+package org.colsparse.cli;
+
+import org.colsparse.util.InputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code colsparse} command. Exit codes: 0 ok, 2 bad input, 1 internal failure. */
+@Command(name = "colsparse", mixinStandardHelpOptions = true, version = "colsparse 0.1.0",
+        description = "How much of a diffusion model's GELU sparsity can a systolic array exploit?",
+        subcommands = {
+                CommandLine.HelpCommand.class,
+        })
+public final class Main implements Runnable {
+    public static final int EXIT_BAD_INPUT = 2;
+    public static final int EXIT_FAILURE = 1;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI without exiting the JVM (tests call this). */
+    public static int execute(String... args) {
+        CommandLine cl = commandLine();
+        return cl.execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExitCodeExceptionMapper(e -> e instanceof InputException ? EXIT_BAD_INPUT : EXIT_FAILURE);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            ex.getCommandLine().getErr().println("colsparse: error: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return EXIT_BAD_INPUT;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            Throwable cause = ex;
+            while (!(cause instanceof InputException) && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            if (cause instanceof InputException) {
+                commandLine.getErr().println("colsparse: error: " + cause.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+            commandLine.getErr().println("colsparse: internal error: " + ex);
+            ex.printStackTrace(commandLine.getErr());
+            return EXIT_FAILURE;
+        });
+        return cl;
+    }
+}

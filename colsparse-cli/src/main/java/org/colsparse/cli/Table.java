@@ -1,0 +1,91 @@
+package org.colsparse.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A plain table of strings, printed aligned for people or as RFC 4180 CSV for programs. */
+public final class Table {
+    private final List<String> header;
+    private final List<List<String>> rows = new ArrayList<>();
+
+    public Table(List<String> header) {
+        this.header = List.copyOf(header);
+    }
+
+    public Table add(List<?> row) {
+        if (row.size() != header.size()) {
+            throw new IllegalArgumentException("row has " + row.size() + " cells, header " + header.size());
+        }
+        List<String> cells = new ArrayList<>(row.size());
+        for (Object o : row) {
+            cells.add(o == null ? "" : o.toString());
+        }
+        rows.add(cells);
+        return this;
+    }
+
+    public void print(PrintWriter out, OutputFormat format) {
+        if (format == OutputFormat.csv) {
+            printCsv(out);
+        } else {
+            printAligned(out);
+        }
+        out.flush();
+    }
+
+    private void printAligned(PrintWriter out) {
+        int[] w = new int[header.size()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = header.get(i).length();
+            for (List<String> r : rows) {
+                w[i] = Math.max(w[i], r.get(i).length());
+            }
+        }
+        line(out, header, w);
+        StringBuilder rule = new StringBuilder();
+        for (int i = 0; i < w.length; i++) {
+            rule.append(i == 0 ? "" : "  ").append("-".repeat(w[i]));
+        }
+        out.println(rule);
+        for (List<String> r : rows) {
+            line(out, r, w);
+        }
+    }
+
+    private static void line(PrintWriter out, List<String> cells, int[] w) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < w.length; i++) {
+            String c = cells.get(i);
+            if (i > 0) {
+                sb.append("  ");
+            }
+            // text left-aligned, numbers right-aligned: easier to compare digits down a column
+            boolean numeric = !c.isEmpty() && (Character.isDigit(c.charAt(0)) || c.charAt(0) == '-' && c.length() > 1);
+            sb.append(numeric ? " ".repeat(w[i] - c.length()) + c : c + " ".repeat(w[i] - c.length()));
+        }
+        out.println(sb.toString().stripTrailing());
+    }
+
+    private void printCsv(PrintWriter out) {
+        out.println(csvLine(header));
+        for (List<String> r : rows) {
+            out.println(csvLine(r));
+        }
+    }
+
+    private static String csvLine(List<String> cells) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < cells.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            String c = cells.get(i);
+            if (c.indexOf(',') >= 0 || c.indexOf('"') >= 0 || c.indexOf('\n') >= 0) {
+                c = '"' + c.replace("\"", "\"\"") + '"';
+            }
+            sb.append(c);
+        }
+        return sb.toString();
+    }
+}
