@@ -1,0 +1,89 @@
+package org.colsparse.report;
+
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * A self-contained HTML page: figures are embedded as base64 PNG data URIs so the report can be
+ * mailed or archived as one file.
+ */
+public final class HtmlReport {
+    private final StringBuilder body = new StringBuilder();
+    private final String title;
+
+    public HtmlReport(String title) {
+        this.title = title;
+    }
+
+    public HtmlReport heading(int level, String text) {
+        body.append("<h").append(level).append('>').append(escape(text)).append("</h").append(level).append(">\n");
+        return this;
+    }
+
+    public HtmlReport paragraph(String text) {
+        body.append("<p>").append(escape(text)).append("</p>\n");
+        return this;
+    }
+
+    public HtmlReport bullets(List<String> items) {
+        body.append("<ul>\n");
+        for (String s : items) {
+            body.append("<li>").append(escape(s)).append("</li>\n");
+        }
+        body.append("</ul>\n");
+        return this;
+    }
+
+    public HtmlReport preformatted(String text) {
+        body.append("<pre>").append(escape(text)).append("</pre>\n");
+        return this;
+    }
+
+    public HtmlReport table(List<String> header, List<List<String>> rows) {
+        body.append("<table>\n<thead><tr>");
+        for (String h : header) {
+            body.append("<th>").append(escape(h)).append("</th>");
+        }
+        body.append("</tr></thead>\n<tbody>\n");
+        for (List<String> r : rows) {
+            body.append("<tr>");
+            for (String c : r) {
+                body.append("<td>").append(escape(c)).append("</td>");
+            }
+            body.append("</tr>\n");
+        }
+        body.append("</tbody></table>\n");
+        return this;
+    }
+
+    public HtmlReport figure(byte[] png, String caption) {
+        body.append("<figure><img alt=\"").append(escape(caption)).append("\" src=\"data:image/png;base64,")
+                .append(Base64.getEncoder().encodeToString(png)).append("\"><figcaption>")
+                .append(escape(caption)).append("</figcaption></figure>\n");
+        return this;
+    }
+
+    public String render() {
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escape(title) + "</title>\n"
+                + "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}"
+                + "table{border-collapse:collapse;margin:1em 0;font-size:90%}th,td{border:1px solid #bbb;padding:3px 7px;text-align:right}"
+                + "th{background:#eee}td:first-child,th:first-child{text-align:left}figure{margin:1.5em 0}img{max-width:100%}"
+                + "figcaption{font-size:90%;color:#555}pre{background:#f6f6f6;padding:.6em;overflow-x:auto}</style>\n"
+                + "</head><body>\n<h1>" + escape(title) + "</h1>\n" + body + "</body></html>\n";
+    }
+
+    static String escape(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                case '&' -> sb.append("&amp;");
+                case '"' -> sb.append("&quot;");
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+}

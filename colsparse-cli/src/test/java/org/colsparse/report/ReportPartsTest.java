@@ -1,0 +1,62 @@
+package org.colsparse.report;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ReportPartsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void chartsAreDecodablePngsOfTheRequestedSize() throws Exception {
+        byte[] png = Charts.bars("t", "y", List.of("a", "b"), Map.of("s", List.of(1.0, 2.0)));
+        BufferedImage img = ImageIO.read(new ByteArrayInputStream(png));
+        assertEquals(900, img.getWidth());
+        assertEquals(480, img.getHeight());
+        byte[] heat = Charts.heatMap("h", "x", "y", new double[][] {{0, 1}, {1, 0}});
+        assertNotNull(ImageIO.read(new ByteArrayInputStream(heat)));
+        byte[] lines = Charts.lines("l", "x", "y", true, Map.of("s", new double[][] {{0.001, 0.01}, {0.2, 0.3}}));
+        assertNotNull(ImageIO.read(new ByteArrayInputStream(lines)));
+    }
+
+    @Test
+    void htmlEscapesTextAndEmbedsFigures() {
+        String html = new HtmlReport("a<b").paragraph("x & y").figure(new byte[] {1, 2, 3}, "cap").render();
+        assertTrue(html.contains("<title>a&lt;b</title>"));
+        assertTrue(html.contains("x &amp; y"));
+        assertTrue(html.contains("data:image/png;base64,AQID"));
+    }
+
+    @Test
+    void targetAppearsOnlyOnCommitAndReplacesTheOldOne() throws Exception {
+        Path target = tmp.resolve("out");
+        Files.createDirectories(target);
+        Files.writeString(target.resolve("old.txt"), "old");
+        AtomicOutput out = AtomicOutput.open(target, false);
+        out.write("report.html", "new");
+        assertTrue(Files.exists(target.resolve("old.txt")), "old output stays until commit");
+        assertFalse(Files.exists(target.resolve("report.html")));
+        out.commit();
+        assertEquals("new", Files.readString(target.resolve("report.html")));
+        assertFalse(Files.exists(target.resolve("old.txt")));
+        assertFalse(Files.exists(tmp.resolve("out.partial")));
+    }
+
+    @Test
+    void resumeKeepsFinishedStagesAndAFreshRunClearsThem() throws Exception {
+        Path target = tmp.resolve("out");
+        AtomicOutput.open(target, false).write("stages/profile.json", "{}");
+        assertTrue(Files.exists(AtomicOutput.open(target, true).dir().resolve("stages/profile.json")));
+        assertFalse(Files.exists(AtomicOutput.open(target, false).dir().resolve("stages/profile.json")));
+    }
+}
