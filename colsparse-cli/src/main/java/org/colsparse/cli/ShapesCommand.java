@@ -18,7 +18,7 @@ import java.util.List;
 @Command(name = "shapes", mixinStandardHelpOptions = true,
         description = {"Every GEMM (A: m x k, W: k x n) of one full-size denoiser call of a workload,",
                 "with the GELU site each FFN down-projection consumes, and totals (GEMMs, MACs, parameters, GELU sites).",
-                "The batch is the classifier-free-guidance batch of 2 (conditional + unconditional)."})
+                "The default batch is the classifier-free-guidance pair (conditional + unconditional) as one GEMM."})
 public final class ShapesCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -31,6 +31,10 @@ public final class ShapesCommand implements Runnable {
             description = "full (the real model's layer shapes; default)")
     String preset;
 
+    @Option(names = "--batch", defaultValue = "2", paramLabel = "N",
+            description = "batch entries per denoiser call (default: ${DEFAULT-VALUE}, the CFG pair; 1 = one unguided sample)")
+    int batch;
+
     @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
             description = "table, json or csv (default: ${DEFAULT-VALUE})")
     OutputFormat format;
@@ -42,7 +46,7 @@ public final class ShapesCommand implements Runnable {
     record Totals(int gemms, long macs, long consumerMacs, long parameters, int geluSites) {
     }
 
-    record Shapes(String workload, String preset, String config, List<GemmRow> gemms, List<GeluSite> sites, Totals totals) {
+    record Shapes(String workload, String preset, int batch, String config, List<GemmRow> gemms, List<GeluSite> sites, Totals totals) {
     }
 
     @Override
@@ -50,7 +54,7 @@ public final class ShapesCommand implements Runnable {
         if (!"full".equals(preset)) {
             throw new InputException("--preset: unknown preset '" + preset + "' for shapes (known: full)");
         }
-        FullPreset p = FullPresets.of(Workloads.get(workload).id());
+        FullPreset p = FullPresets.of(Workloads.get(workload).id(), batch);
         List<GemmRow> rows = new ArrayList<>();
         for (Gemm g : p.gemms()) {
             rows.add(new GemmRow(g.name(), g.m(), g.k(), g.n(), g.instances(), g.consumesSite(), g.macs()));
@@ -58,7 +62,7 @@ public final class ShapesCommand implements Runnable {
         Totals totals = new Totals(rows.size(), p.macs(), p.consumerMacs(), p.parameters(), p.sites().size());
         PrintWriter out = spec.commandLine().getOut();
         switch (format) {
-            case json -> Json.print(out, new Shapes(p.workload(), preset, p.config(), rows, p.sites(), totals));
+            case json -> Json.print(out, new Shapes(p.workload(), preset, batch, p.config(), rows, p.sites(), totals));
             case csv -> gemmTable(rows).print(out, OutputFormat.csv);
             default -> {
                 out.println(p.config());

@@ -80,5 +80,19 @@ class ShapesCommandTest {
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertEquals(2, run("shapes", "--workload", "dit", "--preset", "tiny").code());
         assertEquals(2, run("shapes", "--workload", "dit", "--format", "xml").code());
+        assertEquals(2, run("shapes", "--workload", "dit", "--batch", "0").code());
+    }
+
+    @Test
+    void batchOneIsOneSample() throws Exception {
+        Run r = run("shapes", "--workload", "dit", "--batch", "1", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode root = Json.MAPPER.readTree(r.out());
+        assertEquals(1, root.get("batch").asInt());
+        // 16x16 patches of one image; 1152 -> 4608 -> 1152
+        JsonNode fc2 = gemm(root, "block.0.mlp.fc2");
+        assertEquals(256, fc2.get("m").asLong());
+        assertEquals(4608, fc2.get("k").asLong());
+        assertEquals(1152, fc2.get("n").asLong());
     }
 }

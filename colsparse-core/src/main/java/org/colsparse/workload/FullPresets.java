@@ -17,14 +17,22 @@ public final class FullPresets {
 
     /** The full preset of {@code workload} at its default size and the CFG batch of 2. */
     public static FullPreset of(String workload) {
+        return of(workload, CFG_BATCH);
+    }
+
+    /** The full preset of {@code workload} at its default size and {@code batch} entries per call. */
+    public static FullPreset of(String workload, int batch) {
+        if (batch < 1) {
+            throw new InputException("--batch: must be at least 1, got " + batch);
+        }
         return switch (Workloads.get(workload).id()) {
-            case "sd15" -> sd15(512, 512, CFG_BATCH);
-            case "audioldm" -> audioldm(10.0, CFG_BATCH);
-            case "animatediff" -> animatediff(16, 512, 512, CFG_BATCH);
-            case "dit" -> dit(256, CFG_BATCH);
-            case "mdm" -> mdm(6.0, CFG_BATCH);
-            case "mld" -> mld(CFG_BATCH);
-            case "edge" -> edge(CFG_BATCH);
+            case "sd15" -> sd15(512, 512, batch);
+            case "audioldm" -> audioldm(10.0, batch);
+            case "animatediff" -> animatediff(16, 512, 512, batch);
+            case "dit" -> dit(256, batch);
+            case "mdm" -> mdm(6.0, batch);
+            case "mld" -> mld(batch);
+            case "edge" -> edge(batch);
             default -> throw new IllegalStateException("workload without a full preset: " + workload);
         };
     }
