@@ -49,7 +49,7 @@ public final class FullPresets {
      */
     public static FullPreset sd15(int height, int width, int batch) {
         int[] hw = latent(height, width, 8, 8, "sd15");
-        return sd15Unet(1).build("sd15", "Stable Diffusion 1.5 UNet, " + height + "x" + width + " image ("
+        return sd15Unet(1, 0).build("sd15", "Stable Diffusion 1.5 UNet, " + height + "x" + width + " image ("
                 + hw[0] + "x" + hw[1] + "x4 latent), batch " + batch, batch, hw[0], hw[1]);
     }
 
@@ -70,18 +70,16 @@ public final class FullPresets {
             throw new InputException("AnimateDiff v1 handles 1..24 frames: " + frames);
         }
         int[] hw = latent(height, width, 8, 8, "animatediff");
-        LatentUNet sd = sd15Unet(frames);
-        LatentUNet unet = new LatentUNet(sd.inChannels(), sd.outChannels(), sd.modelChannels(), sd.channelMult(),
-                sd.attention(), sd.layersPerBlock(), sd.heads(), sd.headChannels(), sd.contextDim(), sd.contextTokens(),
-                0, frames, 8, false);
+        LatentUNet unet = sd15Unet(frames, 8);
         return unet.build("animatediff", "AnimateDiff v1 (SD 1.5 UNet + mm_sd_v15 motion modules), " + frames
                 + " frames of " + height + "x" + width + " (" + hw[0] + "x" + hw[1] + "x4 latent), batch " + batch,
                 batch, hw[0], hw[1]);
     }
 
-    private static LatentUNet sd15Unet(int frames) {
+    /** SD 1.5's UNet over {@code frames} frames, with v1 motion modules of {@code motionHeads} heads (0: none). */
+    private static LatentUNet sd15Unet(int frames, int motionHeads) {
         return new LatentUNet(4, 4, 320, new int[] {1, 2, 4, 4}, new boolean[] {true, true, true, false},
-                2, 8, 0, 768, 77, 0, frames, 0, false);
+                2, 8, 0, 768, 77, 0, frames, motionHeads, false);
     }
 
     /**

@@ -28,7 +28,8 @@ final class Mdm {
     }
 
     static FullPreset build(double seconds, int batch) {
-        long frames = Math.round(seconds * FPS);
+        // sample/generate.py: n_frames = min(max_frames, int(args.motion_length*fps))
+        long frames = (long) (seconds * FPS);
         if (frames < 1 || frames > 196) {
             // HumanML3D motions are at most 196 frames (9.8 s).
             throw new InputException("MDM motion length must give 1..196 frames at 20 fps: " + seconds + " s");
