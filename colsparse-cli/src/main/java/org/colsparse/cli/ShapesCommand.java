@@ -1,0 +1,90 @@
+package org.colsparse.cli;
+
+import org.colsparse.util.InputException;
+import org.colsparse.workload.FullPreset;
+import org.colsparse.workload.FullPresets;
+import org.colsparse.workload.Gemm;
+import org.colsparse.workload.GeluSite;
+import org.colsparse.workload.Workloads;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code colsparse shapes}: every GEMM of one full-size denoiser call of a built-in workload. */
+@Command(name = "shapes", mixinStandardHelpOptions = true,
+        description = {"Every GEMM (A: m x k, W: k x n) of one full-size denoiser call of a workload,",
+                "with the GELU site each FFN down-projection consumes, and totals (GEMMs, MACs, parameters, GELU sites).",
+                "The default batch is the classifier-free-guidance pair (conditional + unconditional) as one GEMM."})
+public final class ShapesCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--workload", required = true, paramLabel = "NAME",
+            description = "sd15, audioldm, animatediff, dit, mdm, mld or edge")
+    String workload;
+
+    @Option(names = "--preset", defaultValue = "full", paramLabel = "PRESET",
+            description = "full (the real model's layer shapes; default)")
+    String preset;
+
+    @Option(names = "--batch", defaultValue = "2", paramLabel = "N",
+            description = "batch entries per denoiser call (default: ${DEFAULT-VALUE}, the CFG pair; 1 = one unguided sample)")
+    int batch;
+
+    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
+            description = "table, json or csv (default: ${DEFAULT-VALUE})")
+    OutputFormat format;
+
+    /** One GEMM as printed: dimensions in the m, k, n order a reader of A (m x k) and W (k x n) expects. */
+    record GemmRow(String name, long m, long k, long n, long instances, String consumesSite, long macs) {
+    }
+
+    record Totals(int gemms, long macs, long consumerMacs, long parameters, int geluSites) {
+    }
+
+    record Shapes(String workload, String preset, int batch, String config, List<GemmRow> gemms, List<GeluSite> sites, Totals totals) {
+    }
+
+    @Override
+    public void run() {
+        if (!"full".equals(preset)) {
+            throw new InputException("--preset: unknown preset '" + preset + "' for shapes (known: full)");
+        }
+        FullPreset p = FullPresets.of(Workloads.get(workload).id(), batch);
+        List<GemmRow> rows = new ArrayList<>();
+        for (Gemm g : p.gemms()) {
+            rows.add(new GemmRow(g.name(), g.m(), g.k(), g.n(), g.instances(), g.consumesSite(), g.macs()));
+        }
+        Totals totals = new Totals(rows.size(), p.macs(), p.consumerMacs(), p.parameters(), p.sites().size());
+        PrintWriter out = spec.commandLine().getOut();
+        switch (format) {
+            case json -> Json.print(out, new Shapes(p.workload(), preset, batch, p.config(), rows, p.sites(), totals));
+            case csv -> gemmTable(rows).print(out, OutputFormat.csv);
+            default -> {
+                out.println(p.config());
+                gemmTable(rows).print(out, OutputFormat.table);
+                out.println();
+                Table t = new Table(List.of("total", "value"));
+                t.add(List.of("gemms", totals.gemms()));
+                t.add(List.of("macs", totals.macs()));
+                t.add(List.of("consumer_macs", totals.consumerMacs()));
+                t.add(List.of("parameters", totals.parameters()));
+                t.add(List.of("gelu_sites", totals.geluSites()));
+                t.print(out, OutputFormat.table);
+            }
+        }
+        out.flush();
+    }
+
+    private static Table gemmTable(List<GemmRow> rows) {
+        Table t = new Table(List.of("name", "m", "k", "n", "instances", "consumes_site", "macs"));
+        for (GemmRow r : rows) {
+            t.add(List.of(r.name(), r.m(), r.k(), r.n(), r.instances(), r.consumesSite(), r.macs()));
+        }
+        return t;
+    }
+}
