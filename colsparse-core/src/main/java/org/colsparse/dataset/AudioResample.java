@@ -17,26 +17,42 @@ public final class AudioResample {
 
     public static Audio toRate(Audio in, int outRate) {
         if (outRate <= 0) throw new IllegalArgumentException("sample rate must be positive: " + outRate);
-        if (outRate == in.sampleRate()) return in;
-        double ratio = outRate / (double) in.sampleRate();
-        double cutoff = Math.min(1.0, ratio); // as a fraction of the input Nyquist
+        int inRate = in.sampleRate();
+        if (outRate == inRate) return in;
+        double cutoff = Math.min(1.0, outRate / (double) inRate); // as a fraction of the input Nyquist
         double halfSpan = HALF_WIDTH / cutoff; // in input samples
         float[] x = in.samples();
-        int outLen = (int) Math.floor(x.length * ratio);
+        int outLen = (int) ((long) x.length * outRate / inRate);
         float[] y = new float[outLen];
+        // Output n sits at input time n * inRate / outRate = base + rem / outRate; the filter taps
+        // depend only on rem, which takes outRate / gcd values: compute each kernel once.
+        int g = gcd(inRate, outRate);
+        double[][] kernels = new double[outRate / g][];
         for (int n = 0; n < outLen; n++) {
-            double t = n / ratio;
-            int k0 = (int) Math.ceil(t - halfSpan), k1 = (int) Math.floor(t + halfSpan);
-            double acc = 0;
-            for (int k = Math.max(0, k0); k <= Math.min(x.length - 1, k1); k++) {
-                double d = t - k;
-                double u = d / halfSpan;
-                double window = 0.5 + 0.5 * Math.cos(Math.PI * u);
-                acc += x[k] * cutoff * sinc(cutoff * d) * window;
+            long pos = (long) n * inRate;
+            int base = (int) (pos / outRate);
+            int rem = (int) (pos % outRate);
+            double frac = rem / (double) outRate;
+            int first = (int) Math.ceil(frac - halfSpan);
+            double[] k = kernels[rem / g];
+            if (k == null) {
+                k = new double[(int) Math.floor(frac + halfSpan) - first + 1];
+                for (int i = 0; i < k.length; i++) {
+                    double d = frac - (first + i);
+                    k[i] = cutoff * sinc(cutoff * d) * (0.5 + 0.5 * Math.cos(Math.PI * d / halfSpan));
+                }
+                kernels[rem / g] = k;
             }
+            double acc = 0;
+            int lo = Math.max(0, -(base + first)), hi = Math.min(k.length, x.length - (base + first));
+            for (int i = lo; i < hi; i++) acc += x[base + first + i] * k[i];
             y[n] = (float) acc;
         }
         return new Audio(outRate, y);
+    }
+
+    private static int gcd(int a, int b) {
+        return b == 0 ? a : gcd(b, a % b);
     }
 
     private static double sinc(double v) {

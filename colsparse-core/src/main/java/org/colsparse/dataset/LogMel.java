@@ -37,6 +37,8 @@ public final class LogMel {
         if (x.length <= pad) throw new IllegalArgumentException("audio has " + x.length + " samples, reflect padding needs more than " + pad);
         double[] window = hann(c);
         double[][] fb = filterbank(c);
+        int[][] support = support(fb);
+        Fft fft = new Fft(c.nFft());
         int bins = c.nFft() / 2 + 1;
         int frames = frameCount(x.length, c);
         float[] out = new float[frames * c.mels()];
@@ -48,7 +50,7 @@ public final class LogMel {
                 re[i] = reflect(x, start + i) * window[i];
                 im[i] = 0;
             }
-            Fft.transform(re, im);
+            fft.transform(re, im);
             for (int k = 0; k < bins; k++) {
                 double p = re[k] * re[k] + im[k] * im[k];
                 spec[k] = c.power() == 2 ? p : Math.sqrt(p);
@@ -56,11 +58,24 @@ public final class LogMel {
             for (int m = 0; m < c.mels(); m++) {
                 double acc = 0;
                 double[] w = fb[m];
-                for (int k = 0; k < bins; k++) acc += w[k] * spec[k];
+                for (int k = support[m][0]; k < support[m][1]; k++) acc += w[k] * spec[k];
                 out[f * c.mels() + m] = (float) Math.log(Math.max(acc, c.logFloor()));
             }
         }
         return new Spectrogram(frames, c.mels(), out);
+    }
+
+    /** {@code [first, end)} of each band's non-zero weights: a band covers a few bins, not all of them. */
+    private static int[][] support(double[][] fb) {
+        int[][] s = new int[fb.length][2];
+        for (int m = 0; m < fb.length; m++) {
+            int lo = 0, hi = fb[m].length;
+            while (lo < hi && fb[m][lo] == 0) lo++;
+            while (hi > lo && fb[m][hi - 1] == 0) hi--;
+            s[m][0] = lo;
+            s[m][1] = hi;
+        }
+        return s;
     }
 
     /** Periodic Hann window of {@code window} samples, zero-padded on both sides to {@code nFft}. */
