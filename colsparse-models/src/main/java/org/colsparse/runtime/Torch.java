@@ -24,12 +24,31 @@ public final class Torch {
      * loads the engine. Only the first call has an effect: PyTorch's thread pools cannot be resized.
      */
     public static synchronized Engine configure(int threads) {
+        return start(threads, false);
+    }
+
+    /**
+     * Like {@link #configure(int)}, but the thread count wins over JVM properties (a CLI
+     * {@code --threads} option). Fails if the engine already runs with another count.
+     */
+    public static synchronized Engine configureThreads(int threads) {
+        if (engine != null && !Integer.toString(threads).equals(System.getProperty("ai.djl.pytorch.num_threads"))) {
+            throw new IllegalStateException("PyTorch already started with " + System.getProperty("ai.djl.pytorch.num_threads") + " thread(s)");
+        }
+        return start(threads, true);
+    }
+
+    private static Engine start(int threads, boolean override) {
         if (engine == null) {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be >= 1, got " + threads);
             }
             setIfAbsent("ai.djl.offline", "true");
             setIfAbsent("ai.djl.default_engine", "PyTorch");
+            if (override) {
+                System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+                System.setProperty("ai.djl.pytorch.num_interop_threads", Integer.toString(threads));
+            }
             setIfAbsent("ai.djl.pytorch.num_threads", Integer.toString(threads));
             setIfAbsent("ai.djl.pytorch.num_interop_threads", Integer.toString(threads));
             // DJL reads DJL_CACHE_DIR from the environment first, then from system properties
