@@ -61,13 +61,17 @@ public final class DdpmMnistWorkload implements Workload {
         return new Loaded(model, manager);
     }
 
-    private static final class Loaded implements LoadedWorkload {
+    static final class Loaded implements LoadedWorkload {
         private final DdpmMnist model;
         private final NDManager manager;
 
         Loaded(DdpmMnist model, NDManager manager) {
             this.model = model;
             this.manager = manager;
+        }
+
+        DdpmMnist network() {
+            return model;
         }
 
         @Override
