@@ -1,0 +1,230 @@
+package org.colsparse.sparsity;
+
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import org.colsparse.util.InputException;
+
+import java.util.Arrays;
+
+/**
+ * Scratch state for scanning one denoiser call (or one tile-aligned segment of it) of one site.
+ *
+ * <p>One pass serves every threshold and tile height. The element loop only keeps, per channel,
+ * the running maximum of a "level value" over the current <em>base block</em> ({@code b} = gcd of
+ * all tile heights) and per-threshold near-zero counts. A column tile is all-near-zero at
+ * threshold t exactly when its maximum level value is at most t's level value, and tile maxima
+ * nest: each configured height folds in the maxima of the largest smaller level that divides it
+ * (8 -> 32 -> 128 -> 256), or of the base block when none does (e.g. 8 and 12 both fold base
+ * blocks of 4). Tiles restart at the start of every call and the last tile of a call may be short.
+ *
+ * <p>Level values are ints whose order matches the order of |activation|: the float kernel uses
+ * the bit pattern of |x| (for non-negative floats, integer order = numeric order, and NaN/Inf sit
+ * above every finite value); the double kernel uses the index of the first threshold that |x| does
+ * not exceed. Nothing is added to the owning accumulator until {@link #commit} so a call that
+ * fails on NaN leaves the accumulator untouched.
+ */
+abstract class CallScan {
+    static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
+
+    final String site;
+    final int channels;
+    final int nThresholds;
+    /** Per threshold, the level value a tile maximum must not exceed to be a zero column. */
+    final int[] levelThreshold;
+
+    private final int[] levelHeight;
+    private final int[] parent;
+    /** Index into the configured tile heights, or -1 for a base level that is not configured. */
+    private final int[] configured;
+    /** Per level, per channel: running maximum level value of the current tile. */
+    final int[][] levelMax;
+    private final boolean[] done;
+
+    private final long[][] zeroColumns;      // [threshold][configured height]
+    private final long[] fullTiles;          // [configured height]
+    private final int[] partialTile;         // [configured height], 0 = none
+
+    /** Rows of the current segment scanned so far; tiles are aligned to its start. */
+    long position;
+    /** First row of the segment in the user's numbering, for error messages. */
+    long rowBase;
+    /** 1-based call number for error messages, or 0 when the rows are numbered across the whole tensor. */
+    long callNumber;
+
+    CallScan(String site, int channels, int[] heights, int[] levelThreshold) {
+        this.site = site;
+        this.channels = channels;
+        this.nThresholds = levelThreshold.length;
+        this.levelThreshold = levelThreshold;
+        int base = 0;
+        for (int h : heights) {
+            base = gcd(base, h);
+        }
+        boolean baseConfigured = heights[0] == base;
+        int n = heights.length + (baseConfigured ? 0 : 1);
+        levelHeight = new int[n];
+        configured = new int[n];
+        int off = baseConfigured ? 0 : 1;
+        if (!baseConfigured) {
+            levelHeight[0] = base;
+            configured[0] = -1;
+        }
+        for (int i = 0; i < heights.length; i++) {
+            levelHeight[i + off] = heights[i];
+            configured[i + off] = i;
+        }
+        parent = new int[n];
+        parent[0] = -1;
+        for (int i = 1; i < n; i++) {
+            int p = 0;
+            for (int j = i - 1; j >= 1; j--) {
+                if (levelHeight[i] % levelHeight[j] == 0) {
+                    p = j;
+                    break;
+                }
+            }
+            parent[i] = p;
+        }
+        levelMax = new int[n][channels];
+        done = new boolean[n];
+        zeroColumns = new long[nThresholds][heights.length];
+        fullTiles = new long[heights.length];
+        partialTile = new int[heights.length];
+    }
+
+    final int baseHeight() {
+        return levelHeight[0];
+    }
+
+    void begin(long rowBase, long callNumber) {
+        this.rowBase = rowBase;
+        this.callNumber = callNumber;
+        position = 0;
+        for (int[] m : levelMax) {
+            Arrays.fill(m, 0);
+        }
+        for (long[] z : zeroColumns) {
+            Arrays.fill(z, 0);
+        }
+        Arrays.fill(fullTiles, 0);
+        Arrays.fill(partialTile, 0);
+        resetCounts();
+    }
+
+    abstract void resetCounts();
+
+    /** Adds this segment's near-zero counts per threshold and channel into {@code nearZero}. */
+    abstract void commitCounts(long[][] nearZero);
+
+    /**
+     * Called after the element kernel filled the base block's maxima for rows up to
+     * {@link #position}. Folds completed tiles upward, counts zero columns of every completed
+     * configured tile and resets it. {@code end}: the segment ends here, so every tile still open
+     * is completed with its short height.
+     */
+    final void boundary(boolean end) {
+        long p = position;
+        int n = levelHeight.length;
+        boolean any = false;
+        for (int i = 0; i < n; i++) {
+            long rem = p % levelHeight[i];
+            done[i] = end ? rem != 0 : rem == 0;
+            any |= done[i];
+        }
+        if (!any) {
+            return;
+        }
+        for (int i = 1; i < n; i++) {
+            if (done[parent[i]]) {
+                foldMax(levelMax[parent[i]], levelMax[i]);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (!done[i]) {
+                continue;
+            }
+            int c = configured[i];
+            if (c >= 0) {
+                countZeroColumns(levelMax[i], c);
+                if (end) {
+                    partialTile[c] = (int) (p % levelHeight[i]);
+                } else {
+                    fullTiles[c]++;
+                }
+            }
+            Arrays.fill(levelMax[i], 0);
+        }
+    }
+
+    private static void foldMax(int[] from, int[] into) {
+        int k = 0;
+        for (int upper = IS.loopBound(from.length); k < upper; k += IS.length()) {
+            IntVector.fromArray(IS, from, k).max(IntVector.fromArray(IS, into, k)).intoArray(into, k);
+        }
+        for (; k < from.length; k++) {
+            into[k] = Math.max(into[k], from[k]);
+        }
+    }
+
+    private void countZeroColumns(int[] max, int c) {
+        for (int t = 0; t < nThresholds; t++) {
+            int lim = levelThreshold[t];
+            // Lane-wise counting with one reduction at the end: a trueCount() per vector is far slower.
+            IntVector acc = IntVector.zero(IS);
+            IntVector one = IntVector.broadcast(IS, 1);
+            int k = 0;
+            for (int upper = IS.loopBound(max.length); k < upper; k += IS.length()) {
+                acc = acc.add(one, IntVector.fromArray(IS, max, k).compare(VectorOperators.LE, lim));
+            }
+            long zero = acc.reduceLanes(VectorOperators.ADD);
+            for (; k < max.length; k++) {
+                if (max[k] <= lim) {
+                    zero++;
+                }
+            }
+            zeroColumns[t][c] += zero;
+        }
+    }
+
+    /** Closes the segment: the last, possibly short tiles are counted. */
+    final void end() {
+        if (position > 0) {
+            boundary(true);
+        }
+    }
+
+    /** Adds the closed segment into the accumulator's totals. */
+    final void commit(SiteAccumulator.Totals into) {
+        into.rows += position;
+        commitCounts(into.nearZero);
+        for (int t = 0; t < nThresholds; t++) {
+            for (int c = 0; c < fullTiles.length; c++) {
+                into.zeroColumns[t][c] += zeroColumns[t][c];
+            }
+        }
+        for (int c = 0; c < fullTiles.length; c++) {
+            into.addTiles(c, into.heights[c], fullTiles[c]);
+            if (partialTile[c] > 0) {
+                into.addTiles(c, partialTile[c], 1);
+            }
+        }
+    }
+
+    final InputException nonFinite(double value, long row, int channel) {
+        String what = Double.isNaN(value) ? "NaN" : value > 0 ? "+Inf" : "-Inf";
+        return new InputException("site '" + site + "': " + what + " activation at row " + (rowBase + row)
+                + ", channel " + channel + (callNumber > 0 ? " of call " + callNumber : "")
+                + " (NaN/Inf is never counted as near zero)");
+    }
+
+    static int gcd(int a, int b) {
+        while (b != 0) {
+            int t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
+    }
+}
