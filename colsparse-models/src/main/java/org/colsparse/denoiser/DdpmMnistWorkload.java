@@ -36,7 +36,7 @@ public final class DdpmMnistWorkload implements Workload {
         }
         INFO = new WorkloadInfo(ID, "conv", "image", "exact",
                 "third-party pretrained MNIST DDPM (MIT): 4 conv7x7+LayerNorm+GELU blocks, time MLP",
-                sites, CHECKPOINT, "DDPM ancestral, sigma^2 = beta, linear schedule T = 1000", 8, 1000);
+                sites, CHECKPOINT, "DDPM ancestral, sigma^2 = beta, linear schedule T = 1000", 8, 1000, DdpmMnist.T);
     }
 
     @Override

@@ -10,10 +10,11 @@ import java.util.List;
  * @param sampler        how the default run samples, in words
  * @param defaultSamples samples per default profile run
  * @param defaultSteps   sampler steps per default profile run
+ * @param trainedSteps   T of the training schedule: the most steps a sampler can take
  */
 public record WorkloadInfo(String id, String group, String modality, String geluForm, String description,
                            List<SiteSpec> sites, String checkpoint, String sampler, int defaultSamples,
-                           int defaultSteps) {
+                           int defaultSteps, int trainedSteps) {
     public WorkloadInfo {
         sites = List.copyOf(sites);
     }
