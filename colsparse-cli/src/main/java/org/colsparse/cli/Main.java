@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 GemmCommand.class,
+                SimulateCommand.class,
                 DramCommand.class,
         })
 public final class Main implements Runnable {
