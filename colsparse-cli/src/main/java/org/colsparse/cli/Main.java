@@ -13,6 +13,9 @@ import picocli.CommandLine.Command;
                 InspectCommand.class,
                 WorkloadsCommand.class,
                 ProfileCommand.class,
+                GemmCommand.class,
+                SimulateCommand.class,
+                DramCommand.class,
         })
 public final class Main implements Runnable {
     public static final int EXIT_BAD_INPUT = 2;

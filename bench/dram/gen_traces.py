@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Generates the LoadStoreTraces used to compare colsparse's GDDR6 model with Ramulator 2.1.
+
+Deterministic (fixed seeds). Addresses are 32-byte aligned and stay inside 2 GiB (2 channels x
+1 GiB of GDDR6_16Gb_x16 under RoBaRaCoCh). Usage: gen_traces.py OUTDIR [--scale S] [--only NAME]
+"""
+import argparse
+import os
+import random
+
+SPAN = 1 << 31
+LINE = 32
+
+
+def sequential(n, rng):
+    return [("LD", i * LINE) for i in range(n)]
+
+
+def random_reads(n, rng):
+    return [("LD", rng.randrange(SPAN // LINE) * LINE) for _ in range(n)]
+
+
+def strided(n, rng, stride=4096 + 64):
+    # A stride just over one row (4 KiB per channel-row) walks banks and rows.
+    return [("LD", (i * stride) % SPAN) for i in range(n)]
+
+
+def strided_8k(n, rng):
+    # 8 KiB stride: every request lands in the same bank group/bank pattern -> row conflicts.
+    return [("LD", (i * 8192) % SPAN) for i in range(n)]
+
+
+def mixed_rw(n, rng):
+    out = []
+    base_r, base_w = 0, 1 << 30
+    i_r = i_w = 0
+    for _ in range(n):
+        if rng.random() < 0.3:
+            out.append(("ST", (base_w + i_w * LINE) % SPAN))
+            i_w += 1
+        else:
+            out.append(("LD", (base_r + i_r * LINE) % SPAN))
+            i_r += 1
+    return out
+
+
+def random_rw(n, rng):
+    return [("ST" if rng.random() < 0.5 else "LD", rng.randrange(SPAN // LINE) * LINE) for _ in range(n)]
+
+
+def streams(n, rng, k=8):
+    # k interleaved sequential streams (e.g. ifmap, filter, ofmap tiles), round-robin, 1/4 writes.
+    bases = [rng.randrange(SPAN // (1 << 20)) * (1 << 20) for _ in range(k)]
+    pos = [0] * k
+    out = []
+    for i in range(n):
+        s = i % k
+        op = "ST" if s % 4 == 3 else "LD"
+        out.append((op, (bases[s] + pos[s] * LINE) % SPAN))
+        pos[s] += 1
+    return out
+
+
+def tiles(n, rng):
+    # A 2-D tile walk: 64 rows of 256 B taken from a 16 KiB-pitch matrix (row-major activation).
+    out = []
+    pitch, tile_w, rows = 16384, 256, 64
+    t = 0
+    while len(out) < n:
+        base = (t * tile_w) % pitch + (t * tile_w // pitch) * pitch * rows
+        for r in range(rows):
+            for c in range(0, tile_w, LINE):
+                out.append(("LD", (base + r * pitch + c) % SPAN))
+        t += 1
+    return out[:n]
+
+
+GENERATORS = {
+    "seq": (sequential, 100_000),
+    "random": (random_reads, 100_000),
+    "strided": (strided, 100_000),
+    "strided8k": (strided_8k, 20_000),
+    "mixed": (mixed_rw, 100_000),
+    "random_rw": (random_rw, 50_000),
+    "streams": (streams, 100_000),
+    "tiles": (tiles, 100_000),
+    "seq_small": (sequential, 10_000),
+    "random_1m": (random_reads, 1_000_000),
+}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("outdir")
+    ap.add_argument("--scale", type=float, default=1.0, help="multiply request counts")
+    ap.add_argument("--only", action="append", help="generate only these traces")
+    a = ap.parse_args()
+    os.makedirs(a.outdir, exist_ok=True)
+    for name, (gen, n) in GENERATORS.items():
+        if a.only and name not in a.only:
+            continue
+        rng = random.Random(sum(map(ord, name)))
+        reqs = gen(max(1, int(n * a.scale)), rng)
+        with open(os.path.join(a.outdir, name + ".trace"), "w") as f:
+            f.writelines(f"{op} 0x{addr:x}\n" for op, addr in reqs)
+        print(name, len(reqs))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+package org.colsparse.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.colsparse.dram.DramConfig;
+import org.colsparse.dram.DramConfigLoader;
+import org.colsparse.dram.DramStats;
+import org.colsparse.dram.LoadStoreTrace;
+import org.colsparse.dram.MemorySystem;
+import org.colsparse.dram.Request;
+import org.colsparse.util.InputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code colsparse dram}: replays a Ramulator LoadStoreTrace through the GDDR6 model. */
+@Command(name = "dram", mixinStandardHelpOptions = true,
+        description = {"Replay a Ramulator 2 LoadStoreTrace (LD/ST 0xADDR, one 32-byte request a line) through the",
+            "command-level GDDR6 model, the way Ramulator 2.1's LoadStoreTrace frontend does.",
+            "cycles = memory cycles until the last request is accepted (Ramulator's count);",
+            "drain_cycles = until the last request completes."})
+public final class DramCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--trace", required = true, paramLabel = "FILE", description = "LoadStoreTrace file.")
+    Path trace;
+
+    @Option(names = "--preset", defaultValue = DramConfig.RAMULATOR2_GDDR6, paramLabel = "NAME",
+            description = "Built-in configuration (default: ${DEFAULT-VALUE}).")
+    String preset;
+
+    @Option(names = "--config", paramLabel = "YAML",
+            description = "DRAM YAML (config/dram/*.yaml); its keys override the preset.")
+    Path config;
+
+    @Option(names = "--format", defaultValue = "table", description = "table, json or csv (default: ${DEFAULT-VALUE}).")
+    OutputFormat format;
+
+    @Option(names = "--bench", description = "Also print the simulation's wall time to stderr.")
+    boolean bench;
+
+    @Override
+    public Integer call() {
+        DramConfig cfg;
+        try {
+            cfg = DramConfig.preset(preset);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--preset: " + e.getMessage());
+        }
+        if (config != null) {
+            cfg = DramConfigLoader.load(config, cfg);
+        }
+        List<Request> requests = LoadStoreTrace.read(trace);
+        long t0 = System.nanoTime();
+        DramStats s = MemorySystem.runTrace(cfg, requests);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        if (bench) {
+            spec.commandLine().getErr().printf(Locale.ROOT, "sim_seconds: %.4f%ncycles_per_second: %.0f%n", secs,
+                    s.cycles() / secs);
+            spec.commandLine().getErr().flush();
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (format == OutputFormat.json) {
+            Json.print(out, s);
+            return 0;
+        }
+        Table t = new Table(List.of("metric", "value"));
+        t.add(List.of("config", s.config()));
+        t.add(List.of("channels", s.channels()));
+        t.add(List.of("requests", s.requests()));
+        t.add(List.of("reads", s.reads()));
+        t.add(List.of("writes", s.writes()));
+        t.add(List.of("cycles", s.cycles()));
+        t.add(List.of("drain_cycles", s.drainCycles()));
+        t.add(List.of("row_hits", s.rowHits()));
+        t.add(List.of("row_misses", s.rowMisses()));
+        t.add(List.of("row_conflicts", s.rowConflicts()));
+        t.add(List.of("row_hit_rate", String.format(Locale.ROOT, "%.4f", s.rowHitRate())));
+        t.add(List.of("avg_read_latency", String.format(Locale.ROOT, "%.2f", s.avgReadLatency())));
+        t.add(List.of("bandwidth_gbps", String.format(Locale.ROOT, "%.3f", s.bandwidthGbps())));
+        t.add(List.of("activates", s.activates()));
+        t.add(List.of("refreshes", s.refreshes()));
+        t.add(List.of("forwarded_reads", s.forwardedReads()));
+        t.add(List.of("coalesced_writes", s.coalescedWrites()));
+        t.print(out, format);
+        return 0;
+    }
+}

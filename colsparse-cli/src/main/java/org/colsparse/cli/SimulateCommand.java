@@ -1,0 +1,252 @@
+package org.colsparse.cli;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import org.colsparse.accel.AccelConfig;
+import org.colsparse.accel.AcceleratorSim;
+import org.colsparse.accel.LayerResult;
+import org.colsparse.accel.RequestSink;
+import org.colsparse.dram.TraceWriter;
+import org.colsparse.layout.LayoutKind;
+import org.colsparse.systolic.ActivationMask;
+import org.colsparse.systolic.ArrayShape;
+import org.colsparse.systolic.Dataflow;
+import org.colsparse.systolic.Topology;
+import org.colsparse.util.InputException;
+import org.colsparse.workload.Gemm;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = {"Cycle-level accelerator simulation: R x C systolic array, double-buffered SRAM, GDDR6 DRAM.",
+                "Reports compute-busy and memory-stall cycles, DRAM traffic, bandwidth and row-hit rate per layer,",
+                "per activation layout, dense and (for layers with a mask) with column skipping."})
+public final class SimulateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--topology", description = "SCALE-Sim topology CSV (GEMM or conv format).")
+    Path topology;
+    @Option(names = "--m", description = "Rows of A (tokens) of a single GEMM.")
+    Long m;
+    @Option(names = "--n", description = "Columns of W of a single GEMM.")
+    Long n;
+    @Option(names = "--k", description = "Shared dimension of a single GEMM.")
+    Long k;
+    @Option(names = "--name", defaultValue = "gemm", description = "Layer name of a single GEMM (default: ${DEFAULT-VALUE}).")
+    String name;
+    @Option(names = "--config", description = "Accelerator YAML (default: built-in, identical to config/accel.yaml).")
+    Path config;
+    @Option(names = "--array", description = "Override the config's array, ROWSxCOLS.")
+    String array;
+    @Option(names = "--dataflow", description = "Override the config's dataflow: os, ws or is.")
+    String dataflow;
+    @Option(names = "--layout", defaultValue = "all",
+            description = "row-major, column-major, tiled, compacted, a comma list, or all (default: ${DEFAULT-VALUE}).")
+    String layout;
+    @Option(names = "--mask", description = "Activation A of a single GEMM (.npy, channel-last) for column skipping.")
+    Path mask;
+    @Option(names = "--mask-dir", description = "Folder of masks <layer>.npy; layers with one are also simulated with skipping.")
+    Path maskDir;
+    @Option(names = "--threshold", defaultValue = "0.01", description = "Near-zero threshold tau, |a| <= tau (default: ${DEFAULT-VALUE}).")
+    double threshold;
+    @Option(names = "--trace-out", description = "Write the DRAM requests as a Ramulator LoadStoreTrace (LD/ST 0xADDR); "
+            + "with several layouts or sparsity settings, one file each, named FILE-<layout>[-masked].")
+    Path traceOut;
+    @Option(names = "--format", defaultValue = "table", description = "table, json or csv (default: ${DEFAULT-VALUE}).")
+    OutputFormat format;
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Row(String name, long m, long n, long k, String dataflow, String layout, String sparsity, long cycles,
+               long computeCycles, long stallCycles, double stallShare, long bytesRead, long bytesWritten,
+               double bandwidthGbps, Double rowHitRate, double timeUs) {
+    }
+
+    record Setup(String array, String dataflow, int wordBytes, double arrayClockMhz, long ifmapSramKib, long filterSramKib,
+                 long ofmapSramKib, String dram, Double threshold) {
+    }
+
+    record Result(Setup config, List<Row> layers, List<Row> totals) {
+    }
+
+    @Override
+    public Integer call() {
+        AccelConfig cfg = config == null ? AccelConfig.defaults() : AccelConfig.load(config);
+        if (array != null) {
+            cfg = cfg.withArray(ArrayShape.parse(array, "--array"));
+        }
+        if (dataflow != null) {
+            cfg = cfg.withDataflow(Dataflow.parse(dataflow, "--dataflow"));
+        }
+        List<LayoutKind> layouts = LayoutKind.parse(layout, "--layout");
+        if (!(threshold >= 0) || Double.isInfinite(threshold)) {
+            throw new InputException("--threshold: must be a finite number >= 0, got " + threshold);
+        }
+        if (mask != null && maskDir != null) {
+            throw new InputException("--mask and --mask-dir: give one of them");
+        }
+        List<Gemm> layers = new ArrayList<>();
+        Map<String, ActivationMask> masks = new LinkedHashMap<>();
+        if (topology != null) {
+            if (m != null || n != null || k != null) {
+                throw new InputException("--topology: give either a topology or --m/--n/--k, not both");
+            }
+            if (mask != null) {
+                throw new InputException("--mask: with --topology, name masks per layer with --mask-dir DIR (DIR/<layer>.npy)");
+            }
+            layers.addAll(Topology.read(topology));
+        } else {
+            ActivationMask am = mask == null ? null : GemmCommand.readMask(mask, threshold);
+            long mm = m != null ? m : am != null ? am.m() : -1;
+            long kk = k != null ? k : am != null ? am.k() : -1;
+            if (mm <= 0 || kk <= 0 || n == null || n <= 0) {
+                throw new InputException("--m/--n/--k: give three positive dimensions (or --topology FILE)");
+            }
+            if (am != null && (am.m() != mm || am.k() != kk)) {
+                throw new InputException(mask + ": mask is " + am.m() + " x " + am.k() + " (tokens x channels) but the GEMM's A is --m " + mm + " x --k " + kk);
+            }
+            layers.add(new Gemm(name, mm, n, kk));
+            if (am != null) {
+                masks.put(name, am);
+            }
+        }
+        if (maskDir != null) {
+            if (!Files.isDirectory(maskDir)) {
+                throw new InputException("--mask-dir " + maskDir + ": not a directory");
+            }
+            for (Gemm g : layers) {
+                Path p = maskDir.resolve(g.name() + ".npy");
+                if (Files.isRegularFile(p)) {
+                    ActivationMask am = GemmCommand.readMask(p, threshold);
+                    if (am.m() != g.m() || am.k() != g.k()) {
+                        throw new InputException(p + ": mask is " + am.m() + " x " + am.k() + " but layer " + g.name() + " has M " + g.m() + " x K " + g.k());
+                    }
+                    masks.put(g.name(), am);
+                }
+            }
+        }
+        AcceleratorSim sim = new AcceleratorSim(cfg);
+        Map<String, TraceWriter> writers = new LinkedHashMap<>();
+        boolean several = layouts.size() > 1 || !masks.isEmpty();
+        List<LayerResult> results;
+        try {
+            results = sim.run(layers, layouts, masks, traceOut == null ? null : key -> sink(writers, key, several));
+        } finally {
+            for (TraceWriter w : writers.values()) {
+                try {
+                    w.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        print(spec.commandLine().getOut(), cfg, sim.dramName(), results, !masks.isEmpty());
+        return 0;
+    }
+
+    private RequestSink sink(Map<String, TraceWriter> writers, AcceleratorSim.RunKey key, boolean several) {
+        String suffix = several ? "-" + key.layout().cliName() + (key.masked() ? "-masked" : "") : "";
+        TraceWriter w = writers.computeIfAbsent(suffix, s -> {
+            Path p = traceOut.resolveSibling(traceOut.getFileName() + s);
+            try {
+                return TraceWriter.open(p);
+            } catch (IOException e) {
+                throw new InputException("--trace-out " + p + ": cannot write: " + e.getMessage());
+            }
+        });
+        return w::write;
+    }
+
+    private static Row row(LayerResult r) {
+        return new Row(r.name(), r.m(), r.n(), r.k(), r.dataflow(), r.layout(), r.masked() ? "masked" : "dense", r.cycles(),
+                r.computeCycles(), r.stallCycles(), r.stallShare(), r.bytesRead(), r.bytesWritten(), r.bandwidthGBps(),
+                Double.isNaN(r.rowHitRate()) ? null : r.rowHitRate(), r.timeUs());
+    }
+
+    private void print(PrintWriter out, AccelConfig cfg, String dram, List<LayerResult> results, boolean anyMask) {
+        List<Row> rows = new ArrayList<>();
+        Map<String, List<LayerResult>> groups = new LinkedHashMap<>();
+        for (LayerResult r : results) {
+            rows.add(row(r));
+            groups.computeIfAbsent(r.layout() + (r.masked() ? "/masked" : "/dense"), x -> new ArrayList<>()).add(r);
+        }
+        List<Row> totals = new ArrayList<>();
+        for (List<LayerResult> g : groups.values()) {
+            totals.add(total(g, cfg));
+        }
+        if (format == OutputFormat.json) {
+            Setup setup = new Setup(cfg.array().toString(), cfg.dataflow().cliName(), cfg.wordBytes(), cfg.arrayClockMhz(),
+                    cfg.ifmapSramBytes() >> 10, cfg.filterSramBytes() >> 10, cfg.ofmapSramBytes() >> 10, dram, anyMask ? threshold : null);
+            Json.print(out, new Result(setup, rows, totals));
+            return;
+        }
+        Table t = new Table(List.of("layer", "layout", "sparsity", "cycles", "compute", "stall", "stall_share",
+                "MB_read", "MB_written", "GB/s", "row_hit"));
+        for (Row r : rows) {
+            t.add(cells(r));
+        }
+        if (format == OutputFormat.table) {
+            for (Row r : totals) {
+                t.add(cells(r));
+            }
+        }
+        t.print(out, format);
+        if (format == OutputFormat.table) {
+            out.printf("array %s %s, %d-byte words, %.0f MHz; SRAM KiB ifmap/filter/ofmap %d/%d/%d; DRAM %s%s%n",
+                    cfg.array(), cfg.dataflow().cliName(), cfg.wordBytes(), cfg.arrayClockMhz(), cfg.ifmapSramBytes() >> 10,
+                    cfg.filterSramBytes() >> 10, cfg.ofmapSramBytes() >> 10, dram, anyMask ? "; masked: |a| <= " + threshold + " skipped" : "");
+            out.flush();
+        }
+    }
+
+    private List<Object> cells(Row r) {
+        boolean csv = format == OutputFormat.csv;
+        return List.of(r.name(), r.layout(), r.sparsity(), r.cycles(), r.computeCycles(), r.stallCycles(),
+                csv ? fmt("%.6f", r.stallShare()) : fmt("%.1f%%", 100 * r.stallShare()),
+                fmt(csv ? "%.6f" : "%.2f", r.bytesRead() / 1e6), fmt(csv ? "%.6f" : "%.2f", r.bytesWritten() / 1e6),
+                fmt("%.2f", r.bandwidthGbps()),
+                r.rowHitRate() == null ? "" : csv ? fmt("%.6f", r.rowHitRate()) : fmt("%.1f%%", 100 * r.rowHitRate()));
+    }
+
+    private static String fmt(String f, double v) {
+        return String.format(Locale.ROOT, f, v);
+    }
+
+    private static Row total(List<LayerResult> g, AccelConfig cfg) {
+        long cycles = 0, compute = 0, stall = 0, rd = 0, wr = 0, hits = 0, rowReqs = 0;
+        double us = 0;
+        boolean rowStats = true;
+        for (LayerResult r : g) {
+            cycles += r.cycles();
+            compute += r.computeCycles();
+            stall += r.stallCycles();
+            rd += r.bytesRead();
+            wr += r.bytesWritten();
+            us += r.timeUs();
+            if (r.rowHits() < 0) {
+                rowStats = false;
+            } else {
+                hits += r.rowHits();
+                rowReqs += r.rowHits() + r.rowMisses() + r.rowConflicts();
+            }
+        }
+        LayerResult f = g.get(0);
+        double seconds = us * 1e-6;
+        return new Row("TOTAL", 0, 0, 0, f.dataflow(), f.layout(), f.masked() ? "masked" : "dense", cycles, compute, stall,
+                cycles == 0 ? 0 : (double) stall / cycles, rd, wr, seconds == 0 ? 0 : (rd + wr) / seconds / 1e9,
+                rowStats && rowReqs > 0 ? (double) hits / rowReqs : null, us);
+    }
+}

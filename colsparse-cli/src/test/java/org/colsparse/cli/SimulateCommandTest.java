@@ -1,0 +1,103 @@
+package org.colsparse.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.colsparse.tensor.NpyWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SimulateCommandTest {
+    /** 32 tokens x 64 channels; only channels 0..7 are ever active. */
+    static Path writeMask(Path file) {
+        float[] v = new float[32 * 64];
+        for (int r = 0; r < 32; r++) {
+            for (int c = 0; c < 8; c++) {
+                v[r * 64 + c] = 0.5f;
+            }
+        }
+        NpyWriter.write(file, new long[] {32, 64}, v);
+        return file;
+    }
+
+    @Test
+    void topologyWithMaskDirAllLayoutsJsonAndTraces(@TempDir Path dir) throws Exception {
+        Path topo = dir.resolve("t.csv");
+        Files.writeString(topo, "Layer, M, N, K,\nffn_up, 32, 64, 16,\nffn_down, 32, 16, 64,\n");
+        Path masks = Files.createDirectory(dir.resolve("masks"));
+        writeMask(masks.resolve("ffn_down.npy"));
+        Path trace = dir.resolve("run.trace");
+        GemmCommandTest.Run r = GemmCommandTest.run("simulate", "--topology", topo.toString(), "--array", "16x16",
+                "--mask-dir", masks.toString(), "--trace-out", trace.toString(), "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = Json.MAPPER.readTree(r.out());
+        // 4 layouts x (2 dense layers + 1 masked layer)
+        assertEquals(12, j.get("layers").size());
+        assertEquals(8, j.get("totals").size());
+        long denseCompacted = -1;
+        long maskedCompacted = -1;
+        for (JsonNode l : j.get("layers")) {
+            assertEquals(l.get("cycles").asLong(), l.get("compute_cycles").asLong() + l.get("stall_cycles").asLong());
+            if (l.get("name").asText().equals("ffn_down") && l.get("layout").asText().equals("compacted")) {
+                if (l.get("sparsity").asText().equals("masked")) {
+                    maskedCompacted = l.get("bytes_read").asLong();
+                    // os on 16x16: 2 row tiles x 1 col tile, each streams 8 of 64 columns: 2 * (16 + 16 + 8 - 2) - 1
+                    assertEquals(75, l.get("compute_cycles").asLong());
+                } else {
+                    denseCompacted = l.get("bytes_read").asLong();
+                    assertEquals(2 * (16 + 16 + 64 - 2) - 1, l.get("compute_cycles").asLong());
+                }
+            }
+        }
+        assertTrue(maskedCompacted > 0 && maskedCompacted < denseCompacted, maskedCompacted + " vs " + denseCompacted);
+        // one LoadStoreTrace per layout and sparsity, one line per 32-byte request
+        Path t = dir.resolve("run.trace-compacted-masked");
+        List<String> lines = Files.readAllLines(t);
+        long expected = 0;
+        for (JsonNode l : j.get("layers")) {
+            if (l.get("layout").asText().equals("compacted") && l.get("sparsity").asText().equals("masked")) {
+                expected += (l.get("bytes_read").asLong() + l.get("bytes_written").asLong()) / 32;
+            }
+        }
+        assertEquals(expected, lines.size());
+        assertTrue(lines.get(0).matches("(LD|ST) 0x[0-9a-f]+"), lines.get(0));
+        assertTrue(Files.exists(dir.resolve("run.trace-row-major")));
+    }
+
+    @Test
+    void singleGemmTableAndBadInput(@TempDir Path dir) throws Exception {
+        GemmCommandTest.Run r = GemmCommandTest.run("simulate", "--m", "32", "--n", "16", "--k", "64", "--array", "16x16", "--layout", "tiled");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("tiled") && r.out().contains("TOTAL"), r.out());
+        assertEquals(2, GemmCommandTest.run("simulate", "--m", "32", "--n", "16", "--k", "64", "--layout", "diagonal").code());
+        Path cfg = dir.resolve("a.yaml");
+        Files.writeString(cfg, "array: 16x16\nsram: 12\n");
+        GemmCommandTest.Run bad = GemmCommandTest.run("simulate", "--m", "32", "--n", "16", "--k", "64", "--config", cfg.toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("sram"), bad.err());
+        Path mask = writeMask(dir.resolve("m.npy"));
+        assertEquals(2, GemmCommandTest.run("simulate", "--m", "16", "--n", "16", "--k", "64", "--mask", mask.toString()).code());
+    }
+
+    @Test
+    void gemmWithMaskReportsSkippedCycles(@TempDir Path dir) throws Exception {
+        Path mask = writeMask(dir.resolve("m.npy"));
+        // M and K come from the mask (32 x 64)
+        GemmCommandTest.Run r = GemmCommandTest.run("gemm", "--n", "16", "--array", "16x16", "--mask", mask.toString(), "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode l = Json.MAPPER.readTree(r.out()).get("layers").get(0);
+        assertEquals(32, l.get("m").asLong());
+        assertEquals(64, l.get("k").asLong());
+        assertEquals(2 * (16 + 16 + 64 - 2) - 1, l.get("compute_cycles").asLong());
+        assertEquals(75, l.get("skipped_compute_cycles").asLong());
+        assertEquals(1 - 75.0 / 187, l.get("cycle_reduction").asDouble(), 1e-12);
+        // a 0.6 threshold makes every element near zero: nothing left to compute
+        GemmCommandTest.Run z = GemmCommandTest.run("gemm", "--n", "16", "--array", "16x16", "--mask", mask.toString(), "--threshold", "0.6", "--format", "json");
+        assertEquals(0, Json.MAPPER.readTree(z.out()).get("layers").get(0).get("skipped_compute_cycles").asLong());
+    }
+}

@@ -1,0 +1,662 @@
+package org.colsparse.dram;
+
+import static org.colsparse.dram.Cmd.ACT;
+import static org.colsparse.dram.Cmd.COUNT;
+import static org.colsparse.dram.Cmd.PREAB;
+import static org.colsparse.dram.Cmd.PREPB;
+import static org.colsparse.dram.Cmd.RD;
+import static org.colsparse.dram.Cmd.RDA;
+import static org.colsparse.dram.Cmd.REFAB;
+import static org.colsparse.dram.Cmd.WR;
+import static org.colsparse.dram.Cmd.WRA;
+
+import java.util.Arrays;
+
+/**
+ * One channel: a GenericDDR-style controller and its GDDR6 device, at command level.
+ *
+ * <p>Each cycle ({@link #tick()}) the controller retires finished reads, lets the refresh manager
+ * and row policy post maintenance commands, and issues at most one command, choosing — as
+ * Ramulator 2.1's GenericDDR does — first among requests whose row was just activated, then the
+ * head of the maintenance queue, then the read or write buffer (write mode entered above the high
+ * watermark or when no reads wait, left below the low watermark). Within a buffer the scheduler
+ * picks (FR-FCFS) the oldest request whose next command meets every timing rule.
+ *
+ * <p>State lives in flat arrays indexed by request slot, bank and timing node so that a cycle
+ * allocates nothing. Timing nodes: 0 = channel, 1..G = bank groups, G+1.. = banks.
+ */
+final class Controller {
+    interface Listener {
+        void completed(long id, boolean write, long cycle);
+    }
+
+    interface CommandListener {
+        void issued(int channel, long cycle, int cmd, int bankGroup, int bank, int row);
+    }
+
+    private static final long NEVER = Long.MAX_VALUE;
+
+    final int channelId;
+    private final TimingTable table;
+    private final AddressMapper mapper;
+    private final int nBg;
+    private final int banksPerBg;
+    private final int nBanks;
+    private final int readLatency;
+    private final int nRefi;
+    private final boolean refreshOn;
+    private final boolean closedCap;
+    private final int cap;
+    private final boolean rowHitFirst;
+    private final float wrLow;
+    private final float wrHigh;
+
+    // Device state.
+    private final long[] ready;        // [node * COUNT + cmd]: first cycle the command may issue there
+    private final long[] history;      // [(node * COUNT + cmd) * depth + k]: k-th most recent issue
+    private final int depth;
+    private final int[] openRow;       // per bank, -1 when precharged
+    long clk;
+
+    // Request slots.
+    private final long[] sAddr;
+    private final long[] sId;
+    private final long[] sArrive;
+    private final int[] sBg;
+    private final int[] sBank;
+    private final int[] sRow;
+    private final int[] sFinal;
+    private final int[] sCmd;
+    private final boolean[] sWrite;
+    private final boolean[] sStatDone;
+    private final int[] freeSlots;
+    private int freeTop;
+
+    private final int[] readQ;
+    private final int[] writeQ;
+    private final int[] activeQ;
+    private int readN;
+    private int writeN;
+    private int activeN;
+    private final int readCap;
+    private final int writeCap;
+    private final int[] activePerBank;
+    private boolean writeMode;
+
+    // Maintenance (priority) queue: final command + target bank (-1 = all banks).
+    private int[] prioFinal = new int[8];
+    private int[] prioBank = new int[8];
+    private int prioHead;
+    private int prioN;
+
+    // Reads whose data is on its way: FIFO served in order, as Ramulator's pending queue.
+    private long[] pendId = new long[64];
+    private long[] pendArrive = new long[64];
+    private long[] pendDepart = new long[64];
+    private int pendHead;
+    private int pendN;
+
+    private long nextRefresh;
+    private final int[] colAccesses;      // ClosedCAP: column accesses since the bank opened
+    private final boolean[] prepbPosted;  // ClosedCAP: a fallback PREpb is queued for the bank
+    private final boolean[] rowHitFlag;   // FRFCFS-RowHit scratch, per bank
+    private final long[] rowHitArrive;
+
+    private final int[] decoded = new int[4];
+    Listener listener;
+    CommandListener commandListener;
+
+    // Statistics (counted as Ramulator counts them).
+    long reads;
+    long writes;
+    long readsServed;
+    long writesServed;
+    long forwardedReads;
+    long coalescedWrites;
+    long rowHits;
+    long rowMisses;
+    long rowConflicts;
+    long readRowHits;
+    long readRowMisses;
+    long readRowConflicts;
+    long readLatencySum;
+    long readsCompleted;
+    long activates;
+    long precharges;
+    long refreshes;
+    long lastCompletion;
+
+    Controller(int channelId, DramConfig cfg, TimingTable table) {
+        this.channelId = channelId;
+        this.table = table;
+        DramOrg org = cfg.spec().org();
+        this.mapper = AddressMapper.create(cfg.addrMapper(), org);
+        this.nBg = org.bankGroups();
+        this.banksPerBg = org.banksPerGroup();
+        this.nBanks = org.banks();
+        this.readLatency = cfg.spec().timing().readLatency();
+        this.nRefi = cfg.spec().timing().nREFI();
+        this.refreshOn = cfg.refresh().equals("AllBank");
+        this.closedCap = cfg.rowPolicy().equals("ClosedCAP");
+        this.cap = cfg.rowPolicyCap();
+        this.rowHitFirst = cfg.scheduler().equals("FRFCFS-RowHit");
+        this.wrLow = cfg.wrLowWatermark();
+        this.wrHigh = cfg.wrHighWatermark();
+        int nodes = 1 + nBg + nBanks;
+        this.depth = table.historyDepth;
+        this.ready = new long[nodes * COUNT];
+        Arrays.fill(ready, -1);
+        this.history = new long[nodes * COUNT * depth];
+        Arrays.fill(history, -1);
+        this.openRow = new int[nBanks];
+        Arrays.fill(openRow, -1);
+        this.readCap = cfg.readBufferSize();
+        this.writeCap = cfg.writeBufferSize();
+        int slots = readCap + writeCap + nBanks;  // activated requests leave their buffer
+        sAddr = new long[slots];
+        sId = new long[slots];
+        sArrive = new long[slots];
+        sBg = new int[slots];
+        sBank = new int[slots];
+        sRow = new int[slots];
+        sFinal = new int[slots];
+        sCmd = new int[slots];
+        sWrite = new boolean[slots];
+        sStatDone = new boolean[slots];
+        freeSlots = new int[slots];
+        for (int i = 0; i < slots; i++) {
+            freeSlots[i] = slots - 1 - i;
+        }
+        freeTop = slots;
+        readQ = new int[readCap];
+        writeQ = new int[writeCap];
+        activeQ = new int[nBanks];
+        activePerBank = new int[nBanks];
+        colAccesses = new int[nBanks];
+        prepbPosted = new boolean[nBanks];
+        rowHitFlag = new boolean[nBanks];
+        rowHitArrive = new long[nBanks];
+        nextRefresh = refreshOn ? nRefi : NEVER;
+    }
+
+    // ---------------------------------------------------------------- request intake
+
+    /** Offers a request at the current cycle; false when its buffer is full. */
+    boolean send(long addr, long intraAddr, boolean write, long id) {
+        if (!write && writeBuffered(addr)) {
+            // Served from the write buffer: data back next cycle.
+            pushPending(id, clk, clk + 1);
+            reads++;
+            forwardedReads++;
+            return true;
+        }
+        if (write) {
+            if (writeBuffered(addr)) {
+                // Absorbed by the buffered write to the same address.
+                writes++;
+                coalescedWrites++;
+                lastCompletion = Math.max(lastCompletion, clk);
+                if (listener != null) {
+                    listener.completed(id, true, clk);
+                }
+                return true;
+            }
+            if (writeN >= writeCap) {
+                return false;
+            }
+        } else if (readN >= readCap) {
+            return false;
+        }
+        int s = freeSlots[--freeTop];
+        mapper.decode(intraAddr, decoded);
+        sAddr[s] = addr;
+        sId[s] = id;
+        sArrive[s] = clk;
+        sBg[s] = decoded[AddressMapper.BANK_GROUP];
+        sBank[s] = decoded[AddressMapper.BANK_GROUP] * banksPerBg + decoded[AddressMapper.BANK];
+        sRow[s] = decoded[AddressMapper.ROW];
+        sFinal[s] = write ? WR : RD;
+        sWrite[s] = write;
+        sStatDone[s] = false;
+        if (write) {
+            writeQ[writeN++] = s;
+            writes++;
+        } else {
+            readQ[readN++] = s;
+            reads++;
+        }
+        return true;
+    }
+
+    private boolean writeBuffered(long addr) {
+        for (int i = 0; i < writeN; i++) {
+            if (sAddr[writeQ[i]] == addr) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Requests accepted but not yet completed (reads until their data returns). */
+    int outstanding() {
+        return readN + writeN + activeN + pendN;
+    }
+
+    boolean readBufferFull() {
+        return readN >= readCap;
+    }
+
+    boolean writeBufferFull() {
+        return writeN >= writeCap;
+    }
+
+    // ---------------------------------------------------------------- one cycle
+
+    void tick() {
+        clk++;
+        servePending();
+        if (clk == nextRefresh) {
+            nextRefresh += nRefi;
+            postMaintenance(REFAB, -1);
+        }
+        if (closedCap) {
+            closedCapPreSchedule();
+        }
+        int idx = pick(activeQ, activeN, false);
+        if (idx >= 0) {
+            issueRequest(activeQ, idx, true);
+            return;
+        }
+        if (prioN > 0) {
+            int fin = prioFinal[prioHead];
+            int bank = prioBank[prioHead];
+            int cmd = preqMaintenance(fin, bank);
+            if (readyAt(cmd, bank) <= clk && !wouldCloseActive(cmd, bank)) {
+                issue(cmd, bank < 0 ? -1 : bank / banksPerBg, bank, -1);
+                if (cmd == fin) {
+                    prioHead = (prioHead + 1) % prioFinal.length;
+                    prioN--;
+                    if (fin == REFAB) {
+                        refreshes++;
+                    }
+                }
+            }
+            return;
+        }
+        updateWriteMode();
+        if (writeMode) {
+            idx = pick(writeQ, writeN, true);
+            if (idx >= 0) {
+                issueRequest(writeQ, idx, false);
+            }
+        } else {
+            idx = pick(readQ, readN, true);
+            if (idx >= 0) {
+                issueRequest(readQ, idx, false);
+            }
+        }
+    }
+
+    private void updateWriteMode() {
+        writeMode = nextWriteMode();
+    }
+
+    private boolean nextWriteMode() {
+        if (!writeMode) {
+            return writeN > wrHigh * writeCap || readN == 0;
+        }
+        return !(writeN < wrLow * writeCap && readN != 0);
+    }
+
+    /**
+     * FR-FCFS: among eligible requests, the oldest whose next command is timing-ready. Returns its
+     * queue index, or -1 when no eligible request is ready this cycle.
+     */
+    private int pick(int[] q, int n, boolean filter) {
+        if (n == 0) {
+            return -1;
+        }
+        if (rowHitFirst) {
+            markRowHits(q, n);
+        }
+        int best = -1;
+        long bestArrive = 0;
+        boolean bestReady = false;
+        for (int i = 0; i < n; i++) {
+            int s = q[i];
+            int cmd = preq(s);
+            sCmd[s] = cmd;
+            if (filter && Cmd.isClosing(cmd) && activePerBank[sBank[s]] > 0) {
+                continue;
+            }
+            if (rowHitFirst && preemptsRowHit(s, cmd)) {
+                continue;
+            }
+            boolean r = readyAt(cmd, sBank[s]) <= clk;
+            if (best < 0 || (r && !bestReady) || (r == bestReady && sArrive[s] < bestArrive)) {
+                best = i;
+                bestArrive = sArrive[s];
+                bestReady = r;
+            }
+        }
+        return bestReady ? best : -1;
+    }
+
+    private void markRowHits(int[] q, int n) {
+        Arrays.fill(rowHitFlag, false);
+        for (int i = 0; i < n; i++) {
+            int s = q[i];
+            int b = sBank[s];
+            if (openRow[b] == sRow[s] && (!rowHitFlag[b] || sArrive[s] < rowHitArrive[b])) {
+                rowHitFlag[b] = true;
+                rowHitArrive[b] = sArrive[s];
+            }
+        }
+    }
+
+    // A precharge on the way to a request must not overtake an older-or-equal row hit to that bank.
+    private boolean preemptsRowHit(int s, int cmd) {
+        return cmd == PREPB && rowHitFlag[sBank[s]] && rowHitArrive[sBank[s]] <= sArrive[s];
+    }
+
+    /** The command a request needs next given its bank's state. */
+    private int preq(int s) {
+        int open = openRow[sBank[s]];
+        if (open < 0) {
+            return ACT;
+        }
+        return open == sRow[s] ? sFinal[s] : PREPB;
+    }
+
+    private int preqMaintenance(int fin, int bank) {
+        if (fin == REFAB) {
+            for (int b = 0; b < nBanks; b++) {
+                if (openRow[b] >= 0) {
+                    return PREAB;
+                }
+            }
+        }
+        return fin;
+    }
+
+    private boolean wouldCloseActive(int cmd, int bank) {
+        if (!Cmd.isClosing(cmd) || activeN == 0) {
+            return false;
+        }
+        if (bank >= 0 && !Cmd.isAllBank(cmd)) {
+            return activePerBank[bank] > 0;
+        }
+        return true;
+    }
+
+    /** First cycle at which {@code cmd} meets every timing rule on its target (bank -1: all banks). */
+    long readyAt(int cmd, int bank) {
+        long r = ready[cmd];
+        if (bank >= 0 && !Cmd.isAllBank(cmd)) {
+            r = Math.max(r, ready[(1 + bank / banksPerBg) * COUNT + cmd]);
+            return Math.max(r, ready[(1 + nBg + bank) * COUNT + cmd]);
+        }
+        for (int node = 1; node < 1 + nBg + nBanks; node++) {
+            r = Math.max(r, ready[node * COUNT + cmd]);
+        }
+        return r;
+    }
+
+    private void issueRequest(int[] q, int idx, boolean fromActive) {
+        int s = q[idx];
+        int cmd = sCmd[s];
+        int bank = sBank[s];
+        if (closedCap && colAccesses[bank] >= cap) {
+            // Opportunistic auto-precharge once the bank has had its CAP of column accesses.
+            if (cmd == RD && readyAt(RDA, bank) <= clk) {
+                cmd = RDA;
+                sFinal[s] = RDA;
+            } else if (cmd == WR && readyAt(WRA, bank) <= clk) {
+                cmd = WRA;
+                sFinal[s] = WRA;
+            }
+        }
+        if (!sStatDone[s]) {
+            sStatDone[s] = true;
+            int open = openRow[bank];
+            if (open == sRow[s]) {
+                rowHits++;
+                if (!sWrite[s]) {
+                    readRowHits++;
+                }
+            } else if (open >= 0) {
+                rowConflicts++;
+                if (!sWrite[s]) {
+                    readRowConflicts++;
+                }
+            } else {
+                rowMisses++;
+                if (!sWrite[s]) {
+                    readRowMisses++;
+                }
+            }
+        }
+        issue(cmd, sBg[s], bank, sRow[s]);
+        if (cmd == sFinal[s]) {
+            if (fromActive) {
+                activePerBank[bank]--;
+            }
+            removeAt(q, idx, fromActive ? 0 : (q == readQ ? 1 : 2));
+            if (sWrite[s]) {
+                writesServed++;
+                lastCompletion = Math.max(lastCompletion, clk);
+                if (listener != null) {
+                    listener.completed(sId[s], true, clk);
+                }
+            } else {
+                readsServed++;
+                pushPending(sId[s], sArrive[s], clk + readLatency);
+            }
+            freeSlots[freeTop++] = s;
+        } else if (cmd == ACT && !fromActive && activeN < activeQ.length) {
+            activeQ[activeN++] = s;
+            activePerBank[bank]++;
+            removeAt(q, idx, q == readQ ? 1 : 2);
+        }
+    }
+
+    private void removeAt(int[] q, int idx, int which) {
+        int n = which == 0 ? activeN-- : which == 1 ? readN-- : writeN--;
+        System.arraycopy(q, idx + 1, q, idx, n - idx - 1);
+    }
+
+    /** Applies a command to the device: timing bookkeeping on every node it touches, then bank state. */
+    private void issue(int cmd, int bg, int bank, int row) {
+        updateNode(0, TimingTable.CHANNEL, cmd);
+        if (bank < 0 || Cmd.isAllBank(cmd)) {
+            for (int g = 0; g < nBg; g++) {
+                updateNode(1 + g, TimingTable.BANK_GROUP, cmd);
+            }
+            for (int b = 0; b < nBanks; b++) {
+                updateNode(1 + nBg + b, TimingTable.BANK, cmd);
+            }
+        } else {
+            updateNode(1 + bg, TimingTable.BANK_GROUP, cmd);
+            updateNode(1 + nBg + bank, TimingTable.BANK, cmd);
+        }
+        switch (cmd) {
+            case ACT -> {
+                openRow[bank] = row;
+                activates++;
+            }
+            case PREPB, RDA, WRA -> {
+                openRow[bank] = -1;
+                if (cmd == PREPB) {
+                    precharges++;
+                }
+            }
+            case PREAB -> {
+                Arrays.fill(openRow, -1);
+                precharges++;
+            }
+            default -> {
+            }
+        }
+        if (closedCap) {
+            if (Cmd.isClosing(cmd)) {
+                if (bank < 0 || Cmd.isAllBank(cmd)) {
+                    Arrays.fill(colAccesses, 0);
+                    Arrays.fill(prepbPosted, false);
+                } else {
+                    colAccesses[bank] = 0;
+                    prepbPosted[bank] = false;
+                }
+            } else if (cmd == RD || cmd == WR) {
+                colAccesses[bank]++;
+            }
+        }
+        if (commandListener != null) {
+            commandListener.issued(channelId, clk, cmd, bg, bank, row);
+        }
+    }
+
+    private void updateNode(int node, int level, int cmd) {
+        int maxWin = table.maxWindow[level][cmd];
+        if (maxWin == 0) {
+            return;
+        }
+        int h = (node * COUNT + cmd) * depth;
+        if (maxWin > 1) {
+            System.arraycopy(history, h, history, h + 1, depth - 1);
+        }
+        history[h] = clk;
+        int[] follow = table.follow[level][cmd];
+        int[] lat = table.latency[level][cmd];
+        int[] win = table.window[level][cmd];
+        int base = node * COUNT;
+        for (int i = 0; i < follow.length; i++) {
+            long past = win[i] == 1 ? clk : history[h + win[i] - 1];
+            if (past < 0) {
+                continue;
+            }
+            long t = past + lat[i];
+            int k = base + follow[i];
+            if (t > ready[k]) {
+                ready[k] = t;
+            }
+        }
+    }
+
+    private void closedCapPreSchedule() {
+        for (int b = 0; b < nBanks; b++) {
+            if (colAccesses[b] < cap || prepbPosted[b]) {
+                continue;
+            }
+            if (readyAt(PREPB, b) > clk) {
+                continue;
+            }
+            postMaintenance(PREPB, b);
+            prepbPosted[b] = true;
+        }
+    }
+
+    private void postMaintenance(int fin, int bank) {
+        if (prioN == prioFinal.length) {
+            int[] f = new int[prioN * 2];
+            int[] b = new int[prioN * 2];
+            for (int i = 0; i < prioN; i++) {
+                f[i] = prioFinal[(prioHead + i) % prioN];
+                b[i] = prioBank[(prioHead + i) % prioN];
+            }
+            prioFinal = f;
+            prioBank = b;
+            prioHead = 0;
+        }
+        int tail = (prioHead + prioN) % prioFinal.length;
+        prioFinal[tail] = fin;
+        prioBank[tail] = bank;
+        prioN++;
+    }
+
+    private void pushPending(long id, long arrive, long depart) {
+        if (pendN == pendId.length) {
+            int n = pendN * 2;
+            long[] a = new long[n];
+            long[] b = new long[n];
+            long[] c = new long[n];
+            for (int i = 0; i < pendN; i++) {
+                int j = (pendHead + i) % pendN;
+                a[i] = pendId[j];
+                b[i] = pendArrive[j];
+                c[i] = pendDepart[j];
+            }
+            pendId = a;
+            pendArrive = b;
+            pendDepart = c;
+            pendHead = 0;
+        }
+        int tail = (pendHead + pendN) % pendId.length;
+        pendId[tail] = id;
+        pendArrive[tail] = arrive;
+        pendDepart[tail] = depart;
+        pendN++;
+    }
+
+    // In order, like Ramulator's pending deque: a read waits behind an earlier one still in flight.
+    private void servePending() {
+        while (pendN > 0 && pendDepart[pendHead] <= clk) {
+            readLatencySum += pendDepart[pendHead] - pendArrive[pendHead];
+            readsCompleted++;
+            lastCompletion = Math.max(lastCompletion, clk);
+            if (listener != null) {
+                listener.completed(pendId[pendHead], false, clk);
+            }
+            pendHead = (pendHead + 1) % pendId.length;
+            pendN--;
+        }
+    }
+
+    // ---------------------------------------------------------------- idle skipping
+
+    /**
+     * The earliest cycle after the current one at which {@link #tick()} could change anything
+     * (issue a command, post a refresh, return read data), assuming no new request arrives.
+     * Cycles before it are idle and may be skipped with {@link #skipTo}.
+     */
+    long nextEvent() {
+        long e = nextRefresh;
+        if (pendN > 0) {
+            e = Math.min(e, pendDepart[pendHead]);
+        }
+        if (closedCap) {
+            for (int b = 0; b < nBanks; b++) {
+                if (colAccesses[b] >= cap && !prepbPosted[b]) {
+                    e = Math.min(e, readyAt(PREPB, b));
+                }
+            }
+        }
+        for (int i = 0; i < activeN; i++) {
+            int s = activeQ[i];
+            e = Math.min(e, readyAt(preq(s), sBank[s]));
+        }
+        if (prioN > 0) {
+            int cmd = preqMaintenance(prioFinal[prioHead], prioBank[prioHead]);
+            if (!wouldCloseActive(cmd, prioBank[prioHead])) {
+                e = Math.min(e, readyAt(cmd, prioBank[prioHead]));
+            }
+        } else {
+            boolean wm = nextWriteMode();
+            int[] q = wm ? writeQ : readQ;
+            int n = wm ? writeN : readN;
+            for (int i = 0; i < n; i++) {
+                int s = q[i];
+                int cmd = preq(s);
+                if (Cmd.isClosing(cmd) && activePerBank[sBank[s]] > 0) {
+                    continue;
+                }
+                e = Math.min(e, readyAt(cmd, sBank[s]));
+            }
+        }
+        return Math.max(e, clk + 1);
+    }
+
+    /** Jumps the clock to {@code cycle} without doing anything; only valid below {@link #nextEvent()}. */
+    void skipTo(long cycle) {
+        clk = cycle;
+    }
+}

@@ -1,0 +1,245 @@
+package org.colsparse.dram;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import org.colsparse.util.InputException;
+
+/**
+ * Reads a DRAM configuration YAML (keys as in Ramulator 2.1's exported configs; see
+ * {@code config/dram/*.yaml}). Every key is optional and overrides the base configuration — the
+ * file's {@code preset}, else the base given by the caller:
+ *
+ * <pre>
+ * preset: ramulator2-gddr6
+ * memory_system:
+ *   channels: 2
+ *   channel_mapper: {impl: CacheLineInterleave, interleave_bits: 0}
+ *   controller:
+ *     impl: GenericDDR
+ *     read_buffer_size: 32
+ *     write_buffer_size: 32
+ *     wr_low_watermark: 0.2
+ *     wr_high_watermark: 0.8
+ *     scheduler: {impl: FRFCFS}            # FRFCFS | FRFCFS-RowHit
+ *     refresh_manager: {impl: AllBank}     # AllBank | NoRefresh
+ *     row_policy: {impl: Open}             # Open | ClosedCAP (cap: 4)
+ *     addr_mapper: {impl: RoBaRaCoCh}      # RoBaRaCoCh | ChRaBaRoCo
+ *     dram:
+ *       impl: GDDR6
+ *       org_preset: GDDR6_16Gb_x16
+ *       timing_preset: GDDR6_14000_1350mV_double
+ *       org: {bankgroup: 4, bank: 4, row: 16384, column: 2048, dq: 16, channel_width: 16}
+ *       timing: {nCL: 24, nRCDRD: 27}      # any Ramulator GDDR6 timing name, in cycles
+ * </pre>
+ */
+public final class DramConfigLoader {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private DramConfigLoader() {
+    }
+
+    public static DramConfig load(Path file, DramConfig base) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(file.toFile());
+        } catch (NoSuchFileException e) {
+            throw new InputException(file + ": DRAM config not found");
+        } catch (IOException e) {
+            if (!file.toFile().exists()) {
+                throw new InputException(file + ": DRAM config not found");
+            }
+            throw new InputException(file + ": not valid YAML: " + firstLine(e.getMessage()));
+        }
+        try {
+            return parse(root, base, file.toString());
+        } catch (IllegalArgumentException e) {
+            throw new InputException(file + ": " + e.getMessage());
+        }
+    }
+
+    static DramConfig parse(JsonNode root, DramConfig base, String name) {
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return base;
+        }
+        Ctx c = new Ctx(name);
+        c.object(root, "", Set.of("preset", "memory_system"));
+        DramConfig cfg = base;
+        if (root.has("preset")) {
+            cfg = DramConfig.preset(c.text(root, "preset"));
+        }
+        JsonNode ms = root.path("memory_system");
+        if (ms.isMissingNode()) {
+            return cfg;
+        }
+        c.object(ms, "memory_system", Set.of("impl", "clock_ratio", "channels", "channel_mapper", "controller"));
+        c.expect(ms, "impl", "memory_system.impl", "GenericDRAM");
+        if (ms.has("clock_ratio") && c.integer(ms, "clock_ratio", "memory_system.clock_ratio") != 1) {
+            throw new IllegalArgumentException("memory_system.clock_ratio: only 1 is supported (the frontend offers "
+                    + "one request per memory cycle)");
+        }
+        int channels = ms.has("channels") ? c.integer(ms, "channels", "memory_system.channels") : cfg.channels();
+        int interleave = cfg.interleaveBits();
+        JsonNode cm = ms.path("channel_mapper");
+        if (!cm.isMissingNode()) {
+            c.object(cm, "memory_system.channel_mapper", Set.of("impl", "interleave_bits"));
+            c.expect(cm, "impl", "memory_system.channel_mapper.impl", "CacheLineInterleave");
+            if (cm.has("interleave_bits")) {
+                interleave = c.integer(cm, "interleave_bits", "memory_system.channel_mapper.interleave_bits");
+            }
+        }
+        int rb = cfg.readBufferSize();
+        int wb = cfg.writeBufferSize();
+        float lo = cfg.wrLowWatermark();
+        float hi = cfg.wrHighWatermark();
+        String sched = cfg.scheduler();
+        String refresh = cfg.refresh();
+        String rowPolicy = cfg.rowPolicy();
+        int cap = cfg.rowPolicyCap();
+        String mapper = cfg.addrMapper();
+        DramSpec spec = cfg.spec();
+        JsonNode ct = ms.path("controller");
+        if (!ct.isMissingNode()) {
+            String p = "memory_system.controller";
+            c.object(ct, p, Set.of("impl", "read_buffer_size", "write_buffer_size", "wr_low_watermark",
+                    "wr_high_watermark", "scheduler", "refresh_manager", "row_policy", "addr_mapper", "dram"));
+            c.expect(ct, "impl", p + ".impl", "GenericDDR");
+            if (ct.has("read_buffer_size")) {
+                rb = c.integer(ct, "read_buffer_size", p + ".read_buffer_size");
+            }
+            if (ct.has("write_buffer_size")) {
+                wb = c.integer(ct, "write_buffer_size", p + ".write_buffer_size");
+            }
+            if (ct.has("wr_low_watermark")) {
+                lo = (float) c.number(ct, "wr_low_watermark", p + ".wr_low_watermark");
+            }
+            if (ct.has("wr_high_watermark")) {
+                hi = (float) c.number(ct, "wr_high_watermark", p + ".wr_high_watermark");
+            }
+            sched = c.impl(ct, "scheduler", p, sched, Set.of("impl"));
+            refresh = c.impl(ct, "refresh_manager", p, refresh, Set.of("impl"));
+            rowPolicy = c.impl(ct, "row_policy", p, rowPolicy, Set.of("impl", "cap"));
+            if (ct.path("row_policy").has("cap")) {
+                cap = c.integer(ct.path("row_policy"), "cap", p + ".row_policy.cap");
+            }
+            mapper = c.impl(ct, "addr_mapper", p, mapper, Set.of("impl"));
+            JsonNode dram = ct.path("dram");
+            if (!dram.isMissingNode()) {
+                spec = parseDram(c, dram, spec, p + ".dram");
+            }
+        }
+        return new DramConfig(root.has("preset") || ms.size() == 0 ? cfg.name() : "custom", spec, channels,
+                interleave, rb, wb, lo, hi, sched, refresh, rowPolicy, cap, mapper);
+    }
+
+    private static DramSpec parseDram(Ctx c, JsonNode dram, DramSpec spec, String p) {
+        c.object(dram, p, Set.of("impl", "org_preset", "timing_preset", "org", "timing"));
+        c.expect(dram, "impl", p + ".impl", "GDDR6");
+        if (dram.has("org_preset") || dram.has("timing_preset")) {
+            String op = dram.has("org_preset") ? c.text(dram, "org_preset") : spec.orgPreset();
+            String tp = dram.has("timing_preset") ? c.text(dram, "timing_preset") : spec.timingPreset();
+            spec = DramSpec.gddr6(op, tp);
+        }
+        JsonNode org = dram.path("org");
+        if (!org.isMissingNode()) {
+            c.object(org, p + ".org", Set.of("bankgroup", "bank", "row", "column", "dq", "channel_width"));
+            DramOrg o = spec.org();
+            o = o.withSizes(
+                    org.has("bankgroup") ? c.integer(org, "bankgroup", p + ".org.bankgroup") : o.bankGroups(),
+                    org.has("bank") ? c.integer(org, "bank", p + ".org.bank") : o.banksPerGroup(),
+                    org.has("row") ? c.integer(org, "row", p + ".org.row") : o.rows(),
+                    org.has("column") ? c.integer(org, "column", p + ".org.column") : o.columns(),
+                    org.has("dq") ? c.integer(org, "dq", p + ".org.dq") : o.dq(),
+                    org.has("channel_width") ? c.integer(org, "channel_width", p + ".org.channel_width")
+                            : o.channelWidth());
+            spec = spec.withOrg(o);
+        }
+        JsonNode timing = dram.path("timing");
+        if (!timing.isMissingNode()) {
+            c.object(timing, p + ".timing", Set.of(DramTiming.NAMES));
+            int[] v = spec.timing().values();
+            for (int i = 0; i < DramTiming.NAMES.length; i++) {
+                if (timing.has(DramTiming.NAMES[i])) {
+                    v[i] = c.integer(timing, DramTiming.NAMES[i], p + ".timing." + DramTiming.NAMES[i]);
+                    if (v[i] < 0 || (i == 21 && v[i] == 0)) {
+                        throw new IllegalArgumentException(p + ".timing." + DramTiming.NAMES[i] + " must be positive");
+                    }
+                }
+            }
+            spec = spec.withTiming(DramTiming.of(v));
+        }
+        return spec;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private record Ctx(String file) {
+        void object(JsonNode n, String path, Set<String> allowed) {
+            if (!n.isObject()) {
+                throw new IllegalArgumentException((path.isEmpty() ? "top level" : path) + ": expected a mapping");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+                String k = it.next().getKey();
+                if (!allowed.contains(k)) {
+                    throw new IllegalArgumentException("unknown key '" + (path.isEmpty() ? k : path + "." + k)
+                            + "' (allowed: " + new java.util.TreeSet<>(allowed) + ")");
+                }
+            }
+        }
+
+        String text(JsonNode n, String key) {
+            JsonNode v = n.get(key);
+            if (!v.isTextual()) {
+                throw new IllegalArgumentException(key + ": expected a name");
+            }
+            return v.asText();
+        }
+
+        int integer(JsonNode n, String key, String path) {
+            JsonNode v = n.get(key);
+            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+                throw new IllegalArgumentException(path + ": expected an integer, got '" + v.asText() + "'");
+            }
+            return v.asInt();
+        }
+
+        double number(JsonNode n, String key, String path) {
+            JsonNode v = n.get(key);
+            if (!v.isNumber()) {
+                throw new IllegalArgumentException(path + ": expected a number, got '" + v.asText() + "'");
+            }
+            return v.asDouble();
+        }
+
+        void expect(JsonNode n, String key, String path, String value) {
+            if (n.has(key) && !value.equals(n.get(key).asText())) {
+                throw new IllegalArgumentException(path + ": only '" + value + "' is supported, got '"
+                        + n.get(key).asText() + "'");
+            }
+        }
+
+        String impl(JsonNode ct, String key, String p, String current, Set<String> allowed) {
+            JsonNode n = ct.path(key);
+            if (n.isMissingNode()) {
+                return current;
+            }
+            object(n, p + "." + key, allowed);
+            if (!n.has("impl")) {
+                return current;
+            }
+            return n.get("impl").asText();
+        }
+    }
+}

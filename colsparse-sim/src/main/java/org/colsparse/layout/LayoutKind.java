@@ -1,0 +1,66 @@
+package org.colsparse.layout;
+
+import org.colsparse.util.InputException;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+
+/** The four activation layouts of DESIGN §4 and how to build each for one activation. */
+public enum LayoutKind {
+    ROW_MAJOR("row-major"), COLUMN_MAJOR("column-major"), TILED("tiled"), COMPACTED("compacted");
+
+    private final String cliName;
+
+    LayoutKind(String cliName) {
+        this.cliName = cliName;
+    }
+
+    public String cliName() {
+        return cliName;
+    }
+
+    /** Parses one name or {@code all}. */
+    public static List<LayoutKind> parse(String s, String what) {
+        if (s.trim().equalsIgnoreCase("all")) {
+            return List.of(values());
+        }
+        List<LayoutKind> out = new ArrayList<>();
+        for (String part : s.split(",")) {
+            LayoutKind found = null;
+            for (LayoutKind l : values()) {
+                if (l.cliName.equalsIgnoreCase(part.trim())) {
+                    found = l;
+                }
+            }
+            if (found == null) {
+                throw new InputException(what + ": unknown layout '" + part.trim() + "' (expected row-major, column-major, tiled, compacted or all)");
+            }
+            out.add(found);
+        }
+        return out;
+    }
+
+    /**
+     * Builds this layout for an {@code m x k} activation at {@code base}.
+     *
+     * @param tileRows      R, the row tile of tiled and compacted layouts (and of the skip bitmap)
+     * @param tileCols      B, the channel width of a tiled block
+     * @param nonZeroPerTile per R-row tile, its non-zero columns; null when no mask is used. With a
+     *                      mask the compacted layout stores only these, the others add a separate
+     *                      skip bitmap at {@code base + footprint} (see {@link BitmapReads})
+     */
+    public ActivationLayout build(long base, int m, int k, int wordBytes, int tileRows, int tileCols, BitSet[] nonZeroPerTile) {
+        ActivationLayout l = switch (this) {
+            case ROW_MAJOR -> new RowMajorLayout(base, m, k, wordBytes);
+            case COLUMN_MAJOR -> new ColumnMajorLayout(base, m, k, wordBytes);
+            case TILED -> new TiledLayout(base, m, k, wordBytes, tileRows, tileCols);
+            case COMPACTED -> new CompactedLayout(base, m, k, wordBytes, tileRows, nonZeroPerTile);
+        };
+        if (nonZeroPerTile == null || this == COMPACTED) {
+            return l;
+        }
+        long bitmapBase = (base + l.footprintBytes() + CompactedLayout.ALIGN - 1) / CompactedLayout.ALIGN * CompactedLayout.ALIGN;
+        return new BitmapReads(l, m, k, tileRows, bitmapBase);
+    }
+}

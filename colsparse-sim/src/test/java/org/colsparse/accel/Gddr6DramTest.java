@@ -1,0 +1,51 @@
+package org.colsparse.accel;
+
+import org.colsparse.dram.DramConfig;
+import org.colsparse.layout.LayoutKind;
+import org.colsparse.systolic.CycleModel;
+import org.colsparse.systolic.Dataflow;
+import org.colsparse.workload.Gemm;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class Gddr6DramTest {
+    @Test
+    void batchesCompleteInOrderAndCount() {
+        Gddr6Dram d = new Gddr6Dram(DramConfig.ramulator2Gddr6());
+        long[] seq = new long[256];
+        for (int i = 0; i < seq.length; i++) {
+            seq[i] = 32L * i;
+        }
+        long done = d.serve(seq, false, 0);
+        // at least the read latency (nCL + nBL = 24 + 2 after an activate of nRCDRD = 27) and no more
+        // than 8 KiB at a fraction of the 2 x 28 GB/s peak
+        assertTrue(done > 50 && done < 2000, "done at " + done);
+        long later = d.serve(new long[] {1 << 20}, true, done + 10);
+        assertTrue(later >= done + 10);
+        DramBackend.Counters c = d.counters();
+        assertEquals(256, c.reads());
+        assertEquals(1, c.writes());
+        // 256 sequential bursts over 2 channels touch few rows: nearly all hits
+        assertTrue(c.rowHitRate() > 0.9, "row hit rate " + c.rowHitRate());
+        assertEquals(d.serve(new long[0], false, later + 5), later + 5);
+    }
+
+    @Test
+    void tinySimulationOnGddr6() {
+        AcceleratorSim sim = new AcceleratorSim(AccelConfig.defaults().withArray(new org.colsparse.systolic.ArrayShape(16, 16)));
+        List<LayerResult> rs = sim.run(List.of(new Gemm("l0", 64, 48, 96)), List.of(LayoutKind.values()), Map.of(), null);
+        assertEquals(4, rs.size());
+        for (LayerResult r : rs) {
+            assertEquals(CycleModel.denseCycles(64, 48, 96, new org.colsparse.systolic.ArrayShape(16, 16), Dataflow.OS), r.computeCycles());
+            assertEquals(r.cycles(), r.computeCycles() + r.stallCycles());
+            assertTrue(r.stallCycles() > 0);
+            assertTrue(r.rowHitRate() > 0 && r.rowHitRate() <= 1);
+            assertEquals(64 * 48 * 2, r.bytesWritten());
+        }
+    }
+}
