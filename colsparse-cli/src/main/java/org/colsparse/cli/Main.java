@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 GemmCommand.class,
                 SimulateCommand.class,
                 DramCommand.class,
+                RunCommand.class,
         })
 public final class Main implements Runnable {
     public static final int EXIT_BAD_INPUT = 2;

@@ -1,0 +1,191 @@
+package org.colsparse.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.colsparse.accel.AccelConfig;
+import org.colsparse.layout.LayoutKind;
+import org.colsparse.report.AtomicOutput;
+import org.colsparse.report.ReportWriter;
+import org.colsparse.report.Summary;
+import org.colsparse.run.Characterization;
+import org.colsparse.run.RunOptions;
+import org.colsparse.sparsity.AnalysisConfig;
+import org.colsparse.systolic.ArrayShape;
+import org.colsparse.util.InputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/** The main job: every stage for every selected workload, then one report. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"The whole characterization in one command: profile real activations, analyze, classify, "
+                + "estimate cycles on the full-size shapes, simulate the GDDR6 accelerator per layout, and write "
+                + "report.html, results.json, CSV tables and PNG figures into --out.",
+                "Writes atomically (into <out>.partial, renamed when done); --resume continues an interrupted run."})
+public final class RunCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--workload", description = "workload id, repeatable (default: every built-in workload; see 'colsparse workloads')")
+    List<String> workloads;
+
+    @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})", defaultValue = "results")
+    Path out;
+
+    @Option(names = "--config", description = "accelerator YAML (default: the built-in config, identical to config/accel.yaml)")
+    Path config;
+
+    @Option(names = "--array", description = "override the config's array, ROWSxCOLS; the rows are the analyzed tile height")
+    String array;
+
+    @Option(names = "--layout", description = "row-major, column-major, tiled, compacted, a comma list, or all (default: ${DEFAULT-VALUE})", defaultValue = "all")
+    String layout;
+
+    @Option(names = "--threshold", split = ",", description = "near-zero thresholds tau (default: 0.001,0.005,0.01,0.05,0.1)")
+    double[] thresholds = AnalysisConfig.DEFAULT_SWEEP.clone();
+
+    @Option(names = "--primary", description = "primary threshold the summary reports (default: ${DEFAULT-VALUE})", defaultValue = "0.01")
+    double primary;
+
+    @Option(names = "--tile-rows", split = ",", description = "extra tile heights for the tile-height curve (default: 8,16,32,64,128; the array's rows are always added)")
+    int[] tileRows = {8, 16, 32, 64, 128};
+
+    @Option(names = "--samples", description = "samples per workload (default: each workload's)")
+    Integer samples;
+
+    @Option(names = "--steps", description = "sampler steps per workload (default: each workload's)")
+    Integer steps;
+
+    @Option(names = "--seed", description = "seed of every sampler and synthetic mask (default: ${DEFAULT-VALUE})", defaultValue = "0")
+    long seed;
+
+    @Option(names = "--buckets", description = "timestep buckets (default: ${DEFAULT-VALUE})", defaultValue = "10")
+    int buckets;
+
+    @Option(names = "--sim-rows", description = "rows of the full-size consumer GEMM simulated cycle by cycle (default: ${DEFAULT-VALUE})", defaultValue = "512")
+    int simRows;
+
+    @Option(names = "--threads", description = "PyTorch threads (default: ${DEFAULT-VALUE})", defaultValue = "1")
+    int threads;
+
+    @Option(names = "--resume", description = "continue the interrupted run in <out>.partial, skipping finished stages")
+    boolean resume;
+
+    @Option(names = "--format", description = "how the summary is printed: table, json or csv (default: ${DEFAULT-VALUE})", defaultValue = "table")
+    OutputFormat format;
+
+    @Override
+    public void run() {
+        RunOptions opt = options();
+        PrintWriter err = spec.commandLine().getErr();
+        AtomicOutput output = AtomicOutput.open(opt.out(), resume);
+        Progress[] bar = {null};
+        String[] task = {""};
+        Characterization.StageListener listener = new Characterization.StageListener() {
+            @Override
+            public void stage(String stage, String workload, int index, int count) {
+                closeBar(bar);
+                task[0] = String.format("[%d/%d] %s %s", index + 1, count, stage, workload);
+                err.println("colsparse: " + task[0]);
+                err.flush();
+            }
+
+            @Override
+            public void progress(long done, long total) {
+                if (bar[0] == null) {
+                    bar[0] = Progress.start(task[0], total, err);
+                }
+                bar[0].stepTo(done);
+            }
+        };
+        ObjectNode results;
+        try {
+            results = new Characterization(opt, output, resume, listener).run();
+        } finally {
+            closeBar(bar);
+        }
+        new ReportWriter(Json.MAPPER).write(results, output);
+        output.commit();
+        PrintWriter o = spec.commandLine().getOut();
+        if (format == OutputFormat.json) {
+            Json.print(o, results);
+        } else {
+            Table t = new Table(Summary.HEADER);
+            Summary.rows(results).forEach(t::add);
+            t.print(o, format);
+        }
+        err.println("colsparse: report written to " + opt.out().resolve("report.html"));
+        err.flush();
+    }
+
+    private static void closeBar(Progress[] bar) {
+        if (bar[0] != null) {
+            bar[0].close();
+            bar[0] = null;
+        }
+    }
+
+    /** Every option is checked here, before any work starts. */
+    private RunOptions options() {
+        List<String> ids = workloads == null || workloads.isEmpty()
+                ? org.colsparse.denoiser.Workloads.all().stream().map(w -> w.info().id()).toList()
+                : List.copyOf(workloads);
+        for (String id : ids) {
+            org.colsparse.denoiser.Workloads.get(id);
+        }
+        AccelConfig accel = config == null ? AccelConfig.defaults() : AccelConfig.load(config);
+        if (array != null) {
+            accel = accel.withArray(ArrayShape.parse(array, "--array"));
+        }
+        List<LayoutKind> layouts = LayoutKind.parse(layout, "--layout");
+        TreeSet<Double> ts = new TreeSet<>();
+        for (double t : thresholds) {
+            ts.add(t);
+        }
+        if (!ts.contains(primary)) {
+            throw new InputException("--primary: " + primary + " is not among the thresholds " + ts);
+        }
+        TreeSet<Integer> tiles = new TreeSet<>();
+        for (int r : tileRows) {
+            tiles.add(r);
+        }
+        tiles.add(accel.array().rows());
+        double[] tsArr = ts.stream().mapToDouble(Double::doubleValue).toArray();
+        int[] tileArr = tiles.stream().mapToInt(Integer::intValue).toArray();
+        try {
+            new AnalysisConfig(tsArr, tileArr);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--threshold/--tile-rows: " + e.getMessage());
+        }
+        if (samples != null && samples < 1) {
+            throw new InputException("--samples: must be >= 1, got " + samples);
+        }
+        if (steps != null && steps < 1) {
+            throw new InputException("--steps: must be >= 1, got " + steps);
+        }
+        if (buckets < 1) {
+            throw new InputException("--buckets: must be >= 1, got " + buckets);
+        }
+        if (simRows < 1) {
+            throw new InputException("--sim-rows: must be >= 1, got " + simRows);
+        }
+        if (threads < 1) {
+            throw new InputException("--threads: must be >= 1, got " + threads);
+        }
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null && Files.exists(parent) && !Files.isWritable(parent)) {
+            throw new InputException("--out: cannot write into " + parent);
+        }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new InputException("--out: " + out + " exists and is not a folder");
+        }
+        return new RunOptions(new ArrayList<>(ids), out, accel, layouts, primary, tsArr, tileArr, samples, steps, seed,
+                buckets, simRows, threads);
+    }
+}
