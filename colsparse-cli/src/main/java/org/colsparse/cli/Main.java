@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         description = "How much of a diffusion model's GELU sparsity can a systolic array exploit?",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                AnalyzeCommand.class,
                 InspectCommand.class,
         })
 public final class Main implements Runnable {
