@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 ShapesCommand.class,
+                AnalyzeCommand.class,
                 InspectCommand.class,
                 WorkloadsCommand.class,
                 ProfileCommand.class,
