@@ -3,6 +3,7 @@ package org.colsparse.cli;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.colsparse.systolic.ActivationMask;
 import org.colsparse.systolic.ArrayShape;
+import org.colsparse.systolic.CycleModel;
 import org.colsparse.systolic.Dataflow;
 import org.colsparse.systolic.GemmEstimate;
 import org.colsparse.systolic.Topology;
@@ -56,7 +57,7 @@ public final class GemmCommand implements Callable<Integer> {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Layer(String name, long m, long n, long k, long instances, int rows, int cols, String dataflow,
-                 long computeCycles, Long skippedComputeCycles, Double cycleReduction) {
+                 long computeCycles, Long skippedComputeCycles, Double cycleReduction, String skipUnit) {
     }
 
     /**
@@ -171,7 +172,8 @@ public final class GemmCommand implements Callable<Integer> {
         for (GemmEstimate e : es) {
             Gemm g = e.gemm();
             layers.add(new Layer(g.name(), g.m(), g.n(), g.k(), g.instances(), e.array().rows(), e.array().cols(), e.dataflow().cliName(),
-                    e.denseCycles(), e.skipped() ? e.skippedCycles() : null, e.skipped() ? e.cycleReduction() : null));
+                    e.denseCycles(), e.skipped() ? e.skippedCycles() : null, e.skipped() ? e.cycleReduction() : null,
+                    e.skipped() ? CycleModel.skipUnit(e.dataflow(), e.array()) : null));
             dense += e.denseCycles();
             effective += e.effectiveCycles();
             if (e.skipped()) {
@@ -213,6 +215,7 @@ public final class GemmCommand implements Callable<Integer> {
         if (format == OutputFormat.table && any) {
             out.printf("cycle reduction: %s over the %d mask-consuming GEMM(s), %s over all %d GEMMs (only consumers skip)%n",
                     pct(total.consumerCycleReduction()), consumers, pct(total.cycleReduction()), es.size());
+            out.printf("skipped unit: %s; near zero: |a| <= %s%n", CycleModel.skipUnit(es.get(0).dataflow(), es.get(0).array()), threshold);
             out.flush();
         }
     }

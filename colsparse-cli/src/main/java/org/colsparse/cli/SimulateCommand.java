@@ -9,6 +9,7 @@ import org.colsparse.dram.TraceWriter;
 import org.colsparse.layout.LayoutKind;
 import org.colsparse.systolic.ActivationMask;
 import org.colsparse.systolic.ArrayShape;
+import org.colsparse.systolic.CycleModel;
 import org.colsparse.systolic.Dataflow;
 import org.colsparse.systolic.Topology;
 import org.colsparse.util.InputException;
@@ -75,8 +76,9 @@ public final class SimulateCommand implements Callable<Integer> {
                double bandwidthGbps, Double rowHitRate, double timeUs) {
     }
 
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record Setup(String array, String dataflow, int wordBytes, double arrayClockMhz, long ifmapSramKib, long filterSramKib,
-                 long ofmapSramKib, String dram, Double threshold) {
+                 long ofmapSramKib, String dram, Double threshold, String skipUnit) {
     }
 
     record Result(Setup config, List<Row> layers, List<Row> totals) {
@@ -189,7 +191,8 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         if (format == OutputFormat.json) {
             Setup setup = new Setup(cfg.array().toString(), cfg.dataflow().cliName(), cfg.wordBytes(), cfg.arrayClockMhz(),
-                    cfg.ifmapSramBytes() >> 10, cfg.filterSramBytes() >> 10, cfg.ofmapSramBytes() >> 10, dram, anyMask ? threshold : null);
+                    cfg.ifmapSramBytes() >> 10, cfg.filterSramBytes() >> 10, cfg.ofmapSramBytes() >> 10, dram, anyMask ? threshold : null,
+                    anyMask ? CycleModel.skipUnit(cfg.dataflow(), cfg.array()) : null);
             Json.print(out, new Result(setup, rows, totals));
             return;
         }
@@ -207,7 +210,7 @@ public final class SimulateCommand implements Callable<Integer> {
         if (format == OutputFormat.table) {
             out.printf("array %s %s, %d-byte words, %.0f MHz; SRAM KiB ifmap/filter/ofmap %d/%d/%d; DRAM %s%s%n",
                     cfg.array(), cfg.dataflow().cliName(), cfg.wordBytes(), cfg.arrayClockMhz(), cfg.ifmapSramBytes() >> 10,
-                    cfg.filterSramBytes() >> 10, cfg.ofmapSramBytes() >> 10, dram, anyMask ? "; masked: |a| <= " + threshold + " skipped" : "");
+                    cfg.filterSramBytes() >> 10, cfg.ofmapSramBytes() >> 10, dram, anyMask ? "; masked: |a| <= " + threshold + " skipped per " + CycleModel.skipUnit(cfg.dataflow(), cfg.array()) : "");
             out.flush();
         }
     }

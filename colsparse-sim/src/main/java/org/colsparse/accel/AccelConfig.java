@@ -24,37 +24,39 @@ import java.util.Set;
  * array_clock_mhz: 1000
  * sram_kib: {ifmap: 2048, filter: 2048, ofmap: 1024}
  * tiled_block_cols: 16
- * dram: {model: gddr6, preset: ramulator2-gddr6, config: null}
+ * dram: {model: gddr6, preset: ramulator2-gddr6, config: null, sample_repeats: 4}
  * # dram: {model: fixed, clock_mhz: 1750, latency_cycles: 100, bytes_per_cycle: 64}
  * </pre>
  *
  * @param dramModel         {@code gddr6} (command-level model) or {@code fixed} (latency + bandwidth)
  * @param dramConfig        optional DRAM YAML overriding the preset (resolved against the accel file)
+ * @param dramSampleRepeats how often each distinct transfer pattern is simulated request by request
+ *                          before its repeats reuse the measured mean (0: every request); see {@link Gddr6Dram}
  * @param fixedClockMhz     clock of the fixed model
  */
 public record AccelConfig(ArrayShape array, Dataflow dataflow, int wordBytes, double arrayClockMhz,
                           long ifmapSramBytes, long filterSramBytes, long ofmapSramBytes, int tiledBlockCols,
-                          String dramModel, String dramPreset, Path dramConfig,
+                          String dramModel, String dramPreset, Path dramConfig, int dramSampleRepeats,
                           double fixedClockMhz, long fixedLatencyCycles, double fixedBytesPerCycle) {
 
     private static final Set<String> TOP = Set.of("array", "dataflow", "word_bytes", "array_clock_mhz", "sram_kib", "tiled_block_cols", "dram");
     private static final Set<String> SRAM = Set.of("ifmap", "filter", "ofmap");
-    private static final Set<String> DRAM = Set.of("model", "preset", "config", "clock_mhz", "latency_cycles", "bytes_per_cycle");
+    private static final Set<String> DRAM = Set.of("model", "preset", "config", "sample_repeats", "clock_mhz", "latency_cycles", "bytes_per_cycle");
 
     /** The shipped default (config/accel.yaml): a 128x128 2-byte array at 1 GHz in front of two GDDR6 channels. */
     public static AccelConfig defaults() {
         return new AccelConfig(new ArrayShape(128, 128), Dataflow.OS, 2, 1000, 2048L << 10, 2048L << 10, 1024L << 10, 16,
-                "gddr6", "ramulator2-gddr6", null, 1750, 100, 64);
+                "gddr6", "ramulator2-gddr6", null, 4, 1750, 100, 64);
     }
 
     public AccelConfig withArray(ArrayShape a) {
         return new AccelConfig(a, dataflow, wordBytes, arrayClockMhz, ifmapSramBytes, filterSramBytes, ofmapSramBytes, tiledBlockCols,
-                dramModel, dramPreset, dramConfig, fixedClockMhz, fixedLatencyCycles, fixedBytesPerCycle);
+                dramModel, dramPreset, dramConfig, dramSampleRepeats, fixedClockMhz, fixedLatencyCycles, fixedBytesPerCycle);
     }
 
     public AccelConfig withDataflow(Dataflow d) {
         return new AccelConfig(array, d, wordBytes, arrayClockMhz, ifmapSramBytes, filterSramBytes, ofmapSramBytes, tiledBlockCols,
-                dramModel, dramPreset, dramConfig, fixedClockMhz, fixedLatencyCycles, fixedBytesPerCycle);
+                dramModel, dramPreset, dramConfig, dramSampleRepeats, fixedClockMhz, fixedLatencyCycles, fixedBytesPerCycle);
     }
 
     /** Array clock period in picoseconds. */
@@ -100,6 +102,7 @@ public record AccelConfig(ArrayShape array, Dataflow dataflow, int wordBytes, do
         String model = d.dramModel();
         String preset = d.dramPreset();
         Path dramCfg = null;
+        int repeats = d.dramSampleRepeats();
         double fClock = d.fixedClockMhz();
         long fLat = d.fixedLatencyCycles();
         double fBpc = d.fixedBytesPerCycle();
@@ -119,6 +122,13 @@ public record AccelConfig(ArrayShape array, Dataflow dataflow, int wordBytes, do
                 Path p = Path.of(dn.get("config").asText());
                 dramCfg = p.isAbsolute() || file.getParent() == null ? p : file.getParent().resolve(p);
             }
+            if (dn.has("sample_repeats")) {
+                JsonNode v = dn.get("sample_repeats");
+                if (!v.isIntegralNumber() || v.asLong() < 0 || v.asLong() > 1_000_000) {
+                    throw new InputException(f + ": dram.sample_repeats must be an integer >= 0 (0 = simulate every request)");
+                }
+                repeats = v.asInt();
+            }
             fClock = posDouble(dn, "clock_mhz", fClock, f);
             if (dn.has("latency_cycles")) {
                 fLat = dn.get("latency_cycles").asLong(-1);
@@ -128,7 +138,7 @@ public record AccelConfig(ArrayShape array, Dataflow dataflow, int wordBytes, do
             }
             fBpc = posDouble(dn, "bytes_per_cycle", fBpc, f);
         }
-        return new AccelConfig(array, df, word, clock, ifmap, filter, ofmap, blockCols, model, preset, dramCfg, fClock, fLat, fBpc);
+        return new AccelConfig(array, df, word, clock, ifmap, filter, ofmap, blockCols, model, preset, dramCfg, repeats, fClock, fLat, fBpc);
     }
 
     private static void checkKeys(JsonNode node, Set<String> known, String file, String prefix) {

@@ -39,7 +39,7 @@ public final class AcceleratorSim {
     /** A fresh, idle memory system as configured. */
     public DramBackend newDram() {
         if (dramConfig != null) {
-            return new Gddr6Dram(dramConfig);
+            return new Gddr6Dram(dramConfig, cfg.dramSampleRepeats());
         }
         return new FixedDram(1e6 / cfg.fixedClockMhz(), 32, cfg.fixedLatencyCycles(), cfg.fixedBytesPerCycle());
     }

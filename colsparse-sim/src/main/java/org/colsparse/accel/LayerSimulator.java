@@ -72,7 +72,7 @@ public final class LayerSimulator {
         long prevEnd = 0;
         long writeDonePrev = 0;
         long writeDonePrev2 = 0;
-        long readsDone = serve(dram, reads(steps.get(0), layout, wBase, oBase, n, w, bursts), false, 0, ratio, sink);
+        long readsDone = serveReads(dram, steps.get(0), layout, wBase, oBase, n, w, bursts, 0, ratio, sink);
         long bytesRead = 0;
         long bytesWritten = 0;
         long lastEnd = 0;
@@ -81,7 +81,7 @@ public final class LayerSimulator {
             long start = Math.max(prevEnd, Math.max(readsDone, writeDonePrev2));
             long nextDone = start;
             if (i + 1 < steps.size()) {
-                nextDone = serve(dram, reads(steps.get(i + 1), layout, wBase, oBase, n, w, bursts), false, start, ratio, sink);
+                nextDone = serveReads(dram, steps.get(i + 1), layout, wBase, oBase, n, w, bursts, start, ratio, sink);
             }
             long stepEnd = start + s.compute();
             busy += s.compute();
@@ -128,13 +128,26 @@ public final class LayerSimulator {
         return Math.max(at, (long) Math.ceil(doneDram / ratio));
     }
 
-    private static long[] reads(Step s, ActivationLayout layout, long wBase, long oBase, int n, int w, Bursts b) {
+    /**
+     * Issues a step's operand fetches at {@code at}: A, then W, then partial sums, each one DMA
+     * transfer queued behind the previous; returns when all have arrived.
+     */
+    private static long serveReads(DramBackend dram, Step s, ActivationLayout layout, long wBase, long oBase, int n, int w,
+                                   Bursts b, long at, double ratio, RequestSink sink) {
+        long done = at;
         if (s.aRead() != null) {
             layout.ranges(s.aRead().rows(), s.aRead().cols(), b);
+            done = Math.max(done, serve(dram, b.drain(), false, at, ratio, sink));
         }
-        block(s.wRead(), wBase, n, w, b);
-        block(s.oRead(), oBase, n, w, b);
-        return b.drain();
+        if (s.wRead() != null) {
+            block(s.wRead(), wBase, n, w, b);
+            done = Math.max(done, serve(dram, b.drain(), false, at, ratio, sink));
+        }
+        if (s.oRead() != null) {
+            block(s.oRead(), oBase, n, w, b);
+            done = Math.max(done, serve(dram, b.drain(), false, at, ratio, sink));
+        }
+        return done;
     }
 
     private static long[] writes(Step s, long oBase, int n, int w, Bursts b) {

@@ -89,6 +89,18 @@ public final class CycleModel {
         return Math.max(0, sum - 1);
     }
 
+    /**
+     * The unit a mask skips in each dataflow, for outputs (DESIGN §2 asks every output to name a
+     * non-default view): os uses the default column (one channel within an R-token row tile).
+     */
+    public static String skipUnit(Dataflow df, ArrayShape a) {
+        return switch (df) {
+            case OS -> "column: channel x " + a.rows() + "-token row tile";
+            case WS -> "token slice: token x " + a.rows() + "-channel slice (weight-stationary view)";
+            case IS -> "column: channel x " + a.cols() + "-token tile (input-stationary view)";
+        };
+    }
+
     /** Sum of os fold cycles given the non-zero column count of each R-row tile (without the final -1). */
     public static long osSkipped(long n, ArrayShape a, int[] nonZeroColumnsPerRowTile) {
         long colTiles = ceilDiv(n, a.cols());

@@ -48,4 +48,19 @@ class Gddr6DramTest {
             assertEquals(64 * 48 * 2, r.bytesWritten());
         }
     }
+
+    @Test
+    void patternSamplingStaysCloseToTheExactRun() {
+        Gemm g = new Gemm("l", 512, 256, 384);
+        AccelConfig d = AccelConfig.defaults();
+        AccelConfig base = new AccelConfig(new org.colsparse.systolic.ArrayShape(32, 32), Dataflow.OS, 2, 1000, 64 << 10, 64 << 10, 64 << 10,
+                16, "gddr6", d.dramPreset(), null, 0, 1750, 100, 64);
+        LayerResult exact = LayerSimulator.run(g, base, LayoutKind.ROW_MAJOR, null, new Gddr6Dram(DramConfig.ramulator2Gddr6(), 0), null);
+        LayerResult sampled = LayerSimulator.run(g, base, LayoutKind.ROW_MAJOR, null, new Gddr6Dram(DramConfig.ramulator2Gddr6(), 4), null);
+        assertEquals(exact.bytesRead(), sampled.bytesRead());
+        assertEquals(exact.bytesWritten(), sampled.bytesWritten());
+        assertEquals(exact.computeCycles(), sampled.computeCycles());
+        assertEquals(exact.cycles(), sampled.cycles(), 0.01 * exact.cycles());
+        assertEquals(exact.rowHitRate(), sampled.rowHitRate(), 0.01);
+    }
 }

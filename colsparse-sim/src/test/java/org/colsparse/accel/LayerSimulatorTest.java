@@ -23,7 +23,7 @@ class LayerSimulatorTest {
     private static AccelConfig cfg(int r, int c, Dataflow df, long sramKib) {
         AccelConfig d = AccelConfig.defaults();
         return new AccelConfig(new ArrayShape(r, c), df, 2, 1000, sramKib << 10, sramKib << 10, sramKib << 10, 16,
-                "fixed", d.dramPreset(), null, 1000, 10, 32);
+                "fixed", d.dramPreset(), null, 0, 1000, 10, 32);
     }
 
     private static ActivationMask mask(int m, int k, java.util.function.BiPredicate<Integer, Integer> nz) {
