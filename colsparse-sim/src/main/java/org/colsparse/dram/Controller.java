@@ -65,6 +65,8 @@ final class Controller {
     private final int[] sBg;
     private final int[] sBank;
     private final int[] sRow;
+    private final int[] sBgNode;     // timing-table offsets of the request's bank group and bank
+    private final int[] sBankNode;
     private final int[] sFinal;
     private final int[] sCmd;
     private final boolean[] sWrite;
@@ -97,6 +99,11 @@ final class Controller {
     private int pendN;
 
     private long nextRefresh;
+    // Idle tracking: when the last full evaluation issued nothing and nothing changed since
+    // (dirty false), no command can issue before wakeAt.
+    private boolean dirty = true;
+    private long wakeAt;
+    private long scanMin;
     private final int[] colAccesses;      // ClosedCAP: column accesses since the bank opened
     private final boolean[] prepbPosted;  // ClosedCAP: a fallback PREpb is queued for the bank
     private final boolean[] rowHitFlag;   // FRFCFS-RowHit scratch, per bank
@@ -159,6 +166,8 @@ final class Controller {
         sBg = new int[slots];
         sBank = new int[slots];
         sRow = new int[slots];
+        sBgNode = new int[slots];
+        sBankNode = new int[slots];
         sFinal = new int[slots];
         sCmd = new int[slots];
         sWrite = new boolean[slots];
@@ -215,6 +224,9 @@ final class Controller {
         sBg[s] = decoded[AddressMapper.BANK_GROUP];
         sBank[s] = decoded[AddressMapper.BANK_GROUP] * banksPerBg + decoded[AddressMapper.BANK];
         sRow[s] = decoded[AddressMapper.ROW];
+        sBgNode[s] = (1 + sBg[s]) * COUNT;
+        sBankNode[s] = (1 + nBg + sBank[s]) * COUNT;
+        dirty = true;
         sFinal[s] = write ? WR : RD;
         sWrite[s] = write;
         sStatDone[s] = false;
@@ -254,7 +266,9 @@ final class Controller {
 
     void tick() {
         clk++;
-        servePending();
+        if (pendN > 0) {
+            servePending();
+        }
         if (clk == nextRefresh) {
             nextRefresh += nRefi;
             postMaintenance(REFAB, -1);
@@ -262,39 +276,48 @@ final class Controller {
         if (closedCap) {
             closedCapPreSchedule();
         }
+        // Nothing changed since the last full evaluation found no ready command: the outcome
+        // would be the same until the earliest of those commands becomes ready.
+        if (!dirty && clk < wakeAt) {
+            return;
+        }
+        dirty = false;
         int idx = pick(activeQ, activeN, false);
         if (idx >= 0) {
             issueRequest(activeQ, idx, true);
             return;
         }
+        long wake = scanMin;
         if (prioN > 0) {
             int fin = prioFinal[prioHead];
             int bank = prioBank[prioHead];
             int cmd = preqMaintenance(fin, bank);
-            if (readyAt(cmd, bank) <= clk && !wouldCloseActive(cmd, bank)) {
-                issue(cmd, bank < 0 ? -1 : bank / banksPerBg, bank, -1);
-                if (cmd == fin) {
-                    prioHead = (prioHead + 1) % prioFinal.length;
-                    prioN--;
-                    if (fin == REFAB) {
-                        refreshes++;
+            if (!wouldCloseActive(cmd, bank)) {
+                long r = readyAt(cmd, bank);
+                if (r <= clk) {
+                    issue(cmd, bank < 0 ? -1 : bank / banksPerBg, bank, -1);
+                    if (cmd == fin) {
+                        prioHead = (prioHead + 1) % prioFinal.length;
+                        prioN--;
+                        if (fin == REFAB) {
+                            refreshes++;
+                        }
                     }
+                    return;
                 }
+                wake = Math.min(wake, r);
             }
+            wakeAt = wake;
             return;
         }
         updateWriteMode();
-        if (writeMode) {
-            idx = pick(writeQ, writeN, true);
-            if (idx >= 0) {
-                issueRequest(writeQ, idx, false);
-            }
-        } else {
-            idx = pick(readQ, readN, true);
-            if (idx >= 0) {
-                issueRequest(readQ, idx, false);
-            }
+        int[] q = writeMode ? writeQ : readQ;
+        idx = pick(q, writeMode ? writeN : readN, true);
+        if (idx >= 0) {
+            issueRequest(q, idx, false);
+            return;
         }
+        wakeAt = Math.min(wake, scanMin);
     }
 
     private void updateWriteMode() {
@@ -313,32 +336,42 @@ final class Controller {
      * queue index, or -1 when no eligible request is ready this cycle.
      */
     private int pick(int[] q, int n, boolean filter) {
+        scanMin = NEVER;
         if (n == 0) {
             return -1;
         }
         if (rowHitFirst) {
             markRowHits(q, n);
         }
+        final long now = clk;
         int best = -1;
         long bestArrive = 0;
         boolean bestReady = false;
+        long min = NEVER;
         for (int i = 0; i < n; i++) {
             int s = q[i];
-            int cmd = preq(s);
+            int bank = sBank[s];
+            int open = openRow[bank];
+            int cmd = open < 0 ? ACT : open == sRow[s] ? sFinal[s] : PREPB;
             sCmd[s] = cmd;
-            if (filter && Cmd.isClosing(cmd) && activePerBank[sBank[s]] > 0) {
+            if (filter && cmd == PREPB && activePerBank[bank] > 0) {
                 continue;
             }
             if (rowHitFirst && preemptsRowHit(s, cmd)) {
                 continue;
             }
-            boolean r = readyAt(cmd, sBank[s]) <= clk;
-            if (best < 0 || (r && !bestReady) || (r == bestReady && sArrive[s] < bestArrive)) {
+            long r = Math.max(ready[cmd], Math.max(ready[sBgNode[s] + cmd], ready[sBankNode[s] + cmd]));
+            boolean ok = r <= now;
+            if (!ok && r < min) {
+                min = r;
+            }
+            if (best < 0 || (ok && !bestReady) || (ok == bestReady && sArrive[s] < bestArrive)) {
                 best = i;
                 bestArrive = sArrive[s];
-                bestReady = r;
+                bestReady = ok;
             }
         }
+        scanMin = min;
         return bestReady ? best : -1;
     }
 
@@ -467,6 +500,7 @@ final class Controller {
 
     /** Applies a command to the device: timing bookkeeping on every node it touches, then bank state. */
     private void issue(int cmd, int bg, int bank, int row) {
+        dirty = true;
         updateNode(0, TimingTable.CHANNEL, cmd);
         if (bank < 0 || Cmd.isAllBank(cmd)) {
             for (int g = 0; g < nBg; g++) {
@@ -556,6 +590,7 @@ final class Controller {
     }
 
     private void postMaintenance(int fin, int bank) {
+        dirty = true;
         if (prioN == prioFinal.length) {
             int[] f = new int[prioN * 2];
             int[] b = new int[prioN * 2];
@@ -619,7 +654,10 @@ final class Controller {
      * Cycles before it are idle and may be skipped with {@link #skipTo}.
      */
     long nextEvent() {
-        long e = nextRefresh;
+        if (dirty) {
+            return clk + 1;
+        }
+        long e = Math.min(nextRefresh, wakeAt);
         if (pendN > 0) {
             e = Math.min(e, pendDepart[pendHead]);
         }
@@ -628,28 +666,6 @@ final class Controller {
                 if (colAccesses[b] >= cap && !prepbPosted[b]) {
                     e = Math.min(e, readyAt(PREPB, b));
                 }
-            }
-        }
-        for (int i = 0; i < activeN; i++) {
-            int s = activeQ[i];
-            e = Math.min(e, readyAt(preq(s), sBank[s]));
-        }
-        if (prioN > 0) {
-            int cmd = preqMaintenance(prioFinal[prioHead], prioBank[prioHead]);
-            if (!wouldCloseActive(cmd, prioBank[prioHead])) {
-                e = Math.min(e, readyAt(cmd, prioBank[prioHead]));
-            }
-        } else {
-            boolean wm = nextWriteMode();
-            int[] q = wm ? writeQ : readQ;
-            int n = wm ? writeN : readN;
-            for (int i = 0; i < n; i++) {
-                int s = q[i];
-                int cmd = preq(s);
-                if (Cmd.isClosing(cmd) && activePerBank[sBank[s]] > 0) {
-                    continue;
-                }
-                e = Math.min(e, readyAt(cmd, sBank[s]));
             }
         }
         return Math.max(e, clk + 1);
