@@ -83,6 +83,16 @@ final class Controller {
     private final int readCap;
     private final int writeCap;
     private final int[] activePerBank;
+    // The read and write buffers again, split by bank in arrival order: requests to one bank
+    // whose row is (or is not) open all need the same next command, so the scheduler only has to
+    // look at the oldest of each such class.
+    private final int[] readByBank;
+    private final int[] readBankN;
+    private final int[] writeByBank;
+    private final int[] writeBankN;
+    private final long[] sSeq;
+    private long seq;
+    private int pickedCmd;
     private boolean writeMode;
 
     // Maintenance (priority) queue: final command + target bank (-1 = all banks).
@@ -181,6 +191,11 @@ final class Controller {
         writeQ = new int[writeCap];
         activeQ = new int[nBanks];
         activePerBank = new int[nBanks];
+        readByBank = new int[nBanks * readCap];
+        readBankN = new int[nBanks];
+        writeByBank = new int[nBanks * writeCap];
+        writeBankN = new int[nBanks];
+        sSeq = new long[slots];
         colAccesses = new int[nBanks];
         prepbPosted = new boolean[nBanks];
         rowHitFlag = new boolean[nBanks];
@@ -230,11 +245,15 @@ final class Controller {
         sFinal[s] = write ? WR : RD;
         sWrite[s] = write;
         sStatDone[s] = false;
+        sSeq[s] = seq++;
+        int b = sBank[s];
         if (write) {
             writeQ[writeN++] = s;
+            writeByBank[b * writeCap + writeBankN[b]++] = s;
             writes++;
         } else {
             readQ[readN++] = s;
+            readByBank[b * readCap + readBankN[b]++] = s;
             reads++;
         }
         return true;
@@ -282,7 +301,7 @@ final class Controller {
             return;
         }
         dirty = false;
-        int idx = pick(activeQ, activeN, false);
+        int idx = pickActive();
         if (idx >= 0) {
             issueRequest(activeQ, idx, true);
             return;
@@ -311,10 +330,12 @@ final class Controller {
             return;
         }
         updateWriteMode();
-        int[] q = writeMode ? writeQ : readQ;
-        idx = pick(q, writeMode ? writeN : readN, true);
-        if (idx >= 0) {
-            issueRequest(q, idx, false);
+        int s = writeMode ? pickByBank(writeByBank, writeBankN, writeCap, WR)
+                : pickByBank(readByBank, readBankN, readCap, RD);
+        if (s >= 0) {
+            sCmd[s] = pickedCmd;
+            int[] q = writeMode ? writeQ : readQ;
+            issueRequest(q, indexOf(q, writeMode ? writeN : readN, s), false);
             return;
         }
         wakeAt = Math.min(wake, scanMin);
@@ -332,10 +353,12 @@ final class Controller {
     }
 
     /**
-     * FR-FCFS: among eligible requests, the oldest whose next command is timing-ready. Returns its
-     * queue index, or -1 when no eligible request is ready this cycle.
+     * FR-FCFS over the requests whose row was activated for them: the oldest (by arrival) whose
+     * next command is timing-ready. Returns its queue index, or -1 when none is ready this cycle.
      */
-    private int pick(int[] q, int n, boolean filter) {
+    private int pickActive() {
+        int[] q = activeQ;
+        int n = activeN;
         scanMin = NEVER;
         if (n == 0) {
             return -1;
@@ -354,9 +377,6 @@ final class Controller {
             int open = openRow[bank];
             int cmd = open < 0 ? ACT : open == sRow[s] ? sFinal[s] : PREPB;
             sCmd[s] = cmd;
-            if (filter && cmd == PREPB && activePerBank[bank] > 0) {
-                continue;
-            }
             if (rowHitFirst && preemptsRowHit(s, cmd)) {
                 continue;
             }
@@ -373,6 +393,87 @@ final class Controller {
         }
         scanMin = min;
         return bestReady ? best : -1;
+    }
+
+    /**
+     * FR-FCFS over a read or write buffer, equivalent to scanning every request (oldest ready
+     * eligible request wins; arrival order is insertion order) but evaluating timing once per
+     * bank and command class. Returns the slot, with its command in {@link #pickedCmd}, or -1;
+     * leaves in {@link #scanMin} the earliest cycle an eligible request becomes ready.
+     */
+    private int pickByBank(int[] byBank, int[] bankN, int cap, int fin) {
+        final long now = clk;
+        int best = -1;
+        long bestSeq = Long.MAX_VALUE;
+        long min = NEVER;
+        for (int b = 0; b < nBanks; b++) {
+            int n = bankN[b];
+            if (n == 0) {
+                continue;
+            }
+            int base = b * cap;
+            int open = openRow[b];
+            int hit = -1;
+            int other = -1;
+            if (open < 0) {
+                other = byBank[base];
+            } else {
+                for (int k = 0; k < n && (hit < 0 || other < 0); k++) {
+                    int s = byBank[base + k];
+                    if (sRow[s] == open) {
+                        if (hit < 0) {
+                            hit = s;
+                        }
+                    } else if (other < 0) {
+                        other = s;
+                    }
+                }
+            }
+            int bankNode = (1 + nBg + b) * COUNT;
+            int bgNode = (1 + b / banksPerBg) * COUNT;
+            if (hit >= 0) {
+                long r = Math.max(ready[fin], Math.max(ready[bgNode + fin], ready[bankNode + fin]));
+                if (r <= now) {
+                    if (sSeq[hit] < bestSeq) {
+                        best = hit;
+                        bestSeq = sSeq[hit];
+                        pickedCmd = fin;
+                    }
+                } else if (r < min) {
+                    min = r;
+                }
+            }
+            if (other >= 0) {
+                int cmd = open < 0 ? ACT : PREPB;
+                if (cmd == PREPB && activePerBank[b] > 0) {
+                    continue;  // would close a row just activated for another request
+                }
+                if (rowHitFirst && cmd == PREPB && hit >= 0 && sArrive[hit] <= sArrive[other]) {
+                    continue;  // must not overtake an older row hit
+                }
+                long r = Math.max(ready[cmd], Math.max(ready[bgNode + cmd], ready[bankNode + cmd]));
+                if (r <= now) {
+                    if (sSeq[other] < bestSeq) {
+                        best = other;
+                        bestSeq = sSeq[other];
+                        pickedCmd = cmd;
+                    }
+                } else if (r < min) {
+                    min = r;
+                }
+            }
+        }
+        scanMin = min;
+        return best;
+    }
+
+    private static int indexOf(int[] q, int n, int s) {
+        for (int i = 0; i < n; i++) {
+            if (q[i] == s) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("request slot " + s + " not queued");
     }
 
     private void markRowHits(int[] q, int n) {
@@ -494,8 +595,28 @@ final class Controller {
     }
 
     private void removeAt(int[] q, int idx, int which) {
+        int s = q[idx];
         int n = which == 0 ? activeN-- : which == 1 ? readN-- : writeN--;
         System.arraycopy(q, idx + 1, q, idx, n - idx - 1);
+        if (which == 1) {
+            removeFromBank(readByBank, readBankN, readCap, s);
+        } else if (which == 2) {
+            removeFromBank(writeByBank, writeBankN, writeCap, s);
+        }
+    }
+
+    private void removeFromBank(int[] byBank, int[] bankN, int cap, int s) {
+        int b = sBank[s];
+        int base = b * cap;
+        int n = bankN[b];
+        for (int k = 0; k < n; k++) {
+            if (byBank[base + k] == s) {
+                System.arraycopy(byBank, base + k + 1, byBank, base + k, n - k - 1);
+                bankN[b] = n - 1;
+                return;
+            }
+        }
+        throw new IllegalStateException("request slot " + s + " not in its bank list");
     }
 
     /** Applies a command to the device: timing bookkeeping on every node it touches, then bank state. */
