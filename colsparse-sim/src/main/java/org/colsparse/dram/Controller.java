@@ -30,6 +30,7 @@ final class Controller {
         void completed(long id, boolean write, long cycle);
     }
 
+    /** Sees every command: bank group and bank within it (-1 for all-bank commands), row (-1 if none). */
     interface CommandListener {
         void issued(int channel, long cycle, int cmd, int bankGroup, int bank, int row);
     }
@@ -666,7 +667,7 @@ final class Controller {
             }
         }
         if (commandListener != null) {
-            commandListener.issued(channelId, clk, cmd, bg, bank, row);
+            commandListener.issued(channelId, clk, cmd, bg, bank < 0 ? -1 : bank % banksPerBg, row);
         }
     }
 
