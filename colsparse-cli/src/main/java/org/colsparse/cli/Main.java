@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 ShapesCommand.class,
                 InspectCommand.class,
+                WorkloadsCommand.class,
+                ProfileCommand.class,
         })
 public final class Main implements Runnable {
     public static final int EXIT_BAD_INPUT = 2;

@@ -1,0 +1,72 @@
+package org.colsparse.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.colsparse.cli.WorkloadsCommandTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** End-to-end smoke runs of profile on the shipped ddpm-mnist checkpoint (few steps, 1-2 samples). */
+class ProfileCommandTest {
+    @BeforeAll
+    static void home() {
+        System.setProperty("colsparse.home", "..");
+    }
+
+    @Test
+    void jsonHasSitesTotalsVerdictsAndTimestepBuckets(@TempDir Path dir) throws Exception {
+        String json = run(0, "profile", "--workload", "ddpm-mnist", "--samples", "2", "--steps", "3", "--threshold", "0.01,0.05",
+                "--tile-rows", "32", "--format", "json", "--out", dir.toString());
+        JsonNode r = Json.MAPPER.readTree(json);
+        assertEquals(r, Json.MAPPER.readTree(dir.resolve("results.json").toFile()), "results.json holds what was printed");
+        JsonNode sites = r.get("sites");
+        assertEquals(7 * 2, sites.size(), "7 sites x 2 thresholds x 1 tile height");
+        JsonNode first = sites.get(0);
+        assertEquals("blocks.0.gelu", first.get("site").asText());
+        assertEquals(2 * 784 * 3, first.get("rows").asLong(), "2 samples x 784 positions x 3 calls");
+        assertEquals(3, first.get("calls").asLong());
+        // 1568 rows per call cut into 49 tiles of 32, 16 channels, 3 calls
+        assertEquals(49 * 16 * 3, first.get("columns").asLong());
+        assertEquals("time_embed.1", sites.get(2).get("site").asText());
+        assertEquals(2 * 3, sites.get(2).get("rows").asLong());
+        assertEquals(2, r.get("totals").size());
+        assertEquals(7 * 2 + 2, r.get("verdicts").size());
+        JsonNode buckets = r.get("timesteps");
+        assertEquals(3, buckets.size(), "3 steps give at most 3 buckets");
+        assertEquals(999, buckets.get(0).get("first_timestep").asInt());
+        assertEquals(0, buckets.get(2).get("last_timestep").asInt());
+        long bucketElements = 0;
+        for (JsonNode b : buckets) {
+            bucketElements += b.get("totals").get(0).get("elements").asLong();
+        }
+        assertEquals(r.get("totals").get(0).get("elements").asLong(), bucketElements);
+        assertTrue(Files.size(dir.resolve("samples.png")) > 0);
+        assertEquals("samples.png", r.get("samples_png").asText());
+    }
+
+    @Test
+    void tableAndCsv() {
+        String table = run(0, "profile", "--samples", "1", "--steps", "2");
+        assertTrue(table.contains("blocks.3.gelu"), table);
+        assertTrue(table.contains("verdict ddpm-mnist (tau 0.01, R 32): "), table);
+        String csv = run(0, "profile", "--samples", "1", "--steps", "2", "--format", "csv");
+        assertTrue(csv.startsWith("scope,site,rows,channels,threshold,tile_rows,element_sparsity_pct,column_sparsity_pct,gap_pp,"), csv);
+        assertEquals(1 + 8 + 2 * 8, csv.strip().split("\n").length, "header, 7 sites + total for the run and for each of 2 buckets");
+    }
+
+    @Test
+    void badInputExitsTwoWithOneLine() {
+        assertTrue(run(2, "profile", "--steps", "0").contains("--steps: must be between 1 and the trained schedule's 1000"));
+        assertTrue(run(2, "profile", "--steps", "1001").contains("--steps"));
+        assertTrue(run(2, "profile", "--workload", "nope").contains("unknown workload 'nope'"));
+        String err = run(2, "profile", "--steps", "1", "--checkpoint", "../colsparse-core/src/test/resources/fixtures/tiny_mlp_2d.pth");
+        assertTrue(err.contains("not a ddpm-mnist checkpoint: 29 missing key(s)"), err);
+        assertEquals(1, err.strip().split("\n").length, err);
+    }
+}

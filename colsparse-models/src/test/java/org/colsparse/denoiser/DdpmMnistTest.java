@@ -1,0 +1,133 @@
+package org.colsparse.denoiser;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.colsparse.runtime.GeluSite;
+import org.colsparse.runtime.GeluTap;
+import org.colsparse.runtime.Torch;
+import org.colsparse.sampler.StepListener;
+import org.colsparse.util.InputException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The shipped third-party checkpoint, loaded through the readers and run through the samplers. */
+class DdpmMnistTest {
+    private static NDManager manager;
+    private static LoadedWorkload model;
+
+    @BeforeAll
+    static void load() {
+        System.setProperty("colsparse.home", ".."); // tests run in the module directory
+        manager = Torch.manager();
+        model = Workloads.get("ddpm-mnist").load(manager, null);
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+        manager.close();
+    }
+
+    @Test
+    void forwardMatchesAnIndependentNumpyImplementationOfTheReadme() {
+        // reference: numpy float64 implementation of the checkpoint README's forward pass, input
+        // x[b,0,r,c] = 0.8 sin(0.37 r + 0.11 c + b), eps printed at step i = 1, 500, 1000
+        float[] x = new float[2 * 784];
+        for (int b = 0; b < 2; b++) {
+            for (int r = 0; r < 28; r++) {
+                for (int c = 0; c < 28; c++) {
+                    x[b * 784 + r * 28 + c] = (float) (Math.sin(0.37 * r + 0.11 * c + b) * 0.8);
+                }
+            }
+        }
+        Map<Integer, double[]> ref = Map.of(
+                0, new double[] {0.7970437019695393, 1.1290666972652763, 0.8966431113687129, 0.32266186316044776, 215.22424592055967},
+                499, new double[] {0.4473098682502218, 0.585704961577232, 0.6073144244559131, 0.8470322791249612, 60.62837782905264},
+                999, new double[] {0.3709351717734645, 0.4654531765546431, 0.49655188514822557, 0.8941611925558701, -36.25385902542243});
+        DdpmMnist net = ((DdpmMnistWorkload.Loaded) model).network();
+        for (Map.Entry<Integer, double[]> e : new TreeMap<>(ref).entrySet()) {
+            float[] eps = net.predict(manager.create(x, new Shape(2, 1, 28, 28)), e.getKey(), null).toFloatArray();
+            double[] want = e.getValue();
+            assertEquals(want[0], eps[0], 2e-6);
+            assertEquals(want[1], eps[1], 2e-6);
+            assertEquals(want[2], eps[2], 2e-6);
+            assertEquals(want[3], eps[784 + 14 * 28 + 10], 2e-6);
+            assertEquals(want[4], sum(eps), 1e-3);
+        }
+    }
+
+    @Test
+    void sevenSitesWithTheReadmesShapes() {
+        List<GeluSite> sites = model.sites();
+        assertEquals(7, sites.size());
+        int[][] seen = new int[7][];
+        model.sample(2, 1, 0, GeluTap.observing((s, data, rows) -> seen[s.index()] = new int[] {rows, s.channels()}), StepListener.NONE);
+        assertArrayEquals(new int[] {2 * 784, 16}, seen[0]);
+        assertArrayEquals(new int[] {2, 128}, seen[1]);
+        assertArrayEquals(new int[] {2, 128}, seen[3]);
+        assertArrayEquals(new int[] {2 * 784, 32}, seen[4]);
+        assertArrayEquals(new int[] {2 * 784, 32}, seen[5]);
+        assertArrayEquals(new int[] {2 * 784, 16}, seen[6]);
+    }
+
+    @Test
+    void thresholdZeroTapIsBitIdenticalAndZeroEverythingTapIsNot() {
+        float[] plain = model.sample(1, 5, 3, null, StepListener.NONE).values();
+        float[] observed = model.sample(1, 5, 3, GeluTap.observing((s, d, r) -> { }), StepListener.NONE).values();
+        float[] tau0 = model.sample(1, 5, 3, GeluTap.zeroing(0), StepListener.NONE).values();
+        float[] all = model.sample(1, 5, 3, GeluTap.zeroing(1e30), StepListener.NONE).values();
+        assertArrayEquals(plain, observed);
+        assertArrayEquals(plain, tau0);
+        assertFalse(Arrays.equals(plain, all));
+    }
+
+    @Test
+    void sameSeedSameSamplesBitForBit() {
+        assertArrayEquals(model.sample(2, 4, 11, null, StepListener.NONE).values(), model.sample(2, 4, 11, null, StepListener.NONE).values());
+    }
+
+    @Test
+    void anotherCheckpointFileIsLoadedFromItsPath(@TempDir Path dir) throws Exception {
+        Path other = dir.resolve("other.pth");
+        Files.copy(Path.of("../models/ddpm-mnist/ddpm_mnist.pth"), other);
+        try (LoadedWorkload w = Workloads.get("ddpm-mnist").load(manager, other)) {
+            assertArrayEquals(model.sample(1, 2, 5, null, StepListener.NONE).values(), w.sample(1, 2, 5, null, StepListener.NONE).values());
+        }
+    }
+
+    @Test
+    void aForeignCheckpointNamesEveryMismatchAtOnce() {
+        Path foreign = Path.of("../colsparse-core/src/test/resources/fixtures/tiny_mlp_2d.pth");
+        InputException e = assertThrows(InputException.class, () -> Workloads.get("ddpm-mnist").load(manager, foreign));
+        String msg = e.getMessage();
+        assertTrue(msg.startsWith(foreign + ": not a ddpm-mnist checkpoint: 29 missing key(s) [alpha_t, beta_t, gt.blocks.0.net.0.bias"), msg);
+        assertTrue(msg.contains("13 unexpected key(s) ["), msg);
+        assertFalse(msg.contains("\n"));
+        assertEquals("nope.pth: checkpoint not found",
+                assertThrows(InputException.class, () -> Workloads.get("ddpm-mnist").load(manager, Path.of("nope.pth"))).getMessage());
+        assertTrue(assertThrows(InputException.class, () -> Workloads.get("sdxl")).getMessage().contains("built in: ddpm-mnist"));
+    }
+
+    private static double sum(float[] v) {
+        double s = 0;
+        for (float f : v) {
+            s += f;
+        }
+        return s;
+    }
+}
