@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 InspectCommand.class,
                 WorkloadsCommand.class,
                 ProfileCommand.class,
+                AccuracyCommand.class,
         })
 public final class Main implements Runnable {
     public static final int EXIT_BAD_INPUT = 2;
