@@ -88,7 +88,10 @@ public final class AccuracyCommand implements Runnable {
     record Rule(String metric, double absoluteFloor, double factor, String text) {
     }
 
-    /** What JSON output holds; {@code results} entries are flat maps so each modality adds only its own keys. */
+    /**
+     * What JSON output holds; {@code results} entries are flat maps so each modality adds only its own
+     * keys. Timings live in {@code runs} only, so {@code results} of two runs with the same arguments are identical.
+     */
     record Report(List<Long> seeds, Rule cliffRule, List<Run> runs, List<Map<String, Object>> results) {
     }
 
@@ -164,7 +167,6 @@ public final class AccuracyCommand implements Runnable {
                 m.put("element_sparsity", p.elementSparsity());
                 m.put("column_sparsity", p.columnSparsity());
                 m.put("cliff", p.cliff());
-                m.put("seconds", p.seconds());
                 rows.add(m);
             }
         }

@@ -39,7 +39,7 @@ class AccuracyCommandTest {
         assertEquals(3, results.size());
         List<String> keys = new ArrayList<>();
         results.get(0).fieldNames().forEachRemaining(keys::add);
-        assertEquals(List.of("cliff", "column_sparsity", "element_sparsity", "psnr_db", "relative_l2", "seconds", "ssim", "threshold",
+        assertEquals(List.of("cliff", "column_sparsity", "element_sparsity", "psnr_db", "relative_l2", "ssim", "threshold",
                 "workload"), keys.stream().sorted().toList());
         JsonNode zero = results.get(0);
         assertEquals(0.0, zero.get("threshold").asDouble());
@@ -61,11 +61,7 @@ class AccuracyCommandTest {
         assertEquals(firstCliff, run.get("cliff_at").asDouble(), "cliff_at is the first threshold flagged");
 
         JsonNode again = Json.MAPPER.readTree(run(0, args));
-        for (int i = 0; i < 3; i++) {
-            for (String k : List.of("relative_l2", "psnr_db", "ssim", "element_sparsity", "column_sparsity", "cliff")) {
-                assertEquals(results.get(i).get(k), again.get("results").get(i).get(k), k + " at " + i);
-            }
-        }
+        assertEquals(results, again.get("results"), "a second run gives identical results");
     }
 
     @Test

@@ -61,7 +61,7 @@ public final class AccuracySweep {
      * @param cliff           true where the cliff rule fires on the step into this threshold
      */
     public record Point(double threshold, double relativeL2, Map<Metric, Double> metrics, double elementSparsity,
-                        double columnSparsity, boolean cliff, double seconds) {
+                        double columnSparsity, boolean cliff) {
         public Point {
             metrics = Map.copyOf(metrics);
         }
@@ -114,10 +114,8 @@ public final class AccuracySweep {
                 acc[s.index()] = new SiteAccumulator(s.name(), s.channels(), analysis);
             }
             GeluTap tap = GeluTap.zeroingAndObserving(tau, (site, data, rows) -> acc[site.index()].acceptCall(data, 0, rows));
-            long t1 = System.nanoTime();
             Samples out = model.sample(config.samples(), config.steps(), config.seed(), tap,
                     listener(progress, (long) (i + 1) * config.steps(), total));
-            double seconds = (System.nanoTime() - t1) / 1e9;
             List<SiteStats> stats = new ArrayList<>();
             for (SiteAccumulator a : acc) {
                 stats.addAll(a.results());
@@ -127,7 +125,7 @@ public final class AccuracySweep {
             boolean finite = allFinite(v);
             double rel = finite ? OutputMetrics.relativeL2(ref, v) : Double.POSITIVE_INFINITY;
             Map<Metric, Double> m = finite ? Fidelity.compare(denseDecoded, decoder.decode(out)) : Map.of();
-            raw.add(new double[] {tau, rel, sum.elementSparsity(), sum.columnSparsity(), seconds});
+            raw.add(new double[] {tau, rel, sum.elementSparsity(), sum.columnSparsity()});
             metrics.add(m);
         }
         progress.stepsDone(total, total);
@@ -135,7 +133,7 @@ public final class AccuracySweep {
         List<Point> points = new ArrayList<>();
         for (int i = 0; i < thresholds.length; i++) {
             double[] r = raw.get(i);
-            points.add(new Point(r[0], r[1], metrics.get(i), r[2], r[3], cliff[i], r[4]));
+            points.add(new Point(r[0], r[1], metrics.get(i), r[2], r[3], cliff[i]));
         }
         return new Result(model.info().id(), model.info().modality(), config.samples(), config.steps(), config.seed(),
                 config.tileRows(), denseSeconds, points, dense);
