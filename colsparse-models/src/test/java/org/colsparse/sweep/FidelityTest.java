@@ -1,7 +1,10 @@
 package org.colsparse.sweep;
 
 import org.colsparse.accuracy.CliffRule;
+import org.colsparse.dataset.MelSegments;
 import org.colsparse.denoiser.Samples;
+import org.colsparse.motion.FeatureNormalizer;
+import org.colsparse.motion.MotionFeatures;
 import org.colsparse.motion.MotionClip;
 import org.junit.jupiter.api.Test;
 
@@ -135,5 +138,53 @@ class FidelityTest {
     @Test
     void rawOutputsHaveNoModalityMetrics() {
         assertFalse(Fidelity.compare(new ModalOutput.Raw(), new ModalOutput.Raw()).containsKey(Metric.PSNR));
+    }
+
+    @Test
+    void melIsDenormalizedAndMadeFrameMajor() {
+        MelSegments.Stats stats = new MelSegments.Stats(-3.0, 2.0);
+        // one clip, 2 bands x 3 frames stored bands-first: value = band * 10 + frame (normalized units)
+        float[] v = {0, 1, 2, 10, 11, 12};
+        ModalOutput.Mel mel = Decoders.mel(new Samples(v, new long[] {1, 1, 2, 3}), stats, 1, true);
+        assertEquals(3, mel.frames());
+        assertEquals(2, mel.bands());
+        // frame-major, x * 2 - 3
+        assertArrayEquals(new double[] {-3, 17, -1, 19, 1, 21}, mel.logMel(), 1e-6);
+    }
+
+    @Test
+    void motionFeaturesDecodeBackToTheClip() {
+        String[] names = {"Hips", "LeftToe", "RightToe"};
+        int[] parents = {-1, 0, 0};
+        double[] xyz = new double[4 * 3 * 3];
+        for (int i = 0; i < xyz.length; i++) {
+            xyz[i] = Math.sin(0.7 * i);
+        }
+        for (int f = 0; f < 4; f++) {
+            xyz[f * 9] = 0.1 * f; // root walks along x from the origin
+            xyz[f * 9 + 2] = 0;
+        }
+        xyz[0] = 0;
+        MotionClip clip = new MotionClip(names, parents, 20, 1.0, xyz);
+        double[] features = MotionFeatures.encode(clip);
+        int d = MotionFeatures.dimension(3);
+        double[] mean = new double[d];
+        double[] std = new double[d];
+        for (int k = 0; k < d; k++) {
+            mean[k] = 0.5 * k;
+            std[k] = 1 + k;
+        }
+        FeatureNormalizer norm = new FeatureNormalizer(mean, std);
+        double[] normalized = norm.normalize(features);
+        // stored features-first, (N = 1, D, frames)
+        float[] v = new float[normalized.length];
+        for (int t = 0; t < 4; t++) {
+            for (int k = 0; k < d; k++) {
+                v[k * 4 + t] = (float) normalized[t * d + k];
+            }
+        }
+        ModalOutput.Motion m = Decoders.motion(new Samples(v, new long[] {1, d, 4}), norm, names, parents, 20, true, "LeftToe", "RightToe");
+        assertArrayEquals(new int[] {1, 2}, m.feet());
+        assertArrayEquals(xyz, m.clips().get(0).xyz(), 1e-5);
     }
 }
