@@ -18,6 +18,10 @@ import picocli.CommandLine.Command;
                 SimulateCommand.class,
                 DramCommand.class,
                 RunCommand.class,
+                InspectCommand.class,
+                WorkloadsCommand.class,
+                ProfileCommand.class,
+                AccuracyCommand.class,
         })
 public final class Main implements Runnable {
     public static final int EXIT_BAD_INPUT = 2;

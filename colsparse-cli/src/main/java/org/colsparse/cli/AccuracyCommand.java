@@ -1,0 +1,243 @@
+package org.colsparse.cli;
+
+import ai.djl.ndarray.NDManager;
+import org.colsparse.accuracy.CliffRule;
+import org.colsparse.denoiser.LoadedWorkload;
+import org.colsparse.denoiser.Workload;
+import org.colsparse.denoiser.WorkloadInfo;
+import org.colsparse.denoiser.Workloads;
+import org.colsparse.runtime.Torch;
+import org.colsparse.sparsity.AnalysisConfig;
+import org.colsparse.sweep.AccuracySweep;
+import org.colsparse.sweep.Metric;
+import org.colsparse.util.InputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Reruns sampling with near-zero GELU outputs forced to zero and measures the drift from the dense output. */
+@Command(name = "accuracy", mixinStandardHelpOptions = true,
+        description = {
+                "Accuracy sweep: for each threshold tau the full sampling loop runs again from the same seed and conditions "
+                        + "with every GELU output |a| <= tau replaced by 0, and its final output is compared with the dense run's.",
+                "Metrics: relative_l2 = ||out - dense|| / ||dense|| in the model's output space (every workload); "
+                        + "image: psnr_db, ssim on the picture in [0, 1]; video: also frame_psnr_min_db, frame_ssim_min, "
+                        + "temporal_change_error; audio: lsd_db, snr_db on the mel spectrogram; motion/dance: mpjpe_m after "
+                        + "forward kinematics, foot_skate_m_s and jerk_m_s3 with their dense values. Where an output is identical "
+                        + "to the dense one, PSNR and SNR are +inf: 'inf' in table and CSV, null in JSON. A metric a modality "
+                        + "does not have is an empty cell / absent key.",
+                "element_sparsity and column_sparsity are measured in the same zeroing run, at its threshold, over every "
+                        + "GELU site and call (tiles of --tile-rows rows).",
+                "Cliff: the step into threshold i (the dense run is the point at threshold 0, relative_l2 0) is a cliff when "
+                        + "its increase in relative_l2 exceeds max(0.05, 3 x the previous step's increase).",
+                "Defaults keep a sweep short: at most 4 samples and at most 50 sampler steps per run (the workload's own "
+                        + "sampler respaced, e.g. ddpm-mnist: 50-step respaced DDPM ancestral)."})
+public final class AccuracyCommand implements Runnable {
+    /** Samples per sweep run unless --samples says otherwise (capped by the workload's own default). */
+    static final int DEFAULT_SAMPLES = 4;
+    /** Sampler steps per sweep run unless --steps says otherwise (capped by the workload's own default). */
+    static final int DEFAULT_STEPS = 50;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--workload", description = "built-in workload id, repeatable (default: ddpm-mnist)")
+    List<String> workloads = new ArrayList<>();
+
+    @Option(names = "--checkpoint", description = "weights to use instead of the shipped ones (only with one --workload)")
+    Path checkpoint;
+
+    @Option(names = "--threshold", split = ",", description = "zeroing thresholds tau, repeatable (default: 0.001,0.005,0.01,0.05,0.1)")
+    double[] thresholds = AnalysisConfig.DEFAULT_SWEEP.clone();
+
+    @Option(names = "--samples", description = "samples per run (default: min(4, the workload's default))")
+    Integer samples;
+
+    @Option(names = "--steps", description = "sampler steps per run, respacing the schedule (default: min(50, the workload's default))")
+    Integer steps;
+
+    @Option(names = "--seed", description = "noise seed of every run, dense and zeroed (default: ${DEFAULT-VALUE})", defaultValue = "0")
+    long seed;
+
+    @Option(names = "--tile-rows", description = "row-tile height R of the column-sparsity view (default: ${DEFAULT-VALUE})", defaultValue = "32")
+    int tileRows;
+
+    @Option(names = "--threads", description = "PyTorch threads (default: ${DEFAULT-VALUE})", defaultValue = "1")
+    int threads;
+
+    @Option(names = "--format", description = "table, json or csv (default: ${DEFAULT-VALUE})", defaultValue = "table")
+    OutputFormat format;
+
+    /** One workload's sweep as printed: how it ran and where the cliff rule first fired (null: nowhere). */
+    record Run(String workload, String modality, String sampler, int samples, int steps, long seed, int tileRows,
+               double denseSeconds, double seconds, Double cliffAt) {
+    }
+
+    /** The cliff rule as printed in JSON. */
+    record Rule(String metric, double absoluteFloor, double factor, String text) {
+    }
+
+    /**
+     * What JSON output holds; {@code results} entries are flat maps so each modality adds only its own
+     * keys. Timings live in {@code runs} only, so {@code results} of two runs with the same arguments are identical.
+     */
+    record Report(List<Long> seeds, Rule cliffRule, List<Run> runs, List<Map<String, Object>> results) {
+    }
+
+    @Override
+    public void run() {
+        List<String> ids = workloads.isEmpty() ? List.of("ddpm-mnist") : List.copyOf(new LinkedHashSet<>(workloads));
+        List<Workload> chosen = new ArrayList<>();
+        for (String id : ids) {
+            chosen.add(Workloads.get(id));
+        }
+        if (checkpoint != null && chosen.size() != 1) {
+            throw new InputException("--checkpoint: applies to one --workload, got " + chosen.size());
+        }
+        if (samples != null && samples < 1) {
+            throw new InputException("--samples: must be >= 1, got " + samples);
+        }
+        if (tileRows < 1) {
+            throw new InputException("--tile-rows: must be >= 1, got " + tileRows);
+        }
+        if (threads < 1) {
+            throw new InputException("--threads: must be >= 1, got " + threads);
+        }
+        for (double t : thresholds) {
+            if (!Double.isFinite(t) || t < 0) {
+                throw new InputException("--threshold: must be finite and >= 0, got " + t);
+            }
+        }
+        CliffRule rule = CliffRule.RELATIVE_L2;
+        List<AccuracySweep.Config> configs = new ArrayList<>();
+        for (Workload w : chosen) {
+            WorkloadInfo info = w.info();
+            int s = steps != null ? steps : Math.min(DEFAULT_STEPS, info.defaultSteps());
+            if (s < 1 || s > info.trainedSteps()) {
+                throw new InputException("--steps: must be between 1 and " + info.id() + "'s trained schedule of " + info.trainedSteps() + ", got " + s);
+            }
+            int n = samples != null ? samples : Math.min(DEFAULT_SAMPLES, info.defaultSamples());
+            configs.add(new AccuracySweep.Config(n, s, seed, thresholds, tileRows, rule));
+        }
+        Torch.configureThreads(threads);
+        PrintWriter err = spec.commandLine().getErr();
+        List<AccuracySweep.Result> results = new ArrayList<>();
+        List<Double> seconds = new ArrayList<>();
+        for (int i = 0; i < chosen.size(); i++) {
+            Workload w = chosen.get(i);
+            AccuracySweep.Config c = configs.get(i);
+            long t0 = System.nanoTime();
+            try (NDManager manager = Torch.manager(); LoadedWorkload model = w.load(manager, checkpoint);
+                 Progress progress = Progress.start("accuracy " + w.info().id(), (1L + c.thresholds().length) * c.steps(), err)) {
+                results.add(AccuracySweep.run(model, c, (done, total) -> progress.stepTo(done)));
+            }
+            seconds.add((System.nanoTime() - t0) / 1e9);
+        }
+        print(report(results, seconds, rule));
+    }
+
+    static Report report(List<AccuracySweep.Result> results, List<Double> seconds, CliffRule rule) {
+        List<Run> runs = new ArrayList<>();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            AccuracySweep.Result r = results.get(i);
+            runs.add(new Run(r.workload(), r.modality(), Workloads.get(r.workload()).info().sampler(), r.samples(), r.steps(),
+                    r.seed(), r.tileRows(), r.denseSeconds(), seconds.get(i), r.cliffAt()));
+            for (AccuracySweep.Point p : r.points()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("workload", r.workload());
+                m.put("threshold", p.threshold());
+                m.put("relative_l2", finiteOrNull(p.relativeL2()));
+                for (Metric k : Metric.values()) {
+                    if (p.metrics().containsKey(k)) {
+                        m.put(k.key(), finiteOrNull(p.metrics().get(k)));
+                    }
+                }
+                m.put("element_sparsity", p.elementSparsity());
+                m.put("column_sparsity", p.columnSparsity());
+                m.put("cliff", p.cliff());
+                rows.add(m);
+            }
+        }
+        List<Long> seeds = results.stream().map(AccuracySweep.Result::seed).distinct().toList();
+        Rule printed = new Rule("relative_l2", rule.absoluteFloor(), rule.factor(), String.format(Locale.ROOT,
+                "step i is a cliff when relative_l2 rises by more than max(%s, %s x the rise of step i-1); the dense run is the point at threshold 0",
+                num(rule.absoluteFloor()), num(rule.factor())));
+        return new Report(seeds, printed, runs, rows);
+    }
+
+    /** JSON has no infinity: +inf (an output identical to dense) is written as null, as the help says. */
+    private static Double finiteOrNull(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    private void print(Report report) {
+        PrintWriter o = spec.commandLine().getOut();
+        if (format == OutputFormat.json) {
+            Json.print(o, report);
+            return;
+        }
+        Set<Metric> present = EnumSet.noneOf(Metric.class);
+        for (Map<String, Object> m : report.results()) {
+            for (Metric k : Metric.values()) {
+                if (m.containsKey(k.key())) {
+                    present.add(k);
+                }
+            }
+        }
+        List<String> header = new ArrayList<>(List.of("workload", "threshold", "relative_l2"));
+        present.forEach(k -> header.add(k.key()));
+        header.addAll(List.of("element_sparsity_pct", "column_sparsity_pct", "cliff"));
+        Table t = new Table(header);
+        for (Map<String, Object> m : report.results()) {
+            List<Object> row = new ArrayList<>();
+            row.add(m.get("workload"));
+            row.add(num((Double) m.get("threshold")));
+            row.add(metric(m, "relative_l2", true));
+            for (Metric k : present) {
+                row.add(metric(m, k.key(), m.containsKey(k.key())));
+            }
+            row.add(String.format(Locale.ROOT, "%.2f", 100 * (Double) m.get("element_sparsity")));
+            row.add(String.format(Locale.ROOT, "%.2f", 100 * (Double) m.get("column_sparsity")));
+            row.add(m.get("cliff"));
+            t.add(row);
+        }
+        if (format == OutputFormat.table) {
+            o.println("seed " + report.seeds().get(0) + " (every run of every workload starts from the same noise and conditions)");
+            for (Run r : report.runs()) {
+                o.printf(Locale.ROOT, "%s (%s): %d samples x %d steps of %s; dense run %.1f s, sweep %.1f s; cliff: %s%n", r.workload(),
+                        r.modality(), r.samples(), r.steps(), r.sampler(), r.denseSeconds(), r.seconds(),
+                        r.cliffAt() == null ? "none" : "at tau " + num(r.cliffAt()));
+            }
+        }
+        t.print(o, format);
+        if (format == OutputFormat.table) {
+            o.println("cliff rule: " + report.cliffRule().text());
+            o.flush();
+        }
+    }
+
+    /** A metric cell: empty when the modality lacks it, "inf" for null (= +inf), else 6 significant digits. */
+    private static String metric(Map<String, Object> m, String key, boolean present) {
+        if (!present) {
+            return "";
+        }
+        Object v = m.get(key);
+        return v == null ? "inf" : String.format(Locale.ROOT, "%.6g", (Double) v);
+    }
+
+    private static String num(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+}

@@ -1,0 +1,184 @@
+package org.colsparse.sweep;
+
+import org.colsparse.accuracy.CliffDetector;
+import org.colsparse.accuracy.CliffRule;
+import org.colsparse.accuracy.OutputMetrics;
+import org.colsparse.denoiser.LoadedWorkload;
+import org.colsparse.denoiser.Samples;
+import org.colsparse.runtime.GeluSite;
+import org.colsparse.runtime.GeluTap;
+import org.colsparse.sampler.StepListener;
+import org.colsparse.sparsity.AnalysisConfig;
+import org.colsparse.sparsity.SiteAccumulator;
+import org.colsparse.sparsity.SiteStats;
+import org.colsparse.sparsity.WorkloadTotals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The accuracy sweep of one workload: a dense run, then for every threshold {@code tau} the same
+ * sampling loop (same seed, same conditions) with every GELU output {@code |a| <= tau} replaced by
+ * an exact zero, compared with the dense output.
+ *
+ * <p>Sparsity is measured in the zeroing run itself: the tap zeroes, then its observer sees what
+ * flows downstream. At the zeroing threshold that is the same count as the pre-zeroing output
+ * would give (an element is near zero after zeroing exactly when it was before: zeroed elements
+ * are 0, the others keep their value), but along the zeroed run's own trajectory, which drifts from
+ * the dense one as errors accumulate.
+ */
+public final class AccuracySweep {
+    private AccuracySweep() {
+    }
+
+    /**
+     * @param thresholds zeroing thresholds, run in increasing order (duplicates dropped)
+     * @param tileRows   R of the column-sparsity view (systolic array rows)
+     * @param cliffRule  applied to the relative L2 error along the thresholds, the dense run as a point at 0
+     */
+    public record Config(int samples, int steps, long seed, double[] thresholds, int tileRows, CliffRule cliffRule) {
+        public Config {
+            if (samples < 1 || steps < 1) {
+                throw new IllegalArgumentException("samples and steps must be >= 1");
+            }
+            thresholds = new AnalysisConfig(thresholds, new int[] {tileRows}).thresholds();
+        }
+
+        @Override
+        public double[] thresholds() {
+            return thresholds.clone();
+        }
+    }
+
+    /**
+     * One threshold of the sweep.
+     *
+     * @param relativeL2      ||out - dense|| / ||dense|| in the model's output space; +inf if the run diverged (NaN or Inf output)
+     * @param metrics         the modality's metrics against the dense output ({@link Fidelity}); empty if diverged
+     * @param elementSparsity near-zero elements / elements over every site and call of this run
+     * @param columnSparsity  zero columns / columns (R-row tiles) over every site and call of this run
+     * @param cliff           true where the cliff rule fires on the step into this threshold
+     */
+    public record Point(double threshold, double relativeL2, Map<Metric, Double> metrics, double elementSparsity,
+                        double columnSparsity, boolean cliff) {
+        public Point {
+            metrics = Map.copyOf(metrics);
+        }
+    }
+
+    /** A workload's sweep; {@code dense} is the reference output. */
+    public record Result(String workload, String modality, int samples, int steps, long seed, int tileRows,
+                         double denseSeconds, List<Point> points, Samples dense) {
+        public Result {
+            points = List.copyOf(points);
+        }
+
+        /** The first threshold where the cliff rule fires, or null. */
+        public Double cliffAt() {
+            for (Point p : points) {
+                if (p.cliff()) {
+                    return p.threshold();
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Reports overall progress: sampler steps done out of {@code (1 + thresholds) * steps}. */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (done, total) -> { };
+
+        void stepsDone(long done, long total);
+    }
+
+    public static Result run(LoadedWorkload model, Config config, Progress progress) {
+        OutputDecoder decoder = Decoders.of(model);
+        double[] thresholds = config.thresholds();
+        long total = (long) (1 + thresholds.length) * config.steps();
+        long t0 = System.nanoTime();
+        Samples dense = model.sample(config.samples(), config.steps(), config.seed(), null, listener(progress, 0, total));
+        double denseSeconds = (System.nanoTime() - t0) / 1e9;
+        ModalOutput denseDecoded = decoder.decode(dense);
+        float[] ref = dense.values();
+
+        List<double[]> raw = new ArrayList<>();
+        List<Map<Metric, Double>> metrics = new ArrayList<>();
+        for (int i = 0; i < thresholds.length; i++) {
+            double tau = thresholds[i];
+            AnalysisConfig analysis = new AnalysisConfig(new double[] {tau}, new int[] {config.tileRows()});
+            List<GeluSite> sites = model.sites();
+            SiteAccumulator[] acc = new SiteAccumulator[sites.size()];
+            for (GeluSite s : sites) {
+                acc[s.index()] = new SiteAccumulator(s.name(), s.channels(), analysis);
+            }
+            GeluTap tap = GeluTap.zeroingAndObserving(tau, (site, data, rows) -> acc[site.index()].acceptCall(data, 0, rows));
+            Samples out = model.sample(config.samples(), config.steps(), config.seed(), tap,
+                    listener(progress, (long) (i + 1) * config.steps(), total));
+            List<SiteStats> stats = new ArrayList<>();
+            for (SiteAccumulator a : acc) {
+                stats.addAll(a.results());
+            }
+            SiteStats sum = WorkloadTotals.total(model.info().id(), stats);
+            float[] v = out.values();
+            boolean finite = allFinite(v);
+            double rel = finite ? OutputMetrics.relativeL2(ref, v) : Double.POSITIVE_INFINITY;
+            Map<Metric, Double> m = finite ? Fidelity.compare(denseDecoded, decoder.decode(out)) : Map.of();
+            raw.add(new double[] {tau, rel, sum.elementSparsity(), sum.columnSparsity()});
+            metrics.add(m);
+        }
+        progress.stepsDone(total, total);
+        boolean[] cliff = cliffs(thresholds, raw, config.cliffRule());
+        List<Point> points = new ArrayList<>();
+        for (int i = 0; i < thresholds.length; i++) {
+            double[] r = raw.get(i);
+            points.add(new Point(r[0], r[1], metrics.get(i), r[2], r[3], cliff[i]));
+        }
+        return new Result(model.info().id(), model.info().modality(), config.samples(), config.steps(), config.seed(),
+                config.tileRows(), denseSeconds, points, dense);
+    }
+
+    /**
+     * The cliff rule over relative L2, with the dense run as a point at threshold 0 (relative L2 0)
+     * unless 0 is itself a swept threshold. A run that diverged (non-finite output) is a cliff when
+     * it is the first to diverge; the rule is applied to the finite points before it.
+     */
+    static boolean[] cliffs(double[] thresholds, List<double[]> raw, CliffRule rule) {
+        boolean[] flags = new boolean[thresholds.length];
+        int finite = 0;
+        while (finite < thresholds.length && Double.isFinite(raw.get(finite)[1])) {
+            finite++;
+        }
+        if (finite < thresholds.length) {
+            flags[finite] = true;
+        }
+        List<CliffDetector.Point> points = new ArrayList<>();
+        boolean withDense = thresholds[0] > 0;
+        if (withDense) {
+            points.add(new CliffDetector.Point(0, 0));
+        }
+        for (int i = 0; i < finite; i++) {
+            points.add(new CliffDetector.Point(thresholds[i], raw.get(i)[1]));
+        }
+        boolean[] f = CliffDetector.flags(points, rule);
+        int shift = withDense ? 1 : 0;
+        for (int i = 0; i < finite; i++) {
+            flags[i] = f[i + shift];
+        }
+        return flags;
+    }
+
+    private static boolean allFinite(float[] v) {
+        for (float x : v) {
+            if (!Float.isFinite(x)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static StepListener listener(Progress progress, long before, long total) {
+        return (step, steps, timestep) -> progress.stepsDone(before + step, total);
+    }
+}

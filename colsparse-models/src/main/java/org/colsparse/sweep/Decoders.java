@@ -1,0 +1,153 @@
+package org.colsparse.sweep;
+
+import org.colsparse.denoiser.DdpmMnistWorkload;
+import org.colsparse.denoiser.LoadedWorkload;
+import org.colsparse.dataset.MelSegments;
+import org.colsparse.denoiser.Samples;
+import org.colsparse.motion.FeatureNormalizer;
+import org.colsparse.motion.MotionClip;
+import org.colsparse.motion.MotionFeatures;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Picks the decoder for a loaded workload: its own ({@link DecodesOutput}) when it has one, else a
+ * built-in adapter. Images and video frames are compared as the picture a person sees: mapped to
+ * {@code [0, 1]} and clipped there, data range 1.
+ * <ul>
+ *   <li>{@code ddpm-mnist}: its author trained on pixels in [0, 1] shifted by -0.5, so {@code x + 0.5}.</li>
+ *   <li>other {@code image} workloads: (N, C, H, W) trained in [-1, 1] (the tiny models' convention), so {@code (x + 1) / 2}.</li>
+ *   <li>other {@code video} workloads: (N, C, F, H, W) as AnimateDiff's UNet lays a clip out, [-1, 1].</li>
+ *   <li>{@code audio}, {@code motion}, {@code dance}: de-normalization and forward kinematics need the
+ *       workload's statistics and skeleton, so only a workload implementing {@link DecodesOutput}
+ *       gets mel or joint metrics; otherwise {@link ModalOutput.Raw} (relative L2 only). Such a
+ *       workload's decoder is one call to {@link #mel} or {@link #motion} with its statistics.</li>
+ * </ul>
+ */
+public final class Decoders {
+    private Decoders() {
+    }
+
+    public static OutputDecoder of(LoadedWorkload model) {
+        if (model instanceof DecodesOutput d) {
+            return d.outputDecoder();
+        }
+        if (DdpmMnistWorkload.ID.equals(model.info().id())) {
+            return s -> image(s, 0.5, 1.0);
+        }
+        return switch (model.info().modality()) {
+            case "image" -> s -> image(s, 1.0, 0.5);
+            case "video" -> Decoders::videoChannelsFirst;
+            default -> s -> new ModalOutput.Raw();
+        };
+    }
+
+    /** (N, C, H, W) with pixel value {@code (x + offset) * scale} clipped to [0, 1]. */
+    static ModalOutput.Image image(Samples s, double offset, double scale) {
+        long[] shape = s.shape();
+        if (shape.length != 4) {
+            throw new IllegalStateException("image output should be (N, C, H, W), got " + Arrays.toString(shape));
+        }
+        float[] v = s.values();
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = unit((v[i] + offset) * scale);
+        }
+        return new ModalOutput.Image(out, (int) (shape[0] * shape[1]), (int) shape[2], (int) shape[3], 1.0);
+    }
+
+    /** (N, C, F, H, W) in [-1, 1] to (clip, frame, channel, row, column) in [0, 1]. */
+    static ModalOutput.Video videoChannelsFirst(Samples s) {
+        long[] shape = s.shape();
+        if (shape.length != 5) {
+            throw new IllegalStateException("video output should be (N, C, F, H, W), got " + Arrays.toString(shape));
+        }
+        int n = (int) shape[0], c = (int) shape[1], f = (int) shape[2], h = (int) shape[3], w = (int) shape[4];
+        float[] v = s.values();
+        double[] out = new double[v.length];
+        int plane = h * w;
+        for (int b = 0; b < n; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int fr = 0; fr < f; fr++) {
+                    int from = (((b * c + ch) * f) + fr) * plane;
+                    int to = (((b * f + fr) * c) + ch) * plane;
+                    for (int i = 0; i < plane; i++) {
+                        out[to + i] = unit((v[from + i] + 1.0) * 0.5);
+                    }
+                }
+            }
+        }
+        return new ModalOutput.Video(out, n, f, c, h, w, 1.0);
+    }
+
+    private static double unit(double x) {
+        return Math.min(1.0, Math.max(0.0, x));
+    }
+
+    /**
+     * A standardized log-mel output, {@code (N, frames, bands)} or {@code (N, 1, frames, bands)}
+     * ({@code (..., bands, frames)} when {@code bandsFirst}), de-normalized with the training
+     * statistics into natural-log mel values holding {@code ln(|X|^power)}.
+     */
+    public static ModalOutput.Mel mel(Samples s, MelSegments.Stats stats, double power, boolean bandsFirst) {
+        long[] shape = s.shape();
+        if (shape.length < 3 || shape.length > 4 || shape.length == 4 && shape[1] != 1) {
+            throw new IllegalStateException("mel output should be (N, [1,] frames, bands), got " + Arrays.toString(shape));
+        }
+        int n = (int) shape[0];
+        int a = (int) shape[shape.length - 2], b = (int) shape[shape.length - 1];
+        int frames = bandsFirst ? b : a, bands = bandsFirst ? a : b;
+        float[] v = stats.denormalize(s.values());
+        double[] out = new double[v.length];
+        int size = frames * bands;
+        for (int c = 0; c < n; c++) {
+            for (int f = 0; f < frames; f++) {
+                for (int k = 0; k < bands; k++) {
+                    out[c * size + f * bands + k] = v[c * size + (bandsFirst ? k * frames + f : f * bands + k)];
+                }
+            }
+        }
+        return new ModalOutput.Mel(out, n, frames, bands, power);
+    }
+
+    /**
+     * Normalized {@link MotionFeatures} output, {@code (N, frames, D)} ({@code (N, D, frames)} or
+     * MDM's {@code (N, D, 1, frames)} when {@code featuresFirst}), de-normalized and decoded into
+     * joint positions in metres; {@code feet} name the joints whose sliding is foot skate.
+     */
+    public static ModalOutput.Motion motion(Samples s, FeatureNormalizer normalizer, String[] names, int[] parents, double fps,
+                                            boolean featuresFirst, String... feet) {
+        long[] shape = s.shape();
+        int d = MotionFeatures.dimension(names.length);
+        long perSample = 1;
+        for (int i = 1; i < shape.length; i++) {
+            perSample *= shape[i];
+        }
+        long featureAxis = featuresFirst ? shape[1] : shape[shape.length - 1];
+        if (shape.length < 3 || featureAxis != d || perSample % d != 0) {
+            throw new IllegalStateException("motion output should hold " + d + " features per frame, got " + Arrays.toString(shape));
+        }
+        int n = (int) shape[0], frames = (int) (perSample / d);
+        float[] v = s.values();
+        int[] feetIdx = new int[feet.length];
+        List<MotionClip> clips = new ArrayList<>();
+        for (int c = 0; c < n; c++) {
+            double[] f = new double[frames * d];
+            for (int t = 0; t < frames; t++) {
+                for (int k = 0; k < d; k++) {
+                    f[t * d + k] = v[c * frames * d + (featuresFirst ? k * frames + t : t * d + k)];
+                }
+            }
+            clips.add(MotionFeatures.decode(normalizer.denormalize(f), names, parents, fps));
+        }
+        for (int i = 0; i < feet.length; i++) {
+            feetIdx[i] = clips.get(0).indexOf(feet[i]);
+            if (feetIdx[i] < 0) {
+                throw new IllegalArgumentException("no joint named " + feet[i]);
+            }
+        }
+        return new ModalOutput.Motion(clips, feetIdx);
+    }
+}
