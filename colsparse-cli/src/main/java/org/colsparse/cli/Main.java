@@ -9,18 +9,15 @@ import picocli.CommandLine.Command;
         description = "How much of a diffusion model's GELU sparsity can a systolic array exploit?",
         subcommands = {
                 CommandLine.HelpCommand.class,
-                ShapesCommand.class,
-                AnalyzeCommand.class,
-                InspectCommand.class,
+                RunCommand.class,
                 WorkloadsCommand.class,
                 ProfileCommand.class,
+                AnalyzeCommand.class,
+                InspectCommand.class,
+                ShapesCommand.class,
                 GemmCommand.class,
                 SimulateCommand.class,
                 DramCommand.class,
-                RunCommand.class,
-                InspectCommand.class,
-                WorkloadsCommand.class,
-                ProfileCommand.class,
                 AccuracyCommand.class,
         })
 public final class Main implements Runnable {
