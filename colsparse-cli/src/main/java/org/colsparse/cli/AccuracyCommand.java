@@ -45,9 +45,9 @@ import java.util.Set;
                         + "sampler respaced, e.g. ddpm-mnist: 50-step respaced DDPM ancestral)."})
 public final class AccuracyCommand implements Runnable {
     /** Samples per sweep run unless --samples says otherwise (capped by the workload's own default). */
-    static final int DEFAULT_SAMPLES = 4;
+    public static final int DEFAULT_SAMPLES = 4;
     /** Sampler steps per sweep run unless --steps says otherwise (capped by the workload's own default). */
-    static final int DEFAULT_STEPS = 50;
+    public static final int DEFAULT_STEPS = 50;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -80,19 +80,19 @@ public final class AccuracyCommand implements Runnable {
     OutputFormat format;
 
     /** One workload's sweep as printed: how it ran and where the cliff rule first fired (null: nowhere). */
-    record Run(String workload, String modality, String sampler, int samples, int steps, long seed, int tileRows,
+    public record Run(String workload, String modality, String sampler, int samples, int steps, long seed, int tileRows,
                double denseSeconds, double seconds, Double cliffAt) {
     }
 
     /** The cliff rule as printed in JSON. */
-    record Rule(String metric, double absoluteFloor, double factor, String text) {
+    public record Rule(String metric, double absoluteFloor, double factor, String text) {
     }
 
     /**
      * What JSON output holds; {@code results} entries are flat maps so each modality adds only its own
      * keys. Timings live in {@code runs} only, so {@code results} of two runs with the same arguments are identical.
      */
-    record Report(List<Long> seeds, Rule cliffRule, List<Run> runs, List<Map<String, Object>> results) {
+    public record Report(List<Long> seeds, Rule cliffRule, List<Run> runs, List<Map<String, Object>> results) {
     }
 
     @Override
@@ -147,7 +147,7 @@ public final class AccuracyCommand implements Runnable {
         print(report(results, seconds, rule));
     }
 
-    static Report report(List<AccuracySweep.Result> results, List<Double> seconds, CliffRule rule) {
+    public static Report report(List<AccuracySweep.Result> results, List<Double> seconds, CliffRule rule) {
         List<Run> runs = new ArrayList<>();
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int i = 0; i < results.size(); i++) {

@@ -13,7 +13,7 @@ import java.util.Locale;
 public final class Summary {
     public static final List<String> HEADER = List.of("workload", "group", "modality", "weights", "elem_sparsity",
             "col_sparsity", "gap_pp", "class", "evidence", "cycle_red_consumers", "cycle_red_model", "mem_stall_share",
-            "best_layout", "best_layout_gain", "rel_l2_at_primary", "cliff");
+            "best_layout", "best_layout_gain", "rel_l2_at_primary", "cliff_at");
 
     private Summary() {
     }
@@ -44,7 +44,7 @@ public final class Summary {
                     bestLayout(sim)[0],
                     bestLayout(sim)[1],
                     acc == null ? "n/a" : num(acc, "relative_l2", "%.4f"),
-                    acc == null ? "n/a" : String.valueOf(anyCliff(w))));
+                    acc == null ? "n/a" : cliffAt(w)));
         }
         return rows;
     }
@@ -76,13 +76,14 @@ public final class Summary {
         return null;
     }
 
-    private static boolean anyCliff(JsonNode w) {
+    /** The first threshold where the accuracy sweep's cliff rule fires, or "none". */
+    private static String cliffAt(JsonNode w) {
         for (JsonNode r : w.path("accuracy").path("results")) {
             if (r.path("cliff").asBoolean()) {
-                return true;
+                return r.path("threshold").asText();
             }
         }
-        return false;
+        return "none";
     }
 
     /** Memory-stall share of the dense row-major run: the baseline accelerator without any sparsity. */

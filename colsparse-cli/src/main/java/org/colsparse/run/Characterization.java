@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.colsparse.accel.AcceleratorSim;
+import org.colsparse.accuracy.CliffRule;
+import org.colsparse.cli.AccuracyCommand;
+import org.colsparse.sweep.AccuracySweep;
 import org.colsparse.accel.LayerResult;
 import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Profiler;
@@ -82,6 +85,8 @@ public final class Characterization {
             listener.stage("profile", id, i, opt.workloads().size());
             JsonNode profile = stage("profile-" + id, () -> profile(w));
             node.set("profile", profile);
+            listener.stage("accuracy", id, i, opt.workloads().size());
+            node.set("accuracy", stage("accuracy-" + id, () -> accuracy(w)));
             FullPreset full = fullPreset(id);
             if (full != null) {
                 listener.stage("estimate", id, i, opt.workloads().size());
@@ -173,6 +178,24 @@ public final class Characterization {
             return new ProfileResult(r.workload(), r.samples(), r.steps(), r.seed(), r.seconds(), r.sites(), r.totals(),
                     Taxonomy.classifyAll(r.sites(), TaxonomyRule.DEFAULT), Taxonomy.classifyAll(r.totals(), TaxonomyRule.DEFAULT),
                     buckets, out.dir().relativize(png).toString());
+        }
+    }
+
+    /**
+     * Accuracy stage: the sweep at every threshold against the dense run, with the accuracy command's
+     * defaults (at most {@link AccuracyCommand#DEFAULT_SAMPLES} samples and
+     * {@link AccuracyCommand#DEFAULT_STEPS} steps unless --samples/--steps say otherwise).
+     */
+    private AccuracyCommand.Report accuracy(Workload w) {
+        int samples = opt.samples() != null ? opt.samples() : Math.min(AccuracyCommand.DEFAULT_SAMPLES, w.info().defaultSamples());
+        int steps = opt.steps() != null ? Math.min(opt.steps(), w.info().trainedSteps())
+                : Math.min(AccuracyCommand.DEFAULT_STEPS, w.info().defaultSteps());
+        AccuracySweep.Config c = new AccuracySweep.Config(samples, steps, opt.seed(), opt.thresholds(), opt.arrayRows(), CliffRule.RELATIVE_L2);
+        Torch.configureThreads(opt.threads());
+        try (NDManager manager = Torch.manager(); LoadedWorkload model = w.load(manager, null)) {
+            long t0 = System.nanoTime();
+            AccuracySweep.Result r = AccuracySweep.run(model, c, listener::progress);
+            return AccuracyCommand.report(List.of(r), List.of((System.nanoTime() - t0) / 1e9), CliffRule.RELATIVE_L2);
         }
     }
 
