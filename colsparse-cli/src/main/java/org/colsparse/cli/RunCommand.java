@@ -56,10 +56,10 @@ public final class RunCommand implements Runnable {
     @Option(names = "--tile-rows", split = ",", description = "extra tile heights for the tile-height curve (default: 8,16,32,64,128; the array's rows are always added)")
     int[] tileRows = {8, 16, 32, 64, 128};
 
-    @Option(names = "--samples", description = "samples per workload (default: each workload's)")
+    @Option(names = "--samples", description = "samples per workload (default: min(4, the workload's default))")
     Integer samples;
 
-    @Option(names = "--steps", description = "sampler steps per workload (default: each workload's)")
+    @Option(names = "--steps", description = "sampler steps per workload, respacing its schedule (default: profile min(100, the workload's default), accuracy min(50, ...))")
     Integer steps;
 
     @Option(names = "--seed", description = "seed of every sampler and synthetic mask (default: ${DEFAULT-VALUE})", defaultValue = "0")

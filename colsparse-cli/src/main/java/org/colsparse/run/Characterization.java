@@ -155,9 +155,14 @@ public final class Characterization {
                         List<SiteStats> sites, SiteStats total) {
     }
 
+    /** Profile samples unless --samples says otherwise (capped by the workload's own default) — keeps the default run short. */
+    public static final int PROFILE_SAMPLES = 4;
+    /** Profile sampler steps unless --steps says otherwise (capped by the workload's own default; fewer respace the schedule). */
+    public static final int PROFILE_STEPS = 100;
+
     private ProfileResult profile(Workload w) {
-        int samples = opt.samples() != null ? opt.samples() : w.info().defaultSamples();
-        int steps = opt.steps() != null ? Math.min(opt.steps(), w.info().trainedSteps()) : w.info().defaultSteps();
+        int samples = opt.samples() != null ? opt.samples() : Math.min(PROFILE_SAMPLES, w.info().defaultSamples());
+        int steps = opt.steps() != null ? Math.min(opt.steps(), w.info().trainedSteps()) : Math.min(PROFILE_STEPS, w.info().defaultSteps());
         Torch.configureThreads(opt.threads());
         try (NDManager manager = Torch.manager(); LoadedWorkload model = w.load(manager, null)) {
             StepListener progress = (step, all, t) -> listener.progress(step, all);
