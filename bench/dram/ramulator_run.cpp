@@ -2,13 +2,14 @@
 // This file is colsparse's own code (not part of Ramulator); it links against the
 // libramulator.so that the user built. It mirrors the clock loop of Ramulator's Python
 // Simulation.run() (src/ramulator/python/bindings.cpp) so that cycle counts are identical,
-// and prints Ramulator's stats YAML plus the wall time of the simulation loop.
+// and prints Ramulator's stats YAML plus the wall and CPU time of the simulation loop.
 //
 // Build (RAM = your Ramulator 2.1 checkout, built with -DRAMULATOR_PYTHON_BINDINGS=OFF):
 //   g++ -std=c++20 -O2 -I$RAM/src ramulator_run.cpp -L$RAM -lramulator -lyaml-cpp -lfmt \
 //       -Wl,-rpath,$RAM -o ramulator_run
 // Run:  ./ramulator_run config.yaml      (config exported by `python -m ramulator export`)
 #include <chrono>
+#include <ctime>
 #include <iostream>
 #include <memory>
 #include <stdexcept>
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
   int fe_tick = frontend->get_clock_ratio();
   int mem_tick = memory->get_clock_ratio();
   auto start = std::chrono::steady_clock::now();
+  std::clock_t cpu_start = std::clock();
   int fe_count = mem_tick - 1, mem_count = fe_tick - 1;
   for (;;) {
     if (++fe_count >= mem_tick) {
@@ -47,6 +49,7 @@ int main(int argc, char** argv) {
     }
   }
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double cpu = double(std::clock() - cpu_start) / CLOCKS_PER_SEC;
 
   frontend->finalize();
   memory->finalize();
@@ -54,6 +57,6 @@ int main(int argc, char** argv) {
   memory->update_stats_recursive();
   frontend->print_stats(std::cout);
   memory->print_stats(std::cout);
-  std::cout << "wall_seconds: " << wall << "\n";
+  std::cout << "wall_seconds: " << wall << "\ncpu_seconds: " << cpu << "\n";
   return 0;
 }

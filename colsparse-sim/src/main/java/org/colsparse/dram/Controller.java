@@ -30,6 +30,7 @@ final class Controller {
         void completed(long id, boolean write, long cycle);
     }
 
+    /** Sees every command: bank group and bank within it (-1 for all-bank commands), row (-1 if none). */
     interface CommandListener {
         void issued(int channel, long cycle, int cmd, int bankGroup, int bank, int row);
     }
@@ -65,6 +66,8 @@ final class Controller {
     private final int[] sBg;
     private final int[] sBank;
     private final int[] sRow;
+    private final int[] sBgNode;     // timing-table offsets of the request's bank group and bank
+    private final int[] sBankNode;
     private final int[] sFinal;
     private final int[] sCmd;
     private final boolean[] sWrite;
@@ -81,6 +84,16 @@ final class Controller {
     private final int readCap;
     private final int writeCap;
     private final int[] activePerBank;
+    // The read and write buffers again, split by bank in arrival order: requests to one bank
+    // whose row is (or is not) open all need the same next command, so the scheduler only has to
+    // look at the oldest of each such class.
+    private final int[] readByBank;
+    private final int[] readBankN;
+    private final int[] writeByBank;
+    private final int[] writeBankN;
+    private final long[] sSeq;
+    private long seq;
+    private int pickedCmd;
     private boolean writeMode;
 
     // Maintenance (priority) queue: final command + target bank (-1 = all banks).
@@ -97,6 +110,11 @@ final class Controller {
     private int pendN;
 
     private long nextRefresh;
+    // Idle tracking: when the last full evaluation issued nothing and nothing changed since
+    // (dirty false), no command can issue before wakeAt.
+    private boolean dirty = true;
+    private long wakeAt;
+    private long scanMin;
     private final int[] colAccesses;      // ClosedCAP: column accesses since the bank opened
     private final boolean[] prepbPosted;  // ClosedCAP: a fallback PREpb is queued for the bank
     private final boolean[] rowHitFlag;   // FRFCFS-RowHit scratch, per bank
@@ -159,6 +177,8 @@ final class Controller {
         sBg = new int[slots];
         sBank = new int[slots];
         sRow = new int[slots];
+        sBgNode = new int[slots];
+        sBankNode = new int[slots];
         sFinal = new int[slots];
         sCmd = new int[slots];
         sWrite = new boolean[slots];
@@ -172,6 +192,11 @@ final class Controller {
         writeQ = new int[writeCap];
         activeQ = new int[nBanks];
         activePerBank = new int[nBanks];
+        readByBank = new int[nBanks * readCap];
+        readBankN = new int[nBanks];
+        writeByBank = new int[nBanks * writeCap];
+        writeBankN = new int[nBanks];
+        sSeq = new long[slots];
         colAccesses = new int[nBanks];
         prepbPosted = new boolean[nBanks];
         rowHitFlag = new boolean[nBanks];
@@ -215,14 +240,21 @@ final class Controller {
         sBg[s] = decoded[AddressMapper.BANK_GROUP];
         sBank[s] = decoded[AddressMapper.BANK_GROUP] * banksPerBg + decoded[AddressMapper.BANK];
         sRow[s] = decoded[AddressMapper.ROW];
+        sBgNode[s] = (1 + sBg[s]) * COUNT;
+        sBankNode[s] = (1 + nBg + sBank[s]) * COUNT;
+        dirty = true;
         sFinal[s] = write ? WR : RD;
         sWrite[s] = write;
         sStatDone[s] = false;
+        sSeq[s] = seq++;
+        int b = sBank[s];
         if (write) {
             writeQ[writeN++] = s;
+            writeByBank[b * writeCap + writeBankN[b]++] = s;
             writes++;
         } else {
             readQ[readN++] = s;
+            readByBank[b * readCap + readBankN[b]++] = s;
             reads++;
         }
         return true;
@@ -254,7 +286,9 @@ final class Controller {
 
     void tick() {
         clk++;
-        servePending();
+        if (pendN > 0) {
+            servePending();
+        }
         if (clk == nextRefresh) {
             nextRefresh += nRefi;
             postMaintenance(REFAB, -1);
@@ -262,39 +296,50 @@ final class Controller {
         if (closedCap) {
             closedCapPreSchedule();
         }
-        int idx = pick(activeQ, activeN, false);
+        // Nothing changed since the last full evaluation found no ready command: the outcome
+        // would be the same until the earliest of those commands becomes ready.
+        if (!dirty && clk < wakeAt) {
+            return;
+        }
+        dirty = false;
+        int idx = pickActive();
         if (idx >= 0) {
             issueRequest(activeQ, idx, true);
             return;
         }
+        long wake = scanMin;
         if (prioN > 0) {
             int fin = prioFinal[prioHead];
             int bank = prioBank[prioHead];
             int cmd = preqMaintenance(fin, bank);
-            if (readyAt(cmd, bank) <= clk && !wouldCloseActive(cmd, bank)) {
-                issue(cmd, bank < 0 ? -1 : bank / banksPerBg, bank, -1);
-                if (cmd == fin) {
-                    prioHead = (prioHead + 1) % prioFinal.length;
-                    prioN--;
-                    if (fin == REFAB) {
-                        refreshes++;
+            if (!wouldCloseActive(cmd, bank)) {
+                long r = readyAt(cmd, bank);
+                if (r <= clk) {
+                    issue(cmd, bank < 0 ? -1 : bank / banksPerBg, bank, -1);
+                    if (cmd == fin) {
+                        prioHead = (prioHead + 1) % prioFinal.length;
+                        prioN--;
+                        if (fin == REFAB) {
+                            refreshes++;
+                        }
                     }
+                    return;
                 }
+                wake = Math.min(wake, r);
             }
+            wakeAt = wake;
             return;
         }
         updateWriteMode();
-        if (writeMode) {
-            idx = pick(writeQ, writeN, true);
-            if (idx >= 0) {
-                issueRequest(writeQ, idx, false);
-            }
-        } else {
-            idx = pick(readQ, readN, true);
-            if (idx >= 0) {
-                issueRequest(readQ, idx, false);
-            }
+        int s = writeMode ? pickByBank(writeByBank, writeBankN, writeCap, WR)
+                : pickByBank(readByBank, readBankN, readCap, RD);
+        if (s >= 0) {
+            sCmd[s] = pickedCmd;
+            int[] q = writeMode ? writeQ : readQ;
+            issueRequest(q, indexOf(q, writeMode ? writeN : readN, s), false);
+            return;
         }
+        wakeAt = Math.min(wake, scanMin);
     }
 
     private void updateWriteMode() {
@@ -309,37 +354,127 @@ final class Controller {
     }
 
     /**
-     * FR-FCFS: among eligible requests, the oldest whose next command is timing-ready. Returns its
-     * queue index, or -1 when no eligible request is ready this cycle.
+     * FR-FCFS over the requests whose row was activated for them: the oldest (by arrival) whose
+     * next command is timing-ready. Returns its queue index, or -1 when none is ready this cycle.
      */
-    private int pick(int[] q, int n, boolean filter) {
+    private int pickActive() {
+        int[] q = activeQ;
+        int n = activeN;
+        scanMin = NEVER;
         if (n == 0) {
             return -1;
         }
         if (rowHitFirst) {
             markRowHits(q, n);
         }
+        final long now = clk;
         int best = -1;
         long bestArrive = 0;
         boolean bestReady = false;
+        long min = NEVER;
         for (int i = 0; i < n; i++) {
             int s = q[i];
-            int cmd = preq(s);
+            int bank = sBank[s];
+            int open = openRow[bank];
+            int cmd = open < 0 ? ACT : open == sRow[s] ? sFinal[s] : PREPB;
             sCmd[s] = cmd;
-            if (filter && Cmd.isClosing(cmd) && activePerBank[sBank[s]] > 0) {
-                continue;
-            }
             if (rowHitFirst && preemptsRowHit(s, cmd)) {
                 continue;
             }
-            boolean r = readyAt(cmd, sBank[s]) <= clk;
-            if (best < 0 || (r && !bestReady) || (r == bestReady && sArrive[s] < bestArrive)) {
+            long r = Math.max(ready[cmd], Math.max(ready[sBgNode[s] + cmd], ready[sBankNode[s] + cmd]));
+            boolean ok = r <= now;
+            if (!ok && r < min) {
+                min = r;
+            }
+            if (best < 0 || (ok && !bestReady) || (ok == bestReady && sArrive[s] < bestArrive)) {
                 best = i;
                 bestArrive = sArrive[s];
-                bestReady = r;
+                bestReady = ok;
             }
         }
+        scanMin = min;
         return bestReady ? best : -1;
+    }
+
+    /**
+     * FR-FCFS over a read or write buffer, equivalent to scanning every request (oldest ready
+     * eligible request wins; arrival order is insertion order) but evaluating timing once per
+     * bank and command class. Returns the slot, with its command in {@link #pickedCmd}, or -1;
+     * leaves in {@link #scanMin} the earliest cycle an eligible request becomes ready.
+     */
+    private int pickByBank(int[] byBank, int[] bankN, int cap, int fin) {
+        final long now = clk;
+        int best = -1;
+        long bestSeq = Long.MAX_VALUE;
+        long min = NEVER;
+        for (int b = 0; b < nBanks; b++) {
+            int n = bankN[b];
+            if (n == 0) {
+                continue;
+            }
+            int base = b * cap;
+            int open = openRow[b];
+            int hit = -1;
+            int other = -1;
+            if (open < 0) {
+                other = byBank[base];
+            } else {
+                for (int k = 0; k < n && (hit < 0 || other < 0); k++) {
+                    int s = byBank[base + k];
+                    if (sRow[s] == open) {
+                        if (hit < 0) {
+                            hit = s;
+                        }
+                    } else if (other < 0) {
+                        other = s;
+                    }
+                }
+            }
+            int bankNode = (1 + nBg + b) * COUNT;
+            int bgNode = (1 + b / banksPerBg) * COUNT;
+            if (hit >= 0) {
+                long r = Math.max(ready[fin], Math.max(ready[bgNode + fin], ready[bankNode + fin]));
+                if (r <= now) {
+                    if (sSeq[hit] < bestSeq) {
+                        best = hit;
+                        bestSeq = sSeq[hit];
+                        pickedCmd = fin;
+                    }
+                } else if (r < min) {
+                    min = r;
+                }
+            }
+            if (other >= 0) {
+                int cmd = open < 0 ? ACT : PREPB;
+                if (cmd == PREPB && activePerBank[b] > 0) {
+                    continue;  // would close a row just activated for another request
+                }
+                if (rowHitFirst && cmd == PREPB && hit >= 0 && sArrive[hit] <= sArrive[other]) {
+                    continue;  // must not overtake an older row hit
+                }
+                long r = Math.max(ready[cmd], Math.max(ready[bgNode + cmd], ready[bankNode + cmd]));
+                if (r <= now) {
+                    if (sSeq[other] < bestSeq) {
+                        best = other;
+                        bestSeq = sSeq[other];
+                        pickedCmd = cmd;
+                    }
+                } else if (r < min) {
+                    min = r;
+                }
+            }
+        }
+        scanMin = min;
+        return best;
+    }
+
+    private static int indexOf(int[] q, int n, int s) {
+        for (int i = 0; i < n; i++) {
+            if (q[i] == s) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("request slot " + s + " not queued");
     }
 
     private void markRowHits(int[] q, int n) {
@@ -461,12 +596,33 @@ final class Controller {
     }
 
     private void removeAt(int[] q, int idx, int which) {
+        int s = q[idx];
         int n = which == 0 ? activeN-- : which == 1 ? readN-- : writeN--;
         System.arraycopy(q, idx + 1, q, idx, n - idx - 1);
+        if (which == 1) {
+            removeFromBank(readByBank, readBankN, readCap, s);
+        } else if (which == 2) {
+            removeFromBank(writeByBank, writeBankN, writeCap, s);
+        }
+    }
+
+    private void removeFromBank(int[] byBank, int[] bankN, int cap, int s) {
+        int b = sBank[s];
+        int base = b * cap;
+        int n = bankN[b];
+        for (int k = 0; k < n; k++) {
+            if (byBank[base + k] == s) {
+                System.arraycopy(byBank, base + k + 1, byBank, base + k, n - k - 1);
+                bankN[b] = n - 1;
+                return;
+            }
+        }
+        throw new IllegalStateException("request slot " + s + " not in its bank list");
     }
 
     /** Applies a command to the device: timing bookkeeping on every node it touches, then bank state. */
     private void issue(int cmd, int bg, int bank, int row) {
+        dirty = true;
         updateNode(0, TimingTable.CHANNEL, cmd);
         if (bank < 0 || Cmd.isAllBank(cmd)) {
             for (int g = 0; g < nBg; g++) {
@@ -511,7 +667,7 @@ final class Controller {
             }
         }
         if (commandListener != null) {
-            commandListener.issued(channelId, clk, cmd, bg, bank, row);
+            commandListener.issued(channelId, clk, cmd, bg, bank < 0 ? -1 : bank % banksPerBg, row);
         }
     }
 
@@ -556,6 +712,7 @@ final class Controller {
     }
 
     private void postMaintenance(int fin, int bank) {
+        dirty = true;
         if (prioN == prioFinal.length) {
             int[] f = new int[prioN * 2];
             int[] b = new int[prioN * 2];
@@ -619,7 +776,10 @@ final class Controller {
      * Cycles before it are idle and may be skipped with {@link #skipTo}.
      */
     long nextEvent() {
-        long e = nextRefresh;
+        if (dirty) {
+            return clk + 1;
+        }
+        long e = Math.min(nextRefresh, wakeAt);
         if (pendN > 0) {
             e = Math.min(e, pendDepart[pendHead]);
         }
@@ -628,28 +788,6 @@ final class Controller {
                 if (colAccesses[b] >= cap && !prepbPosted[b]) {
                     e = Math.min(e, readyAt(PREPB, b));
                 }
-            }
-        }
-        for (int i = 0; i < activeN; i++) {
-            int s = activeQ[i];
-            e = Math.min(e, readyAt(preq(s), sBank[s]));
-        }
-        if (prioN > 0) {
-            int cmd = preqMaintenance(prioFinal[prioHead], prioBank[prioHead]);
-            if (!wouldCloseActive(cmd, prioBank[prioHead])) {
-                e = Math.min(e, readyAt(cmd, prioBank[prioHead]));
-            }
-        } else {
-            boolean wm = nextWriteMode();
-            int[] q = wm ? writeQ : readQ;
-            int n = wm ? writeN : readN;
-            for (int i = 0; i < n; i++) {
-                int s = q[i];
-                int cmd = preq(s);
-                if (Cmd.isClosing(cmd) && activePerBank[sBank[s]] > 0) {
-                    continue;
-                }
-                e = Math.min(e, readyAt(cmd, sBank[s]));
             }
         }
         return Math.max(e, clk + 1);

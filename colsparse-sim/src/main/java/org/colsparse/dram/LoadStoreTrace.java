@@ -42,20 +42,33 @@ public final class LoadStoreTrace {
             if (s.isEmpty()) {
                 continue;
             }
-            String[] tok = s.split("\\s+");
-            if (tok.length != 2) {
+            // Hand-split on spaces/tabs: traces run to millions of lines.
+            int sp = 0;
+            while (sp < s.length() && !Character.isWhitespace(s.charAt(sp))) {
+                sp++;
+            }
+            int start = sp;
+            while (start < s.length() && Character.isWhitespace(s.charAt(start))) {
+                start++;
+            }
+            int end = start;
+            while (end < s.length() && !Character.isWhitespace(s.charAt(end))) {
+                end++;
+            }
+            if (start == s.length() || end != s.length()) {
                 throw new InputException(name + ":" + lineNo + ": expected '<LD|ST> <address>', got '" + s + "'");
             }
+            String op = s.substring(0, sp);
             boolean write;
-            if (tok[0].equals("LD")) {
+            if (op.equals("LD")) {
                 write = false;
-            } else if (tok[0].equals("ST")) {
+            } else if (op.equals("ST")) {
                 write = true;
             } else {
-                throw new InputException(name + ":" + lineNo + ": unknown request type '" + tok[0]
+                throw new InputException(name + ":" + lineNo + ": unknown request type '" + op
                         + "' (expected LD or ST)");
             }
-            out.add(new Request(parseAddress(tok[1], name, lineNo), write));
+            out.add(new Request(parseAddress(s.substring(start), name, lineNo), write));
         }
         return out;
     }

@@ -27,7 +27,6 @@ public final class MemorySystem {
     private final Controller[] channels;
     private final ChannelMapper channelMapper;
     private long clk;
-    private long lastIssueCount = -1;
 
     public MemorySystem(DramConfig config) {
         this.config = config;
@@ -149,14 +148,6 @@ public final class MemorySystem {
         }
     }
 
-    private long issued() {
-        long n = 0;
-        for (Controller c : channels) {
-            n += c.activates + c.precharges + c.readsServed + c.writesServed + c.refreshes;
-        }
-        return n;
-    }
-
     /** Counters so far; {@code cycles} is the current cycle. */
     public DramStats stats() {
         return stats(null, clk);
@@ -232,15 +223,11 @@ public final class MemorySystem {
     }
 
     // The frontend is stalled on a full buffer, which only an issued command can free: jump to the
-    // cycle before the next possible event (only worth computing when the last cycle was quiet).
+    // cycle before the next possible event.
     private void skipIdleWhileBlocked() {
-        long issued = issued();
-        if (issued == lastIssueCount) {
-            long e = nextEventCycle();
-            if (e - 1 > clk) {
-                skipTo(e - 1);
-            }
+        long e = nextEventCycle();
+        if (e - 1 > clk) {
+            skipTo(e - 1);
         }
-        lastIssueCount = issued;
     }
 }

@@ -1,0 +1,64 @@
+package org.colsparse.dram;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.colsparse.util.InputException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LoadStoreTraceTest {
+    private static List<Request> parse(String text) throws IOException {
+        return LoadStoreTrace.read(new StringReader(text), "t.trace");
+    }
+
+    private static String error(String text) {
+        return assertThrows(InputException.class, () -> parse(text)).getMessage();
+    }
+
+    @Test
+    void readsHexAndDecimalAddressesAndSkipsBlankLines() throws IOException {
+        assertEquals(List.of(Request.load(0x12340), Request.store(4096), Request.load(0xABC)),
+                parse("LD 0x12340\nST 4096\n\n  LD   0XABC  \n"));
+    }
+
+    @Test
+    void badLinesNameFileAndLine() {
+        assertEquals("t.trace:2: unknown request type 'RD' (expected LD or ST)", error("LD 0x0\nRD 0x40\n"));
+        assertEquals("t.trace:1: bad address '0xZZ' (expected a non-negative hex 0x... or decimal number)",
+                error("LD 0xZZ\n"));
+        assertEquals("t.trace:3: expected '<LD|ST> <address>', got 'ST'", error("LD 1\nLD 2\nST\n"));
+        assertEquals("t.trace:1: expected '<LD|ST> <address>', got 'LD 0x0 7'", error("LD 0x0 7\n"));
+        assertEquals("t.trace:1: bad address '-64' (expected a non-negative hex 0x... or decimal number)",
+                error("ST -64\n"));
+    }
+
+    @Test
+    void missingFileIsInputError(@TempDir Path dir) {
+        Path f = dir.resolve("none.trace");
+        assertEquals(f + ": trace file not found",
+                assertThrows(InputException.class, () -> LoadStoreTrace.read(f)).getMessage());
+    }
+
+    @Test
+    void writerProducesRamulatorLinesThatReadBack(@TempDir Path dir) throws IOException {
+        StringWriter sw = new StringWriter();
+        try (TraceWriter w = new TraceWriter(sw)) {
+            w.write(0, false);
+            w.write(0xDEADBEE0L, true);
+            w.write(Request.load(1L << 40));
+            assertEquals(3, w.count());
+        }
+        assertEquals("LD 0x0\nST 0xdeadbee0\nLD 0x10000000000\n", sw.toString());
+        Path f = dir.resolve("out.trace");
+        Files.writeString(f, sw.toString());
+        assertEquals(List.of(Request.load(0), Request.store(0xDEADBEE0L), Request.load(1L << 40)),
+                LoadStoreTrace.read(f));
+    }
+}
