@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 GemmCommand.class,
                 SimulateCommand.class,
                 DramCommand.class,
+                InspectCommand.class,
         })
 public final class Main implements Runnable {
     public static final int EXIT_BAD_INPUT = 2;
