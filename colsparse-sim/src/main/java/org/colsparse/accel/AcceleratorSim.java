@@ -46,7 +46,11 @@ public final class AcceleratorSim {
 
     /** Name of the memory model, for reports. */
     public String dramName() {
-        return dramConfig != null ? dramConfig.name() : "fixed(" + cfg.fixedClockMhz() + " MHz, " + cfg.fixedLatencyCycles()
+        if (dramConfig != null) {
+            return dramConfig.name() + (cfg.dramConfig() == null ? "" : " + " + cfg.dramConfig().getFileName())
+                    + ", " + dramConfig.channels() + " channels";
+        }
+        return "fixed(" + cfg.fixedClockMhz() + " MHz, " + cfg.fixedLatencyCycles()
                 + " cycles, " + cfg.fixedBytesPerCycle() + " B/cycle)";
     }
 
