@@ -145,7 +145,16 @@ public final class SimulateCommand implements Callable<Integer> {
         boolean several = layouts.size() > 1 || !masks.isEmpty();
         List<LayerResult> results;
         try {
-            results = sim.run(layers, layouts, masks, traceOut == null ? null : key -> sink(writers, key, several));
+            int runs = AcceleratorSim.runCount(layers, layouts, masks);
+            PrintWriter err = spec.commandLine().getErr();
+            int[] count = {0};
+            long t0 = System.nanoTime();
+            // long runs report each finished (layer, layout, sparsity) run on stderr, stdout stays clean
+            results = sim.run(layers, layouts, masks, traceOut == null ? null : key -> sink(writers, key, several), runs < 2 ? null : key -> {
+                err.printf(Locale.ROOT, "simulate: %d/%d done (%s, %s, %s) %.1f s%n", ++count[0], runs, key.layer(), key.layout().cliName(),
+                        key.masked() ? "masked" : "dense", (System.nanoTime() - t0) / 1e9);
+                err.flush();
+            });
         } finally {
             for (TraceWriter w : writers.values()) {
                 try {
