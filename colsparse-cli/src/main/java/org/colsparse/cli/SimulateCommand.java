@@ -32,9 +32,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = {"Cycle-level accelerator simulation: R x C systolic array, double-buffered SRAM, GDDR6 DRAM.",
-                "Reports compute-busy and memory-stall cycles, DRAM traffic, bandwidth and row-hit rate per layer,",
-                "per activation layout, dense and (for layers with a mask) with column skipping."})
+        description = {"Cycle-level accelerator simulation: systolic array, double-buffered",
+                "SRAM, GDDR6 DRAM. Compute-busy and memory-stall cycles, DRAM traffic,",
+                "bandwidth and row-hit rate per layer and activation layout, dense and",
+                "(for layers with a mask) with column skipping. See docs/simulator.md."})
 public final class SimulateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -73,8 +73,6 @@ public final class LayerSimulator {
         long writeDonePrev = 0;
         long writeDonePrev2 = 0;
         long readsDone = serveReads(dram, steps.get(0), layout, wBase, oBase, n, w, bursts, 0, ratio, sink);
-        long bytesRead = 0;
-        long bytesWritten = 0;
         long lastEnd = 0;
         for (int i = 0; i < steps.size(); i++) {
             Step s = steps.get(i);
@@ -96,8 +94,8 @@ public final class LayerSimulator {
         DramBackend.Counters after = dram.counters();
         long reads = after.reads() - before.reads();
         long writes = after.writes() - before.writes();
-        bytesRead = reads * dram.burstBytes();
-        bytesWritten = writes * dram.burstBytes();
+        long bytesRead = reads * dram.burstBytes();
+        long bytesWritten = writes * dram.burstBytes();
         long total = lastEnd;
         double seconds = total * cfg.arrayClockPs() * 1e-12;
         long hits = after.rowHits() < 0 ? -1 : after.rowHits() - before.rowHits();
