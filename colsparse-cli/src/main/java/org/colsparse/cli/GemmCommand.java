@@ -26,8 +26,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "gemm", mixinStandardHelpOptions = true,
-        description = {"Analytic compute cycles of GEMMs on an R x C systolic array (equal to SCALE-Sim v2's Total Cycles),",
-                "optionally with column skipping from a GELU activation mask (only GEMMs with a mask skip)."})
+        description = {"Analytic compute cycles of GEMMs on an R x C systolic array,",
+                "equal to SCALE-Sim v2's Total Cycles; with a GELU activation mask,",
+                "also the cycles with column skipping (only GEMMs with a mask skip)."})
 public final class GemmCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

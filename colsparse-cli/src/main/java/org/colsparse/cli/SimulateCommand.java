@@ -32,9 +32,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = {"Cycle-level accelerator simulation: R x C systolic array, double-buffered SRAM, GDDR6 DRAM.",
-                "Reports compute-busy and memory-stall cycles, DRAM traffic, bandwidth and row-hit rate per layer,",
-                "per activation layout, dense and (for layers with a mask) with column skipping."})
+        description = {"Cycle-level accelerator simulation: systolic array, double-buffered",
+                "SRAM, GDDR6 DRAM. Compute-busy and memory-stall cycles, DRAM traffic,",
+                "bandwidth and row-hit rate per layer and activation layout, dense and",
+                "(for layers with a mask) with column skipping. See docs/simulator.md."})
 public final class SimulateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -145,7 +146,16 @@ public final class SimulateCommand implements Callable<Integer> {
         boolean several = layouts.size() > 1 || !masks.isEmpty();
         List<LayerResult> results;
         try {
-            results = sim.run(layers, layouts, masks, traceOut == null ? null : key -> sink(writers, key, several));
+            int runs = AcceleratorSim.runCount(layers, layouts, masks);
+            PrintWriter err = spec.commandLine().getErr();
+            int[] count = {0};
+            long t0 = System.nanoTime();
+            // long runs report each finished (layer, layout, sparsity) run on stderr, stdout stays clean
+            results = sim.run(layers, layouts, masks, traceOut == null ? null : key -> sink(writers, key, several), runs < 2 ? null : key -> {
+                err.printf(Locale.ROOT, "simulate: %d/%d done (%s, %s, %s) %.1f s%n", ++count[0], runs, key.layer(), key.layout().cliName(),
+                        key.masked() ? "masked" : "dense", (System.nanoTime() - t0) / 1e9);
+                err.flush();
+            });
         } finally {
             for (TraceWriter w : writers.values()) {
                 try {
@@ -180,14 +190,36 @@ public final class SimulateCommand implements Callable<Integer> {
 
     private void print(PrintWriter out, AccelConfig cfg, String dram, List<LayerResult> results, boolean anyMask) {
         List<Row> rows = new ArrayList<>();
-        Map<String, List<LayerResult>> groups = new LinkedHashMap<>();
         for (LayerResult r : results) {
             rows.add(row(r));
-            groups.computeIfAbsent(r.layout() + (r.masked() ? "/masked" : "/dense"), x -> new ArrayList<>()).add(r);
         }
+        // Per layout: the whole call dense, the whole call with only the mask consumers skipping
+        // (DESIGN §2), and the same two over the consumers alone.
         List<Row> totals = new ArrayList<>();
-        for (List<LayerResult> g : groups.values()) {
-            totals.add(total(g, cfg));
+        Map<String, Map<String, LayerResult[]>> byLayout = new LinkedHashMap<>();
+        for (LayerResult r : results) {
+            byLayout.computeIfAbsent(r.layout(), x -> new LinkedHashMap<>())
+                    .computeIfAbsent(r.name(), x -> new LayerResult[2])[r.masked() ? 1 : 0] = r;
+        }
+        for (Map<String, LayerResult[]> layers : byLayout.values()) {
+            List<LayerResult> dense = new ArrayList<>();
+            List<LayerResult> whole = new ArrayList<>();
+            List<LayerResult> consumersDense = new ArrayList<>();
+            List<LayerResult> consumersMasked = new ArrayList<>();
+            for (LayerResult[] pair : layers.values()) {
+                dense.add(pair[0]);
+                whole.add(pair[1] != null ? pair[1] : pair[0]);
+                if (pair[1] != null) {
+                    consumersDense.add(pair[0]);
+                    consumersMasked.add(pair[1]);
+                }
+            }
+            totals.add(total("TOTAL", "dense", dense));
+            if (anyMask) {
+                totals.add(total("TOTAL", "masked", whole));
+                totals.add(total("CONSUMERS", "dense", consumersDense));
+                totals.add(total("CONSUMERS", "masked", consumersMasked));
+            }
         }
         if (format == OutputFormat.json) {
             Setup setup = new Setup(cfg.array().toString(), cfg.dataflow().cliName(), cfg.wordBytes(), cfg.arrayClockMhz(),
@@ -228,7 +260,7 @@ public final class SimulateCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, f, v);
     }
 
-    private static Row total(List<LayerResult> g, AccelConfig cfg) {
+    private static Row total(String name, String sparsity, List<LayerResult> g) {
         long cycles = 0, compute = 0, stall = 0, rd = 0, wr = 0, hits = 0, rowReqs = 0;
         double us = 0;
         boolean rowStats = true;
@@ -248,7 +280,7 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         LayerResult f = g.get(0);
         double seconds = us * 1e-6;
-        return new Row("TOTAL", 0, 0, 0, f.dataflow(), f.layout(), f.masked() ? "masked" : "dense", cycles, compute, stall,
+        return new Row(name, 0, 0, 0, f.dataflow(), f.layout(), sparsity, cycles, compute, stall,
                 cycles == 0 ? 0 : (double) stall / cycles, rd, wr, seconds == 0 ? 0 : (rd + wr) / seconds / 1e9,
                 rowStats && rowReqs > 0 ? (double) hits / rowReqs : null, us);
     }

@@ -38,7 +38,27 @@ class SimulateCommandTest {
         JsonNode j = Json.MAPPER.readTree(r.out());
         // 4 layouts x (2 dense layers + 1 masked layer)
         assertEquals(12, j.get("layers").size());
-        assertEquals(8, j.get("totals").size());
+        // per layout: TOTAL dense, TOTAL masked (whole call, only the consumer skips), CONSUMERS dense/masked
+        assertEquals(16, j.get("totals").size());
+        long upDense = 0;
+        long downMasked = 0;
+        for (JsonNode l : j.get("layers")) {
+            if (l.get("layout").asText().equals("tiled")) {
+                if (l.get("name").asText().equals("ffn_up")) {
+                    upDense = l.get("cycles").asLong();
+                } else if (l.get("sparsity").asText().equals("masked")) {
+                    downMasked = l.get("cycles").asLong();
+                }
+            }
+        }
+        boolean checked = false;
+        for (JsonNode t : j.get("totals")) {
+            if (t.get("layout").asText().equals("tiled") && t.get("name").asText().equals("TOTAL") && t.get("sparsity").asText().equals("masked")) {
+                assertEquals(upDense + downMasked, t.get("cycles").asLong());
+                checked = true;
+            }
+        }
+        assertTrue(checked);
         long denseCompacted = -1;
         long maskedCompacted = -1;
         for (JsonNode l : j.get("layers")) {

@@ -46,7 +46,11 @@ public final class AcceleratorSim {
 
     /** Name of the memory model, for reports. */
     public String dramName() {
-        return dramConfig != null ? dramConfig.name() : "fixed(" + cfg.fixedClockMhz() + " MHz, " + cfg.fixedLatencyCycles()
+        if (dramConfig != null) {
+            return dramConfig.name() + (cfg.dramConfig() == null ? "" : " + " + cfg.dramConfig().getFileName())
+                    + ", " + dramConfig.channels() + " channels";
+        }
+        return "fixed(" + cfg.fixedClockMhz() + " MHz, " + cfg.fixedLatencyCycles()
                 + " cycles, " + cfg.fixedBytesPerCycle() + " B/cycle)";
     }
 
@@ -60,6 +64,23 @@ public final class AcceleratorSim {
      */
     public List<LayerResult> run(List<Gemm> layers, List<LayoutKind> layouts, Map<String, ActivationMask> masks,
                                  Function<RunKey, RequestSink> traces) {
+        return run(layers, layouts, masks, traces, null);
+    }
+
+    /** Number of (layer, layout, sparsity) runs {@link #run} will make. */
+    public static int runCount(List<Gemm> layers, List<LayoutKind> layouts, Map<String, ActivationMask> masks) {
+        int withMask = 0;
+        for (Gemm g : layers) {
+            if (masks.containsKey(g.name())) {
+                withMask++;
+            }
+        }
+        return layouts.size() * (layers.size() + withMask);
+    }
+
+    /** As {@link #run(List, List, Map, Function)}, telling {@code done} after each run. */
+    public List<LayerResult> run(List<Gemm> layers, List<LayoutKind> layouts, Map<String, ActivationMask> masks,
+                                 Function<RunKey, RequestSink> traces, java.util.function.Consumer<RunKey> done) {
         List<LayerResult> out = new ArrayList<>();
         for (LayoutKind layout : layouts) {
             for (boolean masked : new boolean[] {false, true}) {
@@ -71,6 +92,9 @@ public final class AcceleratorSim {
                     RequestSink sink = traces == null ? null : traces.apply(new RunKey(g.name(), layout, masked));
                     LayerResult r = LayerSimulator.run(g, cfg, layout, masked ? mask : null, newDram(), sink);
                     out.add(g.instances() == 1 ? r : times(r, g.instances()));
+                    if (done != null) {
+                        done.accept(new RunKey(g.name(), layout, masked));
+                    }
                 }
             }
         }

@@ -9,9 +9,10 @@ public interface DramBackend {
      * Serves {@code addrs} (burst-aligned bytes, in order), none before cycle {@code at}; returns
      * the cycle by which the last of them has completed ({@code at} for an empty batch). Calls come
      * with non-decreasing {@code at}; a batch issued while an earlier one is still in flight queues
-     * behind it.
+     * behind it. {@code stream} names the operand (0 = A, 1 = W, 2 = O): transfers of one operand
+     * share their access structure, which pattern sampling relies on.
      */
-    long serve(long[] addrs, boolean write, long at);
+    long serve(long[] addrs, boolean write, long at, int stream);
 
     /** Clock period of {@code serve}'s cycles, in picoseconds. */
     double clockPs();

@@ -31,7 +31,7 @@ public final class FixedDram implements DramBackend {
     }
 
     @Override
-    public long serve(long[] addrs, boolean write, long at) {
+    public long serve(long[] addrs, boolean write, long at, int stream) {
         if (addrs.length == 0) {
             return at;
         }

@@ -13,19 +13,22 @@ import java.util.Map;
  * request offered again once the controllers have moved on; the call returns when the batch's last
  * request has completed. Idle stretches are skipped, not ticked.
  *
- * <p>Pattern sampling (what makes a full-size layer take seconds): the tile loop repeats the same
- * transfer many times at shifted addresses — the same weight tile for every row tile, row tiles of A
- * that differ only in their base. A batch's <em>pattern</em> is its direction and its addresses
- * relative to its first one. The first {@code sampleRepeats} batches of each pattern are simulated
- * request by request; every later batch of that pattern takes the mean duration and the mean
- * row-hit/miss/conflict counts of those samples, and leaves the DRAM's row state as it was. With
- * {@code sampleRepeats = 0} every request is simulated.
+ * <p>Sampling (what makes a full-size layer take seconds). The tile loop repeats similar transfers
+ * many times. A transfer's <em>pattern</em> is its operand, direction and addresses relative to its
+ * first one; its <em>class</em> is its operand, direction, length and mean run length (consecutive
+ * bursts), both on a 5 % logarithmic scale. A transfer whose pattern has been simulated
+ * {@code sampleRepeats} times takes that pattern's mean duration and row-hit/miss/conflict counts;
+ * otherwise, one whose class has been simulated that often takes the class's mean per-burst duration
+ * and counts times its length (masked tiles differ in their exact columns but not in their shape);
+ * anything else is simulated request by request. Estimated transfers leave the DRAM's row state as
+ * it was. With {@code sampleRepeats = 0} every request is simulated.
  */
 public final class Gddr6Dram implements DramBackend {
     private final MemorySystem mem;
     private final int perCycle;
     private final int sampleRepeats;
-    private final Map<Pattern, Sample> samples = new HashMap<>();
+    private final Map<Pattern, Sample> patterns = new HashMap<>();
+    private final Map<Shape, Sample> classes = new HashMap<>();
     private long nextId;
     private long completed;
     private long lastCompletion;
@@ -36,15 +39,27 @@ public final class Gddr6Dram implements DramBackend {
     private double extraMisses;
     private double extraConflicts;
 
-    private record Pattern(boolean write, int length, long hash) {
+    private record Pattern(int stream, boolean write, int length, long hash) {
     }
 
+    private record Shape(int stream, boolean write, int lengthBucket, int runBucket) {
+    }
+
+    /** Sums over the simulated transfers of one pattern or class, per transfer or per burst. */
     private static final class Sample {
         int n;
-        long duration;
-        long hits;
-        long misses;
-        long conflicts;
+        double duration;
+        double hits;
+        double misses;
+        double conflicts;
+
+        void add(double scale, long d, long h, long m, long c) {
+            n++;
+            duration += d / scale;
+            hits += h / scale;
+            misses += m / scale;
+            conflicts += c / scale;
+        }
     }
 
     public Gddr6Dram(DramConfig config, int sampleRepeats) {
@@ -66,47 +81,68 @@ public final class Gddr6Dram implements DramBackend {
     }
 
     @Override
-    public long serve(long[] addrs, boolean write, long at) {
+    public long serve(long[] addrs, boolean write, long at, int stream) {
         if (addrs.length == 0) {
             return at;
         }
         long start = Math.max(at, busyUntil);
-        Pattern p = sampleRepeats == 0 ? null : pattern(addrs, write);
-        Sample s = p == null ? null : samples.get(p);
-        if (s != null && s.n >= sampleRepeats) {
-            busyUntil = start + Math.round((double) s.duration / s.n);
+        if (sampleRepeats == 0) {
+            busyUntil = simulate(addrs, write, start);
+            return busyUntil;
+        }
+        Pattern p = pattern(addrs, write, stream);
+        Shape c = shape(addrs, write, stream);
+        Sample ps = patterns.get(p);
+        Sample cs = classes.get(c);
+        double scale = ps != null && ps.n >= sampleRepeats ? 1.0 / ps.n : cs != null && cs.n >= sampleRepeats ? (double) addrs.length / cs.n : 0;
+        if (scale > 0) {
+            Sample s = ps != null && ps.n >= sampleRepeats ? ps : cs;
+            busyUntil = start + Math.max(1, Math.round(s.duration * scale));
             if (write) {
                 extraWrites += addrs.length;
             } else {
                 extraReads += addrs.length;
             }
-            extraHits += (double) s.hits / s.n;
-            extraMisses += (double) s.misses / s.n;
-            extraConflicts += (double) s.conflicts / s.n;
+            extraHits += s.hits * scale;
+            extraMisses += s.misses * scale;
+            extraConflicts += s.conflicts * scale;
             return busyUntil;
         }
-        DramStats before = p == null ? null : mem.stats();
+        DramStats before = mem.stats();
         busyUntil = simulate(addrs, write, start);
-        if (p != null) {
-            DramStats after = mem.stats();
-            Sample n = samples.computeIfAbsent(p, x -> new Sample());
-            n.n++;
-            n.duration += busyUntil - start;
-            n.hits += after.rowHits() - before.rowHits();
-            n.misses += after.rowMisses() - before.rowMisses();
-            n.conflicts += after.rowConflicts() - before.rowConflicts();
-        }
+        DramStats after = mem.stats();
+        long d = busyUntil - start;
+        long h = after.rowHits() - before.rowHits();
+        long m = after.rowMisses() - before.rowMisses();
+        long k = after.rowConflicts() - before.rowConflicts();
+        patterns.computeIfAbsent(p, x -> new Sample()).add(1, d, h, m, k);
+        classes.computeIfAbsent(c, x -> new Sample()).add(addrs.length, d, h, m, k);
         return busyUntil;
     }
 
-    private static Pattern pattern(long[] addrs, boolean write) {
+    private static Pattern pattern(long[] addrs, boolean write, int stream) {
         long h = 0x9E3779B97F4A7C15L;
         long a0 = addrs[0];
         for (long a : addrs) {
             h = (h ^ (a - a0)) * 0xBF58476D1CE4E5B9L;
             h ^= h >>> 31;
         }
-        return new Pattern(write, addrs.length, h);
+        return new Pattern(stream, write, addrs.length, h);
+    }
+
+    private Shape shape(long[] addrs, boolean write, int stream) {
+        int runs = 1;
+        long burst = mem.config().txBytes();
+        for (int i = 1; i < addrs.length; i++) {
+            if (addrs[i] != addrs[i - 1] + burst) {
+                runs++;
+            }
+        }
+        return new Shape(stream, write, bucket(addrs.length), bucket((double) addrs.length / runs));
+    }
+
+    private static int bucket(double x) {
+        return (int) Math.floor(Math.log(x) / Math.log(1.05));
     }
 
     private long simulate(long[] addrs, boolean write, long start) {

@@ -73,8 +73,6 @@ public final class LayerSimulator {
         long writeDonePrev = 0;
         long writeDonePrev2 = 0;
         long readsDone = serveReads(dram, steps.get(0), layout, wBase, oBase, n, w, bursts, 0, ratio, sink);
-        long bytesRead = 0;
-        long bytesWritten = 0;
         long lastEnd = 0;
         for (int i = 0; i < steps.size(); i++) {
             Step s = steps.get(i);
@@ -86,7 +84,7 @@ public final class LayerSimulator {
             long stepEnd = start + s.compute();
             busy += s.compute();
             long[] wr = writes(s, oBase, n, w, bursts);
-            long writeDone = serve(dram, wr, true, stepEnd, ratio, sink);
+            long writeDone = serve(dram, wr, true, stepEnd, ratio, sink, 2);
             writeDonePrev2 = writeDonePrev;
             writeDonePrev = writeDone;
             readsDone = nextDone;
@@ -96,8 +94,8 @@ public final class LayerSimulator {
         DramBackend.Counters after = dram.counters();
         long reads = after.reads() - before.reads();
         long writes = after.writes() - before.writes();
-        bytesRead = reads * dram.burstBytes();
-        bytesWritten = writes * dram.burstBytes();
+        long bytesRead = reads * dram.burstBytes();
+        long bytesWritten = writes * dram.burstBytes();
         long total = lastEnd;
         double seconds = total * cfg.arrayClockPs() * 1e-12;
         long hits = after.rowHits() < 0 ? -1 : after.rowHits() - before.rowHits();
@@ -115,7 +113,7 @@ public final class LayerSimulator {
     }
 
     /** Serves a batch issued at array cycle {@code at}; returns its completion in array cycles. */
-    private static long serve(DramBackend dram, long[] addrs, boolean write, long at, double ratio, RequestSink sink) {
+    private static long serve(DramBackend dram, long[] addrs, boolean write, long at, double ratio, RequestSink sink, int stream) {
         if (addrs.length == 0) {
             return at;
         }
@@ -124,7 +122,7 @@ public final class LayerSimulator {
                 sink.request(addr, write);
             }
         }
-        long doneDram = dram.serve(addrs, write, (long) Math.ceil(at * ratio));
+        long doneDram = dram.serve(addrs, write, (long) Math.ceil(at * ratio), stream);
         return Math.max(at, (long) Math.ceil(doneDram / ratio));
     }
 
@@ -137,15 +135,15 @@ public final class LayerSimulator {
         long done = at;
         if (s.aRead() != null) {
             layout.ranges(s.aRead().rows(), s.aRead().cols(), b);
-            done = Math.max(done, serve(dram, b.drain(), false, at, ratio, sink));
+            done = Math.max(done, serve(dram, b.drain(), false, at, ratio, sink, 0));
         }
         if (s.wRead() != null) {
             block(s.wRead(), wBase, n, w, b);
-            done = Math.max(done, serve(dram, b.drain(), false, at, ratio, sink));
+            done = Math.max(done, serve(dram, b.drain(), false, at, ratio, sink, 1));
         }
         if (s.oRead() != null) {
             block(s.oRead(), oBase, n, w, b);
-            done = Math.max(done, serve(dram, b.drain(), false, at, ratio, sink));
+            done = Math.max(done, serve(dram, b.drain(), false, at, ratio, sink, 2));
         }
         return done;
     }

@@ -33,4 +33,18 @@ public record GemmEstimate(Gemm gemm, ArrayShape array, Dataflow dataflow, long 
         long dense = g.instances() * CycleModel.denseCycles(g.m(), g.n(), g.k(), a, df);
         return new GemmEstimate(g, a, df, dense, g.instances() * CycleModel.skippedCycles(g.n(), a, df, mask));
     }
+
+    /**
+     * Output-stationary skipping from per-row-tile counts alone (what a sparsity analyzer already
+     * has): {@code nonZeroColumnsPerRowTile[t]} = non-zero columns of the t-th tile of R rows.
+     */
+    public static GemmEstimate osWithTileCounts(Gemm g, ArrayShape a, int[] nonZeroColumnsPerRowTile) {
+        if (nonZeroColumnsPerRowTile.length != (g.m() + a.rows() - 1) / a.rows()) {
+            throw new IllegalArgumentException("GEMM " + g.name() + " has " + (g.m() + a.rows() - 1) / a.rows() + " row tiles, got "
+                    + nonZeroColumnsPerRowTile.length + " counts");
+        }
+        long dense = g.instances() * CycleModel.denseCycles(g.m(), g.n(), g.k(), a, Dataflow.OS);
+        long sum = CycleModel.osSkipped(g.n(), a, nonZeroColumnsPerRowTile);
+        return new GemmEstimate(g, a, Dataflow.OS, dense, g.instances() * Math.max(0, sum - 1));
+    }
 }

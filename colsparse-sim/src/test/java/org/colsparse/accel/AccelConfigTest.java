@@ -35,4 +35,14 @@ class AccelConfigTest {
         Files.writeString(f, "sram_kib: {ifmap: -1}\n");
         assertThrows(InputException.class, () -> AccelConfig.load(f));
     }
+
+    @Test
+    void dramYamlResolvesNextToTheAccelFile(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("d.yaml"), "memory_system:\n  channels: 4\n");
+        Path f = dir.resolve("a.yaml");
+        Files.writeString(f, "dram: {config: d.yaml, sample_repeats: 0}\n");
+        AccelConfig c = AccelConfig.load(f);
+        assertEquals(0, c.dramSampleRepeats());
+        assertTrue(new AcceleratorSim(c).dramName().endsWith("4 channels"), new AcceleratorSim(c).dramName());
+    }
 }
