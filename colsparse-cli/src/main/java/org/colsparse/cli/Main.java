@@ -19,10 +19,6 @@ import picocli.CommandLine.Command;
                 SimulateCommand.class,
                 DramCommand.class,
                 AccuracyCommand.class,
-                GemmCommand.class,
-                SimulateCommand.class,
-                DramCommand.class,
-                InspectCommand.class,
         })
 public final class Main implements Runnable {
     public static final int EXIT_BAD_INPUT = 2;
