@@ -508,15 +508,6 @@ final class Controller {
         return cmd == PREPB && rowHitFlag[sBank[s]] && rowHitArrive[sBank[s]] <= sArrive[s];
     }
 
-    /** The command a request needs next given its bank's state. */
-    private int preq(int s) {
-        int open = openRow[sBank[s]];
-        if (open < 0) {
-            return ACT;
-        }
-        return open == sRow[s] ? sFinal[s] : PREPB;
-    }
-
     private int preqMaintenance(int fin, int bank) {
         if (fin == REFAB) {
             for (int b = 0; b < nBanks; b++) {
