@@ -20,10 +20,10 @@ import picocli.CommandLine.Option;
 
 /** {@code colsparse dram}: replays a Ramulator LoadStoreTrace through the GDDR6 model. */
 @Command(name = "dram", mixinStandardHelpOptions = true,
-        description = {"Replay a Ramulator 2 LoadStoreTrace (LD/ST 0xADDR, one 32-byte request a line) through the",
-            "command-level GDDR6 model, the way Ramulator 2.1's LoadStoreTrace frontend does.",
-            "cycles = memory cycles until the last request is accepted (Ramulator's count);",
-            "drain_cycles = until the last request completes."})
+        description = {"Replay a Ramulator 2 LoadStoreTrace (LD/ST 0xADDR, one 32-byte request",
+            "a line) through the command-level GDDR6 model, as Ramulator 2.1's",
+            "LoadStoreTrace frontend does. cycles: memory cycles until the last request",
+            "is accepted (Ramulator's count); drain_cycles: until it completes."})
 public final class DramCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -91,6 +91,8 @@ final class Controller {
     private final int[] readBankN;
     private final int[] writeByBank;
     private final int[] writeBankN;
+    private final int[] readHitN;     // per bank: buffered requests to the open row
+    private final int[] writeHitN;
     private final long[] sSeq;
     private long seq;
     private int pickedCmd;
@@ -197,6 +199,8 @@ final class Controller {
         writeByBank = new int[nBanks * writeCap];
         writeBankN = new int[nBanks];
         sSeq = new long[slots];
+        readHitN = new int[nBanks];
+        writeHitN = new int[nBanks];
         colAccesses = new int[nBanks];
         prepbPosted = new boolean[nBanks];
         rowHitFlag = new boolean[nBanks];
@@ -248,13 +252,20 @@ final class Controller {
         sStatDone[s] = false;
         sSeq[s] = seq++;
         int b = sBank[s];
+        boolean hit = sRow[s] == openRow[b];
         if (write) {
             writeQ[writeN++] = s;
             writeByBank[b * writeCap + writeBankN[b]++] = s;
+            if (hit) {
+                writeHitN[b]++;
+            }
             writes++;
         } else {
             readQ[readN++] = s;
             readByBank[b * readCap + readBankN[b]++] = s;
+            if (hit) {
+                readHitN[b]++;
+            }
             reads++;
         }
         return true;
@@ -331,8 +342,8 @@ final class Controller {
             return;
         }
         updateWriteMode();
-        int s = writeMode ? pickByBank(writeByBank, writeBankN, writeCap, WR)
-                : pickByBank(readByBank, readBankN, readCap, RD);
+        int s = writeMode ? pickByBank(writeByBank, writeBankN, writeHitN, writeCap, WR)
+                : pickByBank(readByBank, readBankN, readHitN, readCap, RD);
         if (s >= 0) {
             sCmd[s] = pickedCmd;
             int[] q = writeMode ? writeQ : readQ;
@@ -402,7 +413,7 @@ final class Controller {
      * bank and command class. Returns the slot, with its command in {@link #pickedCmd}, or -1;
      * leaves in {@link #scanMin} the earliest cycle an eligible request becomes ready.
      */
-    private int pickByBank(int[] byBank, int[] bankN, int cap, int fin) {
+    private int pickByBank(int[] byBank, int[] bankN, int[] hitN, int cap, int fin) {
         final long now = clk;
         int best = -1;
         long bestSeq = Long.MAX_VALUE;
@@ -416,8 +427,11 @@ final class Controller {
             int open = openRow[b];
             int hit = -1;
             int other = -1;
-            if (open < 0) {
+            int h = hitN[b];
+            if (h == 0) {
                 other = byBank[base];
+            } else if (h == n) {
+                hit = byBank[base];
             } else {
                 for (int k = 0; k < n && (hit < 0 || other < 0); k++) {
                     int s = byBank[base + k];
@@ -492,15 +506,6 @@ final class Controller {
     // A precharge on the way to a request must not overtake an older-or-equal row hit to that bank.
     private boolean preemptsRowHit(int s, int cmd) {
         return cmd == PREPB && rowHitFlag[sBank[s]] && rowHitArrive[sBank[s]] <= sArrive[s];
-    }
-
-    /** The command a request needs next given its bank's state. */
-    private int preq(int s) {
-        int open = openRow[sBank[s]];
-        if (open < 0) {
-            return ACT;
-        }
-        return open == sRow[s] ? sFinal[s] : PREPB;
     }
 
     private int preqMaintenance(int fin, int bank) {
@@ -600,14 +605,17 @@ final class Controller {
         int n = which == 0 ? activeN-- : which == 1 ? readN-- : writeN--;
         System.arraycopy(q, idx + 1, q, idx, n - idx - 1);
         if (which == 1) {
-            removeFromBank(readByBank, readBankN, readCap, s);
+            removeFromBank(readByBank, readBankN, readHitN, readCap, s);
         } else if (which == 2) {
-            removeFromBank(writeByBank, writeBankN, writeCap, s);
+            removeFromBank(writeByBank, writeBankN, writeHitN, writeCap, s);
         }
     }
 
-    private void removeFromBank(int[] byBank, int[] bankN, int cap, int s) {
+    private void removeFromBank(int[] byBank, int[] bankN, int[] hitN, int cap, int s) {
         int b = sBank[s];
+        if (sRow[s] == openRow[b]) {
+            hitN[b]--;
+        }
         int base = b * cap;
         int n = bankN[b];
         for (int k = 0; k < n; k++) {
@@ -638,16 +646,22 @@ final class Controller {
         switch (cmd) {
             case ACT -> {
                 openRow[bank] = row;
+                readHitN[bank] = countRow(readByBank, readBankN[bank], readCap, bank, row);
+                writeHitN[bank] = countRow(writeByBank, writeBankN[bank], writeCap, bank, row);
                 activates++;
             }
             case PREPB, RDA, WRA -> {
                 openRow[bank] = -1;
+                readHitN[bank] = 0;
+                writeHitN[bank] = 0;
                 if (cmd == PREPB) {
                     precharges++;
                 }
             }
             case PREAB -> {
                 Arrays.fill(openRow, -1);
+                Arrays.fill(readHitN, 0);
+                Arrays.fill(writeHitN, 0);
                 precharges++;
             }
             default -> {
@@ -669,6 +683,16 @@ final class Controller {
         if (commandListener != null) {
             commandListener.issued(channelId, clk, cmd, bg, bank < 0 ? -1 : bank % banksPerBg, row);
         }
+    }
+
+    private int countRow(int[] byBank, int n, int cap, int bank, int row) {
+        int c = 0;
+        for (int k = 0; k < n; k++) {
+            if (sRow[byBank[bank * cap + k]] == row) {
+                c++;
+            }
+        }
+        return c;
     }
 
     private void updateNode(int node, int level, int cmd) {

@@ -58,17 +58,19 @@ public final class DramConfigLoader {
             throw new InputException(file + ": not valid YAML: " + firstLine(e.getMessage()));
         }
         try {
-            return parse(root, base, file.toString());
+            String stem = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+            return parse(root, base, stem);
         } catch (IllegalArgumentException e) {
             throw new InputException(file + ": " + e.getMessage());
         }
     }
 
+    /** {@code name}: what to call the result when the file changes anything. */
     static DramConfig parse(JsonNode root, DramConfig base, String name) {
         if (root == null || root.isMissingNode() || root.isNull()) {
             return base;
         }
-        Ctx c = new Ctx(name);
+        Ctx c = new Ctx();
         c.object(root, "", Set.of("preset", "memory_system"));
         DramConfig cfg = base;
         if (root.has("preset")) {
@@ -134,7 +136,8 @@ public final class DramConfigLoader {
                 spec = parseDram(c, dram, spec, p + ".dram");
             }
         }
-        return new DramConfig(root.has("preset") || ms.size() == 0 ? cfg.name() : "custom", spec, channels,
+        // A file that changes anything is its own configuration, named after the file.
+        return new DramConfig(ms.size() == 0 ? cfg.name() : name, spec, channels,
                 interleave, rb, wb, lo, hi, sched, refresh, rowPolicy, cap, mapper);
     }
 
@@ -185,7 +188,7 @@ public final class DramConfigLoader {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
-    private record Ctx(String file) {
+    private record Ctx() {
         void object(JsonNode n, String path, Set<String> allowed) {
             if (!n.isObject()) {
                 throw new IllegalArgumentException((path.isEmpty() ? "top level" : path) + ": expected a mapping");

@@ -1,8 +1,5 @@
 package org.colsparse.dram;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * GDDR6 timing parameters in DRAM command-clock cycles (names as in Ramulator 2.1), plus the clock
  * period {@code tCK_ps}. {@code rate} is the data rate in MT/s per pin (informational).
@@ -25,15 +22,6 @@ public record DramTiming(int rate, int nBL, int nCL, int nRCDRD, int nRCDWR, int
     public int[] values() {
         return new int[] {rate, nBL, nCL, nRCDRD, nRCDWR, nRP, nRAS, nRC, nWR, nRTP, nCWL, nCCDS, nCCDL, nRRDS,
             nRRDL, nWTRS, nWTRL, nFAW, nRFCpb, nRREFD, nREFI, tCKps, nRFCab, nPPD};
-    }
-
-    public Map<String, Integer> asMap() {
-        Map<String, Integer> m = new LinkedHashMap<>();
-        int[] v = values();
-        for (int i = 0; i < NAMES.length; i++) {
-            m.put(NAMES[i], v[i]);
-        }
-        return m;
     }
 
     /** Builds a timing set from values in {@link #NAMES} order. */

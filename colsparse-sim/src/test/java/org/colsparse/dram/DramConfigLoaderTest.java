@@ -45,7 +45,7 @@ class DramConfigLoaderTest {
         assertEquals(30, c.spec().timing().nRCDRD());
         assertEquals(32768, c.spec().org().rows());
         assertEquals(32, c.readBufferSize());
-        assertEquals("custom", c.name());
+        assertEquals("c", c.name());   // named after the file
     }
 
     @Test

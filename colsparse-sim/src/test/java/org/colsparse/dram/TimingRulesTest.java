@@ -162,4 +162,19 @@ class TimingRulesTest {
         assertEquals(2, s.activates());
         assertEquals(1, s.precharges());
     }
+    @Test
+    void derivedRuleLatenciesOfThePreset() {
+        TimingTable t = new TimingTable(DramConfig.ramulator2Gddr6().spec().timing());
+        assertEquals(27, t.latency(TimingTable.BANK, Cmd.ACT, Cmd.RD));          // tRCDRD
+        assertEquals(16, t.latency(TimingTable.BANK, Cmd.ACT, Cmd.WR));          // tRCDWR
+        assertEquals(79, t.latency(TimingTable.BANK, Cmd.ACT, Cmd.ACT));         // tRC
+        assertEquals(35, t.latency(TimingTable.BANK, Cmd.WR, Cmd.PREPB));        // tCWL + tBL + tWR
+        assertEquals(4, t.latency(TimingTable.BANK_GROUP, Cmd.RD, Cmd.RD));      // tCCDL
+        assertEquals(2, t.latency(TimingTable.CHANNEL, Cmd.RD, Cmd.RD));         // max(tBL, tCCDS)
+        assertEquals(19, t.latency(TimingTable.BANK_GROUP, Cmd.WR, Cmd.RD));     // tCWL + tBL + tWTRL
+        assertEquals(17, t.latency(TimingTable.CHANNEL, Cmd.WR, Cmd.RD));        // tCWL + tBL + tWTRS
+        assertEquals(25, t.latency(TimingTable.CHANNEL, Cmd.RD, Cmd.WR));        // tCL + 1
+        assertEquals(211, t.latency(TimingTable.CHANNEL, Cmd.REFAB, Cmd.ACT));   // tRFCab
+        assertEquals(-1, t.latency(TimingTable.BANK, Cmd.RD, Cmd.RD));
+    }
 }
