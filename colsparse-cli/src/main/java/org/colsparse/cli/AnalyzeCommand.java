@@ -40,7 +40,7 @@ import java.util.concurrent.Callable;
                 + " within a tile of R consecutive rows; it is zero when every element has |a| <= tau. One pass"
                 + " serves every --threshold x --tile-rows pair.",
                 "Per site: element and column sparsity, gap (pp), the independence baseline s^R, per-channel"
-                + " activity with its Gini coefficient, top-10% share and dead channels, and the taxonomy verdict"
+                + " activity with its Gini coefficient, top-10%% share and dead channels, and the taxonomy verdict"
                 + " (token-limited / concentration / dispersion) with its evidence."})
 public final class AnalyzeCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "activation files")
@@ -307,6 +307,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
             return Double.toString(v);
         }
         String s = String.format(Locale.ROOT, "%." + decimals + "f", v);
+        if (s.matches("-0\\.?0*")) {
+            s = s.substring(1); // -0.0000: a tiny negative excess is not worth a sign
+        }
         if (s.indexOf('.') >= 0 && decimals == 6) {
             s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
         }
