@@ -6,6 +6,9 @@
 # alternating) and the ratio. The input (1 GiB by default) is generated once and cached outside
 # the repository, under $COLSPARSE_BENCH_DIR (default ${TMPDIR:-/tmp}/colsparse-bench).
 # Usage: bench/analyze.sh [M K]     (defaults 131072 2048 = 1 GiB)
+# Environment: REPEAT (default 3); PIN=0,1 runs both sides under `taskset -c 0,1`;
+# COLSPARSE="java -cp ... org.colsparse.cli.Main" replaces the ./colsparse launcher (e.g. on a
+# machine without Maven).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(dirname "$here")"
@@ -21,7 +24,10 @@ if [ ! -f "$file" ]; then
   echo "generating $file (once) ..." >&2
   python3 "$here/make_bench_npy.py" "$file" "$m" "$k"
 fi
-"$repo/colsparse" --version >/dev/null   # builds if needed, outside the timing
+read -ra cli <<<"${COLSPARSE:-$repo/colsparse}"
+pin=()
+if [ -n "${PIN:-}" ]; then pin=(taskset -c "$PIN"); fi
+"${cli[@]}" --version >/dev/null         # builds if needed, outside the timing
 cat "$file" >/dev/null                   # both sides start from a warm page cache
 
 args=(analyze "$file" --format json)
@@ -31,24 +37,23 @@ IFS=, read -ra hs <<<"$heights"
 for h in "${hs[@]}"; do args+=(--tile-rows "$h"); done
 
 now() { date +%s.%N; }
-java_times=()
-numpy_times=()
+stamps=()
 for ((i = 0; i < repeat; i++)); do
   t0=$(now)
-  "$repo/colsparse" "${args[@]}" >"$dir/colsparse.json"
+  "${pin[@]}" "${cli[@]}" "${args[@]}" >"$dir/colsparse.json"
   t1=$(now)
-  python3 "$here/analyze_numpy.py" "$file" --thresholds "$thresholds" --tile-rows "$heights" >"$dir/numpy.json"
+  "${pin[@]}" python3 "$here/analyze_numpy.py" "$file" --thresholds "$thresholds" --tile-rows "$heights" >"$dir/numpy.json"
   t2=$(now)
-  java_times+=("$(echo "$t1 - $t0" | bc -l)")
-  numpy_times+=("$(echo "$t2 - $t1" | bc -l)")
+  stamps+=("$t0 $t1 $t2")
 done
 
-python3 - "$dir/colsparse.json" "$dir/numpy.json" "${java_times[*]}" "${numpy_times[*]}" <<'PY'
+python3 - "$dir/colsparse.json" "$dir/numpy.json" "${stamps[*]}" <<'PY'
 import json, statistics, sys
 cs = json.load(open(sys.argv[1]))
 ref = json.load(open(sys.argv[2]))
-jt = [float(x) for x in sys.argv[3].split()]
-nt = [float(x) for x in sys.argv[4].split()]
+t = [float(x) for x in sys.argv[3].split()]
+jt = [t[i + 1] - t[i] for i in range(0, len(t), 3)]
+nt = [t[i + 2] - t[i + 1] for i in range(0, len(t), 3)]
 sites = cs["sites"]
 assert len(sites) == len(ref["results"]), (len(sites), len(ref["results"]))
 bad = 0

@@ -1,6 +1,7 @@
 package org.colsparse.cli;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import org.colsparse.sparsity.AnalysisConfig;
 import org.colsparse.sparsity.SiteAccumulator;
 import org.colsparse.sparsity.SiteStats;
@@ -19,7 +20,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,7 +40,7 @@ import java.util.concurrent.Callable;
                 + " within a tile of R consecutive rows; it is zero when every element has |a| <= tau. One pass"
                 + " serves every --threshold x --tile-rows pair.",
                 "Per site: element and column sparsity, gap (pp), the independence baseline s^R, per-channel"
-                + " activity with its Gini coefficient, top-10% share and dead channels, and the taxonomy verdict"
+                + " activity with its Gini coefficient, top-10%% share and dead channels, and the taxonomy verdict"
                 + " (token-limited / concentration / dispersion) with its evidence."})
 public final class AnalyzeCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "activation files")
@@ -92,27 +95,6 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
-
-    /** One JSON entry of {@code sites} or {@code totals}: one site at one (threshold, tile height). */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record SiteEntry(String name, long rows, int cols, double threshold, int tileRows, long elements,
-                            long nearZeroElements, double elementSparsity, long columns, long zeroColumns,
-                            double columnSparsity, double gapPp, double independenceBaseline, double excessOverBaseline,
-                            double meanTileHeight, double gini, double top10Share, int deadChannels,
-                            double deadChannelFraction, long calls, double[] channelActivity) {
-        static SiteEntry of(SiteStats s, boolean withActivity) {
-            return new SiteEntry(s.site(), s.rows(), s.cols(), s.threshold(), s.tileRows(), s.elements(),
-                    s.nearZeroElements(), s.elementSparsity(), s.columns(), s.zeroColumns(), s.columnSparsity(),
-                    s.gapPp(), s.independenceBaseline(), s.excessOverBaseline(), s.meanTileHeight(), s.gini(),
-                    s.top10Share(), s.deadChannels(), s.deadChannelFraction(), s.calls(),
-                    withActivity ? s.channelActivity() : null);
-        }
-    }
-
-    /** {@code totals} is present only when more than one site was analyzed. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Report(List<SiteEntry> sites, List<SiteEntry> totals, List<TaxonomyVerdict> taxonomy) {
-    }
 
     /** The name of the workload total over all analyzed sites. */
     static final String TOTAL = "(all sites)";
@@ -201,9 +183,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     private void print(List<SiteStats> stats, List<SiteStats> totals, List<TaxonomyVerdict> verdicts) {
         PrintWriter out = spec.commandLine().getOut();
         if (format == OutputFormat.json) {
-            Json.print(out, new Report(stats.stream().map(s -> SiteEntry.of(s, !noChannelActivity)).toList(),
-                    totals.isEmpty() ? null : totals.stream().map(s -> SiteEntry.of(s, !noChannelActivity)).toList(),
-                    verdicts));
+            printJson(out, stats, totals, verdicts);
             return;
         }
         boolean csv = format == OutputFormat.csv;
@@ -232,12 +212,104 @@ public final class AnalyzeCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * {"sites": [...], "totals": [...] (only with several sites), "taxonomy": [...]}, keys in
+     * snake_case like every colsparse JSON. Written with a streaming generator rather than
+     * {@link Json#print}: building Jackson's ObjectMapper costs about 0.3 s of CPU, a third of a
+     * small file's whole run (see BENCHMARKS.md).
+     */
+    private void printJson(PrintWriter out, List<SiteStats> stats, List<SiteStats> totals,
+                           List<TaxonomyVerdict> verdicts) {
+        try {
+            JsonGenerator g = new JsonFactory().createGenerator(out);
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeArrayFieldStart("sites");
+            for (SiteStats s : stats) {
+                writeSite(g, s);
+            }
+            g.writeEndArray();
+            if (!totals.isEmpty()) {
+                g.writeArrayFieldStart("totals");
+                for (SiteStats s : totals) {
+                    writeSite(g, s);
+                }
+                g.writeEndArray();
+            }
+            g.writeArrayFieldStart("taxonomy");
+            for (TaxonomyVerdict v : verdicts) {
+                writeVerdict(g, v);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+            g.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.println();
+        out.flush();
+    }
+
+    private void writeSite(JsonGenerator g, SiteStats s) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", s.site());
+        g.writeNumberField("rows", s.rows());
+        g.writeNumberField("cols", s.cols());
+        g.writeNumberField("threshold", s.threshold());
+        g.writeNumberField("tile_rows", s.tileRows());
+        g.writeNumberField("elements", s.elements());
+        g.writeNumberField("near_zero_elements", s.nearZeroElements());
+        g.writeNumberField("element_sparsity", s.elementSparsity());
+        g.writeNumberField("columns", s.columns());
+        g.writeNumberField("zero_columns", s.zeroColumns());
+        g.writeNumberField("column_sparsity", s.columnSparsity());
+        g.writeNumberField("gap_pp", s.gapPp());
+        g.writeNumberField("independence_baseline", s.independenceBaseline());
+        g.writeNumberField("excess_over_baseline", s.excessOverBaseline());
+        g.writeNumberField("mean_tile_height", s.meanTileHeight());
+        g.writeNumberField("gini", s.gini());
+        g.writeNumberField("top10_share", s.top10Share());
+        g.writeNumberField("dead_channels", s.deadChannels());
+        g.writeNumberField("dead_channel_fraction", s.deadChannelFraction());
+        g.writeNumberField("calls", s.calls());
+        if (!noChannelActivity) {
+            double[] a = s.channelActivity();
+            g.writeFieldName("channel_activity");
+            g.writeArray(a, 0, a.length);
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeVerdict(JsonGenerator g, TaxonomyVerdict v) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("site", v.site());
+        g.writeNumberField("threshold", v.threshold());
+        g.writeNumberField("tile_rows", v.tileRows());
+        g.writeStringField("verdict", v.verdict().label());
+        g.writeNumberField("element_sparsity", v.elementSparsity());
+        g.writeNumberField("column_sparsity", v.columnSparsity());
+        g.writeNumberField("independence_baseline", v.independenceBaseline());
+        g.writeNumberField("excess_pp", v.excessPp());
+        g.writeNumberField("rows_per_call", v.rowsPerCall());
+        g.writeNumberField("effective_tile_height", v.effectiveTileHeight());
+        g.writeObjectFieldStart("rule");
+        g.writeNumberField("max_token_rows", v.rule().maxTokenRows());
+        g.writeNumberField("min_excess_pp", v.rule().minExcessPp());
+        g.writeEndObject();
+        g.writeStringField("evidence", v.evidence());
+        g.writeEndObject();
+    }
+
     /** CSV keeps every digit (Double.toString); the table rounds for reading. */
     private static String num(double v, boolean full, int decimals) {
         if (full) {
             return Double.toString(v);
         }
         String s = String.format(Locale.ROOT, "%." + decimals + "f", v);
+        if (s.matches("-0\\.?0*")) {
+            s = s.substring(1); // -0.0000: a tiny negative excess is not worth a sign
+        }
         if (s.indexOf('.') >= 0 && decimals == 6) {
             s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
         }

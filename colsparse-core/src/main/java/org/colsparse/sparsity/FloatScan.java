@@ -231,14 +231,9 @@ final class FloatScan extends CallScan {
     }
 
     private static int maxOf(int[] a) {
-        int k = 0;
-        IntVector acc = IntVector.zero(IS);
-        for (int upper = IS.loopBound(a.length); k < upper; k += IS.length()) {
-            acc = acc.max(IntVector.fromArray(IS, a, k));
-        }
-        int m = acc.reduceLanes(VectorOperators.MAX);
-        for (; k < a.length; k++) {
-            m = Math.max(m, a[k]);
+        int m = 0;
+        for (int v : a) {
+            m = Math.max(m, v);
         }
         return m;
     }

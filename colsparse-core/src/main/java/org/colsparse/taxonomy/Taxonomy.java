@@ -50,7 +50,7 @@ public final class Taxonomy {
 
     /** One decimal, without a trailing ".0" for whole numbers: "39.4", "5", "6". */
     private static String num(double v) {
-        String x = String.format(Locale.ROOT, "%.1f", v);
+        String x = String.format(Locale.ROOT, "%.1f", Math.abs(v) < 0.05 ? 0.0 : v);
         return x.endsWith(".0") ? x.substring(0, x.length() - 2) : x;
     }
 }
