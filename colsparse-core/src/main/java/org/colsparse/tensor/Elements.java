@@ -40,8 +40,16 @@ final class Elements {
         switch (t) {
             case F64 -> b.asDoubleBuffer().get(dst, off, n);
             case F32 -> {
-                for (int i = 0; i < n; i++) {
-                    dst[off + i] = b.getFloat(p + 4 * i);
+                // bulk copy then widen: several times faster than one getFloat per element
+                java.nio.FloatBuffer fb = b.asFloatBuffer();
+                float[] tmp = new float[Math.min(n, 8192)];
+                for (int done = 0; done < n; ) {
+                    int k = Math.min(tmp.length, n - done);
+                    fb.get(tmp, 0, k);
+                    for (int i = 0; i < k; i++) {
+                        dst[off + done + i] = tmp[i];
+                    }
+                    done += k;
                 }
             }
             case F16 -> {

@@ -3,6 +3,7 @@ package org.colsparse.tensor;
 import org.colsparse.util.InputException;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.function.Supplier;
 
 /** One {@code .npy} array, memory-mapped; its single tensor is named after the file (stem). */
@@ -32,12 +33,12 @@ final class NpySource extends NamedTensors {
     static void checkLength(NpyHeader h, long total, String where) {
         long have = total - h.dataOffset();
         if (have < h.dataBytes()) {
-            throw new InputException(where + ": truncated: shape " + java.util.Arrays.toString(h.shape()) + " of "
+            throw new InputException(where + ": truncated: shape " + Arrays.toString(h.shape()) + " of "
                     + h.dtype() + " needs " + h.dataBytes() + " data bytes, found " + have);
         }
         if (have > h.dataBytes()) {
             throw new InputException(where + ": " + (have - h.dataBytes()) + " unexpected bytes after the array data (shape "
-                    + java.util.Arrays.toString(h.shape()) + " of " + h.dtype() + ")");
+                    + Arrays.toString(h.shape()) + " of " + h.dtype() + ")");
         }
     }
 

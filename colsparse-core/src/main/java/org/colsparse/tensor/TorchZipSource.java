@@ -62,7 +62,7 @@ final class TorchZipSource extends NamedTensors {
             if (prefix == null) {
                 throw new InputException(f.name + ": not a PyTorch checkpoint (zip without <name>/data.pkl)");
             }
-            if (zip.entry(prefix + "constants.pkl") != null || zip.entry(prefix + "code/") != null) {
+            if (zip.entry(prefix + "constants.pkl") != null) {
                 // TorchScript archives pickle modules, not plain state dicts; the unpickler would refuse them anyway
                 throw new InputException(f.name + ": a TorchScript archive, not a torch.save checkpoint (save the state_dict instead)");
             }

@@ -4,7 +4,12 @@ import org.colsparse.util.InputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -68,5 +73,64 @@ class NpzReaderTest {
             }
         });
         assertMessage(e, p, "zip entry 'a.npy'");
+    }
+
+    @Test
+    void zip64ArchiveIsRead() throws IOException {
+        Path p = tmp.resolve("zip64.npz");
+        Files.write(p, zip64(new String[] {"x.npy", "flags.npy"},
+                new byte[][] {Files.readAllBytes(fixture("f32_3x4.npy")), Files.readAllBytes(fixture("bool.npy"))}));
+        try (TensorSource s = TensorSources.open(p)) {
+            assertEquals(List.of(new TensorInfo("x", DType.F32, new long[] {3, 4}),
+                    new TensorInfo("flags", DType.BOOL, new long[] {2, 3})), s.tensors());
+            assertEquals(0.9632086008787155, Tensors.sum(s.data("x")), 0.0);
+            assertArrayEquals(new double[] {1, 0, 1, 0, 0, 1}, doubles(s, "flags"), 0.0);
+        }
+    }
+
+    /**
+     * A stored zip in full ZIP64 form (APPNOTE 4.5.3, 4.3.14-15): every 32-bit size and offset saturated
+     * to 0xFFFFFFFF with the real values in zip64 extra fields, and a zip64 end record plus locator.
+     */
+    private static byte[] zip64(String[] names, byte[][] data) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream central = new ByteArrayOutputStream();
+        for (int i = 0; i < names.length; i++) {
+            byte[] name = names[i].getBytes(StandardCharsets.UTF_8);
+            CRC32 crc = new CRC32();
+            crc.update(data[i]);
+            long offset = out.size();
+            out.writeBytes(le(4, 0x04034b50, 2, 45, 2, 0, 2, 0, 2, 0, 2, 0, 4, crc.getValue(), 4, 0xffffffffL,
+                    4, 0xffffffffL, 2, name.length, 2, 20));
+            out.writeBytes(name);
+            out.writeBytes(le(2, 1, 2, 16, 8, data[i].length, 8, data[i].length));
+            out.writeBytes(data[i]);
+            central.writeBytes(le(4, 0x02014b50, 2, 45, 2, 45, 2, 0, 2, 0, 2, 0, 2, 0, 4, crc.getValue(),
+                    4, 0xffffffffL, 4, 0xffffffffL, 2, name.length, 2, 28, 2, 0, 2, 0, 2, 0, 4, 0, 4, 0xffffffffL));
+            central.writeBytes(name);
+            central.writeBytes(le(2, 1, 2, 24, 8, data[i].length, 8, data[i].length, 8, offset));
+        }
+        long cdOffset = out.size();
+        out.writeBytes(central.toByteArray());
+        long z64 = out.size();
+        out.writeBytes(le(4, 0x06064b50, 8, 44, 2, 45, 2, 45, 4, 0, 4, 0, 8, names.length, 8, names.length,
+                8, central.size(), 8, cdOffset));
+        out.writeBytes(le(4, 0x07064b50, 4, 0, 8, z64, 4, 1));
+        out.writeBytes(le(4, 0x06054b50, 2, 0, 2, 0, 2, 0xffff, 2, 0xffff, 4, 0xffffffffL, 4, 0xffffffffL, 2, 0));
+        return out.toByteArray();
+    }
+
+    /** Little-endian fields given as (width, value) pairs. */
+    private static byte[] le(long... widthValue) {
+        ByteBuffer b = ByteBuffer.allocate(256).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < widthValue.length; i += 2) {
+            long v = widthValue[i + 1];
+            switch ((int) widthValue[i]) {
+                case 2 -> b.putShort((short) v);
+                case 4 -> b.putInt((int) v);
+                default -> b.putLong(v);
+            }
+        }
+        return Arrays.copyOf(b.array(), b.position());
     }
 }

@@ -124,12 +124,22 @@ class TorchCheckpointTest {
      * crafted.pth / crafted_big.pth (make_fixtures.py): a {"state_dict": OrderedDict, "epoch", "lr",
      * "name", "layers": [tensor, {"deep": tensor}]} tree with a transposed Parameter, an offset view
      * sharing its storage, a strided column, Half/Long/Bool/BFloat16/Double storages and one deflated
-     * storage entry. Values from the independent Python reader described above.
+     * storage entry; crafted_big.pth has byteorder "big", crafted_p4.pth is pickle protocol 4 (FRAME,
+     * MEMOIZE, STACK_GLOBAL). Values from the independent Python reader described above.
      */
     @Test
     void nestedContainersStridesOffsetsAndDtypes() {
-        for (String f : new String[] {"crafted.pth", "crafted_big.pth"}) {
-            boolean big = f.contains("big");
+        // per file: the random float64 storage "5" seen through dbl.col, layers.1.deep and the latter's sum
+        Object[][] files = {
+            {"crafted.pth", new double[] {2.28735800629467, -1.1444455299838616},
+                new double[] {0.05155421174482167, 2.28735800629467, -0.1754488092836672, -1.1444455299838616}, 1.0190178787719628},
+            {"crafted_big.pth", new double[] {-0.11360785357583347, 0.5487748919765437},
+                new double[] {-1.327614402206779, -0.11360785357583347, -1.478903426546485, 0.5487748919765437}, -2.371350790352554},
+            {"crafted_p4.pth", new double[] {1.4138851325396713, -1.280154944563052},
+                new double[] {-2.030153798747776, 1.4138851325396713, 1.397436518920924, -1.280154944563052}, -0.4989870918502326},
+        };
+        for (Object[] c : files) {
+            String f = (String) c[0];
             try (TensorSource s = TensorSources.open(fixture(f))) {
                 assertEquals(List.of(
                         new TensorInfo("state_dict.enc.weight", DType.F32, new long[] {2, 3}),
@@ -151,12 +161,9 @@ class TorchCheckpointTest {
                 assertArrayEquals(new double[] {1, 0, 0, 1}, doubles(s, "state_dict.mask"), 0.0);
                 assertArrayEquals(new double[] {1.5, -0.15625}, doubles(s, "state_dict.bf"), 0.0);
                 assertArrayEquals(new double[] {-0.5, 2048.0}, doubles(s, "layers.0"), 0.0);
-                assertArrayEquals(big ? new double[] {-0.11360785357583347, 0.5487748919765437}
-                        : new double[] {2.28735800629467, -1.1444455299838616}, doubles(s, "state_dict.dbl.col"), 0.0);
-                assertArrayEquals(big ? new double[] {-1.327614402206779, -0.11360785357583347, -1.478903426546485, 0.5487748919765437}
-                        : new double[] {0.05155421174482167, 2.28735800629467, -0.1754488092836672, -1.1444455299838616},
-                        doubles(s, "layers.1.deep"), 0.0);
-                assertEquals(big ? -2.371350790352554 : 1.0190178787719628, Tensors.sum(s.data("layers.1.deep")), 0.0);
+                assertArrayEquals((double[]) c[1], doubles(s, "state_dict.dbl.col"), 0.0, f);
+                assertArrayEquals((double[]) c[2], doubles(s, "layers.1.deep"), 0.0, f);
+                assertEquals((double) c[3], Tensors.sum(s.data("layers.1.deep")), 0.0, f);
                 assertEquals(35184372088831.0, Tensors.sum(s.data("state_dict.steps")), 0.0);
             }
         }
@@ -233,6 +240,36 @@ class TorchCheckpointTest {
         unicode(p, "cpu");
         p.write(new byte[] {'K', 6, 't', 'Q', 'K', 0, 'K', (byte) size, (byte) 0x85, 'K', 1, (byte) 0x85, (byte) 0x89, '}', 't', 'R', 'u', '.'});
         return p.toByteArray();
+    }
+
+    @Test
+    void torchSizeParameterWithStateAndCycles() throws IOException {
+        // {"w": _rebuild_parameter_with_state(_rebuild_tensor_v2(storage, 0, torch.Size((2, 3)), (3, 1), False, {}), True, {}, {})}
+        ByteArrayOutputStream p = new ByteArrayOutputStream();
+        p.write(new byte[] {(byte) 0x80, 2, '}', '('});
+        unicode(p, "w");
+        p.write("ctorch._utils\n_rebuild_parameter_with_state\n(ctorch._utils\n_rebuild_tensor_v2\n((".getBytes(StandardCharsets.US_ASCII));
+        unicode(p, "storage");
+        p.write("ctorch\nFloatStorage\n".getBytes(StandardCharsets.US_ASCII));
+        unicode(p, "0");
+        unicode(p, "cpu");
+        p.write(new byte[] {'K', 6, 't', 'Q', 'K', 0});
+        p.write("ctorch\nSize\n(".getBytes(StandardCharsets.US_ASCII));
+        p.write(new byte[] {'K', 2, 'K', 3, 't', (byte) 0x85, 'R'});
+        p.write(new byte[] {'K', 3, 'K', 1, (byte) 0x86, (byte) 0x89, '}', 't', 'R', (byte) 0x88, '}', '}', 't', 'R', 'u', '.'});
+        float[] values = {1, 2, 3, 4, 5, 6};
+        ByteBuffer storage = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            storage.putFloat(v);
+        }
+        try (TensorSource s = TensorSources.open(checkpoint("sized.pth", p.toByteArray(), storage.array()))) {
+            assertEquals(List.of(new TensorInfo("w", DType.F32, new long[] {2, 3})), s.tensors());
+            assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6}, doubles(s, "w"), 0.0);
+        }
+
+        // a list that contains itself: [l] with l appended to l
+        Path cyclic = checkpoint("cyclic.pth", new byte[] {(byte) 0x80, 2, ']', 'q', 0, 'h', 0, 'a', '.'});
+        assertRejected(cyclic, "cyclic");
     }
 
     private static void unicode(ByteArrayOutputStream p, String s) throws IOException {
