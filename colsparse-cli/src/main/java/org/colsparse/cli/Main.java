@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 WorkloadsCommand.class,
                 ProfileCommand.class,
+                AnalyzeCommand.class,
                 InspectCommand.class,
         })
 public final class Main implements Runnable {

@@ -1,7 +1,6 @@
 package org.colsparse.sparsity;
 
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import org.colsparse.util.InputException;
@@ -158,12 +157,13 @@ abstract class CallScan {
         }
     }
 
+    /*
+     * The tile bookkeeping below runs once per tile, not per element, so it is plain Java that the
+     * JIT vectorizes on its own: Vector API code costs seconds of interpretation and compilation
+     * before it is fast, which only pays off in the element kernel.
+     */
     private static void foldMax(int[] from, int[] into) {
-        int k = 0;
-        for (int upper = IS.loopBound(from.length); k < upper; k += IS.length()) {
-            IntVector.fromArray(IS, from, k).max(IntVector.fromArray(IS, into, k)).intoArray(into, k);
-        }
-        for (; k < from.length; k++) {
+        for (int k = 0; k < from.length; k++) {
             into[k] = Math.max(into[k], from[k]);
         }
     }
@@ -171,20 +171,12 @@ abstract class CallScan {
     private void countZeroColumns(int[] max, int c) {
         for (int t = 0; t < nThresholds; t++) {
             int lim = levelThreshold[t];
-            // Lane-wise counting with one reduction at the end: a trueCount() per vector is far slower.
-            IntVector acc = IntVector.zero(IS);
-            IntVector one = IntVector.broadcast(IS, 1);
-            int k = 0;
-            for (int upper = IS.loopBound(max.length); k < upper; k += IS.length()) {
-                acc = acc.add(one, IntVector.fromArray(IS, max, k).compare(VectorOperators.LE, lim));
+            // (lim - m) >>> 31 is 1 exactly when m > lim (both non-negative, so no overflow): branch-free
+            int above = 0;
+            for (int k = 0; k < max.length; k++) {
+                above += (lim - max[k]) >>> 31;
             }
-            long zero = acc.reduceLanes(VectorOperators.ADD);
-            for (; k < max.length; k++) {
-                if (max[k] <= lim) {
-                    zero++;
-                }
-            }
-            zeroColumns[t][c] += zero;
+            zeroColumns[t][c] += max.length - above;
         }
     }
 

@@ -115,7 +115,6 @@ final class FloatScan extends CallScan {
 
     /** The running maximum and thresholds 0..5, for channels below {@code vectorEnd}. */
     private void maxAndGroup(float[] data, int off, int rows, int vectorEnd) {
-        final int kk = channels;
         final int[] max = levelMax[0];
         final int[] c0 = counter(0, 0);
         final int[] c1 = counter(0, 1);
@@ -129,38 +128,13 @@ final class FloatScan extends CallScan {
         final int l3 = limit(0, 3);
         final int l4 = limit(0, 4);
         final int l5 = limit(0, 5);
-        final IntVector one = IntVector.broadcast(IS, 1);
         for (int k = 0; k < vectorEnd; k += FS.length()) {
-            IntVector m = IntVector.fromArray(IS, max, k);
-            IntVector a0 = IntVector.fromArray(IS, c0, k);
-            IntVector a1 = IntVector.fromArray(IS, c1, k);
-            IntVector a2 = IntVector.fromArray(IS, c2, k);
-            IntVector a3 = IntVector.fromArray(IS, c3, k);
-            IntVector a4 = IntVector.fromArray(IS, c4, k);
-            IntVector a5 = IntVector.fromArray(IS, c5, k);
-            for (int r = 0, i = off + k; r < rows; r++, i += kk) {
-                IntVector v = FloatVector.fromArray(FS, data, i).reinterpretAsInts().and(ABS_MASK);
-                m = m.max(v);
-                a0 = a0.add(one, v.compare(VectorOperators.GT, l0));
-                a1 = a1.add(one, v.compare(VectorOperators.GT, l1));
-                a2 = a2.add(one, v.compare(VectorOperators.GT, l2));
-                a3 = a3.add(one, v.compare(VectorOperators.GT, l3));
-                a4 = a4.add(one, v.compare(VectorOperators.GT, l4));
-                a5 = a5.add(one, v.compare(VectorOperators.GT, l5));
-            }
-            a5.intoArray(c5, k);
-            a4.intoArray(c4, k);
-            a3.intoArray(c3, k);
-            a2.intoArray(c2, k);
-            a1.intoArray(c1, k);
-            a0.intoArray(c0, k);
-            m.intoArray(max, k);
+            columnWithMax(data, off + k, rows, channels, k, max, c0, c1, c2, c3, c4, c5, l0, l1, l2, l3, l4, l5);
         }
     }
 
     /** Thresholds g..g+5 (g >= 6) for channels below {@code vectorEnd}; the data is still in cache. */
     private void group(float[] data, int off, int rows, int g, int vectorEnd) {
-        final int kk = channels;
         final int[] c0 = counter(g, 0);
         final int[] c1 = counter(g, 1);
         final int[] c2 = counter(g, 2);
@@ -173,30 +147,71 @@ final class FloatScan extends CallScan {
         final int l3 = limit(g, 3);
         final int l4 = limit(g, 4);
         final int l5 = limit(g, 5);
-        final IntVector one = IntVector.broadcast(IS, 1);
         for (int k = 0; k < vectorEnd; k += FS.length()) {
-            IntVector a0 = IntVector.fromArray(IS, c0, k);
-            IntVector a1 = IntVector.fromArray(IS, c1, k);
-            IntVector a2 = IntVector.fromArray(IS, c2, k);
-            IntVector a3 = IntVector.fromArray(IS, c3, k);
-            IntVector a4 = IntVector.fromArray(IS, c4, k);
-            IntVector a5 = IntVector.fromArray(IS, c5, k);
-            for (int r = 0, i = off + k; r < rows; r++, i += kk) {
-                IntVector v = FloatVector.fromArray(FS, data, i).reinterpretAsInts().and(ABS_MASK);
-                a0 = a0.add(one, v.compare(VectorOperators.GT, l0));
-                a1 = a1.add(one, v.compare(VectorOperators.GT, l1));
-                a2 = a2.add(one, v.compare(VectorOperators.GT, l2));
-                a3 = a3.add(one, v.compare(VectorOperators.GT, l3));
-                a4 = a4.add(one, v.compare(VectorOperators.GT, l4));
-                a5 = a5.add(one, v.compare(VectorOperators.GT, l5));
-            }
-            a5.intoArray(c5, k);
-            a4.intoArray(c4, k);
-            a3.intoArray(c3, k);
-            a2.intoArray(c2, k);
-            a1.intoArray(c1, k);
-            a0.intoArray(c0, k);
+            column(data, off + k, rows, channels, k, c0, c1, c2, c3, c4, c5, l0, l1, l2, l3, l4, l5);
         }
+    }
+
+    /*
+     * One channel vector over a slab of rows. Kept as small separate methods on purpose: the JIT
+     * compiles a method after a few hundred calls, but a loop inside one long call only after tens
+     * of thousands of iterations, and until then every Vector API operation runs interpreted at
+     * microseconds each. As one big loop, the first megabytes took seconds; this way, milliseconds.
+     */
+    private static void columnWithMax(float[] data, int i, int rows, int stride, int k, int[] max,
+                                      int[] c0, int[] c1, int[] c2, int[] c3, int[] c4, int[] c5,
+                                      int l0, int l1, int l2, int l3, int l4, int l5) {
+        IntVector m = IntVector.fromArray(IS, max, k);
+        IntVector a0 = IntVector.fromArray(IS, c0, k);
+        IntVector a1 = IntVector.fromArray(IS, c1, k);
+        IntVector a2 = IntVector.fromArray(IS, c2, k);
+        IntVector a3 = IntVector.fromArray(IS, c3, k);
+        IntVector a4 = IntVector.fromArray(IS, c4, k);
+        IntVector a5 = IntVector.fromArray(IS, c5, k);
+        for (int r = 0; r < rows; r++, i += stride) {
+            IntVector v = FloatVector.fromArray(FS, data, i).reinterpretAsInts().and(ABS_MASK);
+            m = m.max(v);
+            a0 = a0.add(1, v.compare(VectorOperators.GT, l0));
+            a1 = a1.add(1, v.compare(VectorOperators.GT, l1));
+            a2 = a2.add(1, v.compare(VectorOperators.GT, l2));
+            a3 = a3.add(1, v.compare(VectorOperators.GT, l3));
+            a4 = a4.add(1, v.compare(VectorOperators.GT, l4));
+            a5 = a5.add(1, v.compare(VectorOperators.GT, l5));
+        }
+        // In reverse: where unused slots share the first slot's array, its real count is written last.
+        a5.intoArray(c5, k);
+        a4.intoArray(c4, k);
+        a3.intoArray(c3, k);
+        a2.intoArray(c2, k);
+        a1.intoArray(c1, k);
+        a0.intoArray(c0, k);
+        m.intoArray(max, k);
+    }
+
+    private static void column(float[] data, int i, int rows, int stride, int k,
+                               int[] c0, int[] c1, int[] c2, int[] c3, int[] c4, int[] c5,
+                               int l0, int l1, int l2, int l3, int l4, int l5) {
+        IntVector a0 = IntVector.fromArray(IS, c0, k);
+        IntVector a1 = IntVector.fromArray(IS, c1, k);
+        IntVector a2 = IntVector.fromArray(IS, c2, k);
+        IntVector a3 = IntVector.fromArray(IS, c3, k);
+        IntVector a4 = IntVector.fromArray(IS, c4, k);
+        IntVector a5 = IntVector.fromArray(IS, c5, k);
+        for (int r = 0; r < rows; r++, i += stride) {
+            IntVector v = FloatVector.fromArray(FS, data, i).reinterpretAsInts().and(ABS_MASK);
+            a0 = a0.add(1, v.compare(VectorOperators.GT, l0));
+            a1 = a1.add(1, v.compare(VectorOperators.GT, l1));
+            a2 = a2.add(1, v.compare(VectorOperators.GT, l2));
+            a3 = a3.add(1, v.compare(VectorOperators.GT, l3));
+            a4 = a4.add(1, v.compare(VectorOperators.GT, l4));
+            a5 = a5.add(1, v.compare(VectorOperators.GT, l5));
+        }
+        a5.intoArray(c5, k);
+        a4.intoArray(c4, k);
+        a3.intoArray(c3, k);
+        a2.intoArray(c2, k);
+        a1.intoArray(c1, k);
+        a0.intoArray(c0, k);
     }
 
     /** Channels from {@code from} on that do not fill a vector: scalar, everything at once. */
@@ -216,14 +231,9 @@ final class FloatScan extends CallScan {
     }
 
     private static int maxOf(int[] a) {
-        int k = 0;
-        IntVector acc = IntVector.zero(IS);
-        for (int upper = IS.loopBound(a.length); k < upper; k += IS.length()) {
-            acc = acc.max(IntVector.fromArray(IS, a, k));
-        }
-        int m = acc.reduceLanes(VectorOperators.MAX);
-        for (; k < a.length; k++) {
-            m = Math.max(m, a[k]);
+        int m = 0;
+        for (int v : a) {
+            m = Math.max(m, v);
         }
         return m;
     }

@@ -50,6 +50,12 @@ public final class TensorScan {
      * integer addition, so the result does not depend on the thread count.
      */
     public static SiteAccumulator scan(String site, TensorData data, View view, AnalysisConfig config, int threads) {
+        return scan(site, data, view, config, threads, MIN_SPLIT_ELEMENTS);
+    }
+
+    /** {@link #scan} with the call size from which calls are split (tests split small tensors). */
+    static SiteAccumulator scan(String site, TensorData data, View view, AnalysisConfig config, int threads,
+                                long minSplitElements) {
         Matrix m = Matrix.of(site, data.info(), view.channelAxis());
         long callRows = view.rowsPerCall() == 0 ? m.rows : view.rowsPerCall();
         if (m.rows > 0 && m.rows % callRows != 0) {
@@ -60,7 +66,7 @@ public final class TensorScan {
             throw new InputException("site '" + site + "': a call of " + callRows
                     + " rows exceeds 2^31-1; give the rows per call");
         }
-        List<Unit> units = units(m, callRows, config.tileRows(), threads);
+        List<Unit> units = units(m, callRows, config.tileRows(), threads, minSplitElements);
         boolean f64 = data.info().dtype() == DType.F64;
         int workers = Math.max(1, Math.min(threads, units.size()));
         SiteAccumulator[] accs = new SiteAccumulator[workers];
@@ -120,7 +126,7 @@ public final class TensorScan {
     private record Unit(long start, int rows, boolean firstOfCall) {
     }
 
-    private static List<Unit> units(Matrix m, long callRows, int[] heights, int threads) {
+    private static List<Unit> units(Matrix m, long callRows, int[] heights, int threads, long minSplitElements) {
         long align = 1;
         for (int h : heights) {
             align = align / CallScan.gcd((int) Math.min(align, Integer.MAX_VALUE), h) * h;
@@ -129,7 +135,7 @@ public final class TensorScan {
             }
         }
         List<Unit> out = new ArrayList<>();
-        boolean split = threads > 1 && callRows * m.channels >= MIN_SPLIT_ELEMENTS && align <= callRows / threads;
+        boolean split = threads > 1 && callRows * m.channels >= minSplitElements && align <= callRows / threads;
         for (long start = 0; start < m.rows; start += callRows) {
             if (!split) {
                 out.add(new Unit(start, (int) callRows, true));

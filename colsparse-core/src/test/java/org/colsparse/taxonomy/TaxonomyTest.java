@@ -1,0 +1,57 @@
+package org.colsparse.taxonomy;
+
+import org.colsparse.sparsity.SiteStats;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class TaxonomyTest {
+    /** A site with the given numbers; everything the rule does not read is filler. */
+    private static SiteStats site(long rows, long calls, int tileRows, double elementSparsity, double columnSparsity,
+                                  double baseline) {
+        return new SiteStats("s", rows, 4, 0.01, tileRows, rows * 4, 0, elementSparsity, 0, 0, columnSparsity,
+                (elementSparsity - columnSparsity) * 100, baseline, columnSparsity - baseline, 0, 0, 0, 0, 0,
+                new double[4], calls);
+    }
+
+    @Test
+    void concentrationWhenColumnSparsityIsWellAboveTheBaseline() {
+        TaxonomyVerdict v = Taxonomy.classify(site(4096, 1, 32, 0.6, 0.41, 0.02));
+        assertEquals(SparsityClass.CONCENTRATION, v.verdict());
+        assertEquals(39.0, v.excessPp(), 1e-9);
+        assertEquals("concentration: column sparsity 0.41 vs independence baseline 0.02 (excess 39 pp >= 5 pp)", v.evidence());
+    }
+
+    @Test
+    void dispersionWhenNearTheBaseline() {
+        TaxonomyVerdict v = Taxonomy.classify(site(256, 1, 32, 0.7, 0.03, 0.0));
+        assertEquals(SparsityClass.DISPERSION, v.verdict());
+        assertEquals("dispersion: column sparsity 0.03 vs independence baseline 0.00 (excess 3 pp < 5 pp)"
+                + " at element sparsity 0.70", v.evidence());
+        // exactly at the limit counts as concentration
+        assertEquals(SparsityClass.CONCENTRATION, Taxonomy.classify(site(256, 1, 32, 0.7, 0.05, 0.0)).verdict());
+    }
+
+    @Test
+    void tokenLimitedWhenCallsHoldFewRowsWhateverTheExcess() {
+        // MLD: 3 tokens x batch 2 = 6 rows per call, 50 calls
+        TaxonomyVerdict v = Taxonomy.classify(site(300, 50, 32, 0.6, 0.45, 0.05));
+        assertEquals(SparsityClass.TOKEN_LIMITED, v.verdict());
+        assertEquals(6.0, v.rowsPerCall());
+        assertEquals(6.0, v.effectiveTileHeight());
+        assertEquals("token-limited: 6 rows per call <= 8, so tiles of R=32 hold 6 rows; column sparsity 0.45"
+                + " tracks element sparsity 0.60 (independence baseline 0.05)", v.evidence());
+        // a small array does not make a long-sequence site token-limited
+        assertEquals(SparsityClass.CONCENTRATION, Taxonomy.classify(site(4096, 1, 4, 0.6, 0.45, 0.13)).verdict());
+        // the limit is configurable
+        assertEquals(SparsityClass.CONCENTRATION,
+                Taxonomy.classify(site(300, 50, 32, 0.6, 0.45, 0.05), new TaxonomyRule(4, 5)).verdict());
+    }
+
+    @Test
+    void ruleParametersAreValidated() {
+        assertThrows(IllegalArgumentException.class, () -> new TaxonomyRule(-1, 5));
+        assertThrows(IllegalArgumentException.class, () -> new TaxonomyRule(8, Double.NaN));
+    }
+}
