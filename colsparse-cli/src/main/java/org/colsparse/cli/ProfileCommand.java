@@ -1,6 +1,10 @@
 package org.colsparse.cli;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Profiler;
 import org.colsparse.denoiser.Workload;
@@ -52,8 +56,19 @@ public final class ProfileCommand implements Runnable {
     @Option(names = "--threshold", split = ",", description = "near-zero thresholds tau, |a| <= tau (default: 0.01)")
     double[] thresholds = {AnalysisConfig.PRIMARY_THRESHOLD};
 
+    @Option(names = "--sweep", description = "add the standard threshold sweep 0.001 0.005 0.01 0.05 0.1")
+    boolean sweep;
+
     @Option(names = "--tile-rows", split = ",", description = "row-tile heights R (systolic array rows; default: 32)")
     int[] tileRows = {AnalysisConfig.DEFAULT_TILE_ROWS};
+
+    @Option(names = "--max-token-rows", defaultValue = "8", paramLabel = "N",
+            description = "taxonomy: mean rows per call at or below which a site is token-limited (default: ${DEFAULT-VALUE})")
+    double maxTokenRows;
+
+    @Option(names = "--min-excess-pp", defaultValue = "5", paramLabel = "PP",
+            description = "taxonomy: excess over the independence baseline (pp) from which a site shows concentration (default: ${DEFAULT-VALUE})")
+    double minExcessPp;
 
     @Option(names = "--buckets", description = "timestep buckets for the per-timestep results (default: ${DEFAULT-VALUE})", defaultValue = "10")
     int buckets;
@@ -70,16 +85,33 @@ public final class ProfileCommand implements Runnable {
     @Option(names = "--format", description = "table, json or csv (default: ${DEFAULT-VALUE})", defaultValue = "table")
     OutputFormat format;
 
-    /** What JSON output and results.json hold. */
+    private TaxonomyRule rule;
+
+    /**
+     * What JSON output and results.json hold: {@code sites}, {@code totals} and {@code taxonomy} as
+     * {@code analyze} writes them, plus the run's settings and the per-timestep buckets.
+     */
     record Report(String workload, String checkpoint, int samples, int steps, long seed, int threads, double seconds,
                   double[] thresholds, int[] tileRows, List<SiteStats> sites, List<SiteStats> totals,
-                  List<TaxonomyVerdict> verdicts, List<Bucket> timesteps, String samplesPng) {
+                  List<TaxonomyVerdict> taxonomy, List<Bucket> timesteps, String samplesPng) {
     }
 
     /** One timestep bucket: the model's timesteps it covers and the same fields as the run. */
     record Bucket(int bucket, int firstStep, int lastStep, int firstTimestep, int lastTimestep,
-                  List<SiteStats> sites, List<SiteStats> totals, List<TaxonomyVerdict> verdicts) {
+                  List<SiteStats> sites, List<SiteStats> totals, List<TaxonomyVerdict> taxonomy) {
     }
+
+    /** analyze's JSON names a site entry's site "name", first; profile writes the same objects. */
+    @JsonPropertyOrder({"name"})
+    abstract static class SiteStatsNames {
+        @JsonProperty("name")
+        abstract String site();
+
+        @JsonIgnore
+        abstract double excessPp();
+    }
+
+    private static final ObjectMapper MAPPER = Json.MAPPER.copy().addMixIn(SiteStats.class, SiteStatsNames.class);
 
     @Override
     public void run() {
@@ -101,9 +133,18 @@ public final class ProfileCommand implements Runnable {
         }
         AnalysisConfig analysis;
         try {
-            analysis = new AnalysisConfig(thresholds, tileRows);
+            double[] t = thresholds;
+            if (sweep) {
+                t = java.util.stream.DoubleStream.concat(java.util.Arrays.stream(t), java.util.Arrays.stream(AnalysisConfig.DEFAULT_SWEEP)).toArray();
+            }
+            analysis = new AnalysisConfig(t, tileRows);
         } catch (IllegalArgumentException e) {
             throw new InputException("--threshold/--tile-rows: " + e.getMessage());
+        }
+        try {
+            rule = new TaxonomyRule(maxTokenRows, minExcessPp);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--max-token-rows/--min-excess-pp: " + e.getMessage());
         }
         if (out != null) {
             try {
@@ -127,54 +168,60 @@ public final class ProfileCommand implements Runnable {
                 png = model.writePreview(r.output(), out);
             }
         }
-        Report report = report(r, png);
+        Report report = report(r, png, analysis);
         if (out != null) {
             writeAtomically(out.resolve("results.json"), report);
         }
         print(report);
     }
 
-    private Report report(Profiler.Result r, Path png) {
+    private Report report(Profiler.Result r, Path png, AnalysisConfig analysis) {
         List<Bucket> buckets = new ArrayList<>();
         for (Profiler.Bucket b : r.timesteps()) {
             buckets.add(new Bucket(b.bucket(), b.firstStep(), b.lastStep(), b.firstTimestep(), b.lastTimestep(), b.sites(),
-                    b.totals(), Taxonomy.classifyAll(b.totals(), TaxonomyRule.DEFAULT)));
+                    b.totals(), Taxonomy.classifyAll(b.totals(), rule)));
         }
         List<SiteStats> all = new ArrayList<>(r.sites());
         all.addAll(r.totals());
         return new Report(r.workload(), checkpoint != null ? checkpoint.toString() : Workloads.get(workload).info().checkpoint(),
-                r.samples(), r.steps(), r.seed(), threads, r.seconds(), new AnalysisConfig(thresholds, tileRows).thresholds(),
-                new AnalysisConfig(thresholds, tileRows).tileRows(), r.sites(), r.totals(),
-                Taxonomy.classifyAll(all, TaxonomyRule.DEFAULT), buckets, png == null ? null : png.getFileName().toString());
+                r.samples(), r.steps(), r.seed(), threads, r.seconds(), analysis.thresholds(), analysis.tileRows(), r.sites(),
+                r.totals(), Taxonomy.classifyAll(all, rule), buckets, png == null ? null : png.getFileName().toString());
     }
 
     private void print(Report report) {
         PrintWriter o = spec.commandLine().getOut();
         if (format == OutputFormat.json) {
-            Json.print(o, report);
+            try {
+                o.println(MAPPER.writeValueAsString(report));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            o.flush();
             return;
         }
         Map<String, TaxonomyVerdict> verdicts = new LinkedHashMap<>();
-        for (TaxonomyVerdict v : report.verdicts()) {
+        for (TaxonomyVerdict v : report.taxonomy()) {
             verdicts.put(key(v.site(), v.threshold(), v.tileRows()), v);
         }
-        Table t = new Table(List.of("scope", "site", "rows", "channels", "threshold", "tile_rows", "element_sparsity_pct",
-                "column_sparsity_pct", "gap_pp", "baseline_pct", "excess_pp", "gini", "top10_share", "dead_channels", "verdict"));
+        Table t = new Table(List.of("scope", "site", "rows", "cols", "threshold", "tile_rows", "elements", "near_zero_elements",
+                "element_sparsity", "columns", "zero_columns", "column_sparsity", "gap_pp", "independence_baseline",
+                "excess_over_baseline", "mean_tile_height", "gini", "top10_share", "dead_channels",
+                "dead_channel_fraction", "calls", "verdict"));
         List<SiteStats> run = new ArrayList<>(report.sites());
         run.addAll(report.totals());
         for (SiteStats st : run) {
             TaxonomyVerdict v = verdicts.get(key(st.site(), st.threshold(), st.tileRows()));
-            t.add(row("run", st, v));
+            t.add(row("run", st, v, format == OutputFormat.csv));
         }
         for (Bucket b : report.timesteps()) {
             Map<String, TaxonomyVerdict> bv = new LinkedHashMap<>();
-            for (TaxonomyVerdict v : b.verdicts()) {
+            for (TaxonomyVerdict v : b.taxonomy()) {
                 bv.put(key(v.site(), v.threshold(), v.tileRows()), v);
             }
             String scope = "t" + b.firstTimestep() + "-" + b.lastTimestep();
             List<SiteStats> rows = format == OutputFormat.csv ? concat(b.sites(), b.totals()) : b.totals();
             for (SiteStats st : rows) {
-                t.add(row(scope, st, bv.get(key(st.site(), st.threshold(), st.tileRows()))));
+                t.add(row(scope, st, bv.get(key(st.site(), st.threshold(), st.tileRows())), format == OutputFormat.csv));
             }
         }
         if (format == OutputFormat.table) {
@@ -200,28 +247,36 @@ public final class ProfileCommand implements Runnable {
         return c;
     }
 
-    private static List<Object> row(String scope, SiteStats s, TaxonomyVerdict v) {
-        return List.of(scope, s.site(), s.rows(), s.cols(), s.threshold(), s.tileRows(), pct(s.elementSparsity()),
-                pct(s.columnSparsity()), fmt(s.gapPp()), pct(s.independenceBaseline()), fmt(s.excessPp()), fmt(s.gini()),
-                fmt(s.top10Share()), s.deadChannels(), v == null ? "" : v.verdict().label());
+    private static List<Object> row(String scope, SiteStats s, TaxonomyVerdict v, boolean csv) {
+        return List.of(scope, s.site(), s.rows(), s.cols(), num(s.threshold(), csv, 6), s.tileRows(), s.elements(),
+                s.nearZeroElements(), num(s.elementSparsity(), csv, 4), s.columns(), s.zeroColumns(),
+                num(s.columnSparsity(), csv, 4), num(s.gapPp(), csv, 2), num(s.independenceBaseline(), csv, 4),
+                num(s.excessOverBaseline(), csv, 4), num(s.meanTileHeight(), csv, 2), num(s.gini(), csv, 4),
+                num(s.top10Share(), csv, 4), s.deadChannels(), num(s.deadChannelFraction(), csv, 4), s.calls(),
+                v == null ? "" : v.verdict().label());
     }
 
     private static String key(String site, double threshold, int tileRows) {
         return site + "/" + threshold + "/" + tileRows;
     }
 
-    private static String pct(double fraction) {
-        return fmt(fraction * 100);
-    }
-
-    private static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.2f", v);
+    /** As analyze prints numbers: CSV keeps every digit, the table rounds for reading. */
+    private static String num(double v, boolean full, int decimals) {
+        if (full) {
+            return Double.toString(v);
+        }
+        String s = String.format(Locale.ROOT, "%." + decimals + "f", v);
+        if (s.indexOf('.') >= 0 && decimals == 6) {
+            s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
+        }
+        return s;
     }
 
     private static void writeAtomically(Path file, Object value) {
         try {
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".results", ".json");
-            Json.MAPPER.writeValue(tmp.toFile(), value);
+            // a sibling temp file, renamed into place: readers never see a half-written results.json
+            Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+            MAPPER.writeValue(tmp.toFile(), value);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -28,15 +28,16 @@ class ProfileCommandTest {
         JsonNode sites = r.get("sites");
         assertEquals(7 * 2, sites.size(), "7 sites x 2 thresholds x 1 tile height");
         JsonNode first = sites.get(0);
-        assertEquals("blocks.0.gelu", first.get("site").asText());
+        assertEquals("blocks.0.gelu", first.get("name").asText(), "site entries named as analyze names them");
         assertEquals(2 * 784 * 3, first.get("rows").asLong(), "2 samples x 784 positions x 3 calls");
         assertEquals(3, first.get("calls").asLong());
         // 1568 rows per call cut into 49 tiles of 32, 16 channels, 3 calls
         assertEquals(49 * 16 * 3, first.get("columns").asLong());
-        assertEquals("time_embed.1", sites.get(2).get("site").asText());
+        assertEquals("time_embed.1", sites.get(2).get("name").asText());
         assertEquals(2 * 3, sites.get(2).get("rows").asLong());
         assertEquals(2, r.get("totals").size());
-        assertEquals(7 * 2 + 2, r.get("verdicts").size());
+        assertEquals(7 * 2 + 2, r.get("taxonomy").size());
+        assertEquals("token-limited", r.get("taxonomy").get(2).get("verdict").asText(), "2 rows per call of the time MLP");
         JsonNode buckets = r.get("timesteps");
         assertEquals(3, buckets.size(), "3 steps give at most 3 buckets");
         assertEquals(999, buckets.get(0).get("first_timestep").asInt());
@@ -56,7 +57,7 @@ class ProfileCommandTest {
         assertTrue(table.contains("blocks.3.gelu"), table);
         assertTrue(table.contains("verdict ddpm-mnist (tau 0.01, R 32): "), table);
         String csv = run(0, "profile", "--samples", "1", "--steps", "2", "--format", "csv");
-        assertTrue(csv.startsWith("scope,site,rows,channels,threshold,tile_rows,element_sparsity_pct,column_sparsity_pct,gap_pp,"), csv);
+        assertTrue(csv.startsWith("scope,site,rows,cols,threshold,tile_rows,elements,near_zero_elements,element_sparsity,"), csv);
         assertEquals(1 + 8 + 2 * 8, csv.strip().split("\n").length, "header, 7 sites + total for the run and for each of 2 buckets");
     }
 
