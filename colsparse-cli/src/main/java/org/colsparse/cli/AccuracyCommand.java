@@ -1,6 +1,7 @@
 package org.colsparse.cli;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.colsparse.accuracy.CliffRule;
 import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Workload;
@@ -185,7 +186,7 @@ public final class AccuracyCommand implements Runnable {
     private void print(Report report) {
         PrintWriter o = spec.commandLine().getOut();
         if (format == OutputFormat.json) {
-            Json.print(o, report);
+            Json.print(o, withOrderedResults(report));
             return;
         }
         Set<Metric> present = EnumSet.noneOf(Metric.class);
@@ -226,6 +227,24 @@ public final class AccuracyCommand implements Runnable {
             o.println("cliff rule: " + report.cliffRule().text());
             o.flush();
         }
+    }
+
+    /**
+     * The shared mapper sorts map keys; each result becomes an ObjectNode, which keeps the reading
+     * order workload, threshold, relative_l2, modality metrics, sparsity, cliff.
+     */
+    private static OrderedReport withOrderedResults(Report report) {
+        List<ObjectNode> nodes = new ArrayList<>();
+        for (Map<String, Object> m : report.results()) {
+            ObjectNode n = Json.MAPPER.createObjectNode();
+            m.forEach((k, v) -> n.set(k, Json.MAPPER.valueToTree(v)));
+            nodes.add(n);
+        }
+        return new OrderedReport(report.seeds(), report.cliffRule(), report.runs(), nodes);
+    }
+
+    /** {@link Report} as JSON prints it. */
+    record OrderedReport(List<Long> seeds, Rule cliffRule, List<Run> runs, List<ObjectNode> results) {
     }
 
     /** A metric cell: empty when the modality lacks it, "inf" for null (= +inf), else 6 significant digits. */
