@@ -4,9 +4,11 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.colsparse.accuracy.CliffRule;
 import org.colsparse.denoiser.LoadedWorkload;
+import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.Workload;
 import org.colsparse.denoiser.WorkloadInfo;
 import org.colsparse.denoiser.Workloads;
+import org.colsparse.report.AtomicOutput;
 import org.colsparse.runtime.Torch;
 import org.colsparse.sparsity.AnalysisConfig;
 import org.colsparse.sweep.AccuracySweep;
@@ -16,7 +18,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -77,6 +82,10 @@ public final class AccuracyCommand implements Runnable {
     @Option(names = "--threads", description = "PyTorch threads (default: ${DEFAULT-VALUE})", defaultValue = "1")
     int threads;
 
+    @Option(names = "--out", description = "folder for results.json and pictures of the samples of every run "
+            + "(<workload>/dense/, <workload>/tau-<t>/), written atomically")
+    Path out;
+
     @Option(names = "--format", description = "table, json or csv (default: ${DEFAULT-VALUE})", defaultValue = "table")
     OutputFormat format;
 
@@ -131,6 +140,14 @@ public final class AccuracyCommand implements Runnable {
             int n = samples != null ? samples : Math.min(DEFAULT_SAMPLES, info.defaultSamples());
             configs.add(new AccuracySweep.Config(n, s, seed, thresholds, tileRows, rule));
         }
+        AtomicOutput folder = null;
+        if (out != null) {
+            try {
+                folder = AtomicOutput.open(out, false);
+            } catch (UncheckedIOException e) {
+                throw new InputException("--out: cannot create " + out + ".partial: " + e.getCause().getMessage());
+            }
+        }
         Torch.configureThreads(threads);
         PrintWriter err = spec.commandLine().getErr();
         List<AccuracySweep.Result> results = new ArrayList<>();
@@ -141,11 +158,43 @@ public final class AccuracyCommand implements Runnable {
             long t0 = System.nanoTime();
             try (NDManager manager = Torch.manager(); LoadedWorkload model = w.load(manager, checkpoint);
                  Progress progress = Progress.start("accuracy " + w.info().id(), (1L + c.thresholds().length) * c.steps(), err)) {
-                results.add(AccuracySweep.run(model, c, (done, total) -> progress.stepTo(done)));
+                AccuracySweep.Result r = AccuracySweep.run(model, c, (done, total) -> progress.stepTo(done));
+                results.add(r);
+                if (folder != null) {
+                    writePreviews(model, r, folder.dir());
+                }
             }
             seconds.add((System.nanoTime() - t0) / 1e9);
         }
-        print(report(results, seconds, rule));
+        Report report = report(results, seconds, rule);
+        if (folder != null) {
+            try {
+                folder.write("results.json", Json.MAPPER.writeValueAsString(withOrderedResults(report)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            folder.commit();
+        }
+        print(report);
+    }
+
+    /** The dense samples and every threshold's, each where a person can compare them side by side. */
+    private static void writePreviews(LoadedWorkload model, AccuracySweep.Result r, Path dir) {
+        List<Path> targets = new ArrayList<>();
+        targets.add(dir.resolve(r.workload()).resolve("dense"));
+        List<Samples> samples = new ArrayList<>(List.of(r.dense()));
+        for (AccuracySweep.Point p : r.points()) {
+            targets.add(dir.resolve(r.workload()).resolve("tau-" + num(p.threshold())));
+            samples.add(p.output());
+        }
+        try {
+            for (int i = 0; i < targets.size(); i++) {
+                Files.createDirectories(targets.get(i));
+                model.writePreview(samples.get(i), targets.get(i));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static Report report(List<AccuracySweep.Result> results, List<Double> seconds, CliffRule rule) {
@@ -225,6 +274,9 @@ public final class AccuracyCommand implements Runnable {
         t.print(o, format);
         if (format == OutputFormat.table) {
             o.println("cliff rule: " + report.cliffRule().text());
+            if (out != null) {
+                o.println("results and samples: " + out);
+            }
             o.flush();
         }
     }

@@ -59,9 +59,10 @@ public final class AccuracySweep {
      * @param elementSparsity near-zero elements / elements over every site and call of this run
      * @param columnSparsity  zero columns / columns (R-row tiles) over every site and call of this run
      * @param cliff           true where the cliff rule fires on the step into this threshold
+     * @param output          this run's final output
      */
     public record Point(double threshold, double relativeL2, Map<Metric, Double> metrics, double elementSparsity,
-                        double columnSparsity, boolean cliff) {
+                        double columnSparsity, boolean cliff, Samples output) {
         public Point {
             metrics = Map.copyOf(metrics);
         }
@@ -105,6 +106,7 @@ public final class AccuracySweep {
 
         List<double[]> raw = new ArrayList<>();
         List<Map<Metric, Double>> metrics = new ArrayList<>();
+        List<Samples> outputs = new ArrayList<>();
         for (int i = 0; i < thresholds.length; i++) {
             double tau = thresholds[i];
             AnalysisConfig analysis = new AnalysisConfig(new double[] {tau}, new int[] {config.tileRows()});
@@ -127,13 +129,14 @@ public final class AccuracySweep {
             Map<Metric, Double> m = finite ? Fidelity.compare(denseDecoded, decoder.decode(out)) : Map.of();
             raw.add(new double[] {tau, rel, sum.elementSparsity(), sum.columnSparsity()});
             metrics.add(m);
+            outputs.add(out);
         }
         progress.stepsDone(total, total);
         boolean[] cliff = cliffs(thresholds, raw, config.cliffRule());
         List<Point> points = new ArrayList<>();
         for (int i = 0; i < thresholds.length; i++) {
             double[] r = raw.get(i);
-            points.add(new Point(r[0], r[1], metrics.get(i), r[2], r[3], cliff[i]));
+            points.add(new Point(r[0], r[1], metrics.get(i), r[2], r[3], cliff[i], outputs.get(i)));
         }
         return new Result(model.info().id(), model.info().modality(), config.samples(), config.steps(), config.seed(),
                 config.tileRows(), denseSeconds, points, dense);
