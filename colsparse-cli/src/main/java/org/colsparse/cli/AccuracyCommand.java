@@ -90,7 +90,7 @@ public final class AccuracyCommand implements Runnable {
     OutputFormat format;
 
     /** One workload's sweep as printed: how it ran and where the cliff rule first fired (null: nowhere). */
-    record Run(String workload, String modality, String sampler, int samples, int steps, long seed, int tileRows,
+    record Run(String workload, String modality, String decoding, String sampler, int samples, int steps, long seed, int tileRows,
                double denseSeconds, double seconds, Double cliffAt) {
     }
 
@@ -202,7 +202,7 @@ public final class AccuracyCommand implements Runnable {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int i = 0; i < results.size(); i++) {
             AccuracySweep.Result r = results.get(i);
-            runs.add(new Run(r.workload(), r.modality(), Workloads.get(r.workload()).info().sampler(), r.samples(), r.steps(),
+            runs.add(new Run(r.workload(), r.modality(), r.decoding(), Workloads.get(r.workload()).info().sampler(), r.samples(), r.steps(),
                     r.seed(), r.tileRows(), r.denseSeconds(), seconds.get(i), r.cliffAt()));
             for (AccuracySweep.Point p : r.points()) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -266,8 +266,8 @@ public final class AccuracyCommand implements Runnable {
         if (format == OutputFormat.table) {
             o.println("seed " + report.seeds().get(0) + " (every run of every workload starts from the same noise and conditions)");
             for (Run r : report.runs()) {
-                o.printf(Locale.ROOT, "%s (%s): %d samples x %d steps of %s; dense run %.1f s, sweep %.1f s; cliff: %s%n", r.workload(),
-                        r.modality(), r.samples(), r.steps(), r.sampler(), r.denseSeconds(), r.seconds(),
+                o.printf(Locale.ROOT, "%s (%s; decoding: %s): %d samples x %d steps of %s; dense run %.1f s, sweep %.1f s; cliff: %s%n",
+                        r.workload(), r.modality(), r.decoding(), r.samples(), r.steps(), r.sampler(), r.denseSeconds(), r.seconds(),
                         r.cliffAt() == null ? "none" : "at tau " + num(r.cliffAt()));
             }
         }

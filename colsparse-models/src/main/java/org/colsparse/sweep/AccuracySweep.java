@@ -68,8 +68,8 @@ public final class AccuracySweep {
         }
     }
 
-    /** A workload's sweep; {@code dense} is the reference output. */
-    public record Result(String workload, String modality, int samples, int steps, long seed, int tileRows,
+    /** A workload's sweep; {@code dense} is the reference output, {@code decoding} how outputs reached the metrics. */
+    public record Result(String workload, String modality, String decoding, int samples, int steps, long seed, int tileRows,
                          double denseSeconds, List<Point> points, Samples dense) {
         public Result {
             points = List.copyOf(points);
@@ -95,7 +95,8 @@ public final class AccuracySweep {
     }
 
     public static Result run(LoadedWorkload model, Config config, Progress progress) {
-        OutputDecoder decoder = Decoders.of(model);
+        Decoders.Choice decoding = Decoders.of(model);
+        OutputDecoder decoder = decoding.decoder();
         double[] thresholds = config.thresholds();
         long total = (long) (1 + thresholds.length) * config.steps();
         long t0 = System.nanoTime();
@@ -138,7 +139,7 @@ public final class AccuracySweep {
             double[] r = raw.get(i);
             points.add(new Point(r[0], r[1], metrics.get(i), r[2], r[3], cliff[i], outputs.get(i)));
         }
-        return new Result(model.info().id(), model.info().modality(), config.samples(), config.steps(), config.seed(),
+        return new Result(model.info().id(), model.info().modality(), decoding.how(), config.samples(), config.steps(), config.seed(),
                 config.tileRows(), denseSeconds, points, dense);
     }
 

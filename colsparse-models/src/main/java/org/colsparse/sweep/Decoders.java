@@ -30,17 +30,22 @@ public final class Decoders {
     private Decoders() {
     }
 
-    public static OutputDecoder of(LoadedWorkload model) {
+    /** The decoder picked for a workload and, for every output that says so, how it decodes. */
+    public record Choice(String how, OutputDecoder decoder) {
+    }
+
+    public static Choice of(LoadedWorkload model) {
         if (model instanceof DecodesOutput d) {
-            return d.outputDecoder();
+            return new Choice("the workload's own decoder", d.outputDecoder());
         }
         if (DdpmMnistWorkload.ID.equals(model.info().id())) {
-            return s -> image(s, 0.5, 1.0);
+            return new Choice("picture x + 0.5 clipped to [0, 1] (trained on [0, 1] - 0.5)", s -> image(s, 0.5, 1.0));
         }
         return switch (model.info().modality()) {
-            case "image" -> s -> image(s, 1.0, 0.5);
-            case "video" -> Decoders::videoChannelsFirst;
-            default -> s -> new ModalOutput.Raw();
+            case "image" -> new Choice("picture (x + 1) / 2 clipped to [0, 1] from (N, C, H, W) in [-1, 1]", s -> image(s, 1.0, 0.5));
+            case "video" -> new Choice("frames (x + 1) / 2 clipped to [0, 1] from (N, C, F, H, W) in [-1, 1]", Decoders::videoChannelsFirst);
+            default -> new Choice("none: " + model.info().modality() + " needs the workload's statistics (DecodesOutput); relative L2 only",
+                    s -> new ModalOutput.Raw());
         };
     }
 
