@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Tap overhead on a full ddpm-mnist profile run (see TapOverhead.java). Args: [samples steps repeats]
+# Tap overhead on a full ddpm-mnist profile run (see TapOverhead.java). Args: [samples steps repeats [default|sweep]]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 [ -f "$root/colsparse-cli/target/colsparse-cli.jar" ] || (cd "$root" && mvn -q -B -DskipTests package)

@@ -220,7 +220,8 @@ public final class ProfileCommand implements Runnable {
 
     private static void writeAtomically(Path file, Object value) {
         try {
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".results", ".json");
+            // a sibling temp file, renamed into place: readers never see a half-written results.json
+            Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
             Json.MAPPER.writeValue(tmp.toFile(), value);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

@@ -41,7 +41,7 @@ public final class ImageGrid {
             }
         }
         try {
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".grid", ".png");
+            Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
             ImageIO.write(img, "png", tmp.toFile());
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
