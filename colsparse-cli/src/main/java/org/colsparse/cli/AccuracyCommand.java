@@ -1,11 +1,14 @@
 package org.colsparse.cli;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.colsparse.accuracy.CliffRule;
 import org.colsparse.denoiser.LoadedWorkload;
+import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.Workload;
 import org.colsparse.denoiser.WorkloadInfo;
 import org.colsparse.denoiser.Workloads;
+import org.colsparse.report.AtomicOutput;
 import org.colsparse.runtime.Torch;
 import org.colsparse.sparsity.AnalysisConfig;
 import org.colsparse.sweep.AccuracySweep;
@@ -15,7 +18,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -76,11 +82,15 @@ public final class AccuracyCommand implements Runnable {
     @Option(names = "--threads", description = "PyTorch threads (default: ${DEFAULT-VALUE})", defaultValue = "1")
     int threads;
 
+    @Option(names = "--out", description = "folder for results.json and pictures of the samples of every run "
+            + "(<workload>/dense/, <workload>/tau-<t>/), written atomically")
+    Path out;
+
     @Option(names = "--format", description = "table, json or csv (default: ${DEFAULT-VALUE})", defaultValue = "table")
     OutputFormat format;
 
     /** One workload's sweep as printed: how it ran and where the cliff rule first fired (null: nowhere). */
-    public record Run(String workload, String modality, String sampler, int samples, int steps, long seed, int tileRows,
+    public record Run(String workload, String modality, String decoding, String sampler, int samples, int steps, long seed, int tileRows,
                double denseSeconds, double seconds, Double cliffAt) {
     }
 
@@ -130,6 +140,14 @@ public final class AccuracyCommand implements Runnable {
             int n = samples != null ? samples : Math.min(DEFAULT_SAMPLES, info.defaultSamples());
             configs.add(new AccuracySweep.Config(n, s, seed, thresholds, tileRows, rule));
         }
+        AtomicOutput folder = null;
+        if (out != null) {
+            try {
+                folder = AtomicOutput.open(out, false);
+            } catch (UncheckedIOException e) {
+                throw new InputException("--out: cannot create " + out + ".partial: " + e.getCause().getMessage());
+            }
+        }
         Torch.configureThreads(threads);
         PrintWriter err = spec.commandLine().getErr();
         List<AccuracySweep.Result> results = new ArrayList<>();
@@ -140,11 +158,43 @@ public final class AccuracyCommand implements Runnable {
             long t0 = System.nanoTime();
             try (NDManager manager = Torch.manager(); LoadedWorkload model = w.load(manager, checkpoint);
                  Progress progress = Progress.start("accuracy " + w.info().id(), (1L + c.thresholds().length) * c.steps(), err)) {
-                results.add(AccuracySweep.run(model, c, (done, total) -> progress.stepTo(done)));
+                AccuracySweep.Result r = AccuracySweep.run(model, c, (done, total) -> progress.stepTo(done));
+                results.add(r);
+                if (folder != null) {
+                    writePreviews(model, r, folder.dir());
+                }
             }
             seconds.add((System.nanoTime() - t0) / 1e9);
         }
-        print(report(results, seconds, rule));
+        Report report = report(results, seconds, rule);
+        if (folder != null) {
+            try {
+                folder.write("results.json", Json.MAPPER.writeValueAsString(withOrderedResults(report)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            folder.commit();
+        }
+        print(report);
+    }
+
+    /** The dense samples and every threshold's, each where a person can compare them side by side. */
+    private static void writePreviews(LoadedWorkload model, AccuracySweep.Result r, Path dir) {
+        List<Path> targets = new ArrayList<>();
+        targets.add(dir.resolve(r.workload()).resolve("dense"));
+        List<Samples> samples = new ArrayList<>(List.of(r.dense()));
+        for (AccuracySweep.Point p : r.points()) {
+            targets.add(dir.resolve(r.workload()).resolve("tau-" + num(p.threshold())));
+            samples.add(p.output());
+        }
+        try {
+            for (int i = 0; i < targets.size(); i++) {
+                Files.createDirectories(targets.get(i));
+                model.writePreview(samples.get(i), targets.get(i));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static Report report(List<AccuracySweep.Result> results, List<Double> seconds, CliffRule rule) {
@@ -152,7 +202,7 @@ public final class AccuracyCommand implements Runnable {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int i = 0; i < results.size(); i++) {
             AccuracySweep.Result r = results.get(i);
-            runs.add(new Run(r.workload(), r.modality(), Workloads.get(r.workload()).info().sampler(), r.samples(), r.steps(),
+            runs.add(new Run(r.workload(), r.modality(), r.decoding(), Workloads.get(r.workload()).info().sampler(), r.samples(), r.steps(),
                     r.seed(), r.tileRows(), r.denseSeconds(), seconds.get(i), r.cliffAt()));
             for (AccuracySweep.Point p : r.points()) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -185,7 +235,7 @@ public final class AccuracyCommand implements Runnable {
     private void print(Report report) {
         PrintWriter o = spec.commandLine().getOut();
         if (format == OutputFormat.json) {
-            Json.print(o, report);
+            Json.print(o, withOrderedResults(report));
             return;
         }
         Set<Metric> present = EnumSet.noneOf(Metric.class);
@@ -216,16 +266,37 @@ public final class AccuracyCommand implements Runnable {
         if (format == OutputFormat.table) {
             o.println("seed " + report.seeds().get(0) + " (every run of every workload starts from the same noise and conditions)");
             for (Run r : report.runs()) {
-                o.printf(Locale.ROOT, "%s (%s): %d samples x %d steps of %s; dense run %.1f s, sweep %.1f s; cliff: %s%n", r.workload(),
-                        r.modality(), r.samples(), r.steps(), r.sampler(), r.denseSeconds(), r.seconds(),
+                o.printf(Locale.ROOT, "%s (%s; decoding: %s): %d samples x %d steps of %s; dense run %.1f s, sweep %.1f s; cliff: %s%n",
+                        r.workload(), r.modality(), r.decoding(), r.samples(), r.steps(), r.sampler(), r.denseSeconds(), r.seconds(),
                         r.cliffAt() == null ? "none" : "at tau " + num(r.cliffAt()));
             }
         }
         t.print(o, format);
         if (format == OutputFormat.table) {
             o.println("cliff rule: " + report.cliffRule().text());
+            if (out != null) {
+                o.println("results and samples: " + out);
+            }
             o.flush();
         }
+    }
+
+    /**
+     * The shared mapper sorts map keys; each result becomes an ObjectNode, which keeps the reading
+     * order workload, threshold, relative_l2, modality metrics, sparsity, cliff.
+     */
+    private static OrderedReport withOrderedResults(Report report) {
+        List<ObjectNode> nodes = new ArrayList<>();
+        for (Map<String, Object> m : report.results()) {
+            ObjectNode n = Json.MAPPER.createObjectNode();
+            m.forEach((k, v) -> n.set(k, Json.MAPPER.valueToTree(v)));
+            nodes.add(n);
+        }
+        return new OrderedReport(report.seeds(), report.cliffRule(), report.runs(), nodes);
+    }
+
+    /** {@link Report} as JSON prints it. */
+    record OrderedReport(List<Long> seeds, Rule cliffRule, List<Run> runs, List<ObjectNode> results) {
     }
 
     /** A metric cell: empty when the modality lacks it, "inf" for null (= +inf), else 6 significant digits. */

@@ -3,6 +3,10 @@ package org.colsparse.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +66,18 @@ class AccuracyCommandTest {
 
         JsonNode again = Json.MAPPER.readTree(run(0, args));
         assertEquals(results, again.get("results"), "a second run gives identical results");
+    }
+
+    @Test
+    void outFolderHoldsResultsAndEveryRunsSamples(@TempDir Path dir) throws Exception {
+        Path target = dir.resolve("sweep");
+        String json = run(0, "accuracy", "--samples", "1", "--steps", "2", "--threshold", "0.01,0.1", "--format", "json",
+                "--out", target.toString());
+        assertEquals(Json.MAPPER.readTree(json), Json.MAPPER.readTree(target.resolve("results.json").toFile()));
+        for (String run : List.of("dense", "tau-0.01", "tau-0.1")) {
+            assertTrue(Files.size(target.resolve("ddpm-mnist").resolve(run).resolve("samples.png")) > 0, run);
+        }
+        assertFalse(Files.exists(dir.resolve("sweep.partial")));
     }
 
     @Test

@@ -59,16 +59,17 @@ public final class AccuracySweep {
      * @param elementSparsity near-zero elements / elements over every site and call of this run
      * @param columnSparsity  zero columns / columns (R-row tiles) over every site and call of this run
      * @param cliff           true where the cliff rule fires on the step into this threshold
+     * @param output          this run's final output
      */
     public record Point(double threshold, double relativeL2, Map<Metric, Double> metrics, double elementSparsity,
-                        double columnSparsity, boolean cliff) {
+                        double columnSparsity, boolean cliff, Samples output) {
         public Point {
             metrics = Map.copyOf(metrics);
         }
     }
 
-    /** A workload's sweep; {@code dense} is the reference output. */
-    public record Result(String workload, String modality, int samples, int steps, long seed, int tileRows,
+    /** A workload's sweep; {@code dense} is the reference output, {@code decoding} how outputs reached the metrics. */
+    public record Result(String workload, String modality, String decoding, int samples, int steps, long seed, int tileRows,
                          double denseSeconds, List<Point> points, Samples dense) {
         public Result {
             points = List.copyOf(points);
@@ -94,7 +95,8 @@ public final class AccuracySweep {
     }
 
     public static Result run(LoadedWorkload model, Config config, Progress progress) {
-        OutputDecoder decoder = Decoders.of(model);
+        Decoders.Choice decoding = Decoders.of(model);
+        OutputDecoder decoder = decoding.decoder();
         double[] thresholds = config.thresholds();
         long total = (long) (1 + thresholds.length) * config.steps();
         long t0 = System.nanoTime();
@@ -105,6 +107,7 @@ public final class AccuracySweep {
 
         List<double[]> raw = new ArrayList<>();
         List<Map<Metric, Double>> metrics = new ArrayList<>();
+        List<Samples> outputs = new ArrayList<>();
         for (int i = 0; i < thresholds.length; i++) {
             double tau = thresholds[i];
             AnalysisConfig analysis = new AnalysisConfig(new double[] {tau}, new int[] {config.tileRows()});
@@ -127,15 +130,16 @@ public final class AccuracySweep {
             Map<Metric, Double> m = finite ? Fidelity.compare(denseDecoded, decoder.decode(out)) : Map.of();
             raw.add(new double[] {tau, rel, sum.elementSparsity(), sum.columnSparsity()});
             metrics.add(m);
+            outputs.add(out);
         }
         progress.stepsDone(total, total);
         boolean[] cliff = cliffs(thresholds, raw, config.cliffRule());
         List<Point> points = new ArrayList<>();
         for (int i = 0; i < thresholds.length; i++) {
             double[] r = raw.get(i);
-            points.add(new Point(r[0], r[1], metrics.get(i), r[2], r[3], cliff[i]));
+            points.add(new Point(r[0], r[1], metrics.get(i), r[2], r[3], cliff[i], outputs.get(i)));
         }
-        return new Result(model.info().id(), model.info().modality(), config.samples(), config.steps(), config.seed(),
+        return new Result(model.info().id(), model.info().modality(), decoding.how(), config.samples(), config.steps(), config.seed(),
                 config.tileRows(), denseSeconds, points, dense);
     }
 

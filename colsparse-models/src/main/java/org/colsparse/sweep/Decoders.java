@@ -11,6 +11,7 @@ import org.colsparse.motion.MotionFeatures;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Picks the decoder for a loaded workload: its own ({@link DecodesOutput}) when it has one, else a
@@ -23,24 +24,29 @@ import java.util.List;
  *   <li>{@code audio}, {@code motion}, {@code dance}: de-normalization and forward kinematics need the
  *       workload's statistics and skeleton, so only a workload implementing {@link DecodesOutput}
  *       gets mel or joint metrics; otherwise {@link ModalOutput.Raw} (relative L2 only). Such a
- *       workload's decoder is one call to {@link #mel} or {@link #motion} with its statistics.</li>
+ *       workload's decoder is one call to {@link #mel} or one of the {@code motion} methods.</li>
  * </ul>
  */
 public final class Decoders {
     private Decoders() {
     }
 
-    public static OutputDecoder of(LoadedWorkload model) {
-        if (model instanceof DecodesOutput d) {
-            return d.outputDecoder();
+    /** The decoder picked for a workload and, for every output that says so, how it decodes. */
+    public record Choice(String how, OutputDecoder decoder) {
+    }
+
+    public static Choice of(LoadedWorkload model) {
+        if (model instanceof DecodesOutput d && d.outputDecoder() != null) {
+            return new Choice("the workload's own decoder", d.outputDecoder());
         }
         if (DdpmMnistWorkload.ID.equals(model.info().id())) {
-            return s -> image(s, 0.5, 1.0);
+            return new Choice("picture x + 0.5 clipped to [0, 1] (trained on [0, 1] - 0.5)", s -> image(s, 0.5, 1.0));
         }
         return switch (model.info().modality()) {
-            case "image" -> s -> image(s, 1.0, 0.5);
-            case "video" -> Decoders::videoChannelsFirst;
-            default -> s -> new ModalOutput.Raw();
+            case "image" -> new Choice("picture (x + 1) / 2 clipped to [0, 1] from (N, C, H, W) in [-1, 1]", s -> image(s, 1.0, 0.5));
+            case "video" -> new Choice("frames (x + 1) / 2 clipped to [0, 1] from (N, C, F, H, W) in [-1, 1]", Decoders::videoChannelsFirst);
+            default -> new Choice("none: " + model.info().modality() + " needs the workload's statistics (DecodesOutput); relative L2 only",
+                    s -> new ModalOutput.Raw());
         };
     }
 
@@ -131,7 +137,6 @@ public final class Decoders {
         }
         int n = (int) shape[0], frames = (int) (perSample / d);
         float[] v = s.values();
-        int[] feetIdx = new int[feet.length];
         List<MotionClip> clips = new ArrayList<>();
         for (int c = 0; c < n; c++) {
             double[] f = new double[frames * d];
@@ -142,12 +147,33 @@ public final class Decoders {
             }
             clips.add(MotionFeatures.decode(normalizer.denormalize(f), names, parents, fps));
         }
+        return new ModalOutput.Motion(clips, feetIndices(clips.get(0), feet));
+    }
+
+    /**
+     * Motion output {@code (N, ...)} decoded sample by sample with the workload's own decoder (e.g.
+     * one that de-normalizes features and runs forward kinematics), clips in any unit that
+     * {@link MotionClip#metresPerUnit()} states; {@code feet} name the joints whose sliding is foot skate.
+     */
+    public static ModalOutput.Motion motion(Samples s, Function<float[], MotionClip> decodeOne, String... feet) {
+        int n = (int) s.shape()[0];
+        float[] v = s.values();
+        int per = v.length / n;
+        List<MotionClip> clips = new ArrayList<>();
+        for (int c = 0; c < n; c++) {
+            clips.add(decodeOne.apply(Arrays.copyOfRange(v, c * per, (c + 1) * per)));
+        }
+        return new ModalOutput.Motion(clips, feetIndices(clips.get(0), feet));
+    }
+
+    private static int[] feetIndices(MotionClip clip, String... feet) {
+        int[] idx = new int[feet.length];
         for (int i = 0; i < feet.length; i++) {
-            feetIdx[i] = clips.get(0).indexOf(feet[i]);
-            if (feetIdx[i] < 0) {
+            idx[i] = clip.indexOf(feet[i]);
+            if (idx[i] < 0) {
                 throw new IllegalArgumentException("no joint named " + feet[i]);
             }
         }
-        return new ModalOutput.Motion(clips, feetIdx);
+        return idx;
     }
 }

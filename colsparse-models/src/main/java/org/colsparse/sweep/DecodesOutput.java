@@ -7,5 +7,6 @@ package org.colsparse.sweep;
  * {@code LoadedWorkload} itself; it lives here until the registry gains it.
  */
 public interface DecodesOutput {
+    /** The decoder, or null to use {@link Decoders}' built-in adapter for the workload's modality. */
     OutputDecoder outputDecoder();
 }

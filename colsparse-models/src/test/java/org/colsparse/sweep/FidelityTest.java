@@ -187,4 +187,27 @@ class FidelityTest {
         assertArrayEquals(new int[] {1, 2}, m.feet());
         assertArrayEquals(xyz, m.clips().get(0).xyz(), 1e-5);
     }
+
+    @Test
+    void motionSamplesGoThroughTheWorkloadsOwnPerSampleDecoder() {
+        String[] names = {"Hips", "LeftToe", "RightToe"};
+        // each sample holds 2 frames of 3 joints; the stand-in decoder reads the floats as positions in inches
+        float[] v = new float[2 * 2 * 9];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = i;
+        }
+        ModalOutput.Motion m = Decoders.motion(new Samples(v, new long[] {2, 2, 9}),
+                f -> new MotionClip(names, new int[] {-1, 0, 0}, 30, 0.0254, toDouble(f)), "RightToe");
+        assertEquals(2, m.clips().size());
+        assertEquals(18.0, m.clips().get(1).xyz()[0], "second sample starts at float 18");
+        assertArrayEquals(new int[] {2}, m.feet());
+    }
+
+    private static double[] toDouble(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
 }
