@@ -1,5 +1,7 @@
 package org.colsparse.cli;
 
+import org.colsparse.report.Csv;
+
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,24 +70,9 @@ public final class Table {
     }
 
     private void printCsv(PrintWriter out) {
-        out.println(csvLine(header));
+        out.println(Csv.line(header));
         for (List<String> r : rows) {
-            out.println(csvLine(r));
+            out.println(Csv.line(r));
         }
-    }
-
-    private static String csvLine(List<String> cells) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < cells.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            String c = cells.get(i);
-            if (c.indexOf(',') >= 0 || c.indexOf('"') >= 0 || c.indexOf('\n') >= 0) {
-                c = '"' + c.replace("\"", "\"\"") + '"';
-            }
-            sb.append(c);
-        }
-        return sb.toString();
     }
 }

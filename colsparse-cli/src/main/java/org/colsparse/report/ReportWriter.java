@@ -29,7 +29,7 @@ public final class ReportWriter {
             throw new UncheckedIOException(e);
         }
         List<List<String>> summary = Summary.rows(results);
-        out.write("summary.csv", csv(Summary.HEADER, summary));
+        out.write("summary.csv", Csv.table(Summary.HEADER, summary));
         out.write("sites.csv", sitesCsv(results));
         out.write("simulate.csv", simulateCsv(results));
         out.write("estimate.csv", estimateCsv(results));
@@ -224,7 +224,7 @@ public final class ReportWriter {
                 rows.add(r);
             }
         }
-        return csv(header, rows);
+        return Csv.table(header, rows);
     }
 
     private static String simulateCsv(JsonNode results) {
@@ -241,7 +241,7 @@ public final class ReportWriter {
                 rows.add(r);
             }
         }
-        return csv(header, rows);
+        return Csv.table(header, rows);
     }
 
     private static String estimateCsv(JsonNode results) {
@@ -257,7 +257,7 @@ public final class ReportWriter {
                 rows.add(r);
             }
         }
-        return csv(header, rows);
+        return Csv.table(header, rows);
     }
 
     private static String accuracyCsv(JsonNode results) {
@@ -281,27 +281,7 @@ public final class ReportWriter {
             }
             rows.add(row);
         }
-        return csv(header, rows);
-    }
-
-    static String csv(List<String> header, List<List<String>> rows) {
-        StringBuilder sb = new StringBuilder();
-        line(sb, header);
-        for (List<String> r : rows) {
-            line(sb, r);
-        }
-        return sb.toString();
-    }
-
-    private static void line(StringBuilder sb, List<String> cells) {
-        for (int i = 0; i < cells.size(); i++) {
-            String c = cells.get(i);
-            if (c.indexOf(',') >= 0 || c.indexOf('"') >= 0 || c.indexOf('\n') >= 0) {
-                c = '"' + c.replace("\"", "\"\"") + '"';
-            }
-            sb.append(i == 0 ? "" : ",").append(c);
-        }
-        sb.append('\n');
+        return Csv.table(header, rows);
     }
 
     private static String fmt(double d) {
