@@ -210,49 +210,36 @@ public final class ReportWriter {
     }
 
     private static String sitesCsv(JsonNode results) {
-        List<String> header = List.of("workload", "site", "threshold", "tile_rows", "rows", "cols", "elements", "near_zero_elements",
-                "element_sparsity", "columns", "zero_columns", "column_sparsity", "gap_pp", "independence_baseline", "gini",
-                "top10_share", "dead_channels");
-        List<List<String>> rows = new ArrayList<>();
-        for (JsonNode w : results.path("workloads")) {
-            for (JsonNode s : w.path("profile").path("sites")) {
-                List<String> r = new ArrayList<>();
-                r.add(w.path("id").asText());
-                for (String h : header.subList(1, header.size())) {
-                    r.add(s.path(h).asText());
-                }
-                rows.add(r);
-            }
-        }
-        return Csv.table(header, rows);
+        return perWorkloadCsv(results, List.of("profile", "sites"), List.of("site", "threshold", "tile_rows", "rows", "cols", "elements",
+                "near_zero_elements", "element_sparsity", "columns", "zero_columns", "column_sparsity", "gap_pp",
+                "independence_baseline", "gini", "top10_share", "dead_channels"));
     }
 
     private static String simulateCsv(JsonNode results) {
-        List<String> header = List.of("workload", "name", "m", "n", "k", "layout", "masked", "cycles", "compute_cycles", "stall_cycles",
-                "stall_share", "bytes_read", "bytes_written", "bandwidth_g_bps", "row_hit_rate");
-        List<List<String>> rows = new ArrayList<>();
-        for (JsonNode w : results.path("workloads")) {
-            for (JsonNode s : w.path("simulate").path("results")) {
-                List<String> r = new ArrayList<>();
-                r.add(w.path("id").asText());
-                for (String h : header.subList(1, header.size())) {
-                    r.add(s.path(h).asText());
-                }
-                rows.add(r);
-            }
-        }
-        return Csv.table(header, rows);
+        return perWorkloadCsv(results, List.of("simulate", "results"), List.of("name", "m", "n", "k", "layout", "masked", "cycles",
+                "compute_cycles", "stall_cycles", "stall_share", "bytes_read", "bytes_written", "bandwidth_g_bps", "row_hit_rate"));
     }
 
     private static String estimateCsv(JsonNode results) {
-        List<String> header = List.of("workload", "name", "m", "n", "k", "instances", "consumes_site", "dense_cycles", "skipped_cycles");
+        return perWorkloadCsv(results, List.of("estimate", "gemms"), List.of("name", "m", "n", "k", "instances", "consumes_site",
+                "dense_cycles", "skipped_cycles"));
+    }
+
+    /** One row per entry of the array at {@code path} in each workload, led by the workload id. */
+    private static String perWorkloadCsv(JsonNode results, List<String> path, List<String> fields) {
+        List<String> header = new ArrayList<>(List.of("workload"));
+        header.addAll(fields);
         List<List<String>> rows = new ArrayList<>();
         for (JsonNode w : results.path("workloads")) {
-            for (JsonNode g : w.path("estimate").path("gemms")) {
+            JsonNode entries = w;
+            for (String p : path) {
+                entries = entries.path(p);
+            }
+            for (JsonNode e : entries) {
                 List<String> r = new ArrayList<>();
                 r.add(w.path("id").asText());
-                for (String h : header.subList(1, header.size())) {
-                    r.add(g.path(h).asText());
+                for (String f : fields) {
+                    r.add(e.path(f).asText());
                 }
                 rows.add(r);
             }
