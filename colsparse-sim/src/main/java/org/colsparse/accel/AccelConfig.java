@@ -1,8 +1,11 @@
 package org.colsparse.accel;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.colsparse.dram.DramConfig;
 import org.colsparse.systolic.ArrayShape;
 import org.colsparse.systolic.Dataflow;
 import org.colsparse.util.InputException;
@@ -67,8 +70,20 @@ public record AccelConfig(ArrayShape array, Dataflow dataflow, int wordBytes, do
     /** Reads a YAML file; every key is optional and defaults to {@link #defaults()}. */
     public static AccelConfig load(Path file) {
         JsonNode root;
+        if (Files.isDirectory(file)) {
+            throw new InputException(file + ": is a directory, not an accelerator config");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new InputException(file + ": accelerator config not found");
+        }
         try {
             root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+        } catch (JsonProcessingException e) {
+            // the parser's message spans several lines (a source excerpt); one line with the position is enough
+            String msg = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().strip().split("\\R", 2)[0];
+            JsonLocation at = e.getLocation();
+            throw new InputException(file + ": not valid YAML" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+                    + ": " + msg);
         } catch (IOException e) {
             throw new InputException(file + ": cannot read accelerator config: " + e.getMessage());
         }
@@ -117,6 +132,11 @@ public record AccelConfig(ArrayShape array, Dataflow dataflow, int wordBytes, do
             }
             if (dn.has("preset")) {
                 preset = dn.get("preset").asText();
+                try {
+                    DramConfig.preset(preset);
+                } catch (IllegalArgumentException e) {
+                    throw new InputException(f + ": dram.preset: " + e.getMessage());
+                }
             }
             if (dn.hasNonNull("config")) {
                 Path p = Path.of(dn.get("config").asText());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -46,6 +47,9 @@ public final class DramConfigLoader {
     }
 
     public static DramConfig load(Path file, DramConfig base) {
+        if (Files.isDirectory(file)) {
+            throw new InputException(file + ": is a directory, not a DRAM config");
+        }
         JsonNode root;
         try {
             root = YAML.readTree(file.toFile());
