@@ -41,4 +41,11 @@ class TraceWriterTest {
         assertEquals("ST 0x40\nLD 0x1f\n", Files.readString(f));
         assertEquals(List.of(f), files(dir));
     }
+
+    @Test
+    void aBinaryOrBomTraceIsNamedNotDecoderJargon(@TempDir Path dir) throws Exception {
+        Path bom = Files.write(dir.resolve("b.trace"), new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf, 'L', 'D', ' ', '0', '\n'});
+        String msg = org.junit.jupiter.api.Assertions.assertThrows(org.colsparse.util.InputException.class, () -> LoadStoreTrace.read(bom)).getMessage();
+        assertEquals(bom + ": not a LoadStoreTrace: holds a non-ASCII byte (binary file, or a byte-order mark?)", msg);
+    }
 }
