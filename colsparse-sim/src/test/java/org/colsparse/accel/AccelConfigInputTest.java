@@ -31,4 +31,12 @@ class AccelConfigInputTest {
                 assertThrows(InputException.class, () -> AccelConfig.load(dir)).getMessage().substring(dir.toString().length() + 2));
         assertThrows(InputException.class, () -> ArrayShape.parse("4x4x", "--array"));
     }
+
+    @Test
+    void dramFileIsNamedOnce(@TempDir Path dir) throws Exception {
+        Path shipped = Path.of("..", "config", "dram", "gddr6-4ch.yaml").toAbsolutePath();
+        Path f = Files.writeString(dir.resolve("a.yaml"), "dram: {config: '" + shipped + "'}\n");
+        // was "gddr6-4ch + gddr6-4ch.yaml, 4 channels"
+        assertEquals("gddr6-4ch (gddr6-4ch.yaml), 4 channels", new AcceleratorSim(AccelConfig.load(f)).dramName());
+    }
 }
