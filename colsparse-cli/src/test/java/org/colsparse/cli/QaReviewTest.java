@@ -154,4 +154,38 @@ class QaReviewTest {
             assertTrue(first.endsWith("."), c + ": " + first);
         }
     }
+
+    @Test
+    void everyFormatIsWellFormedAndRepeatable(@TempDir Path dir) throws Exception {
+        Path mask = handMask(dir);
+        Path topo = Files.writeString(dir.resolve("t.csv"), "Layer, M, N, K\nup, 4, 8, 4\na, 4, 4, 8\n");
+        Path trace = Files.writeString(dir.resolve("x.trace"), "LD 0x0\nST 0x20\nLD 0x4000\nLD 0x40\n");
+        List<List<String>> commands = List.of(
+                List.of("inspect", mask.toString()),
+                List.of("shapes", "--workload", "mld"),
+                List.of("gemm", "--topology", topo.toString(), "--mask-dir", dir.toString(), "--array", "2x2"),
+                List.of("simulate", "--topology", topo.toString(), "--mask-dir", dir.toString(), "--array", "2x2", "--layout", "tiled,compacted"),
+                List.of("dram", "--trace", trace.toString()));
+        for (List<String> c : commands) {
+            for (String f : List.of("table", "json", "csv")) {
+                String[] args = Stream.concat(c.stream(), Stream.of("--format", f)).toArray(String[]::new);
+                GemmCommandTest.Run a = GemmCommandTest.run(args);
+                GemmCommandTest.Run b = GemmCommandTest.run(args);
+                String what = String.join(" ", args);
+                assertEquals(0, a.code(), what + ": " + a.err());
+                assertEquals(a.out(), b.out(), what);
+                if (f.equals("json")) {
+                    Json.MAPPER.readTree(a.out());
+                } else if (f.equals("csv")) {
+                    List<String> lines = a.out().lines().toList();
+                    assertTrue(lines.size() >= 2, what);
+                    int cols = lines.get(0).split(",", -1).length;
+                    for (String l : lines) {
+                        // no quoted commas in these outputs, so a plain split counts the cells
+                        assertEquals(cols, l.split(",", -1).length, what + ": " + l);
+                    }
+                }
+            }
+        }
+    }
 }
