@@ -20,8 +20,8 @@ import picocli.CommandLine.Option;
 
 /** {@code colsparse dram}: replays a Ramulator LoadStoreTrace through the GDDR6 model. */
 @Command(name = "dram", mixinStandardHelpOptions = true,
-        description = {"Replay a Ramulator 2 LoadStoreTrace (LD/ST 0xADDR, one 32-byte request",
-            "a line) through the command-level GDDR6 model, as Ramulator 2.1's",
+        description = {"Replay a Ramulator 2 LoadStoreTrace through the command-level GDDR6 model.",
+            "The trace has one 32-byte request a line (LD/ST 0xADDR), read as Ramulator 2.1's",
             "LoadStoreTrace frontend does. cycles: memory cycles until the last request",
             "is accepted (Ramulator's count); drain_cycles: until it completes."})
 public final class DramCommand implements Callable<Integer> {
@@ -57,6 +57,10 @@ public final class DramCommand implements Callable<Integer> {
             cfg = DramConfigLoader.load(config, cfg);
         }
         List<Request> requests = LoadStoreTrace.read(trace);
+        if (requests.isEmpty()) {
+            // an all-zero result would look like a measurement
+            throw new InputException(trace + ": trace holds no requests (expected lines 'LD 0xADDR' or 'ST 0xADDR')");
+        }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long cpu0 = mx.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();

@@ -24,11 +24,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 @Command(name = "gemm", mixinStandardHelpOptions = true,
-        description = {"Analytic compute cycles of GEMMs on an R x C systolic array,",
-                "equal to SCALE-Sim v2's Total Cycles; with a GELU activation mask,",
-                "also the cycles with column skipping (only GEMMs with a mask skip)."})
+        description = {"Analytic compute cycles of GEMMs on an R x C systolic array, dense and with column skipping.",
+                "Dense counts equal SCALE-Sim v2's Total Cycles; with a GELU activation mask,",
+                "also the cycles with column skipping (only GEMMs with a mask skip). See docs/simulator.md."})
 public final class GemmCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -67,7 +68,8 @@ public final class GemmCommand implements Callable<Integer> {
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Total(long layers, long computeCycles, Long skippedComputeCycles, Double cycleReduction,
-                 Long consumerLayers, Long consumerComputeCycles, Long consumerSkippedComputeCycles, Double consumerCycleReduction) {
+                 Long consumerLayers, Long consumerComputeCycles, Long consumerSkippedComputeCycles, Double consumerCycleReduction,
+                 Double threshold) {
     }
 
     record Result(List<Layer> layers, Total total) {
@@ -92,7 +94,8 @@ public final class GemmCommand implements Callable<Integer> {
                 throw new InputException("--mask: with --topology, name masks per layer with --mask-dir DIR (DIR/<layer>.npy)");
             }
             for (Gemm g : Topology.read(topology)) {
-                estimates.add(estimate(g, shape, df, maskDir == null ? null : layerMask(maskDir, g.name())));
+                Path mf = maskDir == null ? null : layerMask(maskDir, g.name());
+                estimates.add(estimate(g, shape, df, mf));
             }
         } else {
             Path mf = mask != null ? mask : maskDir != null ? layerMask(maskDir, name) : null;
@@ -106,22 +109,36 @@ public final class GemmCommand implements Callable<Integer> {
                 throw new InputException(mf + ": mask is " + am.m() + " x " + am.k() + " (tokens x channels) but the GEMM's A is --m " + mm + " x --k " + kk);
             }
             Gemm g = new Gemm(name, mm, positive(n, "--n"), kk, 1, am == null ? "" : mf.toString());
-            estimates.add(am == null ? GemmEstimate.dense(g, shape, df) : GemmEstimate.withMask(g, shape, df, am));
+            estimates.add(checked(g, () -> am == null ? GemmEstimate.dense(g, shape, df) : GemmEstimate.withMask(g, shape, df, am)));
         }
         print(spec.commandLine().getOut(), estimates);
         return 0;
     }
 
+    /** The estimate, or a bad-input error when its cycle count overflows a long (absurd dimensions). */
+    private static GemmEstimate checked(Gemm g, Supplier<GemmEstimate> estimate) {
+        try {
+            return estimate.get();
+        } catch (ArithmeticException e) {
+            throw tooLarge(g);
+        }
+    }
+
+    private static InputException tooLarge(Gemm g) {
+        return new InputException("layer " + g.name() + " (m " + g.m() + ", n " + g.n() + ", k " + g.k()
+                + (g.instances() > 1 ? ", " + g.instances() + " instances" : "") + "): too large, its cycle count exceeds 2^63");
+    }
+
     private GemmEstimate estimate(Gemm g, ArrayShape shape, Dataflow df, Path maskFile) {
         if (maskFile == null) {
-            return GemmEstimate.dense(g, shape, df);
+            return checked(g, () -> GemmEstimate.dense(g, shape, df));
         }
         ActivationMask am = readMask(maskFile, threshold);
         if (am.m() != g.m() || am.k() != g.k()) {
             throw new InputException(maskFile + ": mask is " + am.m() + " x " + am.k() + " (tokens x channels) but layer " + g.name() + " has M " + g.m() + " x K " + g.k());
         }
         Gemm consumer = new Gemm(g.name(), g.m(), g.n(), g.k(), g.instances(), maskFile.toString());
-        return GemmEstimate.withMask(consumer, shape, df, am);
+        return checked(g, () -> GemmEstimate.withMask(consumer, shape, df, am));
     }
 
     private static Path layerMask(Path dir, String layer) {
@@ -134,6 +151,9 @@ public final class GemmCommand implements Callable<Integer> {
 
     /** Reads the one tensor of a mask file into a column mask at threshold tau. */
     static ActivationMask readMask(Path file, double tau) {
+        if (Files.isDirectory(file)) {
+            throw new InputException(file + ": is a directory, not a mask file");
+        }
         if (!Files.isRegularFile(file)) {
             throw new InputException(file + ": mask file not found");
         }
@@ -175,18 +195,22 @@ public final class GemmCommand implements Callable<Integer> {
             layers.add(new Layer(g.name(), g.m(), g.n(), g.k(), g.instances(), e.array().rows(), e.array().cols(), e.dataflow().cliName(),
                     e.denseCycles(), e.skipped() ? e.skippedCycles() : null, e.skipped() ? e.cycleReduction() : null,
                     e.skipped() ? CycleModel.skipUnit(e.dataflow(), e.array()) : null));
-            dense += e.denseCycles();
-            effective += e.effectiveCycles();
-            if (e.skipped()) {
-                consumers++;
-                consumerDense += e.denseCycles();
-                consumerSkipped += e.skippedCycles();
+            try {
+                dense = Math.addExact(dense, e.denseCycles());
+                effective = Math.addExact(effective, e.effectiveCycles());
+                if (e.skipped()) {
+                    consumers++;
+                    consumerDense = Math.addExact(consumerDense, e.denseCycles());
+                    consumerSkipped = Math.addExact(consumerSkipped, e.skippedCycles());
+                }
+            } catch (ArithmeticException overflow) {
+                throw tooLarge(g);
             }
         }
         boolean any = consumers > 0;
         Total total = new Total(es.size(), dense, any ? effective : null, any ? 1.0 - (double) effective / dense : null,
                 any ? consumers : null, any ? consumerDense : null, any ? consumerSkipped : null,
-                any ? (consumerDense == 0 ? 0.0 : 1.0 - (double) consumerSkipped / consumerDense) : null);
+                any ? (consumerDense == 0 ? 0.0 : 1.0 - (double) consumerSkipped / consumerDense) : null, any ? threshold : null);
         if (format == OutputFormat.json) {
             Json.print(out, new Result(layers, total));
             return;
@@ -195,12 +219,21 @@ public final class GemmCommand implements Callable<Integer> {
         if (any) {
             header.addAll(List.of("skipped_compute_cycles", "cycle_reduction"));
         }
+        // the table names the skip unit and tau in its footer; CSV rows must carry them (DESIGN §2)
+        boolean unitColumns = any && format == OutputFormat.csv;
+        if (unitColumns) {
+            header.addAll(List.of("skip_unit", "threshold"));
+        }
         Table t = new Table(header);
         for (Layer l : layers) {
             List<Object> row = new ArrayList<>(List.of(l.name(), l.m(), l.n(), l.k(), l.instances(), l.rows() + "x" + l.cols(), l.dataflow(), l.computeCycles()));
             if (any) {
                 row.add(l.skippedComputeCycles() == null ? "" : l.skippedComputeCycles());
                 row.add(l.cycleReduction() == null ? "" : pct(l.cycleReduction()));
+            }
+            if (unitColumns) {
+                row.add(l.skipUnit() == null ? "" : l.skipUnit());
+                row.add(l.skipUnit() == null ? "" : threshold);
             }
             t.add(row);
         }

@@ -16,8 +16,9 @@ import java.util.List;
 
 /** {@code colsparse shapes}: every GEMM of one full-size denoiser call of a built-in workload. */
 @Command(name = "shapes", mixinStandardHelpOptions = true,
-        description = {"Every GEMM (A: m x k, W: k x n) of one full-size denoiser call of a workload,",
-                "with the GELU site each FFN down-projection consumes, and totals (GEMMs, MACs, parameters, GELU sites).",
+        description = {"Every GEMM of one full-size denoiser call of a workload, with the GELU site it consumes.",
+                "GEMMs are A (m x k) times W (k x n); FFN down-projections name the GELU site they consume;",
+                "totals count GEMMs, MACs, parameters and GELU sites.",
                 "The default batch is the classifier-free-guidance pair (conditional + unconditional) as one GEMM."})
 public final class ShapesCommand implements Runnable {
     @CommandLine.Spec

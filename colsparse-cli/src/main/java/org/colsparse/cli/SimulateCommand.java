@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,8 +33,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = {"Cycle-level accelerator simulation: systolic array, double-buffered",
-                "SRAM, GDDR6 DRAM. Compute-busy and memory-stall cycles, DRAM traffic,",
+        description = {"Cycle-level accelerator simulation: systolic array, double-buffered SRAM, GDDR6 DRAM.",
+                "Compute-busy and memory-stall cycles, DRAM traffic,",
                 "bandwidth and row-hit rate per layer and activation layout, dense and",
                 "(for layers with a mask) with column skipping. See docs/simulator.md."})
 public final class SimulateCommand implements Callable<Integer> {
@@ -141,9 +142,27 @@ public final class SimulateCommand implements Callable<Integer> {
                 }
             }
         }
+        for (Gemm g : layers) {
+            try {
+                CycleModel.denseCycles(g.m(), g.n(), g.k(), cfg.array(), cfg.dataflow());
+            } catch (ArithmeticException e) {
+                throw new InputException("layer " + g.name() + " (m " + g.m() + ", n " + g.n() + ", k " + g.k() + "): too large, its cycle count exceeds 2^63");
+            }
+        }
+        boolean several = layouts.size() > 1 || !masks.isEmpty();
+        if (traceOut != null) {
+            // checked before the (possibly long) run rather than failing after it
+            for (LayoutKind l : layouts) {
+                for (boolean masked : masks.isEmpty() ? new boolean[] {false} : new boolean[] {false, true}) {
+                    Path p = tracePath(several ? "-" + l.cliName() + (masked ? "-masked" : "") : "");
+                    if (Files.isDirectory(p)) {
+                        throw new InputException("--trace-out " + p + ": is a directory; give a file name (several runs write FILE-<layout>[-masked])");
+                    }
+                }
+            }
+        }
         AcceleratorSim sim = new AcceleratorSim(cfg);
         Map<String, TraceWriter> writers = new LinkedHashMap<>();
-        boolean several = layouts.size() > 1 || !masks.isEmpty();
         List<LayerResult> results;
         try {
             int runs = AcceleratorSim.runCount(layers, layouts, masks);
@@ -156,6 +175,14 @@ public final class SimulateCommand implements Callable<Integer> {
                         key.masked() ? "masked" : "dense", (System.nanoTime() - t0) / 1e9);
                 err.flush();
             });
+            // traces appear under their final names only once every run has succeeded
+            for (Map.Entry<String, TraceWriter> e : writers.entrySet()) {
+                try {
+                    e.getValue().commit();
+                } catch (IOException x) {
+                    throw new InputException("--trace-out " + tracePath(e.getKey()) + ": cannot write: " + x.getMessage());
+                }
+            }
         } finally {
             for (TraceWriter w : writers.values()) {
                 try {
@@ -172,14 +199,20 @@ public final class SimulateCommand implements Callable<Integer> {
     private RequestSink sink(Map<String, TraceWriter> writers, AcceleratorSim.RunKey key, boolean several) {
         String suffix = several ? "-" + key.layout().cliName() + (key.masked() ? "-masked" : "") : "";
         TraceWriter w = writers.computeIfAbsent(suffix, s -> {
-            Path p = traceOut.resolveSibling(traceOut.getFileName() + s);
+            Path p = tracePath(s);
             try {
                 return TraceWriter.open(p);
+            } catch (NoSuchFileException e) {
+                throw new InputException("--trace-out " + p + ": cannot write: folder " + p.toAbsolutePath().getParent() + " does not exist");
             } catch (IOException e) {
                 throw new InputException("--trace-out " + p + ": cannot write: " + e.getMessage());
             }
         });
         return w::write;
+    }
+
+    private Path tracePath(String suffix) {
+        return traceOut.resolveSibling(traceOut.getFileName() + suffix);
     }
 
     private static Row row(LayerResult r) {

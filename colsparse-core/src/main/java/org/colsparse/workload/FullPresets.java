@@ -12,6 +12,12 @@ public final class FullPresets {
     /** Conditional + unconditional halves of a classifier-free-guided call (DESIGN §2: one GEMM). */
     public static final int CFG_BATCH = 2;
 
+    /**
+     * Beyond this, token counts and MAC totals of the largest workloads stop fitting int and long
+     * arithmetic (a huge batch printed negative MACs); no denoiser call is batched this wide.
+     */
+    public static final int MAX_BATCH = 65536;
+
     private FullPresets() {
     }
 
@@ -24,6 +30,9 @@ public final class FullPresets {
     public static FullPreset of(String workload, int batch) {
         if (batch < 1) {
             throw new InputException("--batch: must be at least 1, got " + batch);
+        }
+        if (batch > MAX_BATCH) {
+            throw new InputException("--batch: at most " + MAX_BATCH + ", got " + batch);
         }
         return switch (Workloads.get(workload).id()) {
             case "sd15" -> sd15(512, 512, batch);

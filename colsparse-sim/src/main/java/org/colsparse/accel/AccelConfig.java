@@ -1,8 +1,11 @@
 package org.colsparse.accel;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.colsparse.dram.DramConfig;
 import org.colsparse.systolic.ArrayShape;
 import org.colsparse.systolic.Dataflow;
 import org.colsparse.util.InputException;
@@ -41,6 +44,7 @@ public record AccelConfig(ArrayShape array, Dataflow dataflow, int wordBytes, do
 
     private static final Set<String> TOP = Set.of("array", "dataflow", "word_bytes", "array_clock_mhz", "sram_kib", "tiled_block_cols", "dram");
     private static final Set<String> SRAM = Set.of("ifmap", "filter", "ofmap");
+    private static final int MAX_BLOCK_COLS = 1 << 20;
     private static final Set<String> DRAM = Set.of("model", "preset", "config", "sample_repeats", "clock_mhz", "latency_cycles", "bytes_per_cycle");
 
     /** The shipped default (config/accel.yaml): a 128x128 2-byte array at 1 GHz in front of two GDDR6 channels. */
@@ -67,8 +71,20 @@ public record AccelConfig(ArrayShape array, Dataflow dataflow, int wordBytes, do
     /** Reads a YAML file; every key is optional and defaults to {@link #defaults()}. */
     public static AccelConfig load(Path file) {
         JsonNode root;
+        if (Files.isDirectory(file)) {
+            throw new InputException(file + ": is a directory, not an accelerator config");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new InputException(file + ": accelerator config not found");
+        }
         try {
             root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+        } catch (JsonProcessingException e) {
+            // the parser's message spans several lines (a source excerpt); one line with the position is enough
+            String msg = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().strip().split("\\R", 2)[0];
+            JsonLocation at = e.getLocation();
+            throw new InputException(file + ": not valid YAML" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+                    + ": " + msg);
         } catch (IOException e) {
             throw new InputException(file + ": cannot read accelerator config: " + e.getMessage());
         }
@@ -98,7 +114,12 @@ public record AccelConfig(ArrayShape array, Dataflow dataflow, int wordBytes, do
             filter = posInt(s, "filter", filter >> 10, f) << 10;
             ofmap = posInt(s, "ofmap", ofmap >> 10, f) << 10;
         }
-        int blockCols = (int) posInt(root, "tiled_block_cols", d.tiledBlockCols(), f);
+        long blockColsGiven = posInt(root, "tiled_block_cols", d.tiledBlockCols(), f);
+        if (blockColsGiven > MAX_BLOCK_COLS) {
+            // an int cast used to wrap it into an unrelated DRAM-capacity error
+            throw new InputException(f + ": tiled_block_cols must be 1.." + MAX_BLOCK_COLS + ", got " + blockColsGiven);
+        }
+        int blockCols = (int) blockColsGiven;
         String model = d.dramModel();
         String preset = d.dramPreset();
         Path dramCfg = null;
@@ -117,6 +138,11 @@ public record AccelConfig(ArrayShape array, Dataflow dataflow, int wordBytes, do
             }
             if (dn.has("preset")) {
                 preset = dn.get("preset").asText();
+                try {
+                    DramConfig.preset(preset);
+                } catch (IllegalArgumentException e) {
+                    throw new InputException(f + ": dram.preset: " + e.getMessage());
+                }
             }
             if (dn.hasNonNull("config")) {
                 Path p = Path.of(dn.get("config").asText());
@@ -131,8 +157,9 @@ public record AccelConfig(ArrayShape array, Dataflow dataflow, int wordBytes, do
             }
             fClock = posDouble(dn, "clock_mhz", fClock, f);
             if (dn.has("latency_cycles")) {
-                fLat = dn.get("latency_cycles").asLong(-1);
-                if (fLat < 0 || !dn.get("latency_cycles").canConvertToLong()) {
+                JsonNode lat = dn.get("latency_cycles");
+                fLat = lat.asLong(-1);
+                if (fLat < 0 || !lat.isIntegralNumber() || !lat.canConvertToLong()) {
                     throw new InputException(f + ": dram.latency_cycles must be an integer >= 0");
                 }
             }

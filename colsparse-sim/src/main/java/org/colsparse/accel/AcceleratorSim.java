@@ -47,8 +47,11 @@ public final class AcceleratorSim {
     /** Name of the memory model, for reports. */
     public String dramName() {
         if (dramConfig != null) {
-            return dramConfig.name() + (cfg.dramConfig() == null ? "" : " + " + cfg.dramConfig().getFileName())
-                    + ", " + dramConfig.channels() + " channels";
+            // a DRAM YAML that changes anything already names the configuration after its file
+            String file = cfg.dramConfig() == null ? null : cfg.dramConfig().getFileName().toString();
+            String name = file == null || file.startsWith(dramConfig.name() + ".") ? dramConfig.name() + (file == null ? "" : " (" + file + ")")
+                    : dramConfig.name() + " + " + file;
+            return name + ", " + dramConfig.channels() + " channels";
         }
         return "fixed(" + cfg.fixedClockMhz() + " MHz, " + cfg.fixedLatencyCycles()
                 + " cycles, " + cfg.fixedBytesPerCycle() + " B/cycle)";

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -42,10 +43,15 @@ import org.colsparse.util.InputException;
 public final class DramConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
+    private static final Set<String> MUST_BE_NONZERO = Set.of("nBL", "nREFI", "tCK_ps");
+
     private DramConfigLoader() {
     }
 
     public static DramConfig load(Path file, DramConfig base) {
+        if (Files.isDirectory(file)) {
+            throw new InputException(file + ": is a directory, not a DRAM config");
+        }
         JsonNode root;
         try {
             root = YAML.readTree(file.toFile());
@@ -94,6 +100,10 @@ public final class DramConfigLoader {
             c.expect(cm, "impl", "memory_system.channel_mapper.impl", "CacheLineInterleave");
             if (cm.has("interleave_bits")) {
                 interleave = c.integer(cm, "interleave_bits", "memory_system.channel_mapper.interleave_bits");
+                // a negative shift would take the channel from bits inside the 32-byte burst
+                if (interleave < 0 || interleave > 32) {
+                    throw new IllegalArgumentException("memory_system.channel_mapper.interleave_bits must be 0..32, got " + interleave);
+                }
             }
         }
         int rb = cfg.readBufferSize();
@@ -170,7 +180,9 @@ public final class DramConfigLoader {
             for (int i = 0; i < DramTiming.NAMES.length; i++) {
                 if (timing.has(DramTiming.NAMES[i])) {
                     v[i] = c.integer(timing, DramTiming.NAMES[i], p + ".timing." + DramTiming.NAMES[i]);
-                    if (v[i] < 0 || (i == 21 && v[i] == 0)) {
+                    // a zero burst length, clock period or refresh interval has no meaning (nREFI 0
+                    // silently disabled refresh); other timings may legitimately be 0
+                    if (v[i] < 0 || (MUST_BE_NONZERO.contains(DramTiming.NAMES[i]) && v[i] == 0)) {
                         throw new IllegalArgumentException(p + ".timing." + DramTiming.NAMES[i] + " must be positive");
                     }
                 }

@@ -12,7 +12,10 @@ public record DramOrg(int densityMbit, int dq, int channelWidth, int bankGroups,
     public DramOrg {
         for (int v : new int[] {bankGroups, banksPerGroup, rows, columns, prefetch, channelWidth}) {
             if (v <= 0 || Integer.bitCount(v) != 1) {
-                throw new IllegalArgumentException("DRAM organization sizes must be powers of two: " + this);
+                // (the fields are not assigned yet in a compact constructor: name the arguments)
+                throw new IllegalArgumentException("DRAM organization sizes must be powers of two, got bankgroup " + bankGroups
+                        + ", bank " + banksPerGroup + ", row " + rows + ", column " + columns + ", prefetch " + prefetch
+                        + ", channel_width " + channelWidth);
             }
         }
         if (columns < prefetch) {

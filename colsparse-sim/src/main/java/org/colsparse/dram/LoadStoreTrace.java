@@ -3,6 +3,7 @@ package org.colsparse.dram;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -26,6 +27,8 @@ public final class LoadStoreTrace {
             return read(r, file.toString());
         } catch (NoSuchFileException e) {
             throw new InputException(file + ": trace file not found");
+        } catch (CharacterCodingException e) {
+            throw new InputException(file + ": not a LoadStoreTrace: holds a non-ASCII byte (binary file, or a byte-order mark?)");
         } catch (IOException e) {
             throw new InputException(file + ": cannot read trace: " + e.getMessage(), e);
         }

@@ -5,6 +5,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.StandardCopyOption;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,14 +19,41 @@ import java.nio.file.Path;
 public final class TraceWriter implements Closeable {
     private final Writer out;
     private final char[] buf = new char[32];
+    private final Path target;
+    private final Path partial;
     private long count;
 
     public TraceWriter(Writer out) {
-        this.out = out instanceof BufferedWriter ? out : new BufferedWriter(out, 1 << 16);
+        this(out, null, null);
     }
 
+    private TraceWriter(Writer out, Path target, Path partial) {
+        this.out = out instanceof BufferedWriter ? out : new BufferedWriter(out, 1 << 16);
+        this.target = target;
+        this.partial = partial;
+    }
+
+    /**
+     * A trace file written atomically: requests go to a temporary file next to {@code file}, which
+     * {@link #commit()} moves into place. Closing without a commit deletes it, so a failed run never
+     * leaves a truncated trace that looks complete, nor destroys an existing one.
+     */
     public static TraceWriter open(Path file) throws IOException {
-        return new TraceWriter(Files.newBufferedWriter(file, StandardCharsets.US_ASCII));
+        Path abs = file.toAbsolutePath();
+        Path partial = Files.createTempFile(abs.getParent(), abs.getFileName() + ".", ".partial");
+        return new TraceWriter(Files.newBufferedWriter(partial, StandardCharsets.US_ASCII), abs, partial);
+    }
+
+    /** Flushes and, for a file from {@link #open}, moves it to its final name. */
+    public void commit() throws IOException {
+        out.close();
+        if (partial != null && Files.exists(partial)) {
+            try {
+                Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
     }
 
     public void write(long addr, boolean write) {
@@ -58,8 +87,15 @@ public final class TraceWriter implements Closeable {
         return count;
     }
 
+    /** Closes; a file from {@link #open} that was not committed is deleted. */
     @Override
     public void close() throws IOException {
-        out.close();
+        try {
+            out.close();
+        } finally {
+            if (partial != null) {
+                Files.deleteIfExists(partial);
+            }
+        }
     }
 }

@@ -26,7 +26,10 @@ public enum LayoutKind {
             return List.of(values());
         }
         List<LayoutKind> out = new ArrayList<>();
-        for (String part : s.split(",")) {
+        for (String part : s.split(",", -1)) {
+            if (part.isBlank()) {
+                throw new InputException(what + ": empty layout name in '" + s + "' (expected row-major, column-major, tiled, compacted, a comma list of them, or all)");
+            }
             LayoutKind found = null;
             for (LayoutKind l : values()) {
                 if (l.cliName.equalsIgnoreCase(part.trim())) {
@@ -36,7 +39,10 @@ public enum LayoutKind {
             if (found == null) {
                 throw new InputException(what + ": unknown layout '" + part.trim() + "' (expected row-major, column-major, tiled, compacted or all)");
             }
-            out.add(found);
+            if (!out.contains(found)) {
+                // a repeated name would simulate (and trace) the same layout twice
+                out.add(found);
+            }
         }
         return out;
     }

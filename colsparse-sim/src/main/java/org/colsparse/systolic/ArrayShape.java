@@ -12,7 +12,7 @@ public record ArrayShape(int rows, int cols) {
 
     /** Parses {@code RxC}, e.g. {@code 128x128}. */
     public static ArrayShape parse(String s, String what) {
-        String[] p = s.trim().toLowerCase(java.util.Locale.ROOT).split("x");
+        String[] p = s.trim().toLowerCase(java.util.Locale.ROOT).split("x", -1);
         if (p.length == 2) {
             try {
                 int r = Integer.parseInt(p[0].trim());

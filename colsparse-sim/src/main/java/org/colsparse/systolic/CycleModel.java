@@ -19,17 +19,22 @@ public final class CycleModel {
     private CycleModel() {
     }
 
-    /** Dense cycles of one instance of the GEMM. */
+    /**
+     * Dense cycles of one instance of the GEMM.
+     *
+     * @throws ArithmeticException when the count does not fit a long (absurd dimensions): a wrapped
+     *                             negative count would otherwise be reported as a result
+     */
     public static long denseCycles(long m, long n, long k, ArrayShape a, Dataflow df) {
-        return folds(m, n, k, a, df) * foldCycles(a, df, streamLength(m, n, k, df)) - 1;
+        return Math.multiplyExact(folds(m, n, k, a, df), foldCycles(a, df, streamLength(m, n, k, df))) - 1;
     }
 
     /** Number of folds (array mappings) of the dense GEMM. */
     public static long folds(long m, long n, long k, ArrayShape a, Dataflow df) {
         return switch (df) {
-            case OS -> ceilDiv(m, a.rows()) * ceilDiv(n, a.cols());
-            case WS -> ceilDiv(k, a.rows()) * ceilDiv(n, a.cols());
-            case IS -> ceilDiv(k, a.rows()) * ceilDiv(m, a.cols());
+            case OS -> Math.multiplyExact(ceilDiv(m, a.rows()), ceilDiv(n, a.cols()));
+            case WS -> Math.multiplyExact(ceilDiv(k, a.rows()), ceilDiv(n, a.cols()));
+            case IS -> Math.multiplyExact(ceilDiv(k, a.rows()), ceilDiv(m, a.cols()));
         };
     }
 
@@ -45,8 +50,8 @@ public final class CycleModel {
     /** Demand lines of one fold whose operands stream for {@code t} steps. */
     public static long foldCycles(ArrayShape a, Dataflow df, long t) {
         return switch (df) {
-            case OS -> a.rows() + a.cols() + t - 2;
-            case WS, IS -> 2L * a.rows() + a.cols() + t - 2;
+            case OS -> Math.addExact(a.rows() + a.cols() - 2L, t);
+            case WS, IS -> Math.addExact(2L * a.rows() + a.cols() - 2, t);
         };
     }
 
@@ -107,7 +112,7 @@ public final class CycleModel {
         long sum = 0;
         for (int kt : nonZeroColumnsPerRowTile) {
             if (kt > 0) {
-                sum += colTiles * foldCycles(a, Dataflow.OS, kt);
+                sum = Math.addExact(sum, Math.multiplyExact(colTiles, foldCycles(a, Dataflow.OS, kt)));
             }
         }
         return sum;
@@ -118,7 +123,7 @@ public final class CycleModel {
         long sum = 0;
         for (int ms : tokensPerSlice) {
             if (ms > 0) {
-                sum += colTiles * foldCycles(a, Dataflow.WS, ms);
+                sum = Math.addExact(sum, Math.multiplyExact(colTiles, foldCycles(a, Dataflow.WS, ms)));
             }
         }
         return sum;
@@ -127,12 +132,13 @@ public final class CycleModel {
     private static long isSkipped(long n, ArrayShape a, int[] nonZeroChannelsPerTokenTile) {
         long sum = 0;
         for (int ku : nonZeroChannelsPerTokenTile) {
-            sum += ceilDiv(ku, a.rows()) * foldCycles(a, Dataflow.IS, n);
+            sum = Math.addExact(sum, Math.multiplyExact(ceilDiv(ku, a.rows()), foldCycles(a, Dataflow.IS, n)));
         }
         return sum;
     }
 
     static long ceilDiv(long a, long b) {
-        return (a + b - 1) / b;
+        // (a + b - 1) / b would wrap for a near Long.MAX_VALUE
+        return a / b + (a % b == 0 ? 0 : 1);
     }
 }

@@ -22,7 +22,7 @@ public record GemmEstimate(Gemm gemm, ArrayShape array, Dataflow dataflow, long 
     }
 
     public static GemmEstimate dense(Gemm g, ArrayShape a, Dataflow df) {
-        return new GemmEstimate(g, a, df, g.instances() * CycleModel.denseCycles(g.m(), g.n(), g.k(), a, df), -1);
+        return new GemmEstimate(g, a, df, Math.multiplyExact(g.instances(), CycleModel.denseCycles(g.m(), g.n(), g.k(), a, df)), -1);
     }
 
     /** With column skipping; the mask is the GEMM's A ({@code m x k}); every instance sees the same mask. */
@@ -30,8 +30,8 @@ public record GemmEstimate(Gemm gemm, ArrayShape array, Dataflow dataflow, long 
         if (mask.m() != g.m() || mask.k() != g.k()) {
             throw new IllegalArgumentException("mask " + mask.m() + "x" + mask.k() + " does not match GEMM " + g.name() + " A " + g.m() + "x" + g.k());
         }
-        long dense = g.instances() * CycleModel.denseCycles(g.m(), g.n(), g.k(), a, df);
-        return new GemmEstimate(g, a, df, dense, g.instances() * CycleModel.skippedCycles(g.n(), a, df, mask));
+        long dense = Math.multiplyExact(g.instances(), CycleModel.denseCycles(g.m(), g.n(), g.k(), a, df));
+        return new GemmEstimate(g, a, df, dense, Math.multiplyExact(g.instances(), CycleModel.skippedCycles(g.n(), a, df, mask)));
     }
 
     /**
@@ -43,8 +43,8 @@ public record GemmEstimate(Gemm gemm, ArrayShape array, Dataflow dataflow, long 
             throw new IllegalArgumentException("GEMM " + g.name() + " has " + (g.m() + a.rows() - 1) / a.rows() + " row tiles, got "
                     + nonZeroColumnsPerRowTile.length + " counts");
         }
-        long dense = g.instances() * CycleModel.denseCycles(g.m(), g.n(), g.k(), a, Dataflow.OS);
+        long dense = Math.multiplyExact(g.instances(), CycleModel.denseCycles(g.m(), g.n(), g.k(), a, Dataflow.OS));
         long sum = CycleModel.osSkipped(g.n(), a, nonZeroColumnsPerRowTile);
-        return new GemmEstimate(g, a, Dataflow.OS, dense, g.instances() * Math.max(0, sum - 1));
+        return new GemmEstimate(g, a, Dataflow.OS, dense, Math.multiplyExact(g.instances(), Math.max(0, sum - 1)));
     }
 }

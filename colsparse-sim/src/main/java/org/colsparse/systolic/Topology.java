@@ -4,11 +4,15 @@ import org.colsparse.util.InputException;
 import org.colsparse.workload.Gemm;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -31,6 +35,10 @@ public final class Topology {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new InputException(file + ": topology file not found");
+        } catch (CharacterCodingException e) {
+            throw new InputException(file + ": not a topology CSV (not UTF-8 text)");
         } catch (IOException e) {
             throw new InputException(file + ": cannot read topology: " + e.getMessage());
         }
@@ -57,6 +65,7 @@ public final class Topology {
             throw new InputException(file + " line " + (headerLine + 1) + ": header is neither SCALE-Sim GEMM (Layer, M, N, K) nor conv (Layer name, IFMAP Height, ...)");
         }
         List<Gemm> out = new ArrayList<>();
+        Map<String, Integer> lineOf = new HashMap<>();
         for (int i = headerLine + 1; i < lines.size(); i++) {
             List<String> c = cells(lines.get(i));
             while (!c.isEmpty() && c.get(c.size() - 1).isEmpty()) {
@@ -66,7 +75,16 @@ public final class Topology {
                 continue;
             }
             String where = file + " line " + (i + 1);
-            out.add(gemm ? gemmRow(c, where) : convRow(c, where));
+            Gemm g = gemm ? gemmRow(c, where) : convRow(c, where);
+            if (g.name().isEmpty()) {
+                throw new InputException(where + ": empty layer name");
+            }
+            // masks (--mask-dir DIR/<layer>.npy) and per-layer results are keyed by name
+            Integer first = lineOf.putIfAbsent(g.name(), i + 1);
+            if (first != null) {
+                throw new InputException(where + ": layer name '" + g.name() + "' already used on line " + first + "; layer names must be unique");
+            }
+            out.add(g);
         }
         if (out.isEmpty()) {
             throw new InputException(file + ": topology has no layers");
@@ -96,13 +114,18 @@ public final class Topology {
         if (fh > ih || fw > iw) {
             throw new InputException(where + ": filter " + fh + "x" + fw + " is larger than the IFMAP " + ih + "x" + iw);
         }
-        long oh = (ih - fh + sh + sh - 1) / sh;
-        long ow = (iw - fw + sw + sw - 1) / sw;
+        // ceil((ih - fh + sh) / sh), written so that huge values cannot wrap
+        long oh = CycleModel.ceilDiv(ih - fh, sh) + 1;
+        long ow = CycleModel.ceilDiv(iw - fw, sw) + 1;
         String name = c.get(0);
-        if (name.contains("DP")) {
-            return new Gemm(name, oh * ow, nf, fh * fw, ch, "");
+        try {
+            if (name.contains("DP")) {
+                return new Gemm(name, Math.multiplyExact(oh, ow), nf, Math.multiplyExact(fh, fw), ch, "");
+            }
+            return new Gemm(name, Math.multiplyExact(oh, ow), nf, Math.multiplyExact(Math.multiplyExact(fh, fw), ch));
+        } catch (ArithmeticException e) {
+            throw new InputException(where + ": layer too large (its GEMM dimensions exceed 2^63)");
         }
-        return new Gemm(name, oh * ow, nf, fh * fw * ch);
     }
 
     private static long num(List<String> c, int i, String field, String where) {

@@ -101,4 +101,11 @@ class LayoutTest {
             assertEquals(2, Bursts.of(zero, range(0, M), new BitSet(), 32).length, kind.cliName());
         }
     }
+
+    @Test
+    void layoutListsRejectEmptyNamesAndDropRepeats() {
+        org.junit.jupiter.api.Assertions.assertThrows(org.colsparse.util.InputException.class, () -> LayoutKind.parse(",", "--layout"));
+        org.junit.jupiter.api.Assertions.assertThrows(org.colsparse.util.InputException.class, () -> LayoutKind.parse("tiled,", "--layout"));
+        assertEquals(java.util.List.of(LayoutKind.TILED, LayoutKind.ROW_MAJOR), LayoutKind.parse("tiled, row-major,tiled", "--layout"));
+    }
 }

@@ -111,4 +111,14 @@ class CycleModelTest {
         assertEquals(true, sum > 0);
         assertEquals(true, System.nanoTime() - t0 < 500_000_000L);
     }
+
+    @Test
+    void countsThatOverflowALongThrowInsteadOfWrapping() {
+        // 2e9^3 / 128^2 folds-worth of work: the wrapped product was printed as a negative cycle count
+        long big = 2_000_000_000L;
+        assertThrows(ArithmeticException.class, () -> CycleModel.denseCycles(big, big, big, new ArrayShape(128, 128), Dataflow.OS));
+        assertThrows(ArithmeticException.class, () -> GemmEstimate.dense(new Gemm("g", 1L << 40, 1L << 40, 4, 1, ""), A4, Dataflow.OS));
+        // still exact near the top of the range: m = Long.MAX_VALUE on a 1x1 array, n = k = 1 -> folds = m, 1 line each
+        assertEquals(Long.MAX_VALUE - 1, CycleModel.denseCycles(Long.MAX_VALUE, 1, 1, new ArrayShape(1, 1), Dataflow.OS));
+    }
 }

@@ -1,0 +1,46 @@
+package org.colsparse.systolic;
+
+import org.colsparse.util.InputException;
+import org.colsparse.workload.Gemm;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TopologyInputTest {
+    private static final String CONV = "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides\n";
+
+    private static String error(List<String> lines) {
+        return assertThrows(InputException.class, () -> Topology.parse(lines, "t.csv")).getMessage();
+    }
+
+    @Test
+    void duplicateAndEmptyLayerNamesAreRejected() {
+        // simulate's totals and --mask-dir are keyed by name: a repeated name silently dropped a layer from TOTAL
+        assertEquals("t.csv line 3: layer name 'l1' already used on line 2; layer names must be unique",
+                error(List.of("Layer, M, N, K", "l1, 4, 4, 4", "l1, 8, 8, 8")));
+        assertEquals("t.csv line 2: empty layer name", error(List.of("Layer, M, N, K", ", 4, 4, 4")));
+    }
+
+    @Test
+    void hugeConvLayersAreBadInputAndNormalOnesUnchanged() {
+        assertTrue(error(List.of(CONV.strip(), "c, 9000000000000000000, 9000000000000000000, 3, 3, 3, 4, 1")).contains("too large"));
+        // 8x8 input, 3x3 filter, stride 2: ceil((8 - 3 + 2) / 2) = 4 outputs per axis
+        List<Gemm> g = Topology.parse(List.of(CONV.strip(), "c, 8, 8, 3, 3, 3, 4, 2", "c2, 7, 7, 7, 7, 3, 4, 1"), "t.csv");
+        assertEquals(new Gemm("c", 16, 4, 27), g.get(0));
+        assertEquals(new Gemm("c2", 1, 4, 147), g.get(1));
+    }
+
+    @Test
+    void binaryAndMissingFilesAreNamed(@TempDir Path dir) throws Exception {
+        Path bin = Files.write(dir.resolve("t.csv"), new byte[] {(byte) 0x93, 'N', 'U', 'M', (byte) 0xff});
+        assertTrue(assertThrows(InputException.class, () -> Topology.read(bin)).getMessage().endsWith("not a topology CSV (not UTF-8 text)"));
+        assertTrue(assertThrows(InputException.class, () -> Topology.read(dir.resolve("none.csv"))).getMessage().endsWith("topology file not found"));
+    }
+}
