@@ -1,0 +1,108 @@
+package org.colsparse.denoiser;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.colsparse.runtime.GeluSite;
+import org.colsparse.runtime.GeluTap;
+import org.colsparse.sampler.DdpmSampler;
+import org.colsparse.sampler.StepListener;
+import org.colsparse.tensor.TensorSource;
+import org.colsparse.tensor.TensorSources;
+import org.colsparse.util.InputException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code ddpm-mnist}: the shipped third-party MNIST DDPM, sampled with its author's ancestral update. */
+public final class DdpmMnistWorkload implements Workload {
+    public static final String ID = "ddpm-mnist";
+    static final String CHECKPOINT = "models/ddpm-mnist/ddpm_mnist.pth";
+
+    private static final WorkloadInfo INFO;
+
+    static {
+        List<SiteSpec> sites = new ArrayList<>();
+        long pixels = DdpmMnist.SIZE * DdpmMnist.SIZE;
+        int[] convChannels = {16, 32, 32, 16};
+        sites.add(new SiteSpec("blocks.0.gelu", convChannels[0], pixels, "conv"));
+        for (int i = 0; i < 3; i++) {
+            sites.add(new SiteSpec("time_embed." + (2 * i + 1), 128, 1, "time-mlp"));
+        }
+        for (int i = 1; i < 4; i++) {
+            sites.add(new SiteSpec("blocks." + i + ".gelu", convChannels[i], pixels, "conv"));
+        }
+        INFO = new WorkloadInfo(ID, "conv", "image", "exact",
+                "third-party pretrained MNIST DDPM (MIT): 4 conv7x7+LayerNorm+GELU blocks, time MLP",
+                sites, CHECKPOINT, "DDPM ancestral, sigma^2 = beta, linear schedule T = 1000", 8, 1000);
+    }
+
+    @Override
+    public WorkloadInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public LoadedWorkload load(NDManager manager, Path checkpoint) {
+        Path file = checkpoint != null ? checkpoint : Workloads.home().resolve(CHECKPOINT);
+        if (!Files.isRegularFile(file)) {
+            throw new InputException(file + ": checkpoint not found" + (checkpoint == null
+                    ? " (shipped with the repository; is colsparse.home set to the repository root?)" : ""));
+        }
+        DdpmMnist model = new DdpmMnist(manager);
+        try (TensorSource source = TensorSources.open(file)) {
+            model.params().load(source, ID);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return new Loaded(model, manager);
+    }
+
+    private static final class Loaded implements LoadedWorkload {
+        private final DdpmMnist model;
+        private final NDManager manager;
+
+        Loaded(DdpmMnist model, NDManager manager) {
+            this.model = model;
+            this.manager = manager;
+        }
+
+        @Override
+        public WorkloadInfo info() {
+            return INFO;
+        }
+
+        @Override
+        public List<GeluSite> sites() {
+            return model.sites();
+        }
+
+        @Override
+        public Samples sample(int samples, int steps, long seed, GeluTap tap, StepListener listener) {
+            DdpmSampler sampler = new DdpmSampler(model.schedule().respace(steps), DdpmSampler.Variance.FIXED_LARGE);
+            Shape shape = new Shape(samples, 1, DdpmMnist.SIZE, DdpmMnist.SIZE);
+            try (NDManager run = manager.newSubManager()) {
+                NDArray x = sampler.sample(run, shape, (z, t) -> model.predict(z, t, tap), seed, listener);
+                return new Samples(x.toFloatArray(), shape.getShape());
+            }
+        }
+
+        @Override
+        public Path writePreview(Samples samples, Path dir) {
+            long[] s = samples.shape();
+            float[] v = samples.values();
+            // the author trained on pixels in [0, 1] shifted by -0.5
+            Path file = dir.resolve("samples.png");
+            ImageGrid.write(file, v, (int) s[0], (int) s[2], (int) s[3], -0.5f, 0.5f, 4);
+            return file;
+        }
+
+        @Override
+        public void close() {
+            model.close();
+        }
+    }
+}

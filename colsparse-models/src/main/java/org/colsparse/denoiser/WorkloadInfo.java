@@ -1,0 +1,20 @@
+package org.colsparse.denoiser;
+
+import java.util.List;
+
+/**
+ * What {@code colsparse workloads} prints about a built-in workload.
+ *
+ * @param group          DESIGN §3 group: unet-transformer, pure-transformer, motion, or conv (ddpm-mnist)
+ * @param checkpoint     default weights, relative to the colsparse home (repository root)
+ * @param sampler        how the default run samples, in words
+ * @param defaultSamples samples per default profile run
+ * @param defaultSteps   sampler steps per default profile run
+ */
+public record WorkloadInfo(String id, String group, String modality, String geluForm, String description,
+                           List<SiteSpec> sites, String checkpoint, String sampler, int defaultSamples,
+                           int defaultSteps) {
+    public WorkloadInfo {
+        sites = List.copyOf(sites);
+    }
+}

@@ -1,0 +1,62 @@
+package org.colsparse.runtime;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * Multi-head attention in two checkpoint conventions: diffusers' separate {@code to_q/to_k/to_v}
+ * (no bias) + {@code to_out.0}, or PyTorch's {@code nn.MultiheadAttention} with a fused
+ * {@code in_proj_weight/in_proj_bias} + {@code out_proj} (MDM, MLD, EDGE).
+ */
+public final class Attention {
+    private final Params p;
+    private final String prefix;
+    private final int heads;
+    private final int dim;
+    private final boolean fused;
+
+    private Attention(Params p, String prefix, int heads, int dim, boolean fused) {
+        this.p = p;
+        this.prefix = prefix;
+        this.heads = heads;
+        this.dim = dim;
+        this.fused = fused;
+    }
+
+    /** diffusers Attention: queries of {@code queryDim}, keys/values from {@code contextDim}, {@code heads * headDim} inner width. */
+    public static Attention separate(Params p, String prefix, int queryDim, int contextDim, int heads, int headDim) {
+        int inner = heads * headDim;
+        p.declare(prefix + ".to_q.weight", inner, queryDim);
+        p.declare(prefix + ".to_k.weight", inner, contextDim);
+        p.declare(prefix + ".to_v.weight", inner, contextDim);
+        p.declare(prefix + ".to_out.0.weight", queryDim, inner);
+        p.declare(prefix + ".to_out.0.bias", queryDim);
+        return new Attention(p, prefix, heads, inner, false);
+    }
+
+    /** nn.MultiheadAttention with embed_dim = kdim = vdim = {@code dim}. */
+    public static Attention fused(Params p, String prefix, int dim, int heads) {
+        p.declare(prefix + ".in_proj_weight", 3L * dim, dim);
+        p.declare(prefix + ".in_proj_bias", 3L * dim);
+        p.declare(prefix + ".out_proj.weight", dim, dim);
+        p.declare(prefix + ".out_proj.bias", dim);
+        return new Attention(p, prefix, heads, dim, true);
+    }
+
+    /** @param x (B, N, queryDim); context (B, L, contextDim) or null for self-attention */
+    public NDArray forward(NDArray x, NDArray context) {
+        NDArray ctx = context == null ? x : context;
+        if (!fused) {
+            NDArray q = Nn.linear(x, p.get(prefix + ".to_q.weight"), null);
+            NDArray k = Nn.linear(ctx, p.get(prefix + ".to_k.weight"), null);
+            NDArray v = Nn.linear(ctx, p.get(prefix + ".to_v.weight"), null);
+            return Nn.linear(Nn.attention(q, k, v, heads), p, prefix + ".to_out.0");
+        }
+        NDArray w = p.get(prefix + ".in_proj_weight");
+        NDArray b = p.get(prefix + ".in_proj_bias");
+        String[] rows = {"0:" + dim, dim + ":" + 2 * dim, 2 * dim + ":"};
+        NDArray q = Nn.linear(x, w.get(rows[0]), b.get(rows[0]));
+        NDArray k = Nn.linear(ctx, w.get(rows[1]), b.get(rows[1]));
+        NDArray v = Nn.linear(ctx, w.get(rows[2]), b.get(rows[2]));
+        return Nn.linear(Nn.attention(q, k, v, heads), p, prefix + ".out_proj");
+    }
+}

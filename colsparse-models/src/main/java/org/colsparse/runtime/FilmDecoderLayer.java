@@ -1,0 +1,47 @@
+package org.colsparse.runtime;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * EDGE's FiLMTransformerDecoderLayer (pre-norm): self-attention, cross-attention to the music
+ * features, GELU feed-forward, each residual branch modulated by FiLM from the conditioning vector:
+ * {@code (1 + scale) * branch + shift}, with {@code scale, shift = Linear(Mish(cond))} (film{1,2,3}.block.1).
+ */
+public final class FilmDecoderLayer {
+    private final Params p;
+    private final String prefix;
+    private final int dim;
+    private final Attention self;
+    private final Attention cross;
+    private final GeluSite site;
+
+    public FilmDecoderLayer(Params p, String prefix, int dim, int heads, int ffDim, int condDim, Sites sites, String siteName) {
+        this.p = p;
+        this.prefix = prefix;
+        this.dim = dim;
+        self = Attention.fused(p, prefix + ".self_attn", dim, heads);
+        cross = Attention.fused(p, prefix + ".multihead_attn", dim, heads);
+        EncoderLayer.declareFeedForward(p, prefix, dim, ffDim);
+        for (int i = 1; i <= 3; i++) {
+            TransformerBlock.declareNorm(p, prefix + ".norm" + i, dim);
+            p.declare(prefix + ".film" + i + ".block.1.weight", 2L * dim, condDim);
+            p.declare(prefix + ".film" + i + ".block.1.bias", 2L * dim);
+        }
+        site = sites.add(siteName, ffDim, GeluForm.EXACT, SiteLayout.CHANNEL_LAST, "ffn");
+    }
+
+    /** @param x (B, S, dim) motion tokens; memory (B, L, dim) condition tokens; cond (B, condDim) */
+    public NDArray forward(NDArray x, NDArray memory, NDArray cond, GeluTap tap) {
+        NDArray h = x.add(film(1, self.forward(Nn.layerNorm(x, p, prefix + ".norm1", 1e-5f), null), cond));
+        h = h.add(film(2, cross.forward(Nn.layerNorm(h, p, prefix + ".norm2", 1e-5f), memory), cond));
+        NDArray ff = EncoderLayer.feedForward(Nn.layerNorm(h, p, prefix + ".norm3", 1e-5f), p, prefix, site, tap);
+        return h.add(film(3, ff, cond));
+    }
+
+    private NDArray film(int i, NDArray branch, NDArray cond) {
+        NDArray ss = Nn.linear(Nn.mish(cond), p, prefix + ".film" + i + ".block.1").expandDims(1);
+        NDArray scale = ss.get(":, :, 0:" + dim);
+        NDArray shift = ss.get(":, :, " + dim + ":");
+        return branch.mul(scale.add(1f)).add(shift);
+    }
+}

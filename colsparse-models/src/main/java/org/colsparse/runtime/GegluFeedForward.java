@@ -1,0 +1,38 @@
+package org.colsparse.runtime;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * The SD-family feed-forward: {@code net.0.proj} maps dim to 2 x inner, split into value and gate,
+ * {@code h = value * gelu(gate)}, then {@code net.2} maps back. The site is gelu(gate) (DESIGN §2):
+ * its columns decide which columns of h, the down-projection's input, are skippable.
+ */
+public final class GegluFeedForward {
+    private final Params p;
+    private final String prefix;
+    private final int inner;
+    private final GeluSite site;
+
+    public GegluFeedForward(Params p, String prefix, int dim, int mult, Sites sites, String siteName) {
+        this.p = p;
+        this.prefix = prefix;
+        this.inner = dim * mult;
+        p.declare(prefix + ".net.0.proj.weight", 2L * inner, dim);
+        p.declare(prefix + ".net.0.proj.bias", 2L * inner);
+        p.declare(prefix + ".net.2.weight", dim, inner);
+        p.declare(prefix + ".net.2.bias", dim);
+        site = sites.add(siteName, inner, GeluForm.EXACT, SiteLayout.CHANNEL_LAST, "geglu-gate");
+    }
+
+    public GeluSite site() {
+        return site;
+    }
+
+    /** @param x (..., dim) */
+    public NDArray forward(NDArray x, GeluTap tap) {
+        NDArray proj = Nn.linear(x, p, prefix + ".net.0.proj");
+        NDArray value = proj.get("..., 0:" + inner);
+        NDArray gate = proj.get("..., " + inner + ":");
+        return Nn.linear(value.mul(site.apply(gate, tap)), p, prefix + ".net.2");
+    }
+}

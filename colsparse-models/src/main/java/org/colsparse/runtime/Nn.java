@@ -1,0 +1,85 @@
+package org.colsparse.runtime;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
+
+/** Stateless layer functions over explicit weight tensors, in PyTorch's conventions (weights [out, in, ...]). */
+public final class Nn {
+    private Nn() {
+    }
+
+    /** x @ w^T + b over the last axis; {@code b} may be null. */
+    public static NDArray linear(NDArray x, NDArray w, NDArray b) {
+        return b == null ? Linear.linear(x, w).singletonOrThrow() : Linear.linear(x, w, b).singletonOrThrow();
+    }
+
+    /** Linear layer {@code prefix.weight}/{@code prefix.bias} of a parameter store. */
+    public static NDArray linear(NDArray x, Params p, String prefix) {
+        return linear(x, p.get(prefix + ".weight"), p.get(prefix + ".bias"));
+    }
+
+    /** 2-D convolution, stride 1, symmetric zero padding. */
+    public static NDArray conv2d(NDArray x, NDArray w, NDArray b, int padding) {
+        return Conv2d.conv2d(x, w, b, new Shape(1, 1), new Shape(padding, padding), new Shape(1, 1), 1).singletonOrThrow();
+    }
+
+    /** Layer norm over the trailing {@code normalized} axes; gamma/beta may be null (no affine). */
+    public static NDArray layerNorm(NDArray x, Shape normalized, NDArray gamma, NDArray beta, float eps) {
+        NDArray g = gamma != null ? gamma : x.getManager().ones(normalized);
+        NDArray b = beta != null ? beta : x.getManager().zeros(normalized);
+        return LayerNorm.layerNorm(x, normalized, g, b, eps).singletonOrThrow();
+    }
+
+    /** Layer norm over the last axis with {@code prefix.weight}/{@code prefix.bias}. */
+    public static NDArray layerNorm(NDArray x, Params p, String prefix, float eps) {
+        long c = x.getShape().get(x.getShape().dimension() - 1);
+        return layerNorm(x, new Shape(c), p.get(prefix + ".weight"), p.get(prefix + ".bias"), eps);
+    }
+
+    /** Group norm of a channel-first tensor (B, C, ...), affine per channel. */
+    public static NDArray groupNorm(NDArray x, int groups, NDArray gamma, NDArray beta, float eps) {
+        Shape s = x.getShape();
+        long b = s.get(0);
+        long c = s.get(1);
+        NDArray g = x.reshape(b, groups, -1);
+        NDArray mean = g.mean(new int[] {2}, true);
+        NDArray centered = g.sub(mean);
+        NDArray var = centered.square().mean(new int[] {2}, true);
+        NDArray norm = centered.div(var.add(eps).sqrt()).reshape(s);
+        long[] affine = new long[s.dimension()];
+        java.util.Arrays.fill(affine, 1);
+        affine[1] = c;
+        return norm.mul(gamma.reshape(affine)).add(beta.reshape(affine));
+    }
+
+    public static NDArray silu(NDArray x) {
+        return x.mul(Activation.sigmoid(x));
+    }
+
+    /** Mish, x * tanh(softplus(x)), as EDGE's FiLM layers use. */
+    public static NDArray mish(NDArray x) {
+        return Activation.mish(x);
+    }
+
+    /**
+     * Scaled dot-product attention with {@code heads} heads over (B, N, C) queries and (B, L, C)
+     * keys/values (already projected).
+     */
+    public static NDArray attention(NDArray q, NDArray k, NDArray v, int heads) {
+        long b = q.getShape().get(0);
+        long n = q.getShape().get(1);
+        long l = k.getShape().get(1);
+        long c = q.getShape().get(2);
+        long d = c / heads;
+        NDArray qh = q.reshape(b, n, heads, d).transpose(0, 2, 1, 3);
+        NDArray kh = k.reshape(b, l, heads, d).transpose(0, 2, 3, 1);
+        NDArray vh = v.reshape(b, l, heads, d).transpose(0, 2, 1, 3);
+        NDArray scores = qh.matMul(kh).mul((float) (1 / Math.sqrt(d)));
+        NDArray out = scores.softmax(-1).matMul(vh);
+        return out.transpose(0, 2, 1, 3).reshape(b, n, c);
+    }
+}
