@@ -14,7 +14,8 @@ public final class Workloads {
             new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.DitSpec()),
             new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.MdmSpec()),
             new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.MldSpec()),
-            new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.EdgeSpec()));
+            new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.EdgeSpec()),
+            new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.Sd15Spec()));
 
     private Workloads() {
     }

@@ -154,7 +154,7 @@ public final class Trainer {
             params.get(n).setRequiresGradient(names.contains(n));
         }
         try (Adam adam = new Adam(params, names, stage.lr, 1.0)) {
-            if (saved != null && start > 0) {
+            if (saved != null && start > 0 && start < stage.steps) {
                 adam.restore(saved, start);
             }
             double window = 0;

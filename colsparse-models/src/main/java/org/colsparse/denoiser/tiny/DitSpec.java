@@ -56,6 +56,11 @@ public final class DitSpec implements TinySpec {
     }
 
     @Override
+    public double clipSample() {
+        return 1;
+    }
+
+    @Override
     public Shape sampleShape(int n) {
         return new Shape(n, 1, FashionData.SIZE, FashionData.SIZE);
     }
@@ -85,6 +90,10 @@ public final class DitSpec implements TinySpec {
 
                 Differences from DiT-XL/2: pixels instead of an SD-VAE latent (28 x 28 x 1 instead of 32 x 32 x 4), patch 4 instead of 2,
                 width 48 / depth 4 / 4 heads instead of 1152 / 28 / 16, and only the noise is predicted (DiT also learns the variance;
-                the sampler here is DDIM, which does not use it).""";
+                the sampler here is DDIM, which does not use it).
+
+                Sample quality, honestly: after 1500 steps of batch 32 the samples show the class silhouettes of tops, trousers,
+                pullovers, dresses and coats, with visible 4 x 4 patch artifacts; footwear and bags come out as noisy fragments. The
+                model is meant to produce real activations of a trained DiT, not good images.""";
     }
 }

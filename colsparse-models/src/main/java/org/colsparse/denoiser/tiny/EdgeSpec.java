@@ -18,7 +18,8 @@ import java.util.SplittableRandom;
 public final class EdgeSpec implements TinySpec {
     static final int FPS = 30;
     static final int FRAMES = 60;
-    static final int DIM = 64;
+    /** Wider than the 93 features: a narrower token cannot carry the noise it must predict. */
+    static final int DIM = 96;
     static final int LAYERS = 4;
     private static final WorkloadInfo INFO;
     private MotionData data;
@@ -32,7 +33,7 @@ public final class EdgeSpec implements TinySpec {
             sites.add(new SiteSpec("seqTransDecoder.stack." + i + ".gelu", 2 * DIM, FRAMES, "ffn"));
         }
         INFO = new WorkloadInfo("edge", "motion", "dance", "exact",
-                "tiny trained EDGE: 2 condition-encoder layers + 4 FiLM decoder layers, width 64, FFN 64 -> 128 exact GELU, 60 frames, per-frame beat/phase conditioning, CMU mocap",
+                "tiny trained EDGE: 2 condition-encoder layers + 4 FiLM decoder layers, width 96, FFN 96 -> 192 exact GELU, 60 frames, per-frame beat/phase conditioning, CMU mocap",
                 sites, "models/edge/model.safetensors", "DDIM (eta 0), guidance 2 (batch x2)", 4, 50);
     }
 
@@ -90,12 +91,17 @@ public final class EdgeSpec implements TinySpec {
 
     @Override
     public Recipe recipe() {
-        return new Recipe(1200, 32, 5e-4, 0.1);
+        return new Recipe(400, 32, 1e-3, 0.1);
     }
 
     @Override
     public double guidance() {
         return 2;
+    }
+
+    @Override
+    public double clipSample() {
+        return 5;
     }
 
     @Override
@@ -122,12 +128,12 @@ public final class EdgeSpec implements TinySpec {
     @Override
     public String card() {
         return """
-                Architecture, in EDGE's DanceDecoder order: motion features -> `input_projection` (width 64) + sinusoidal positions;
+                Architecture, in EDGE's DanceDecoder order: motion features -> `input_projection` (width 96) + sinusoidal positions;
                 conditioning features per frame -> `cond_projection` + positions -> `cond_encoder` (2 post-norm encoder layers, FFN
-                64 -> 128, **exact GELU**) = the condition tokens, mean-pooled through `non_attn_cond_projection` (LayerNorm, Linear,
-                SiLU, Linear) into the FiLM vector; timestep: sinusoidal -> `time_mlp` (Linear 64 -> 256, Mish) -> `to_time_cond` (added
+                96 -> 192, **exact GELU**) = the condition tokens, mean-pooled through `non_attn_cond_projection` (LayerNorm, Linear,
+                SiLU, Linear) into the FiLM vector; timestep: sinusoidal -> `time_mlp` (Linear 96 -> 384, Mish) -> `to_time_cond` (added
                 to the FiLM vector) and `to_time_tokens` (2 tokens appended to the condition tokens); 4 pre-norm
-                FiLMTransformerDecoderLayers (self-attention, cross-attention to the 62 condition + time tokens, FFN 64 -> 128 with
+                FiLMTransformerDecoderLayers (self-attention, cross-attention to the 62 condition + time tokens, FFN 96 -> 192 with
                 **exact GELU**, expansion 2 as EDGE's 512 -> 1024; each branch scaled/shifted by FiLM from Mish(FiLM vector)); `final_layer`.
                 Dropped conditions use learned `null_cond_embed` / `null_cond_hidden`, as EDGE's classifier-free guidance.
 
@@ -136,7 +142,7 @@ public final class EdgeSpec implements TinySpec {
                 of an ankle's height), and sine/cosine of the phase between strikes. They play the role of EDGE's per-frame music
                 features (beat and rhythm), but they leak information about the motion they came from.
 
-                Differences from EDGE: 60 frames at 30 fps (2 s) instead of 150 (5 s), width 64 / 4 decoder layers instead of 512 / 8,
+                Differences from EDGE: 60 frames at 30 fps (2 s) instead of 150 (5 s), width 96 / 4 decoder layers instead of 512 / 8,
                 sinusoidal absolute positions instead of rotary embeddings, 7 motion-derived features instead of 4800-D Jukebox
                 features, position features instead of SMPL rotations + contacts, and noise prediction instead of x0 prediction.""";
     }

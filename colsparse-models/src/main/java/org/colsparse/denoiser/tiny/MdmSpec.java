@@ -17,7 +17,8 @@ public final class MdmSpec implements TinySpec {
     static final int FPS = 20;
     static final int FRAMES = 40;
     static final int FEATURES = 93;
-    static final int DIM = 64;
+    /** Wider than the 93 features: a narrower token cannot carry the noise it must predict (MDM: 263 -> 512). */
+    static final int DIM = 96;
     static final int LAYERS = 4;
     private static final WorkloadInfo INFO;
     private MotionData data;
@@ -28,7 +29,7 @@ public final class MdmSpec implements TinySpec {
             sites.add(new SiteSpec("seqTransEncoder.layers." + i + ".gelu", 2 * DIM, FRAMES + 1, "ffn"));
         }
         INFO = new WorkloadInfo("mdm", "motion", "motion", "exact",
-                "tiny trained MDM: 4 post-norm encoder layers, width 64, FFN 64 -> 128 exact GELU, 40 frames + 1 condition token, action-conditioned, CMU mocap",
+                "tiny trained MDM: 4 post-norm encoder layers, width 96, FFN 96 -> 192 exact GELU, 40 frames + 1 condition token, action-conditioned, CMU mocap",
                 sites, "models/mdm/model.safetensors", "DDIM (eta 0), CFG 2.5 (batch x2)", 4, 50);
     }
 
@@ -56,12 +57,17 @@ public final class MdmSpec implements TinySpec {
 
     @Override
     public Recipe recipe() {
-        return new Recipe(1500, 32, 5e-4, 0.1);
+        return new Recipe(600, 32, 1e-3, 0.1);
     }
 
     @Override
     public double guidance() {
         return 2.5;
+    }
+
+    @Override
+    public double clipSample() {
+        return 5;
     }
 
     @Override
@@ -102,12 +108,12 @@ public final class MdmSpec implements TinySpec {
     public String card() {
         return """
                 Architecture, in MDM's order (action-conditioned variant, as MDM uses for HumanAct12): every frame's 93 features ->
-                `input_process.poseEmbedding` (width 64); one condition token = timestep embedding (sinusoidal -> Linear -> SiLU -> Linear)
+                `input_process.poseEmbedding` (width 96, wider than the 93 features as MDM's 512 > 263); one condition token = timestep embedding (sinusoidal -> Linear -> SiLU -> Linear)
                 + action embedding (walk, hop, null); sinusoidal positions over the 41 tokens; 4 post-norm `nn.TransformerEncoderLayer`s
-                (4 heads, FFN 64 -> 128 with **exact GELU**, expansion 2 as MDM's 512 -> 1024); `output_process.poseFinal` on the 40 frame
+                (4 heads, FFN 96 -> 192 with **exact GELU**, expansion 2 as MDM's 512 -> 1024); `output_process.poseFinal` on the 40 frame
                 tokens. Parameter names follow GuyTevet/motion-diffusion-model.
 
-                Differences from MDM: 40 frames at 20 fps (2 s) instead of up to 196, width 64 / 4 layers instead of 512 / 8, an action
+                Differences from MDM: 40 frames at 20 fps (2 s) instead of up to 196, width 96 / 4 layers instead of 512 / 8, an action
                 label instead of a CLIP text embedding, position features (no rotations, foot contacts) instead of HumanML3D's 263-D
                 vectors, and noise prediction with DDIM instead of MDM's x0 prediction with 1000-step DDPM. The training data are three
                 short clips, so the model learns walking and hopping of one subject, nothing more.""";

@@ -106,6 +106,11 @@ public final class MldSpec implements TinySpec {
     }
 
     @Override
+    public double clipSample() {
+        return Double.POSITIVE_INFINITY;
+    }
+
+    @Override
     public Shape sampleShape(int n) {
         return new Shape(n, 1, DIM);
     }

@@ -42,6 +42,14 @@ public interface TinySpec {
     /** Classifier-free guidance scale of the default sampler; 1 means no guidance. */
     double guidance();
 
+    /**
+     * Bound on the sampler's clean-sample estimate (DDPM's clip_denoised, diffusers' clip_sample):
+     * images live in [-1, 1], standardized motion within a few standard deviations. A tiny model's
+     * noise estimate at high noise levels is rough, and without the bound the estimate x0 =
+     * (x - sqrt(1 - ab) eps) / sqrt(ab) can push the trajectory off the data.
+     */
+    double clipSample();
+
     /** Shape of {@code n} samples in the model's data space. */
     Shape sampleShape(int n);
 

@@ -98,9 +98,26 @@ public final class TinyWorkload implements Workload {
                 } else {
                     model = (x, t) -> net.predict(x, x.getManager().full(new Shape(samples), (float) t), cond, tap);
                 }
-                NDArray x = net.decode(sampler.sample(run, spec.sampleShape(samples), model, seed, listener));
+                NDArray x = net.decode(sampler.sample(run, spec.sampleShape(samples), clipped(model, spec), seed, listener));
                 return new Samples(x.toFloatArray(), x.getShape().getShape());
             }
+        }
+
+        /**
+         * The noise estimate made consistent with a clean-sample estimate clipped to the spec's bound:
+         * x0 = (x - sqrt(1 - ab) eps) / sqrt(ab), clipped, then eps = (x - sqrt(ab) x0) / sqrt(1 - ab).
+         * The network's call (and its GELU sites) is unchanged; only the sampler's use of its output is.
+         */
+        private static EpsModel clipped(EpsModel model, TinySpec spec) {
+            double bound = spec.clipSample();
+            double[] alphaBars = spec.schedule().alphaBars();
+            return (x, t) -> {
+                NDArray eps = model.predict(x, t);
+                float a = (float) Math.sqrt(alphaBars[t]);
+                float s = (float) Math.sqrt(1 - alphaBars[t]);
+                NDArray x0 = x.sub(eps.mul(s)).div(a).clip(-bound, bound);
+                return x.sub(x0.mul(a)).div(s);
+            };
         }
 
         @Override
