@@ -12,7 +12,10 @@ import org.colsparse.sampler.NoiseSchedule;
 
 import java.util.SplittableRandom;
 
-/** The DDPM training objective (Ho et al. 2020, eq. 14): mean squared error of the predicted noise. */
+/**
+ * The DDPM training objective (Ho et al. 2020, eq. 14): mean squared error of the predicted noise, or
+ * of the predicted clean sample for the families that predict it (MDM, EDGE).
+ */
 public final class Denoising {
     private Denoising() {
     }
@@ -22,6 +25,11 @@ public final class Denoising {
      * each row's conditioning replaced by the null condition with probability {@code dropCond}.
      */
     public static NDArray loss(TinyNet net, NoiseSchedule schedule, Batch batch, SplittableRandom rng, double dropCond) {
+        return loss(net, schedule, batch, rng, dropCond, false);
+    }
+
+    /** @param predictsX0 regress the clean sample (MDM, EDGE) instead of the noise */
+    public static NDArray loss(TinyNet net, NoiseSchedule schedule, Batch batch, SplittableRandom rng, double dropCond, boolean predictsX0) {
         NDArray x0 = net.encode(batch.x0());
         NDManager m = x0.getManager();
         int b = Math.toIntExact(x0.getShape().get(0));
@@ -45,7 +53,7 @@ public final class Denoising {
             cond = cond.mul(mask.neg().add(1f)).add(net.nullCond(cond).mul(mask));
         }
         NDArray pred = net.predict(xt, m.create(t), cond, null);
-        return pred.sub(eps).square().mean();
+        return pred.sub(predictsX0 ? x0 : eps).square().mean();
     }
 
     /** A (B) vector shaped (B, 1, ..., 1) to broadcast over a tensor of {@code like}'s shape. */
@@ -60,7 +68,7 @@ public final class Denoising {
      * Mean denoising loss over the held-out examples with timesteps and noise fixed by {@code seed},
      * conditioning kept: the number the model cards compare between trained and untrained networks.
      */
-    public static double heldOut(TinyNet net, NoiseSchedule schedule, TrainingData data, int examples, long seed) {
+    public static double heldOut(TinyNet net, NoiseSchedule schedule, TrainingData data, int examples, long seed, boolean predictsX0) {
         int n = Math.min(examples, data.heldOutCount());
         int batch = 32;
         double sum = 0;
@@ -69,7 +77,7 @@ public final class Denoising {
         for (int from = 0; from < n; from += batch) {
             int size = Math.min(batch, n - from);
             try (NDManager m = base.newSubManager(); NDScope scope = new NDScope()) {
-                sum += loss(net, schedule, data.heldOut(m, from, size), rng, 0).getFloat() * size;
+                sum += loss(net, schedule, data.heldOut(m, from, size), rng, 0, predictsX0).getFloat() * size;
             }
         }
         return sum / n;

@@ -30,17 +30,17 @@ final class ModelCard {
         row(s, "parameters", String.format(Locale.ROOT, "%,d (stored as float16 in model.safetensors)", r.parameters()));
         for (var e : state.stageSteps.entrySet()) {
             if (!e.getKey().equals("denoiser")) {
-                row(s, e.getKey() + " stage", e.getValue() + " Adam steps before the denoiser (see below)");
+                row(s, e.getKey() + " stage", e.getValue() + " Adam steps before the denoiser (see the architecture notes above)");
             }
         }
-        row(s, "objective", "DDPM epsilon-prediction MSE, linear betas 1e-4..0.02 over " + TinySpec.TRAINING_TIMESTEPS
+        row(s, "objective", (spec.predictsX0() ? "DDPM clean-sample (x0) prediction MSE, as the original" : "DDPM epsilon-prediction MSE") + ", linear betas 1e-4..0.02 over " + TinySpec.TRAINING_TIMESTEPS
                 + " steps, condition dropped with p = " + recipe.dropCond() + " for classifier-free guidance");
         row(s, "optimizer", String.format(Locale.ROOT, "Adam, lr %s, batch %d, gradient norm clipped at 1, seed %d", recipe.lr(), recipe.batch(), state.seed));
         row(s, "denoiser steps", Integer.toString(r.steps()));
         row(s, "training time", String.format(Locale.ROOT, "%.0f s (all stages), DJL %s engine on CPU with 1 PyTorch thread, on a 2-core machine shared with other jobs",
                 r.seconds(), "PyTorch"));
         row(s, "final training loss", String.format(Locale.ROOT, "%.4f (mean over about the last 10 %% of steps)", r.finalLoss()));
-        row(s, "held-out denoising loss, trained", String.format(Locale.ROOT, "**%.4f** (the shipped float16 weights)", r.heldOutTrained()));
+        row(s, "held-out denoising loss, trained", String.format(Locale.ROOT, "**%.4f** (the shipped float16 weights; MSE of the " + (spec.predictsX0() ? "clean sample" : "noise") + ")", r.heldOutTrained()));
         row(s, "held-out denoising loss, untrained", String.format(Locale.ROOT, "%.4f (the same network at its seed-%d initialization)", r.heldOutUntrained(), state.seed));
         row(s, "held-out set", r.heldOutExamples() + " examples never used in training; timesteps and noise fixed by a seed, so both numbers see the same inputs");
         s.append("\nThe loss curve is in `train-log.csv` (mean loss per ").append(o.logEvery()).append(" steps).\n");

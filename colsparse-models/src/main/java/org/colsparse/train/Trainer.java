@@ -120,7 +120,7 @@ public final class Trainer {
                         (m, rng) -> p.loss(net, data, m, rng)));
             }
             stages.add(new Stage("denoiser", steps, recipe.lr(), net.denoiserParams(),
-                    (m, rng) -> Denoising.loss(net, spec.schedule(), data.train(m, rng, recipe.batch()), rng, recipe.dropCond())));
+                    (m, rng) -> Denoising.loss(net, spec.schedule(), data.train(m, rng, recipe.batch()), rng, recipe.dropCond(), spec.predictsX0())));
             boolean reached = state.stage == null;
             for (int si = 0; si < stages.size(); si++) {
                 Stage stage = stages.get(si);
@@ -229,7 +229,7 @@ public final class Trainer {
         long count = 0;
         // measure what ships: the F16 weights, loaded back
         try (TinyWorkload.Loaded shipped = (TinyWorkload.Loaded) new TinyWorkload(spec).load(manager, out.resolve(WEIGHTS))) {
-            trained = Denoising.heldOut(shipped.net(), spec.schedule(), data, o.heldOut(), evalSeed);
+            trained = Denoising.heldOut(shipped.net(), spec.schedule(), data, o.heldOut(), evalSeed, spec.predictsX0());
             try (TinyNet fresh = spec.build(manager)) {
                 fresh.initialize(state.seed);
                 // only the denoiser is "untrained": MLD's VAE (which makes the latents) stays the trained one
@@ -239,7 +239,7 @@ public final class Trainer {
                         fresh.params().set(n, shipped.net().params().floats(n));
                     }
                 }
-                untrained = Denoising.heldOut(fresh, spec.schedule(), data, o.heldOut(), evalSeed);
+                untrained = Denoising.heldOut(fresh, spec.schedule(), data, o.heldOut(), evalSeed, spec.predictsX0());
             }
             for (Map.Entry<String, long[]> e : net.params().spec().entrySet()) {
                 long c = 1;

@@ -100,6 +100,11 @@ public final class EdgeSpec implements TinySpec {
     }
 
     @Override
+    public boolean predictsX0() {
+        return true;
+    }
+
+    @Override
     public double clipSample() {
         return 5;
     }
@@ -144,6 +149,6 @@ public final class EdgeSpec implements TinySpec {
 
                 Differences from EDGE: 60 frames at 30 fps (2 s) instead of 150 (5 s), width 96 / 4 decoder layers instead of 512 / 8,
                 sinusoidal absolute positions instead of rotary embeddings, 7 motion-derived features instead of 4800-D Jukebox
-                features, position features instead of SMPL rotations + contacts, and noise prediction instead of x0 prediction.""";
+                features, position features instead of SMPL rotations + contacts, and no foot-contact or velocity losses (like EDGE it predicts the clean motion, x0).""";
     }
 }

@@ -66,6 +66,11 @@ public final class MdmSpec implements TinySpec {
     }
 
     @Override
+    public boolean predictsX0() {
+        return true;
+    }
+
+    @Override
     public double clipSample() {
         return 5;
     }
@@ -115,7 +120,7 @@ public final class MdmSpec implements TinySpec {
 
                 Differences from MDM: 40 frames at 20 fps (2 s) instead of up to 196, width 96 / 4 layers instead of 512 / 8, an action
                 label instead of a CLIP text embedding, position features (no rotations, foot contacts) instead of HumanML3D's 263-D
-                vectors, and noise prediction with DDIM instead of MDM's x0 prediction with 1000-step DDPM. The training data are three
+                vectors, and DDIM sampling (50 steps) instead of 1000-step DDPM; like MDM it predicts the clean motion (x0). The training data are three
                 short clips, so the model learns walking and hopping of one subject, nothing more.""";
     }
 }

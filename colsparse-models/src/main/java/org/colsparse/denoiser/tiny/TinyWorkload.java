@@ -112,9 +112,11 @@ public final class TinyWorkload implements Workload {
             double bound = spec.clipSample();
             double[] alphaBars = spec.schedule().alphaBars();
             return (x, t) -> {
-                NDArray eps = model.predict(x, t);
                 float a = (float) Math.sqrt(alphaBars[t]);
                 float s = (float) Math.sqrt(1 - alphaBars[t]);
+                NDArray out = model.predict(x, t);
+                // an x0-predicting network's output becomes the noise estimate the sampler works with
+                NDArray eps = spec.predictsX0() ? x.sub(out.mul(a)).div(s) : out;
                 NDArray x0 = x.sub(eps.mul(s)).div(a).clip(-bound, bound);
                 return x.sub(x0.mul(a)).div(s);
             };
