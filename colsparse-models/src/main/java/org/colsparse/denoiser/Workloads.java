@@ -15,7 +15,8 @@ public final class Workloads {
             new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.MdmSpec()),
             new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.MldSpec()),
             new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.EdgeSpec()),
-            new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.Sd15Spec()));
+            new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.Sd15Spec()),
+            new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.AudioLdmSpec()));
 
     private Workloads() {
     }

@@ -25,12 +25,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every shipped tiny model loads and makes one guided denoiser call through all its GELU sites. */
 class ShippedTinyModelsTest {
-    /** Workload -> (GELU sites per call, their form, rows per sample at each site). */
+    /** Workload -> (GELU sites per call, their form, rows per sample at the first site). */
     private static final Map<String, Object[]> EXPECTED = Map.of(
             "dit", new Object[] {4, GeluForm.TANH, 49L},
             "mdm", new Object[] {4, GeluForm.EXACT, 41L},
             "mld", new Object[] {9, GeluForm.EXACT, 3L},
-            "edge", new Object[] {6, GeluForm.EXACT, 60L});
+            "edge", new Object[] {6, GeluForm.EXACT, 60L},
+            "sd15", new Object[] {5, GeluForm.EXACT, 14L * 14},
+            "audioldm", new Object[] {5, GeluForm.EXACT, 16L * 16});
 
     @BeforeAll
     static void home() {
@@ -66,10 +68,11 @@ class ShippedTinyModelsTest {
                 NDArray eps = net.predict(NDArrays.concat(new NDList(x, x), 0), m.full(new Shape(2L * n), 500f), both, tap);
                 assertArrayEquals(new Shape(2L * n).addAll(shape.slice(1)).getShape(), eps.getShape().getShape());
                 assertEquals(sites, seen.size(), e.getKey() + ": every site fires once per call");
+                assertEquals(2L * n * (long) e.getValue()[2], (long) rows.get(0), e.getKey() + " rows at the first site");
                 for (int i = 0; i < sites; i++) {
                     assertEquals(i, seen.get(i).index());
                     assertEquals(e.getValue()[1], seen.get(i).form());
-                    assertEquals(2L * n * (long) e.getValue()[2], (long) rows.get(i), e.getKey() + " rows at " + seen.get(i).name());
+                    assertEquals(2L * n * w.info().sites().get(i).rowsPerSample(), (long) rows.get(i), e.getKey() + " rows at " + seen.get(i).name());
                     assertEquals(w.info().sites().get(i).name(), seen.get(i).name());
                 }
                 checked++;
