@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 SimulateCommand.class,
                 DramCommand.class,
                 AccuracyCommand.class,
+                TrainCommand.class,
         })
 public final class Main implements Runnable {
     public static final int EXIT_BAD_INPUT = 2;

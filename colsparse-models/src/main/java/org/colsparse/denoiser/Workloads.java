@@ -10,7 +10,13 @@ import java.util.Map;
 /** The registry of built-in workloads; each workload is one entry in {@link #ALL}. */
 public final class Workloads {
     private static final List<Workload> ALL = List.of(
-            new DdpmMnistWorkload());
+            new DdpmMnistWorkload(),
+            new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.DitSpec()),
+            new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.MdmSpec()),
+            new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.MldSpec()),
+            new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.EdgeSpec()),
+            new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.Sd15Spec()),
+            new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.AudioLdmSpec()));
 
     private Workloads() {
     }

@@ -15,8 +15,9 @@ public enum GeluForm {
         @Override
         public NDArray apply(NDArray x) {
             // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), the form DiT's MLP uses
-            NDArray inner = x.pow(3).mul(0.044715f).add(x).mul((float) Math.sqrt(2 / Math.PI));
-            return inner.tanh().add(1f).mul(x).mul(0.5f);
+            // tensor constants, not Java numbers: see Nn.constant (training differentiates this)
+            NDArray inner = x.mul(x).mul(x).mul(Nn.constant(x, 0.044715f)).add(x).mul(Nn.constant(x, (float) Math.sqrt(2 / Math.PI)));
+            return inner.tanh().add(1f).mul(x).mul(Nn.constant(x, 0.5f));
         }
     };
 

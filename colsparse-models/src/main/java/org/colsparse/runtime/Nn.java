@@ -56,6 +56,16 @@ public final class Nn {
         return norm.mul(gamma.reshape(affine)).add(beta.reshape(affine));
     }
 
+    /**
+     * A scalar as a tensor PyTorch owns, for products that autograd differentiates. DJL 0.36's
+     * {@code mul(Number)} / {@code pow(Number)} wrap the scalar in a Java direct buffer and release it
+     * right after the op, but autograd keeps the scalar for backward: after a garbage collection
+     * the gradient reads freed memory (measured: NaN or 1e18 gradients when training).
+     */
+    public static NDArray constant(NDArray like, float value) {
+        return like.getManager().full(new Shape(), value, like.getDataType());
+    }
+
     public static NDArray silu(NDArray x) {
         return x.mul(Activation.sigmoid(x));
     }
@@ -78,7 +88,7 @@ public final class Nn {
         NDArray qh = q.reshape(b, n, heads, d).transpose(0, 2, 1, 3);
         NDArray kh = k.reshape(b, l, heads, d).transpose(0, 2, 3, 1);
         NDArray vh = v.reshape(b, l, heads, d).transpose(0, 2, 1, 3);
-        NDArray scores = qh.matMul(kh).mul((float) (1 / Math.sqrt(d)));
+        NDArray scores = qh.matMul(kh).mul(constant(q, (float) (1 / Math.sqrt(d))));
         NDArray out = scores.softmax(-1).matMul(vh);
         return out.transpose(0, 2, 1, 3).reshape(b, n, c);
     }
