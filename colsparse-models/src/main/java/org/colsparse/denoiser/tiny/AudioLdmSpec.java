@@ -27,7 +27,7 @@ public final class AudioLdmSpec implements TinySpec {
                 new SiteSpec("up_blocks.1.attentions.0.geglu", inner, 16 * 16, "geglu-gate"));
         INFO = new WorkloadInfo("audioldm", "unet-transformer", "audio", "geglu",
                 "tiny trained AudioLDM-style UNet: 3 resolutions (16/32/32 channels, 32/16/8 px) on 32-band x 32-frame log-mel patches, 5 spatial transformers, GEGLU 32 -> 2x128 exact gelu, speech",
-                sites, "models/audioldm/model.safetensors", "DDIM (eta 0), CFG 2.5 (batch x2)", 4, 25);
+                sites, "models/audioldm/model.safetensors", "DDIM (eta 0), CFG 2.5 (batch x2)", 4, 25, TRAINING_TIMESTEPS);
     }
 
     @Override

@@ -27,7 +27,7 @@ public final class DitSpec implements TinySpec {
         }
         INFO = new WorkloadInfo("dit", "pure-transformer", "image", "tanh",
                 "tiny trained DiT: 4 adaLN-Zero blocks, width 48, MLP 48 -> 192 tanh GELU, 49 patch tokens, class-conditional, Fashion-MNIST",
-                sites, "models/dit/model.safetensors", "DDIM (eta 0), CFG 4 (batch x2)", 20, 25);
+                sites, "models/dit/model.safetensors", "DDIM (eta 0), CFG 4 (batch x2)", 20, 25, TRAINING_TIMESTEPS);
     }
 
     @Override

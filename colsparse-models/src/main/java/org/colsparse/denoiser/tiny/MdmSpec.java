@@ -30,7 +30,7 @@ public final class MdmSpec implements TinySpec {
         }
         INFO = new WorkloadInfo("mdm", "motion", "motion", "exact",
                 "tiny trained MDM: 4 post-norm encoder layers, width 96, FFN 96 -> 192 exact GELU, 40 frames + 1 condition token, action-conditioned, CMU mocap",
-                sites, "models/mdm/model.safetensors", "DDIM (eta 0), CFG 2.5 (batch x2)", 4, 50);
+                sites, "models/mdm/model.safetensors", "DDIM (eta 0), CFG 2.5 (batch x2)", 4, 50, TRAINING_TIMESTEPS);
     }
 
     @Override

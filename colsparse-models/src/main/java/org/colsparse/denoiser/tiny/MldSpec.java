@@ -32,7 +32,7 @@ public final class MldSpec implements TinySpec {
         }
         INFO = new WorkloadInfo("mld", "motion", "motion", "exact",
                 "tiny trained MLD: motion VAE (40 frames -> 1 latent token) + 9 skip-connected post-norm layers, width 64, FFN 64 -> 256 exact GELU, 3 tokens, action-conditioned, CMU mocap",
-                sites, "models/mld/model.safetensors", "DDIM (eta 0), CFG 7.5 (batch x2)", 4, 50);
+                sites, "models/mld/model.safetensors", "DDIM (eta 0), CFG 7.5 (batch x2)", 4, 50, TRAINING_TIMESTEPS);
     }
 
     @Override
