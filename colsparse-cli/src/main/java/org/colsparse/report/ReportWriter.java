@@ -112,16 +112,17 @@ public final class ReportWriter {
         for (JsonNode w : results.path("workloads")) {
             for (JsonNode r : w.path("simulate").path("results")) {
                 cats.add(w.path("id").asText() + " " + r.path("layout").asText() + (r.path("masked").asBoolean() ? " skip" : " dense"));
-                compute.add(r.path("compute_cycles").asDouble() / 1e3);
-                stall.add(r.path("stall_cycles").asDouble() / 1e3);
+                double cycles = Math.max(1, r.path("cycles").asDouble());
+                compute.add(100 * r.path("compute_cycles").asDouble() / cycles);
+                stall.add(100 * r.path("stall_cycles").asDouble() / cycles);
             }
         }
         if (!cats.isEmpty()) {
             Map<String, List<Double>> s = new LinkedHashMap<>();
             s.put("compute", compute);
             s.put("memory stall", stall);
-            figure(html, out, "cycles.png", Charts.stackedBars("Cycle breakdown per layout (simulated consumer GEMM slice)", "kilocycles", cats, s),
-                    "Compute-busy vs memory-stall cycles of the largest GELU-consuming GEMM (a slice of its rows), per layout, dense and with column skipping.");
+            figure(html, out, "cycles.png", Charts.stackedBars("Cycle breakdown per layout (simulated consumer GEMM slice)", "% of the run's cycles", cats, s),
+                    "Compute-busy vs memory-stall share of the cycles of the largest GELU-consuming GEMM (a slice of its rows), per layout, dense and with column skipping; absolute cycles are in simulate.csv.");
         }
         Map<String, double[][]> acc = new LinkedHashMap<>();
         for (JsonNode w : results.path("workloads")) {
