@@ -16,7 +16,8 @@ public final class Workloads {
             new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.MldSpec()),
             new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.EdgeSpec()),
             new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.Sd15Spec()),
-            new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.AudioLdmSpec()));
+            new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.AudioLdmSpec()),
+            new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.AnimateDiffSpec()));
 
     private Workloads() {
     }

@@ -14,6 +14,7 @@ import org.colsparse.runtime.Params;
 import org.colsparse.runtime.ResBlock;
 import org.colsparse.runtime.Sites;
 import org.colsparse.runtime.SpatialTransformer;
+import org.colsparse.runtime.TemporalTransformer;
 
 import java.util.List;
 
@@ -42,10 +43,23 @@ public final class TinyUnet implements TinyNet {
     private final SpatialTransformer[] upAttn = new SpatialTransformer[3];
     private final List<GeluSite> sites;
     private final int groups;
+    private final int frames;
+    private final TemporalTransformer[] downMotion = new TemporalTransformer[3];
+    private final TemporalTransformer midMotion;
+    private final TemporalTransformer[] upMotion = new TemporalTransformer[3];
 
     /** @param ch channels of the three resolutions, e.g. {16, 32, 32} */
     public TinyUnet(NDManager manager, int inChannels, int[] ch, int classes, int contextTokens, int heads, int groups) {
+        this(manager, inChannels, ch, classes, contextTokens, heads, groups, 0);
+    }
+
+    /**
+     * @param frames 0 for an image UNet; else AnimateDiff's layout: a motion module (temporal transformer over
+     *               {@code frames} frames) after every spatial transformer, input (B, frames, H, W) single-channel video
+     */
+    public TinyUnet(NDManager manager, int inChannels, int[] ch, int classes, int contextTokens, int heads, int groups, int frames) {
         this.p = new Params(manager);
+        this.frames = frames;
         this.ch = ch.clone();
         this.classes = classes;
         this.contextTokens = contextTokens;
@@ -67,6 +81,10 @@ public final class TinyUnet implements TinyNet {
             if (i > 0) {
                 downAttn[i] = new SpatialTransformer(p, b + ".attentions.0", ch[i], contextDim, heads, 1, groups, s,
                         b + ".attentions.0.geglu");
+                if (frames > 0) {
+                    downMotion[i] = new TemporalTransformer(p, b + ".motion_modules.0", ch[i], heads, frames, groups, s,
+                            b + ".motion_modules.0.geglu");
+                }
             }
             if (i < 2) {
                 p.declare(b + ".downsamplers.0.conv.weight", ch[i], ch[i], 3, 3);
@@ -76,6 +94,8 @@ public final class TinyUnet implements TinyNet {
         }
         mid1 = new ResBlock(p, "mid_block.resnets.0", ch[2], ch[2], tembDim, groups, 1e-5f);
         midAttn = new SpatialTransformer(p, "mid_block.attentions.0", ch[2], contextDim, heads, 1, groups, s, "mid_block.attentions.0.geglu");
+        midMotion = frames > 0 ? new TemporalTransformer(p, "mid_block.motion_modules.0", ch[2], heads, frames, groups, s,
+                "mid_block.motion_modules.0.geglu") : null;
         mid2 = new ResBlock(p, "mid_block.resnets.1", ch[2], ch[2], tembDim, groups, 1e-5f);
         prev = ch[2];
         for (int j = 0; j < 3; j++) {
@@ -85,6 +105,10 @@ public final class TinyUnet implements TinyNet {
             if (level > 0) {
                 upAttn[j] = new SpatialTransformer(p, b + ".attentions.0", ch[level], contextDim, heads, 1, groups, s,
                         b + ".attentions.0.geglu");
+                if (frames > 0) {
+                    upMotion[j] = new TemporalTransformer(p, b + ".motion_modules.0", ch[level], heads, frames, groups, s,
+                            b + ".motion_modules.0.geglu");
+                }
                 p.declare(b + ".upsamplers.0.conv.weight", ch[level], ch[level], 3, 3);
                 p.declare(b + ".upsamplers.0.conv.bias", ch[level]);
             }
@@ -114,6 +138,16 @@ public final class TinyUnet implements TinyNet {
 
     @Override
     public NDArray predict(NDArray x, NDArray t, NDArray cond, GeluTap tap) {
+        if (frames > 0) {
+            // video (B, F, H, W) -> frames as a batch of images, each video's frames consecutive (AnimateDiff's layout)
+            Shape vs = x.getShape();
+            NDArray out = predictImages(x.reshape(vs.get(0) * frames, 1, vs.get(2), vs.get(3)), t.repeat(0, frames), cond.repeat(0, frames), tap);
+            return out.reshape(vs);
+        }
+        return predictImages(x, t, cond, tap);
+    }
+
+    private NDArray predictImages(NDArray x, NDArray t, NDArray cond, GeluTap tap) {
         long b = x.getShape().get(0);
         NDArray temb = Embeddings.timestep(t, ch[0], true, 0, 10000);
         temb = Nn.linear(Nn.silu(Nn.linear(temb, p, "time_embedding.linear_1")), p, "time_embedding.linear_2");
@@ -124,6 +158,9 @@ public final class TinyUnet implements TinyNet {
             h = down[i].forward(h, temb);
             if (downAttn[i] != null) {
                 h = downAttn[i].forward(h, context, tap);
+                if (downMotion[i] != null) {
+                    h = downMotion[i].forward(h, tap);
+                }
             }
             skips[i] = h;
             if (i < 2) {
@@ -134,11 +171,17 @@ public final class TinyUnet implements TinyNet {
         }
         h = mid1.forward(h, temb);
         h = midAttn.forward(h, context, tap);
+        if (midMotion != null) {
+            h = midMotion.forward(h, tap);
+        }
         h = mid2.forward(h, temb);
         for (int j = 0; j < 3; j++) {
             h = up[j].forward(NDArrays.concat(new NDList(h, skips[2 - j]), 1), temb);
             if (upAttn[j] != null) {
                 h = upAttn[j].forward(h, context, tap);
+                if (upMotion[j] != null) {
+                    h = upMotion[j].forward(h, tap);
+                }
                 String w = "up_blocks." + j + ".upsamplers.0.conv";
                 h = Nn.conv2d(h.repeat(2, 2).repeat(3, 2), p.get(w + ".weight"), p.get(w + ".bias"), 1);
             }

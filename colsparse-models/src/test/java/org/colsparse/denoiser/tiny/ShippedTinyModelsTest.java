@@ -32,7 +32,8 @@ class ShippedTinyModelsTest {
             "mld", new Object[] {9, GeluForm.EXACT, 3L},
             "edge", new Object[] {6, GeluForm.EXACT, 60L},
             "sd15", new Object[] {5, GeluForm.EXACT, 14L * 14},
-            "audioldm", new Object[] {5, GeluForm.EXACT, 16L * 16});
+            "audioldm", new Object[] {5, GeluForm.EXACT, 16L * 16},
+            "animatediff", new Object[] {10, GeluForm.EXACT, 8L * 14 * 14});
 
     @BeforeAll
     static void home() {
