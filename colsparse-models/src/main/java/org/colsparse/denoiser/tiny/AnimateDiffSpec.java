@@ -29,7 +29,7 @@ public final class AnimateDiffSpec implements TinySpec {
         }
         INFO = new WorkloadInfo("animatediff", "unet-transformer", "video", "geglu",
                 "tiny trained AnimateDiff: the tiny SD-style UNet with a motion module (temporal transformer over 8 frames, GEGLU) after each of its 5 spatial transformers, 8-frame moving Fashion-MNIST clips",
-                sites, "models/animatediff/model.safetensors", "DDIM (eta 0), CFG 8 (batch x2)", 4, 16);
+                sites, "models/animatediff/model.safetensors", "DDIM (eta 0), CFG 8 (batch x2)", 4, 16, TRAINING_TIMESTEPS);
     }
 
     @Override
