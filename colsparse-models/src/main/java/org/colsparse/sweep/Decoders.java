@@ -44,7 +44,7 @@ public final class Decoders {
         }
         return switch (model.info().modality()) {
             case "image" -> new Choice("picture (x + 1) / 2 clipped to [0, 1] from (N, C, H, W) in [-1, 1]", s -> image(s, 1.0, 0.5));
-            case "video" -> new Choice("frames (x + 1) / 2 clipped to [0, 1] from (N, C, F, H, W) in [-1, 1]", Decoders::videoChannelsFirst);
+            case "video" -> new Choice("frames (x + 1) / 2 clipped to [0, 1] from (N, C, F, H, W) or (N, F, H, W) in [-1, 1]", Decoders::videoChannelsFirst);
             default -> new Choice("none: " + model.info().modality() + " needs the workload's statistics (DecodesOutput); relative L2 only",
                     s -> new ModalOutput.Raw());
         };
@@ -64,11 +64,17 @@ public final class Decoders {
         return new ModalOutput.Image(out, (int) (shape[0] * shape[1]), (int) shape[2], (int) shape[3], 1.0);
     }
 
-    /** (N, C, F, H, W) in [-1, 1] to (clip, frame, channel, row, column) in [0, 1]. */
+    /**
+     * (N, C, F, H, W) in [-1, 1] to (clip, frame, channel, row, column) in [0, 1]; a 4-D output
+     * (N, F, H, W) is a single-channel video (the tiny AnimateDiff's grey frames).
+     */
     static ModalOutput.Video videoChannelsFirst(Samples s) {
         long[] shape = s.shape();
+        if (shape.length == 4) {
+            shape = new long[] {shape[0], 1, shape[1], shape[2], shape[3]};
+        }
         if (shape.length != 5) {
-            throw new IllegalStateException("video output should be (N, C, F, H, W), got " + Arrays.toString(shape));
+            throw new IllegalStateException("video output should be (N, C, F, H, W) or (N, F, H, W), got " + Arrays.toString(shape));
         }
         int n = (int) shape[0], c = (int) shape[1], f = (int) shape[2], h = (int) shape[3], w = (int) shape[4];
         float[] v = s.values();

@@ -65,6 +65,15 @@ class FidelityTest {
     }
 
     @Test
+    void fourDimensionalVideoIsOneChannelPerFrame() {
+        // (N=1, F=3, H=1, W=1): the tiny AnimateDiff's grey frames
+        ModalOutput.Video video = Decoders.videoChannelsFirst(new Samples(new float[] {-1f, 0f, 1f}, new long[] {1, 3, 1, 1}));
+        assertArrayEquals(new double[] {0.0, 0.5, 1.0}, video.values(), 1e-7);
+        assertEquals(3, video.frames());
+        assertEquals(1, video.channels());
+    }
+
+    @Test
     void videoMetricsFindTheWorstFrameAndFlicker() {
         int f = 3, h = 12, w = 12, size = h * w;
         double[] ref = new double[f * size];
