@@ -1,5 +1,8 @@
 package org.colsparse.denoiser.tiny;
 
+import org.colsparse.sweep.Decoders;
+import org.colsparse.sweep.OutputDecoder;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -126,5 +129,12 @@ public final class MdmSpec implements TinySpec {
                 Samples, honestly: human-shaped stick figures; the walks barely travel and look alike (little diversity after 600
                 steps on 302 overlapping windows); hops show the crouch. An earlier noise-predicting version with width 64 (narrower
                 than the 93 features) produced exploding samples, which is why this one is wider and predicts x0 as MDM does.""";
+    }
+
+    /** Decoded clips in metres after forward kinematics; the toes are the contact joints for foot skate. */
+    @Override
+    public OutputDecoder outputDecoder() {
+        MotionData d = motion();
+        return s -> Decoders.motion(s, d::decode, "LeftToe", "RightToe");
     }
 }

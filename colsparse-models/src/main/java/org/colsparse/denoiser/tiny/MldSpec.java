@@ -1,5 +1,8 @@
 package org.colsparse.denoiser.tiny;
 
+import org.colsparse.sweep.Decoders;
+import org.colsparse.sweep.OutputDecoder;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -152,5 +155,12 @@ public final class MldSpec implements TinySpec {
                 With three clips of training data the decoded samples are figure-like but jittery, with stretched limbs in some
                 frames; walk vs hop is not reliably distinguishable. The activations are those of a trained model; the motions are
                 not good.""";
+    }
+
+    /** Decoded clips in metres after forward kinematics; the toes are the contact joints for foot skate. */
+    @Override
+    public OutputDecoder outputDecoder() {
+        MotionData d = motion();
+        return s -> Decoders.motion(s, d::decode, "LeftToe", "RightToe");
     }
 }

@@ -1,5 +1,7 @@
 package org.colsparse.denoiser.tiny;
 
+import org.colsparse.sweep.OutputDecoder;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -76,6 +78,14 @@ public interface TinySpec {
 
     /** Paragraphs of the model card about the architecture and its differences from the full model. */
     String card();
+
+    /**
+     * How the accuracy sweep turns this model's output into its modality's metric space (images
+     * and video use the sweep's built-in adapters, so null here).
+     */
+    default OutputDecoder outputDecoder() {
+        return null;
+    }
 
     /**
      * How the denoiser is trained.

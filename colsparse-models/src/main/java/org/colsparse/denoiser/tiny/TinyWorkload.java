@@ -1,5 +1,8 @@
 package org.colsparse.denoiser.tiny;
 
+import org.colsparse.sweep.DecodesOutput;
+import org.colsparse.sweep.OutputDecoder;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -59,7 +62,7 @@ public final class TinyWorkload implements Workload {
     }
 
     /** A loaded tiny model; also what {@code train} samples its preview from. */
-    public static final class Loaded implements LoadedWorkload {
+    public static final class Loaded implements LoadedWorkload, DecodesOutput {
         private final TinySpec spec;
         private final TinyNet net;
         private final NDManager manager;
@@ -72,6 +75,11 @@ public final class TinyWorkload implements Workload {
 
         public TinyNet net() {
             return net;
+        }
+
+        @Override
+        public OutputDecoder outputDecoder() {
+            return spec.outputDecoder();
         }
 
         @Override
