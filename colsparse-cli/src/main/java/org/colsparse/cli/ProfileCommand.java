@@ -9,7 +9,7 @@ import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Profiler;
 import org.colsparse.denoiser.Workload;
 import org.colsparse.denoiser.WorkloadInfo;
-import org.colsparse.denoiser.Workloads;
+import org.colsparse.denoiser.Denoisers;
 import org.colsparse.runtime.Torch;
 import org.colsparse.sparsity.AnalysisConfig;
 import org.colsparse.sparsity.SiteStats;
@@ -115,7 +115,7 @@ public final class ProfileCommand implements Runnable {
 
     @Override
     public void run() {
-        Workload w = Workloads.get(workload);
+        Workload w = Denoisers.get(workload);
         WorkloadInfo info = w.info();
         int n = samples != null ? samples : info.defaultSamples();
         int s = steps != null ? steps : info.defaultSteps();
@@ -183,7 +183,7 @@ public final class ProfileCommand implements Runnable {
         }
         List<SiteStats> all = new ArrayList<>(r.sites());
         all.addAll(r.totals());
-        return new Report(r.workload(), checkpoint != null ? checkpoint.toString() : Workloads.get(workload).info().checkpoint(),
+        return new Report(r.workload(), checkpoint != null ? checkpoint.toString() : Denoisers.get(workload).info().checkpoint(),
                 r.samples(), r.steps(), r.seed(), threads, r.seconds(), analysis.thresholds(), analysis.tileRows(), r.sites(),
                 r.totals(), Taxonomy.classifyAll(all, rule), buckets, png == null ? null : png.getFileName().toString());
     }

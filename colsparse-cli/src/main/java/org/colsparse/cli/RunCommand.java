@@ -134,10 +134,10 @@ public final class RunCommand implements Runnable {
     /** Every option is checked here, before any work starts. */
     private RunOptions options() {
         List<String> ids = workloads == null || workloads.isEmpty()
-                ? org.colsparse.denoiser.Workloads.all().stream().map(w -> w.info().id()).toList()
+                ? org.colsparse.denoiser.Denoisers.all().stream().map(w -> w.info().id()).toList()
                 : List.copyOf(workloads);
         for (String id : ids) {
-            org.colsparse.denoiser.Workloads.get(id);
+            org.colsparse.denoiser.Denoisers.get(id);
         }
         AccelConfig accel = config == null ? AccelConfig.defaults() : AccelConfig.load(config);
         if (array != null) {

@@ -3,7 +3,7 @@ package org.colsparse.cli;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.Workload;
 import org.colsparse.denoiser.WorkloadInfo;
-import org.colsparse.denoiser.Workloads;
+import org.colsparse.denoiser.Denoisers;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,9 +32,9 @@ public final class WorkloadsCommand implements Runnable {
     @Override
     public void run() {
         List<Entry> entries = new ArrayList<>();
-        for (Workload w : Workloads.all()) {
+        for (Workload w : Denoisers.all()) {
             WorkloadInfo i = w.info();
-            var path = Workloads.home().resolve(i.checkpoint());
+            var path = Denoisers.home().resolve(i.checkpoint());
             entries.add(new Entry(i, path.toString(), Files.isRegularFile(path)));
         }
         var out = spec.commandLine().getOut();

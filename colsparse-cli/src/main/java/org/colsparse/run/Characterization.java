@@ -74,7 +74,7 @@ public final class Characterization {
         ArrayNode workloads = results.putArray("workloads");
         int i = 0;
         for (String id : opt.workloads()) {
-            Workload w = org.colsparse.denoiser.Workloads.get(id);
+            Workload w = org.colsparse.denoiser.Denoisers.get(id);
             ObjectNode node = workloads.addObject();
             node.put("id", id);
             node.put("group", w.info().group());

@@ -46,7 +46,7 @@ public final class DdpmMnistWorkload implements Workload {
 
     @Override
     public LoadedWorkload load(NDManager manager, Path checkpoint) {
-        Path file = checkpoint != null ? checkpoint : Workloads.home().resolve(CHECKPOINT);
+        Path file = checkpoint != null ? checkpoint : Denoisers.home().resolve(CHECKPOINT);
         if (!Files.isRegularFile(file)) {
             throw new InputException(file + ": checkpoint not found" + (checkpoint == null
                     ? " (shipped with the repository; is colsparse.home set to the repository root?)" : ""));

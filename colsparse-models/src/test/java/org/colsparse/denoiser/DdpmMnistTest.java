@@ -34,7 +34,7 @@ class DdpmMnistTest {
     static void load() {
         System.setProperty("colsparse.home", ".."); // tests run in the module directory
         manager = Torch.manager();
-        model = Workloads.get("ddpm-mnist").load(manager, null);
+        model = Denoisers.get("ddpm-mnist").load(manager, null);
     }
 
     @AfterAll
@@ -105,7 +105,7 @@ class DdpmMnistTest {
     void anotherCheckpointFileIsLoadedFromItsPath(@TempDir Path dir) throws Exception {
         Path other = dir.resolve("other.pth");
         Files.copy(Path.of("../models/ddpm-mnist/ddpm_mnist.pth"), other);
-        try (LoadedWorkload w = Workloads.get("ddpm-mnist").load(manager, other)) {
+        try (LoadedWorkload w = Denoisers.get("ddpm-mnist").load(manager, other)) {
             assertArrayEquals(model.sample(1, 2, 5, null, StepListener.NONE).values(), w.sample(1, 2, 5, null, StepListener.NONE).values());
         }
     }
@@ -113,14 +113,14 @@ class DdpmMnistTest {
     @Test
     void aForeignCheckpointNamesEveryMismatchAtOnce() {
         Path foreign = Path.of("../colsparse-core/src/test/resources/fixtures/tiny_mlp_2d.pth");
-        InputException e = assertThrows(InputException.class, () -> Workloads.get("ddpm-mnist").load(manager, foreign));
+        InputException e = assertThrows(InputException.class, () -> Denoisers.get("ddpm-mnist").load(manager, foreign));
         String msg = e.getMessage();
         assertTrue(msg.startsWith(foreign + ": not a ddpm-mnist checkpoint: 29 missing key(s) [alpha_t, beta_t, gt.blocks.0.net.0.bias"), msg);
         assertTrue(msg.contains("13 unexpected key(s) ["), msg);
         assertFalse(msg.contains("\n"));
         assertEquals("nope.pth: checkpoint not found",
-                assertThrows(InputException.class, () -> Workloads.get("ddpm-mnist").load(manager, Path.of("nope.pth"))).getMessage());
-        assertTrue(assertThrows(InputException.class, () -> Workloads.get("sdxl")).getMessage().contains("built in: ddpm-mnist"));
+                assertThrows(InputException.class, () -> Denoisers.get("ddpm-mnist").load(manager, Path.of("nope.pth"))).getMessage());
+        assertTrue(assertThrows(InputException.class, () -> Denoisers.get("sdxl")).getMessage().contains("built in: ddpm-mnist"));
     }
 
     private static double sum(float[] v) {

@@ -12,7 +12,7 @@ import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.Workload;
 import org.colsparse.denoiser.WorkloadInfo;
-import org.colsparse.denoiser.Workloads;
+import org.colsparse.denoiser.Denoisers;
 import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.sampler.DdimSampler;
@@ -46,7 +46,7 @@ public final class TinyWorkload implements Workload {
 
     @Override
     public LoadedWorkload load(NDManager manager, Path checkpoint) {
-        Path file = checkpoint != null ? checkpoint : Workloads.home().resolve(spec.checkpoint());
+        Path file = checkpoint != null ? checkpoint : Denoisers.home().resolve(spec.checkpoint());
         if (!Files.isRegularFile(file)) {
             throw new InputException(file + ": checkpoint not found" + (checkpoint == null
                     ? " (shipped with the repository; rebuild it with: colsparse train --workload " + spec.id() + " --out models/" + spec.id() + ")" : ""));

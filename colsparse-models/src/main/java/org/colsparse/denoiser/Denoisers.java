@@ -7,8 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The registry of built-in workloads; each workload is one entry in {@link #ALL}. */
-public final class Workloads {
+/** The registry of built-in runnable workloads (denoisers with weights); the full-size layer shapes are {@link org.colsparse.workload.Workloads}. */
+public final class Denoisers {
     private static final List<Workload> ALL = List.of(
             new DdpmMnistWorkload(),
             new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.DitSpec()),
@@ -19,7 +19,7 @@ public final class Workloads {
             new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.AudioLdmSpec()),
             new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.AnimateDiffSpec()));
 
-    private Workloads() {
+    private Denoisers() {
     }
 
     public static List<Workload> all() {
