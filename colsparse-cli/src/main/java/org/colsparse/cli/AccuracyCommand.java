@@ -6,7 +6,7 @@ import org.colsparse.accuracy.CliffRule;
 import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.Workload;
-import org.colsparse.denoiser.WorkloadInfo;
+import org.colsparse.denoiser.DenoiserInfo;
 import org.colsparse.denoiser.Denoisers;
 import org.colsparse.report.AtomicOutput;
 import org.colsparse.runtime.Torch;
@@ -132,7 +132,7 @@ public final class AccuracyCommand implements Runnable {
         CliffRule rule = CliffRule.RELATIVE_L2;
         List<AccuracySweep.Config> configs = new ArrayList<>();
         for (Workload w : chosen) {
-            WorkloadInfo info = w.info();
+            DenoiserInfo info = w.info();
             int s = steps != null ? steps : Math.min(DEFAULT_STEPS, info.defaultSteps());
             if (s < 1 || s > info.trainedSteps()) {
                 throw new InputException("--steps: must be between 1 and " + info.id() + "'s trained schedule of " + info.trainedSteps() + ", got " + s);

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Profiler;
 import org.colsparse.denoiser.Workload;
-import org.colsparse.denoiser.WorkloadInfo;
+import org.colsparse.denoiser.DenoiserInfo;
 import org.colsparse.denoiser.Denoisers;
 import org.colsparse.runtime.Torch;
 import org.colsparse.sparsity.AnalysisConfig;
@@ -116,7 +116,7 @@ public final class ProfileCommand implements Runnable {
     @Override
     public void run() {
         Workload w = Denoisers.get(workload);
-        WorkloadInfo info = w.info();
+        DenoiserInfo info = w.info();
         int n = samples != null ? samples : info.defaultSamples();
         int s = steps != null ? steps : info.defaultSteps();
         if (n < 1) {

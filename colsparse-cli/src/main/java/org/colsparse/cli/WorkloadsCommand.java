@@ -2,7 +2,7 @@ package org.colsparse.cli;
 
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.Workload;
-import org.colsparse.denoiser.WorkloadInfo;
+import org.colsparse.denoiser.DenoiserInfo;
 import org.colsparse.denoiser.Denoisers;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,14 +26,14 @@ public final class WorkloadsCommand implements Runnable {
     OutputFormat format;
 
     /** One workload as printed: its description plus whether the checkpoint is on disk. */
-    record Entry(WorkloadInfo workload, String checkpointPath, boolean checkpointPresent) {
+    record Entry(DenoiserInfo workload, String checkpointPath, boolean checkpointPresent) {
     }
 
     @Override
     public void run() {
         List<Entry> entries = new ArrayList<>();
         for (Workload w : Denoisers.all()) {
-            WorkloadInfo i = w.info();
+            DenoiserInfo i = w.info();
             var path = Denoisers.home().resolve(i.checkpoint());
             entries.add(new Entry(i, path.toString(), Files.isRegularFile(path)));
         }
@@ -46,7 +46,7 @@ public final class WorkloadsCommand implements Runnable {
         }
         Table t = new Table(List.of("id", "group", "modality", "gelu", "sites", "site_channels", "checkpoint", "present", "sampler"));
         for (Entry e : entries) {
-            WorkloadInfo i = e.workload();
+            DenoiserInfo i = e.workload();
             String channels = i.sites().stream().map(s -> Integer.toString(s.channels())).collect(Collectors.joining("/"));
             t.add(List.of(i.id(), i.group(), i.modality(), i.geluForm(), i.sites().size(), channels, i.checkpoint(),
                     e.checkpointPresent() ? "yes" : "no", i.sampler() + "; default " + i.defaultSamples() + " samples x "

@@ -21,7 +21,7 @@ public final class DdpmMnistWorkload implements Workload {
     public static final String ID = "ddpm-mnist";
     static final String CHECKPOINT = "models/ddpm-mnist/ddpm_mnist.pth";
 
-    private static final WorkloadInfo INFO;
+    private static final DenoiserInfo INFO;
 
     static {
         List<SiteSpec> sites = new ArrayList<>();
@@ -34,13 +34,13 @@ public final class DdpmMnistWorkload implements Workload {
         for (int i = 1; i < 4; i++) {
             sites.add(new SiteSpec("blocks." + i + ".gelu", convChannels[i], pixels, "conv"));
         }
-        INFO = new WorkloadInfo(ID, "conv", "image", "exact",
+        INFO = new DenoiserInfo(ID, "conv", "image", "exact",
                 "third-party pretrained MNIST DDPM (MIT): 4 conv7x7+LayerNorm+GELU blocks, time MLP",
                 sites, CHECKPOINT, "DDPM ancestral, sigma^2 = beta, linear schedule T = 1000", 8, 1000, DdpmMnist.T);
     }
 
     @Override
-    public WorkloadInfo info() {
+    public DenoiserInfo info() {
         return INFO;
     }
 
@@ -75,7 +75,7 @@ public final class DdpmMnistWorkload implements Workload {
         }
 
         @Override
-        public WorkloadInfo info() {
+        public DenoiserInfo info() {
             return INFO;
         }
 

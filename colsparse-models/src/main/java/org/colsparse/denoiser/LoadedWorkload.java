@@ -9,7 +9,7 @@ import java.util.List;
 
 /** A workload with weights in memory, ready to sample. */
 public interface LoadedWorkload extends AutoCloseable {
-    WorkloadInfo info();
+    DenoiserInfo info();
 
     /** The sites in forward order; {@link GeluSite#index()} is the position in this list. */
     List<GeluSite> sites();

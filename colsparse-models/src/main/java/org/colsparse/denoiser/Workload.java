@@ -6,7 +6,7 @@ import java.nio.file.Path;
 
 /** A built-in workload: a denoiser family with its default weights and sampler. */
 public interface Workload {
-    WorkloadInfo info();
+    DenoiserInfo info();
 
     /**
      * Builds the network on {@code manager} and loads weights.

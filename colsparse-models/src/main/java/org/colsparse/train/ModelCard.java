@@ -1,7 +1,7 @@
 package org.colsparse.train;
 
 import org.colsparse.denoiser.SiteSpec;
-import org.colsparse.denoiser.WorkloadInfo;
+import org.colsparse.denoiser.DenoiserInfo;
 import org.colsparse.denoiser.tiny.TinySpec;
 import org.colsparse.denoiser.tiny.TrainingData;
 
@@ -13,7 +13,7 @@ final class ModelCard {
     }
 
     static String render(TinySpec spec, TrainingData data, Trainer.State state, Trainer.Result r, Trainer.Options o) {
-        WorkloadInfo info = spec.info();
+        DenoiserInfo info = spec.info();
         TinySpec.Recipe recipe = spec.recipe();
         StringBuilder s = new StringBuilder();
         s.append("# Tiny ").append(info.id()).append(" (colsparse tiny preset)\n\n");

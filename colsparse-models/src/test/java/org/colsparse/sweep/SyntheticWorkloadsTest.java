@@ -7,7 +7,7 @@ import org.colsparse.accuracy.CliffRule;
 import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
-import org.colsparse.denoiser.WorkloadInfo;
+import org.colsparse.denoiser.DenoiserInfo;
 import org.colsparse.motion.FeatureNormalizer;
 import org.colsparse.motion.MotionFeatures;
 import org.colsparse.runtime.GeluForm;
@@ -49,20 +49,20 @@ class SyntheticWorkloadsTest {
 
     /** Output = noise + GELU(noise): zeroing the GELU's small outputs changes it by exactly those. */
     private static class OneSite implements LoadedWorkload {
-        final WorkloadInfo info;
+        final DenoiserInfo info;
         final long[] shape;
         final GeluSite site;
 
         OneSite(String id, String modality, long[] shape) {
             int channels = (int) shape[shape.length - 1];
-            this.info = new WorkloadInfo(id, "test", modality, "exact", "stand-in", List.of(new SiteSpec("gelu", channels, 1, "test")),
+            this.info = new DenoiserInfo(id, "test", modality, "exact", "stand-in", List.of(new SiteSpec("gelu", channels, 1, "test")),
                     "none", "one GELU on seeded noise", 1, 1, 1000);
             this.shape = shape.clone();
             this.site = new GeluSite(0, "gelu", channels, GeluForm.EXACT, SiteLayout.CHANNEL_LAST, "test");
         }
 
         @Override
-        public WorkloadInfo info() {
+        public DenoiserInfo info() {
             return info;
         }
 

@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import org.colsparse.denoiser.ImageGrid;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
-import org.colsparse.denoiser.WorkloadInfo;
+import org.colsparse.denoiser.DenoiserInfo;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +15,7 @@ import java.util.List;
 public final class AnimateDiffSpec implements TinySpec {
     static final int[] CH = {16, 32, 32};
     static final int CONTEXT_TOKENS = 4;
-    private static final WorkloadInfo INFO;
+    private static final DenoiserInfo INFO;
 
     static {
         int inner = 4 * CH[1];
@@ -27,13 +27,13 @@ public final class AnimateDiffSpec implements TinySpec {
             sites.add(new SiteSpec(blocks[i] + ".attentions.0.geglu", inner, (long) f * px[i] * px[i], "geglu-gate"));
             sites.add(new SiteSpec(blocks[i] + ".motion_modules.0.geglu", inner, (long) f * px[i] * px[i], "temporal-geglu-gate"));
         }
-        INFO = new WorkloadInfo("animatediff", "unet-transformer", "video", "geglu",
+        INFO = new DenoiserInfo("animatediff", "unet-transformer", "video", "geglu",
                 "tiny trained AnimateDiff: the tiny SD-style UNet with a motion module (temporal transformer over 8 frames, GEGLU) after each of its 5 spatial transformers, 8-frame moving Fashion-MNIST clips",
                 sites, "models/animatediff/model.safetensors", "DDIM (eta 0), CFG 8 (batch x2)", 4, 16, TRAINING_TIMESTEPS);
     }
 
     @Override
-    public WorkloadInfo info() {
+    public DenoiserInfo info() {
         return INFO;
     }
 

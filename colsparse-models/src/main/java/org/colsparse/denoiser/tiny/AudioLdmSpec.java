@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import org.colsparse.denoiser.ImageGrid;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
-import org.colsparse.denoiser.WorkloadInfo;
+import org.colsparse.denoiser.DenoiserInfo;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +15,7 @@ import java.util.List;
 public final class AudioLdmSpec implements TinySpec {
     static final int[] CH = {16, 32, 32};
     static final int CONTEXT_TOKENS = 4;
-    private static final WorkloadInfo INFO;
+    private static final DenoiserInfo INFO;
 
     static {
         int inner = 4 * CH[1];
@@ -25,13 +25,13 @@ public final class AudioLdmSpec implements TinySpec {
                 new SiteSpec("mid_block.attentions.0.geglu", inner, 8 * 8, "geglu-gate"),
                 new SiteSpec("up_blocks.0.attentions.0.geglu", inner, 8 * 8, "geglu-gate"),
                 new SiteSpec("up_blocks.1.attentions.0.geglu", inner, 16 * 16, "geglu-gate"));
-        INFO = new WorkloadInfo("audioldm", "unet-transformer", "audio", "geglu",
+        INFO = new DenoiserInfo("audioldm", "unet-transformer", "audio", "geglu",
                 "tiny trained AudioLDM-style UNet: 3 resolutions (16/32/32 channels, 32/16/8 px) on 32-band x 32-frame log-mel patches, 5 spatial transformers, GEGLU 32 -> 2x128 exact gelu, speech",
                 sites, "models/audioldm/model.safetensors", "DDIM (eta 0), CFG 2.5 (batch x2)", 4, 25, TRAINING_TIMESTEPS);
     }
 
     @Override
-    public WorkloadInfo info() {
+    public DenoiserInfo info() {
         return INFO;
     }
 

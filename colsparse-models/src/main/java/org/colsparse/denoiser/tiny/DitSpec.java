@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import org.colsparse.denoiser.ImageGrid;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
-import org.colsparse.denoiser.WorkloadInfo;
+import org.colsparse.denoiser.DenoiserInfo;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +17,7 @@ public final class DitSpec implements TinySpec {
     static final int DIM = 48;
     static final int DEPTH = 4;
     static final int HEADS = 4;
-    private static final WorkloadInfo INFO;
+    private static final DenoiserInfo INFO;
 
     static {
         List<SiteSpec> sites = new ArrayList<>();
@@ -25,13 +25,13 @@ public final class DitSpec implements TinySpec {
         for (int i = 0; i < DEPTH; i++) {
             sites.add(new SiteSpec("blocks." + i + ".mlp.gelu", 4 * DIM, tokens, "mlp"));
         }
-        INFO = new WorkloadInfo("dit", "pure-transformer", "image", "tanh",
+        INFO = new DenoiserInfo("dit", "pure-transformer", "image", "tanh",
                 "tiny trained DiT: 4 adaLN-Zero blocks, width 48, MLP 48 -> 192 tanh GELU, 49 patch tokens, class-conditional, Fashion-MNIST",
                 sites, "models/dit/model.safetensors", "DDIM (eta 0), CFG 4 (batch x2)", 20, 25, TRAINING_TIMESTEPS);
     }
 
     @Override
-    public WorkloadInfo info() {
+    public DenoiserInfo info() {
         return INFO;
     }
 

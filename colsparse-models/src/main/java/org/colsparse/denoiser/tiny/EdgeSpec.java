@@ -10,7 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
-import org.colsparse.denoiser.WorkloadInfo;
+import org.colsparse.denoiser.DenoiserInfo;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +24,7 @@ public final class EdgeSpec implements TinySpec {
     /** Wider than the 93 features: a narrower token cannot carry the noise it must predict. */
     static final int DIM = 96;
     static final int LAYERS = 4;
-    private static final WorkloadInfo INFO;
+    private static final DenoiserInfo INFO;
     private MotionData data;
 
     static {
@@ -35,13 +35,13 @@ public final class EdgeSpec implements TinySpec {
         for (int i = 0; i < LAYERS; i++) {
             sites.add(new SiteSpec("seqTransDecoder.stack." + i + ".gelu", 2 * DIM, FRAMES, "ffn"));
         }
-        INFO = new WorkloadInfo("edge", "motion", "dance", "exact",
+        INFO = new DenoiserInfo("edge", "motion", "dance", "exact",
                 "tiny trained EDGE: 2 condition-encoder layers + 4 FiLM decoder layers, width 96, FFN 96 -> 192 exact GELU, 60 frames, per-frame beat/phase conditioning, CMU mocap",
                 sites, "models/edge/model.safetensors", "DDIM (eta 0), guidance 2 (batch x2)", 4, 50, TRAINING_TIMESTEPS);
     }
 
     @Override
-    public WorkloadInfo info() {
+    public DenoiserInfo info() {
         return INFO;
     }
 

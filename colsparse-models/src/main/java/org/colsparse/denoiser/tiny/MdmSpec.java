@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
-import org.colsparse.denoiser.WorkloadInfo;
+import org.colsparse.denoiser.DenoiserInfo;
 import org.colsparse.motion.MotionClip;
 
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ public final class MdmSpec implements TinySpec {
     /** Wider than the 93 features: a narrower token cannot carry the noise it must predict (MDM: 263 -> 512). */
     static final int DIM = 96;
     static final int LAYERS = 4;
-    private static final WorkloadInfo INFO;
+    private static final DenoiserInfo INFO;
     private MotionData data;
 
     static {
@@ -31,13 +31,13 @@ public final class MdmSpec implements TinySpec {
         for (int i = 0; i < LAYERS; i++) {
             sites.add(new SiteSpec("seqTransEncoder.layers." + i + ".gelu", 2 * DIM, FRAMES + 1, "ffn"));
         }
-        INFO = new WorkloadInfo("mdm", "motion", "motion", "exact",
+        INFO = new DenoiserInfo("mdm", "motion", "motion", "exact",
                 "tiny trained MDM: 4 post-norm encoder layers, width 96, FFN 96 -> 192 exact GELU, 40 frames + 1 condition token, action-conditioned, CMU mocap",
                 sites, "models/mdm/model.safetensors", "DDIM (eta 0), CFG 2.5 (batch x2)", 4, 50, TRAINING_TIMESTEPS);
     }
 
     @Override
-    public WorkloadInfo info() {
+    public DenoiserInfo info() {
         return INFO;
     }
 

@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
-import org.colsparse.denoiser.WorkloadInfo;
+import org.colsparse.denoiser.DenoiserInfo;
 import org.colsparse.runtime.GaussianPair;
 
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ public final class MldSpec implements TinySpec {
     static final int VAE_HIDDEN = 128;
     /** KL weight of the VAE: small, so latents keep the motion, yet bounded enough to diffuse. */
     static final float KL_WEIGHT = 1e-3f;
-    private static final WorkloadInfo INFO;
+    private static final DenoiserInfo INFO;
     private MotionData data;
 
     static {
@@ -33,13 +33,13 @@ public final class MldSpec implements TinySpec {
             String name = i < half ? "input_blocks." + i : i == half ? "middle_block" : "output_blocks." + (i - half - 1);
             sites.add(new SiteSpec("encoder." + name + ".gelu", 4 * DIM, 3, "ffn"));
         }
-        INFO = new WorkloadInfo("mld", "motion", "motion", "exact",
+        INFO = new DenoiserInfo("mld", "motion", "motion", "exact",
                 "tiny trained MLD: motion VAE (40 frames -> 1 latent token) + 9 skip-connected post-norm layers, width 64, FFN 64 -> 256 exact GELU, 3 tokens, action-conditioned, CMU mocap",
                 sites, "models/mld/model.safetensors", "DDIM (eta 0), CFG 7.5 (batch x2)", 4, 50, TRAINING_TIMESTEPS);
     }
 
     @Override
-    public WorkloadInfo info() {
+    public DenoiserInfo info() {
         return INFO;
     }
 

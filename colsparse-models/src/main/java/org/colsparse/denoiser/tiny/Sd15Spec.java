@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import org.colsparse.denoiser.ImageGrid;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
-import org.colsparse.denoiser.WorkloadInfo;
+import org.colsparse.denoiser.DenoiserInfo;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +15,7 @@ import java.util.List;
 public final class Sd15Spec implements TinySpec {
     static final int[] CH = {16, 32, 32};
     static final int CONTEXT_TOKENS = 4;
-    private static final WorkloadInfo INFO;
+    private static final DenoiserInfo INFO;
 
     static {
         int inner = 4 * CH[1];
@@ -25,13 +25,13 @@ public final class Sd15Spec implements TinySpec {
                 new SiteSpec("mid_block.attentions.0.geglu", inner, 7 * 7, "geglu-gate"),
                 new SiteSpec("up_blocks.0.attentions.0.geglu", inner, 7 * 7, "geglu-gate"),
                 new SiteSpec("up_blocks.1.attentions.0.geglu", inner, 14 * 14, "geglu-gate"));
-        INFO = new WorkloadInfo("sd15", "unet-transformer", "image", "geglu",
+        INFO = new DenoiserInfo("sd15", "unet-transformer", "image", "geglu",
                 "tiny trained SD-style UNet: 3 resolutions (16/32/32 channels, 28/14/7 px), 5 spatial transformers with cross-attention to 4 label tokens, GEGLU 32 -> 2x128 exact gelu, Fashion-MNIST",
                 sites, "models/sd15/model.safetensors", "DDIM (eta 0), CFG 7.5 (batch x2)", 10, 25, TRAINING_TIMESTEPS);
     }
 
     @Override
-    public WorkloadInfo info() {
+    public DenoiserInfo info() {
         return INFO;
     }
 

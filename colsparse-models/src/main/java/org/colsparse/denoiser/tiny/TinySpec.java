@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.colsparse.denoiser.Samples;
-import org.colsparse.denoiser.WorkloadInfo;
+import org.colsparse.denoiser.DenoiserInfo;
 import org.colsparse.sampler.NoiseSchedule;
 
 import java.nio.file.Path;
@@ -20,7 +20,7 @@ public interface TinySpec {
     /** DDPM's 1000-step linear schedule (beta 1e-4 .. 0.02), used by every tiny model. */
     int TRAINING_TIMESTEPS = 1000;
 
-    WorkloadInfo info();
+    DenoiserInfo info();
 
     default String id() {
         return info().id();

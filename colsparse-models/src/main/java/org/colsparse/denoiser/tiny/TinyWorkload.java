@@ -11,7 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.Workload;
-import org.colsparse.denoiser.WorkloadInfo;
+import org.colsparse.denoiser.DenoiserInfo;
 import org.colsparse.denoiser.Denoisers;
 import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
@@ -40,7 +40,7 @@ public final class TinyWorkload implements Workload {
     }
 
     @Override
-    public WorkloadInfo info() {
+    public DenoiserInfo info() {
         return spec.info();
     }
 
@@ -83,7 +83,7 @@ public final class TinyWorkload implements Workload {
         }
 
         @Override
-        public WorkloadInfo info() {
+        public DenoiserInfo info() {
             return spec.info();
         }
 

@@ -12,10 +12,10 @@ import java.util.List;
  * @param defaultSteps   sampler steps per default profile run
  * @param trainedSteps   T of the training schedule: the most steps a sampler can take
  */
-public record WorkloadInfo(String id, String group, String modality, String geluForm, String description,
+public record DenoiserInfo(String id, String group, String modality, String geluForm, String description,
                            List<SiteSpec> sites, String checkpoint, String sampler, int defaultSamples,
                            int defaultSteps, int trainedSteps) {
-    public WorkloadInfo {
+    public DenoiserInfo {
         sites = List.copyOf(sites);
     }
 }
