@@ -80,11 +80,6 @@ public final class TinyEdge implements TinyNet {
     }
 
     @Override
-    public void initialize(long seed) {
-        p.initRandom(seed);
-    }
-
-    @Override
     public NDArray predict(NDArray x, NDArray t, NDArray cond, GeluTap tap) {
         NDManager m = x.getManager();
         long b = x.getShape().get(0);

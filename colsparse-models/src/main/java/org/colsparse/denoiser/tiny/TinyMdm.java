@@ -59,11 +59,6 @@ public final class TinyMdm implements TinyNet {
         return sites;
     }
 
-    @Override
-    public void initialize(long seed) {
-        p.initRandom(seed);
-    }
-
     /** @param x (B, frames, features); cond (B, classes + 1) one-hot action */
     @Override
     public NDArray predict(NDArray x, NDArray t, NDArray cond, GeluTap tap) {

@@ -76,11 +76,6 @@ public final class TinyMld implements TinyNet {
     }
 
     @Override
-    public void initialize(long seed) {
-        p.initRandom(seed);
-    }
-
-    @Override
     public Predicate<String> denoiserParams() {
         return n -> n.startsWith("denoiser.");
     }

@@ -17,8 +17,10 @@ public interface TinyNet extends AutoCloseable {
 
     List<GeluSite> sites();
 
-    /** Fresh seeded weights, including the zero inits the family uses (e.g. DiT's adaLN-Zero). */
-    void initialize(long seed);
+    /** Fresh seeded weights; families with special inits (DiT's adaLN-Zero) override this. */
+    default void initialize(long seed) {
+        params().initRandom(seed);
+    }
 
     /**
      * Predicted noise.

@@ -132,11 +132,6 @@ public final class TinyUnet implements TinyNet {
     }
 
     @Override
-    public void initialize(long seed) {
-        p.initRandom(seed);
-    }
-
-    @Override
     public NDArray predict(NDArray x, NDArray t, NDArray cond, GeluTap tap) {
         if (frames > 0) {
             // video (B, F, H, W) -> frames as a batch of images, each video's frames consecutive (AnimateDiff's layout)
