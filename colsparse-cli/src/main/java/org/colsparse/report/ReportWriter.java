@@ -273,6 +273,6 @@ public final class ReportWriter {
     }
 
     private static String fmt(double d) {
-        return String.format(Locale.ROOT, "%s", d);
+        return Double.toString(d);
     }
 }

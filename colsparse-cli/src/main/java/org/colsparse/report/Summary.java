@@ -28,6 +28,7 @@ public final class Summary {
             JsonNode est = w.path("estimate");
             JsonNode sim = w.path("simulate");
             JsonNode acc = primaryAccuracy(w, primary);
+            String[] best = bestLayout(sim);
             rows.add(List.of(
                     w.path("id").asText(),
                     w.path("group").asText(),
@@ -41,8 +42,8 @@ public final class Summary {
                     pct(est, "consumer_reduction"),
                     pct(est, "model_reduction"),
                     stallShare(sim),
-                    bestLayout(sim)[0],
-                    bestLayout(sim)[1],
+                    best[0],
+                    best[1],
                     acc == null ? "n/a" : num(acc, "relative_l2", "%.4f"),
                     acc == null ? "n/a" : cliffAt(w)));
         }

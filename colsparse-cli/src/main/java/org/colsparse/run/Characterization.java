@@ -13,6 +13,7 @@ import org.colsparse.accel.LayerResult;
 import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Profiler;
 import org.colsparse.denoiser.Workload;
+import org.colsparse.denoiser.tiny.TinyWorkload;
 import org.colsparse.report.AtomicOutput;
 import org.colsparse.runtime.Torch;
 import org.colsparse.sampler.StepListener;
@@ -81,7 +82,8 @@ public final class Characterization {
             node.put("modality", w.info().modality());
             node.put("gelu_form", w.info().geluForm());
             node.put("description", w.info().description());
-            node.put("weights", id.equals("ddpm-mnist") ? "real third-party pretrained weights" : "tiny model trained by colsparse");
+            // tiny models are trained by colsparse's own train command; every other workload ships real pretrained weights
+            node.put("weights", w instanceof TinyWorkload ? "tiny model trained by colsparse" : "real third-party pretrained weights");
             listener.stage("profile", id, i, opt.workloads().size());
             JsonNode profile = stage("profile-" + id, () -> profile(w));
             node.set("profile", profile);
