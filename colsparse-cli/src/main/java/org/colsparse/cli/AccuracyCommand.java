@@ -64,6 +64,9 @@ public final class AccuracyCommand implements Runnable {
     @Option(names = "--checkpoint", description = "weights to use instead of the shipped ones (only with one --workload)")
     Path checkpoint;
 
+    @CommandLine.Mixin
+    PresetOptions presetOptions = new PresetOptions();
+
     @Option(names = "--threshold", split = ",", description = "zeroing thresholds tau, repeatable (default: 0.001,0.005,0.01,0.05,0.1)")
     double[] thresholds = AnalysisConfig.DEFAULT_SWEEP.clone();
 
@@ -110,10 +113,15 @@ public final class AccuracyCommand implements Runnable {
         List<String> ids = workloads.isEmpty() ? List.of("ddpm-mnist") : List.copyOf(new LinkedHashSet<>(workloads));
         List<Workload> chosen = new ArrayList<>();
         for (String id : ids) {
-            chosen.add(Denoisers.get(id));
+            chosen.add(Denoisers.get(id, presetOptions.preset));
         }
         if (checkpoint != null && chosen.size() != 1) {
             throw new InputException("--checkpoint: applies to one --workload, got " + chosen.size());
+        }
+        if (chosen.size() == 1) {
+            presetOptions.resolve(ids.get(0), checkpoint);
+        } else if (presetOptions.preset == org.colsparse.denoiser.Preset.full || !presetOptions.conditions.isEmpty()) {
+            throw new InputException("--preset full/--cond: apply to one --workload, got " + chosen.size());
         }
         if (samples != null && samples < 1) {
             throw new InputException("--samples: must be >= 1, got " + samples);
@@ -156,7 +164,7 @@ public final class AccuracyCommand implements Runnable {
             Workload w = chosen.get(i);
             AccuracySweep.Config c = configs.get(i);
             long t0 = System.nanoTime();
-            try (NDManager manager = Torch.manager(); LoadedWorkload model = w.load(manager, checkpoint);
+            try (NDManager manager = Torch.manager(); LoadedWorkload model = w.load(manager, checkpoint, presetOptions.conditions);
                  Progress progress = Progress.start("accuracy " + w.info().id(), (1L + c.thresholds().length) * c.steps(), err)) {
                 AccuracySweep.Result r = AccuracySweep.run(model, c, (done, total) -> progress.stepTo(done));
                 results.add(r);
@@ -166,7 +174,7 @@ public final class AccuracyCommand implements Runnable {
             }
             seconds.add((System.nanoTime() - t0) / 1e9);
         }
-        Report report = report(results, seconds, rule);
+        Report report = report(results, seconds, rule, presetOptions.preset);
         if (folder != null) {
             try {
                 folder.write("results.json", Json.MAPPER.writeValueAsString(withOrderedResults(report)));
@@ -197,12 +205,12 @@ public final class AccuracyCommand implements Runnable {
         }
     }
 
-    public static Report report(List<AccuracySweep.Result> results, List<Double> seconds, CliffRule rule) {
+    public static Report report(List<AccuracySweep.Result> results, List<Double> seconds, CliffRule rule, org.colsparse.denoiser.Preset preset) {
         List<Run> runs = new ArrayList<>();
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int i = 0; i < results.size(); i++) {
             AccuracySweep.Result r = results.get(i);
-            runs.add(new Run(r.workload(), r.modality(), r.decoding(), Denoisers.get(r.workload()).info().sampler(), r.samples(), r.steps(),
+            runs.add(new Run(r.workload(), r.modality(), r.decoding(), Denoisers.get(r.workload(), preset).info().sampler(), r.samples(), r.steps(),
                     r.seed(), r.tileRows(), r.denseSeconds(), seconds.get(i), r.cliffAt()));
             for (AccuracySweep.Point p : r.points()) {
                 Map<String, Object> m = new LinkedHashMap<>();

@@ -47,6 +47,9 @@ public final class ProfileCommand implements Runnable {
     @Option(names = "--checkpoint", description = "weights to use instead of the shipped ones (.pth/.pt/.ckpt/.safetensors)")
     Path checkpoint;
 
+    @CommandLine.Mixin
+    PresetOptions presetOptions = new PresetOptions();
+
     @Option(names = "--samples", description = "samples generated in one batch (default: the workload's)")
     Integer samples;
 
@@ -115,7 +118,7 @@ public final class ProfileCommand implements Runnable {
 
     @Override
     public void run() {
-        Workload w = Denoisers.get(workload);
+        Workload w = presetOptions.resolve(workload, checkpoint);
         DenoiserInfo info = w.info();
         int n = samples != null ? samples : info.defaultSamples();
         int s = steps != null ? steps : info.defaultSteps();
@@ -157,7 +160,7 @@ public final class ProfileCommand implements Runnable {
         PrintWriter err = spec.commandLine().getErr();
         Profiler.Result r;
         Path png = null;
-        try (NDManager manager = Torch.manager(); LoadedWorkload model = w.load(manager, checkpoint)) {
+        try (NDManager manager = Torch.manager(); LoadedWorkload model = w.load(manager, checkpoint, presetOptions.conditions)) {
             int total = s;
             try (Progress progress = Progress.start("profile " + info.id(), total, err)) {
                 r = Profiler.run(model, new Profiler.Config(n, s, seed, analysis, buckets),
@@ -183,7 +186,7 @@ public final class ProfileCommand implements Runnable {
         }
         List<SiteStats> all = new ArrayList<>(r.sites());
         all.addAll(r.totals());
-        return new Report(r.workload(), checkpoint != null ? checkpoint.toString() : Denoisers.get(workload).info().checkpoint(),
+        return new Report(r.workload(), checkpoint != null ? checkpoint.toString() : Denoisers.get(workload, presetOptions.preset).info().checkpoint(),
                 r.samples(), r.steps(), r.seed(), threads, r.seconds(), analysis.thresholds(), analysis.tileRows(), r.sites(),
                 r.totals(), Taxonomy.classifyAll(all, rule), buckets, png == null ? null : png.getFileName().toString());
     }

@@ -1,5 +1,7 @@
 package org.colsparse.cli;
 
+import org.colsparse.denoiser.ConditionInput;
+import org.colsparse.denoiser.Preset;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.Workload;
 import org.colsparse.denoiser.DenoiserInfo;
@@ -22,6 +24,10 @@ public final class WorkloadsCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--preset", defaultValue = "tiny",
+            description = "tiny: the shipped models; full: the full-size architectures that run with a user's official checkpoint (default: ${DEFAULT-VALUE})")
+    Preset preset;
+
     @Option(names = "--format", description = "table, json or csv (default: ${DEFAULT-VALUE})", defaultValue = "table")
     OutputFormat format;
 
@@ -29,8 +35,16 @@ public final class WorkloadsCommand implements Runnable {
     record Entry(DenoiserInfo workload, String checkpointPath, boolean checkpointPresent) {
     }
 
+    /** A full-size runtime: what checkpoint it reads and which conditioning files it takes. */
+    record FullEntry(DenoiserInfo workload, List<ConditionInput> conditions) {
+    }
+
     @Override
     public void run() {
+        if (preset == Preset.full) {
+            printFull();
+            return;
+        }
         List<Entry> entries = new ArrayList<>();
         for (Workload w : Denoisers.all()) {
             DenoiserInfo i = w.info();
@@ -59,6 +73,39 @@ public final class WorkloadsCommand implements Runnable {
                 out.println(e.workload().id() + ": " + e.workload().description());
                 for (SiteSpec s : e.workload().sites()) {
                     out.printf("  %-16s %-10s %5d channels, %d rows per sample per call%n", s.name(), s.role(), s.channels(), s.rowsPerSample());
+                }
+            }
+            out.flush();
+        }
+    }
+
+    private void printFull() {
+        var out = spec.commandLine().getOut();
+        List<FullEntry> entries = new ArrayList<>();
+        for (Workload w : Denoisers.full()) {
+            entries.add(new FullEntry(w.info(), w.conditions()));
+        }
+        if (format == OutputFormat.json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("workloads", entries);
+            Json.print(out, doc);
+            return;
+        }
+        Table t = new Table(List.of("id", "group", "modality", "gelu", "sites", "checkpoint", "conditioning", "sampler"));
+        for (FullEntry e : entries) {
+            DenoiserInfo i = e.workload();
+            String cond = e.conditions().stream().map(c -> c.name() + " " + c.shape() + (c.required() ? "" : " (optional)"))
+                    .collect(Collectors.joining("; "));
+            t.add(List.of(i.id(), i.group(), i.modality(), i.geluForm(), i.sites().size(), i.checkpoint(), cond.isEmpty() ? "-" : cond,
+                    i.sampler() + "; default " + i.defaultSamples() + " samples x " + i.defaultSteps() + " steps"));
+        }
+        t.print(out, format);
+        if (format == OutputFormat.table) {
+            for (FullEntry e : entries) {
+                out.println();
+                out.println(e.workload().id() + " (full): " + e.workload().description());
+                for (ConditionInput c : e.conditions()) {
+                    out.printf("  --cond %s=FILE  %s%s: %s%n", c.name(), c.shape(), c.required() ? "" : ", optional", c.description());
                 }
             }
             out.flush();

@@ -202,7 +202,7 @@ public final class Characterization {
         try (NDManager manager = Torch.manager(); LoadedWorkload model = w.load(manager, null)) {
             long t0 = System.nanoTime();
             AccuracySweep.Result r = AccuracySweep.run(model, c, listener::progress);
-            return AccuracyCommand.report(List.of(r), List.of((System.nanoTime() - t0) / 1e9), CliffRule.RELATIVE_L2);
+            return AccuracyCommand.report(List.of(r), List.of((System.nanoTime() - t0) / 1e9), CliffRule.RELATIVE_L2, org.colsparse.denoiser.Preset.tiny);
         }
     }
 

@@ -7,7 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The registry of built-in runnable workloads (denoisers with weights); the full-size layer shapes are {@link org.colsparse.workload.Workloads}. */
+/**
+ * The registry of runnable workloads: the shipped ones (tiny trained models and ddpm-mnist, with
+ * weights) and the full-size architectures, which run only with a user's real checkpoint. The
+ * full-size layer shapes alone are {@link org.colsparse.workload.Workloads}.
+ */
 public final class Denoisers {
     private static final List<Workload> ALL = List.of(
             new DdpmMnistWorkload(),
@@ -19,6 +23,9 @@ public final class Denoisers {
             new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.AudioLdmSpec()),
             new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.AnimateDiffSpec()));
 
+    /** Full-size architectures with the official checkpoints' key names; no weights ship for them. */
+    private static final List<Workload> FULL = List.of();
+
     private Denoisers() {
     }
 
@@ -26,14 +33,27 @@ public final class Denoisers {
         return ALL;
     }
 
+    /** The full-size runnable architectures. */
+    public static List<Workload> full() {
+        return FULL;
+    }
+
+    /** The shipped workload with this id. */
     public static Workload get(String id) {
+        return get(id, Preset.tiny);
+    }
+
+    /** The workload with this id in the given preset; unknown ids and missing full-size runtimes are input errors. */
+    public static Workload get(String id, Preset preset) {
         Map<String, Workload> byId = new LinkedHashMap<>();
-        for (Workload w : ALL) {
+        for (Workload w : preset == Preset.full ? FULL : ALL) {
             byId.put(w.info().id(), w);
         }
         Workload w = byId.get(id);
         if (w == null) {
-            throw new InputException("--workload: unknown workload '" + id + "', built in: " + String.join(", ", byId.keySet()));
+            throw new InputException(preset == Preset.full
+                    ? "--preset full: no full-size runtime for '" + id + "', available: " + String.join(", ", byId.keySet())
+                    : "--workload: unknown workload '" + id + "', built in: " + String.join(", ", byId.keySet()));
         }
         return w;
     }
