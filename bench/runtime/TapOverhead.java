@@ -35,7 +35,7 @@ public final class TapOverhead {
         AnalysisConfig analysis = sweep ? new AnalysisConfig(AnalysisConfig.DEFAULT_SWEEP, new int[] {8, 16, 32, 64, 128})
                 : AnalysisConfig.defaults();
         try (NDManager m = Torch.manager(); LoadedWorkload w = Workloads.get("ddpm-mnist").load(m, null)) {
-            // warm-up of all three paths: JIT (the analyzer's Vector API code above all) and oneDNN kernels
+            // warm-up of all three paths: JIT (the analyzer's kernel above all) and oneDNN kernels
             for (int i = 0; i < 3; i++) {
                 w.sample(samples, 10, 0, null, StepListener.NONE);
                 w.sample(samples, 10, 0, GeluTap.observing((site, data, rows) -> { }), StepListener.NONE);

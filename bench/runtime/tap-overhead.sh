@@ -4,7 +4,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 [ -f "$root/colsparse-cli/target/colsparse-cli.jar" ] || (cd "$root" && mvn -q -B -DskipTests package)
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/colsparse/djl}"
-exec java --add-modules jdk.incubator.vector -Dcolsparse.home="$root" -Dai.djl.offline=true \
+exec java -Dcolsparse.home="$root" -Dai.djl.offline=true \
   -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 \
   -cp "$root/colsparse-cli/target/colsparse-cli.jar:$root/colsparse-cli/target/lib/*" \
-  "$root/bench/runtime/TapOverhead.java" "$@" 2> >(grep -v 'WARNING: Using incubator modules\|SLF4J' >&2)
+  "$root/bench/runtime/TapOverhead.java" "$@" 2> >(grep -v SLF4J >&2)

@@ -51,15 +51,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     + " when several files are given (a .npy file's site is its file stem)")
     List<String> sites = new ArrayList<>();
 
-    @Option(names = "--threshold", paramLabel = "T",
-            description = "near-zero threshold tau, |a| <= tau (repeatable; default 0.01)")
+    @Option(names = "--threshold", paramLabel = "T", split = ",",
+            description = "near-zero threshold tau, |a| <= tau (repeatable or comma-separated; default 0.01)")
     List<Double> thresholds = new ArrayList<>();
 
     @Option(names = "--sweep", description = "add the standard threshold sweep 0.001 0.005 0.01 0.05 0.1")
     boolean sweep;
 
-    @Option(names = "--tile-rows", paramLabel = "R",
-            description = "row-tile height = systolic array rows (repeatable; default 32)")
+    @Option(names = "--tile-rows", paramLabel = "R", split = ",",
+            description = "row-tile height = systolic array rows (repeatable or comma-separated; default 32)")
     List<Integer> tileRows = new ArrayList<>();
 
     @Option(names = "--channel-axis", defaultValue = "-1", paramLabel = "A",

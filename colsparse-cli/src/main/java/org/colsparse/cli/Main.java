@@ -4,24 +4,31 @@ import org.colsparse.util.InputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.util.List;
+
 /** Entry point of the {@code colsparse} command. Exit codes: 0 ok, 2 bad input, 1 internal failure. */
 @Command(name = "colsparse", mixinStandardHelpOptions = true, version = "colsparse 0.1.0",
-        description = "How much of a diffusion model's GELU sparsity can a systolic array exploit?",
-        subcommands = {
-                CommandLine.HelpCommand.class,
-                RunCommand.class,
-                WorkloadsCommand.class,
-                ProfileCommand.class,
-                AnalyzeCommand.class,
-                InspectCommand.class,
-                ShapesCommand.class,
-                GemmCommand.class,
-                SimulateCommand.class,
-                DramCommand.class,
-                AccuracyCommand.class,
-                TrainCommand.class,
-        })
+        description = "How much of a diffusion model's GELU sparsity can a systolic array exploit?")
 public final class Main implements Runnable {
+    /**
+     * The subcommands, registered in code rather than in the annotation so that a run builds only
+     * the one it needs: picocli instantiates every registered command, and their static state
+     * (Jackson mappers, DJL classes) costs a few hundred ms of start-up that `analyze` cannot afford.
+     */
+    private static final List<Class<?>> SUBCOMMANDS = List.of(
+            CommandLine.HelpCommand.class,
+            RunCommand.class,
+            WorkloadsCommand.class,
+            ProfileCommand.class,
+            AnalyzeCommand.class,
+            InspectCommand.class,
+            ShapesCommand.class,
+            GemmCommand.class,
+            SimulateCommand.class,
+            DramCommand.class,
+            AccuracyCommand.class,
+            TrainCommand.class);
+
     public static final int EXIT_BAD_INPUT = 2;
     public static final int EXIT_FAILURE = 1;
 
@@ -39,12 +46,29 @@ public final class Main implements Runnable {
 
     /** Runs the CLI without exiting the JVM (tests call this). */
     public static int execute(String... args) {
-        CommandLine cl = commandLine();
-        return cl.execute(args);
+        return commandLine(args.length > 0 ? args[0] : null).execute(args);
     }
 
+    /** The full command tree, as help and tests see it. */
     static CommandLine commandLine() {
+        return commandLine(null);
+    }
+
+    /**
+     * The command tree for a run whose first argument is {@code first}: only that subcommand when it
+     * names one (its options and errors are the same as in the full tree), every subcommand otherwise.
+     */
+    static CommandLine commandLine(String first) {
         CommandLine cl = new CommandLine(new Main());
+        Class<?> only = null;
+        for (Class<?> c : SUBCOMMANDS) {
+            if (c != CommandLine.HelpCommand.class && c.getAnnotation(Command.class).name().equals(first)) {
+                only = c;
+            }
+        }
+        for (Class<?> c : only != null ? List.of(only) : SUBCOMMANDS) {
+            cl.addSubcommand(c);
+        }
         cl.setExitCodeExceptionMapper(e -> e instanceof InputException ? EXIT_BAD_INPUT : EXIT_FAILURE);
         cl.setParameterExceptionHandler((ex, args) -> {
             // one line, like every other bad-input error, so scripts can show it as it is

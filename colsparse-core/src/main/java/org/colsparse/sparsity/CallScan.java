@@ -1,8 +1,5 @@
 package org.colsparse.sparsity;
 
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorSpecies;
-
 import org.colsparse.util.InputException;
 
 import java.util.Arrays;
@@ -25,8 +22,6 @@ import java.util.Arrays;
  * fails on NaN leaves the accumulator untouched.
  */
 abstract class CallScan {
-    static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
-
     final String site;
     final int channels;
     final int nThresholds;
@@ -157,11 +152,7 @@ abstract class CallScan {
         }
     }
 
-    /*
-     * The tile bookkeeping below runs once per tile, not per element, so it is plain Java that the
-     * JIT vectorizes on its own: Vector API code costs seconds of interpretation and compilation
-     * before it is fast, which only pays off in the element kernel.
-     */
+    /* The tile bookkeeping below runs once per tile, not per element. */
     private static void foldMax(int[] from, int[] into) {
         for (int k = 0; k < from.length; k++) {
             into[k] = Math.max(into[k], from[k]);

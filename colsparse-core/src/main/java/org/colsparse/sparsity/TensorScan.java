@@ -13,8 +13,8 @@ import java.util.List;
  * chunks (the tensor is never copied whole onto the heap), optionally on several threads.
  */
 public final class TensorScan {
-    /** Elements per chunk read from the tensor: 4 MiB of floats, small enough for L3-friendly reuse. */
-    private static final int CHUNK_ELEMENTS = 1 << 20;
+    /** Elements per chunk read from the tensor: 256 KiB of floats, so the chunk the kernel reads back is still in L2. */
+    private static final int CHUNK_ELEMENTS = 1 << 16;
     /** Calls smaller than this are not split across threads: the fork costs more than it saves. */
     private static final long MIN_SPLIT_ELEMENTS = 1L << 22;
 
@@ -68,6 +68,7 @@ public final class TensorScan {
         }
         List<Unit> units = units(m, callRows, config.tileRows(), threads, minSplitElements);
         boolean f64 = data.info().dtype() == DType.F64;
+
         int workers = Math.max(1, Math.min(threads, units.size()));
         SiteAccumulator[] accs = new SiteAccumulator[workers];
         RuntimeException[] errors = new RuntimeException[workers];

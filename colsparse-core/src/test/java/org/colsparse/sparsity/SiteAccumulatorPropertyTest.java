@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Properties of DESIGN §2, and agreement with a direct transcription of the definitions (one
  * column at a time, no tile-maximum nesting, no vectors) on random data with channel structure,
- * odd channel counts (scalar tails), short last tiles and tile heights that do not divide each other.
+ * odd channel counts, more channels than the kernel's 1024-channel strip (2500: two full strips and a
+ * partial one), short last tiles and tile heights that do not divide each other.
  */
 class SiteAccumulatorPropertyTest {
     private static final double[] TAUS = {0.001, 0.01, 0.05, 0.1, 0.3};
@@ -64,7 +65,7 @@ class SiteAccumulatorPropertyTest {
         Random rnd = new Random(42);
         int[][] heightSets = {{8, 32, 128, 256}, {3, 8, 12, 20}, {1, 7}, {5}};
         for (int[] heights : heightSets) {
-            for (int k : new int[] {1, 11, 64}) {
+            for (int k : new int[] {1, 11, 64, 2500}) {
                 AnalysisConfig cfg = new AnalysisConfig(TAUS, heights);
                 SiteAccumulator acc = new SiteAccumulator("s", k, cfg);
                 List<float[]> calls = new ArrayList<>();
