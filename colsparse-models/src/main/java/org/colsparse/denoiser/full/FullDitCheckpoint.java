@@ -4,6 +4,7 @@ import org.colsparse.tensor.TensorData;
 import org.colsparse.tensor.TensorInfo;
 import org.colsparse.tensor.TensorSource;
 import org.colsparse.tensor.TensorSources;
+import org.colsparse.util.InputException;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import java.util.Map;
  *       the EMA weights are the model ({@code ema.} stripped); {@code model.*} (the raw, non-averaged
  *       weights) and {@code opt.*} (Adam state) are ignored by name. Any other key stays visible, so
  *       the loader reports it as unexpected. (Such a file also pickles {@code args}, an argparse
- *       Namespace, which the restricted reader refuses: save {@code ckpt["ema"]} alone to use it.)</li>
+ *       Namespace, which the restricted reader refuses; the error then says how to save {@code ckpt["ema"]} alone.)</li>
  * </ul>
  */
 final class FullDitCheckpoint implements TensorSource {
@@ -45,7 +46,16 @@ final class FullDitCheckpoint implements TensorSource {
     }
 
     static FullDitCheckpoint open(Path path) {
-        return new FullDitCheckpoint(TensorSources.open(path));
+        try {
+            return new FullDitCheckpoint(TensorSources.open(path));
+        } catch (InputException e) {
+            if (e.getMessage() != null && e.getMessage().contains("refuses pickle global")) {
+                throw new InputException(e.getMessage() + "; keep only the EMA weights with python -c \"import torch;"
+                        + " torch.save(torch.load('" + path.getFileName() + "', map_location='cpu', weights_only=False)['ema'],"
+                        + " 'dit_ema.pt')\" and pass that file");
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -42,8 +42,22 @@ final class FullMldCheckpoint implements TensorSource {
         }
     }
 
+    /**
+     * Opens the file. A Lightning checkpoint may also pickle objects the restricted reader refuses
+     * (e.g. OmegaConf configs among saved hyper-parameters); then the message says how to keep only
+     * the weights, which this class reads as well.
+     */
     static FullMldCheckpoint open(Path path) {
-        return new FullMldCheckpoint(TensorSources.open(path));
+        try {
+            return new FullMldCheckpoint(TensorSources.open(path));
+        } catch (InputException e) {
+            if (e.getMessage() != null && e.getMessage().contains("refuses pickle global")) {
+                throw new InputException(e.getMessage() + "; keep only the weights with python -c \"import torch;"
+                        + " torch.save(torch.load('" + path.getFileName() + "', map_location='cpu', weights_only=False)['state_dict'],"
+                        + " 'mld_state_dict.pt')\" and pass that file");
+            }
+            throw e;
+        }
     }
 
     @Override

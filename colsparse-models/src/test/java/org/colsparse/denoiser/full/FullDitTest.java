@@ -284,6 +284,14 @@ class FullDitTest {
     }
 
     @Test
+    void aTrainingCheckpointWithPickledArgsSaysHowToKeepTheEmaWeights(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("0400000.pt");
+        FullMldTest.writeCheckpointWithAnObject(file);
+        InputException e = assertThrows(InputException.class, () -> FullDitWorkload.load(manager, file, Map.of(), SMALL));
+        assertTrue(e.getMessage().contains("weights_only=False)['ema']"), e.getMessage());
+    }
+
+    @Test
     void classLabelsFromACondFile(@TempDir Path dir) {
         Path labels = dir.resolve("labels.npy");
         NpyWriter.write(labels, new long[] {3}, new long[] {9, 0, 4});

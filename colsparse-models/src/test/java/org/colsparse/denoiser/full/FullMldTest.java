@@ -227,6 +227,42 @@ class FullMldTest {
         assertTrue(e.getMessage().contains("1222_mld_humanml3d_FID041.ckpt"), e.getMessage());
     }
 
+    /** A torch zip whose pickle names a class, as a Lightning checkpoint with OmegaConf hyper-parameters does. */
+    static void writeCheckpointWithAnObject(Path file) throws Exception {
+        byte[] pickle = "\u0080\u0002comegaconf.dictconfig\nDictConfig\nq\u0000)\u0081q\u0001.".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
+            for (String[] entry : new String[][] {{"archive/data.pkl", null}, {"archive/byteorder", "little"}}) {
+                byte[] data = entry[1] == null ? pickle : entry[1].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                java.util.zip.ZipEntry e = new java.util.zip.ZipEntry(entry[0]);
+                e.setMethod(java.util.zip.ZipEntry.STORED);
+                e.setSize(data.length);
+                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                crc.update(data);
+                e.setCrc(crc.getValue());
+                z.putNextEntry(e);
+                z.write(data);
+                z.closeEntry();
+            }
+        }
+    }
+
+    @Test
+    void aCheckpointWithPickledObjectsSaysHowToKeepTheWeights(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("lightning.ckpt");
+        writeCheckpointWithAnObject(file);
+        InputException e = assertThrows(InputException.class, () -> FullMldWorkload.load(manager, file, conditions, SMALL));
+        assertTrue(e.getMessage().contains("refuses pickle global 'omegaconf.dictconfig DictConfig'")
+                && e.getMessage().contains("weights_only=False)['state_dict']"), e.getMessage());
+        // the bare state dict it suggests saving (keys denoiser.*) loads
+        SafetensorsWriter bare = new SafetensorsWriter();
+        try (NDManager m = Torch.manager(); FullMld net = new FullMld(m, SMALL)) {
+            net.params().spec().forEach((k, s) -> bare.put(k, new float[Math.toIntExact(new Shape(s).size())], s));
+        }
+        Path state = dir.resolve("mld_state_dict.safetensors");
+        bare.write(state, false);
+        FullMldWorkload.load(manager, state, conditions, SMALL).close();
+    }
+
     @Test
     void conditioningFilesAreChecked(@TempDir Path dir) {
         Path text = conditions.get("text");
