@@ -1,0 +1,322 @@
+package org.colsparse.denoiser.full;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.colsparse.denoiser.Denoisers;
+import org.colsparse.denoiser.Preset;
+import org.colsparse.denoiser.Samples;
+import org.colsparse.runtime.GeluSite;
+import org.colsparse.runtime.GeluTap;
+import org.colsparse.runtime.Torch;
+import org.colsparse.sampler.IddpmRespacing;
+import org.colsparse.sampler.LearnedRangeDdpmSampler;
+import org.colsparse.sampler.NoiseSchedule;
+import org.colsparse.sampler.StepListener;
+import org.colsparse.tensor.NpyWriter;
+import org.colsparse.tensor.TensorData;
+import org.colsparse.tensor.TensorSource;
+import org.colsparse.tensor.TensorSources;
+import org.colsparse.train.SafetensorsWriter;
+import org.colsparse.util.InputException;
+import org.colsparse.workload.FullPreset;
+import org.colsparse.workload.FullPresets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The full-size DiT runtime against an independent NumPy implementation of the official code
+ * (src/test/resources/full/dit/make_fixtures.py) at a reduced size with the official key names, and
+ * the full-size declaration against the full preset.
+ */
+class FullDitTest {
+    private static final Path DIR = Path.of("src/test/resources/full/dit");
+    /** The fixture's reduced DiT: 8x8x4 latent, patch 2, hidden 48, depth 2, 4 heads, 10 classes. */
+    private static final FullDit.Config SMALL = new FullDit.Config(8, 2, 4, 48, 2, 4, 4, 10, true);
+
+    private static NDManager manager;
+    private static FullDitWorkload.Loaded model;
+    private static TensorSource expected;
+
+    @BeforeAll
+    static void load() {
+        manager = Torch.manager();
+        // the input size in the config is a placeholder: the loader reads it from pos_embed
+        model = FullDitWorkload.load(manager, DIR.resolve("dit_small.pt"), Map.of(), SMALL.withInputSize(2));
+        expected = TensorSources.open(DIR.resolve("expected.npz"));
+    }
+
+    @AfterAll
+    static void close() {
+        expected.close();
+        model.close();
+        manager.close();
+    }
+
+    private static double[] ref(String name) {
+        TensorData d = expected.data(name);
+        double[] v = new double[Math.toIntExact(d.info().elementCount())];
+        d.readDoubles(0, v, 0, v.length);
+        return v;
+    }
+
+    private static NDArray refArray(String name) {
+        double[] v = ref(name);
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return manager.create(f, new Shape(expected.data(name).info().shape()));
+    }
+
+    private static int[] ints(String name) {
+        return Arrays.stream(ref(name)).mapToInt(x -> (int) x).toArray();
+    }
+
+    /** max |a - b| relative to max |b|. */
+    private static void assertClose(double[] want, float[] got, double rel, String what) {
+        assertEquals(want.length, got.length, what + " length");
+        double err = 0;
+        double scale = 0;
+        for (int i = 0; i < want.length; i++) {
+            err = Math.max(err, Math.abs(want[i] - got[i]));
+            scale = Math.max(scale, Math.abs(want[i]));
+        }
+        assertTrue(err <= rel * scale, what + ": max abs error " + err + " vs max |ref| " + scale);
+    }
+
+    @Test
+    void inputSizeComesFromPosEmbed() {
+        assertEquals(8, model.net().config().inputSize());
+        assertEquals(16, model.net().config().tokens());
+    }
+
+    @Test
+    void forwardMatchesNumpyReference() {
+        NDArray x = refArray("forward_x");
+        float[] t = {999, 17};
+        NDArray out = model.net().forward(x, manager.create(t), ints("forward_y"), null);
+        assertEquals(new Shape(2, 8, 8, 8), out.getShape());
+        assertClose(ref("forward_out"), out.toFloatArray(), 1e-5, "DiT forward (class row and null-class row)");
+    }
+
+    @Test
+    void respacingIsDitsSpaceTimesteps() {
+        for (int count : new int[] {250, 100, 7, 1000}) {
+            assertArrayEquals(ints("respace_" + count + "_timesteps"), IddpmRespacing.keptTimesteps(1000, count), "kept timesteps " + count);
+            NoiseSchedule s = FullDitWorkload.schedule(count);
+            assertArrayEquals(ints("respace_" + count + "_timesteps"), s.timesteps());
+            double[] want = ref("respace_" + count + "_betas");
+            double[] got = s.betas();
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(want[i], got[i], 1e-15 * Math.max(1, want[i]) + Math.ulp(want[i]) * 4, "beta " + i + " of " + count);
+            }
+        }
+    }
+
+    @Test
+    void twoGuidedSamplerStepsMatchNumpyReference() {
+        LearnedRangeDdpmSampler sampler = new LearnedRangeDdpmSampler(FullDitWorkload.schedule(250));
+        int[] timesteps = sampler.schedule().timesteps();
+        NDArray x = refArray("cfg_x");
+        NDArray noise = refArray("cfg_noise");
+        int[] label = ints("cfg_label");
+        for (int step = 0; step < 2; step++) {
+            int k = 249 - step;
+            NDArray out = FullDitWorkload.guided(model.net(), x, timesteps[k], label, 4.0, null);
+            assertClose(ref("cfg_out_" + step), out.toFloatArray(), 1e-5, "forward_with_cfg output, step " + step);
+            x = sampler.step(x, out, k, noise.get(step));
+            assertClose(ref("cfg_x_" + (step + 1)), x.toFloatArray(), 1e-5, "p_sample, step " + step);
+        }
+    }
+
+    @Test
+    void lastStepTakesTheMeanWithoutNoise() {
+        LearnedRangeDdpmSampler sampler = new LearnedRangeDdpmSampler(FullDitWorkload.schedule(250));
+        NDArray next = sampler.step(refArray("final_x"), refArray("final_out"), 0, null);
+        assertClose(ref("final_next"), next.toFloatArray(), 1e-6, "p_sample at k = 0");
+    }
+
+    @Test
+    void guidanceTouchesOnlyTheFirstThreeChannels() {
+        NDArray x = refArray("cfg_x");
+        NDArray plain = FullDitWorkload.guided(model.net(), x, 500, new int[] {7}, 1.0, null);
+        NDArray strong = FullDitWorkload.guided(model.net(), x, 500, new int[] {7}, 4.0, null);
+        // scale 1 is the conditional output; channels 3..7 stay conditional at any scale
+        float[] a = plain.get(":, 3:").toFloatArray();
+        float[] b = strong.get(":, 3:").toFloatArray();
+        assertArrayEquals(a, b);
+        float[] cond = model.net().forward(x, manager.create(new float[] {500}), new int[] {7}, null).toFloatArray();
+        assertClose(toDouble(cond), plain.toFloatArray(), 1e-6, "scale 1 = conditional output");
+    }
+
+    private static double[] toDouble(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+
+    @Test
+    void samplingTapsEverySiteOnTheGuidedBatchAndRepeats(@TempDir Path dir) throws Exception {
+        Path labels = dir.resolve("labels.npy");
+        NpyWriter.write(labels, new long[] {2}, new int[] {7, 2});
+        try (FullDitWorkload.Loaded small = FullDitWorkload.load(manager, DIR.resolve("dit_small.pt"), Map.of("class", labels), SMALL)) {
+            sampleTwice(small, dir);
+        }
+    }
+
+    private static void sampleTwice(FullDitWorkload.Loaded model, Path dir) throws Exception {
+        List<String> calls = new ArrayList<>();
+        GeluTap tap = GeluTap.observing((site, data, rows) -> calls.add(site.name() + ":" + rows + "x" + site.channels()));
+        Samples a = model.sample(2, 3, 5, tap, StepListener.NONE);
+        assertArrayEquals(new long[] {2, 4, 8, 8}, a.shape());
+        // 3 steps x 2 blocks, each one call on 2 samples x (cond + null) x 16 tokens
+        assertEquals(6, calls.size());
+        assertEquals("block.0.mlp:64x192", calls.get(0));
+        assertEquals("block.1.mlp:64x192", calls.get(1));
+        Samples b = model.sample(2, 3, 5, null, StepListener.NONE);
+        assertArrayEquals(a.values(), b.values());
+        Path png = model.writePreview(a, dir);
+        assertTrue(Files.size(png) > 0);
+        assertEquals("latents.png", png.getFileName().toString());
+    }
+
+    @Test
+    void fullSizeDeclaresThePresetsParametersAndSites() {
+        try (NDManager m = Torch.manager()) {
+            for (int image : new int[] {256, 512}) {
+                try (FullDit full = new FullDit(m, FullDit.Config.xl2(image / 8))) {
+                    FullPreset preset = FullPresets.dit(image, 2);
+                    long count = full.params().spec().values().stream().mapToLong(s -> new Shape(s).size()).sum();
+                    assertEquals(preset.parameters(), count, "parameters at " + image);
+                    List<GeluSite> sites = full.sites();
+                    assertEquals(preset.sites().size(), sites.size());
+                    for (int i = 0; i < sites.size(); i++) {
+                        org.colsparse.workload.GeluSite want = preset.sites().get(i);
+                        assertEquals(want.name(), sites.get(i).name());
+                        assertEquals(want.k(), sites.get(i).channels());
+                        assertEquals(want.tokensPerSample(), full.config().tokens());
+                    }
+                }
+            }
+        }
+        assertEquals(675_129_632L, FullPresets.of("dit").parameters());
+        assertInstanceOf(FullDitWorkload.class, Denoisers.get("dit", Preset.full));
+        var info = Denoisers.get("dit", Preset.full).info();
+        assertEquals(28, info.sites().size());
+        assertEquals(250, info.defaultSteps());
+        assertEquals(1000, info.trainedSteps());
+    }
+
+    /** The reduced model's declared tensors with arbitrary values, as a writer would save them. */
+    private static SafetensorsWriter writer(String prefix, String skip, String reshape) {
+        SafetensorsWriter w = new SafetensorsWriter();
+        try (NDManager m = Torch.manager(); FullDit net = new FullDit(m, SMALL)) {
+            for (Map.Entry<String, long[]> e : new TreeMap<>(net.params().spec()).entrySet()) {
+                if (e.getKey().equals(skip)) {
+                    continue;
+                }
+                long[] shape = e.getKey().equals(reshape) ? new long[] {e.getValue()[0] + 1} : e.getValue();
+                w.put(prefix + e.getKey(), new float[Math.toIntExact(new Shape(shape).size())], shape);
+            }
+        }
+        return w;
+    }
+
+    @Test
+    void checkpointProblemsAreInputErrorsNamingTheKey(@TempDir Path dir) {
+        Path missing = dir.resolve("missing.safetensors");
+        writer("", "blocks.1.mlp.fc2.bias", null).write(missing, false);
+        InputException e = assertThrows(InputException.class, () -> FullDitWorkload.load(manager, missing, Map.of(), SMALL));
+        assertTrue(e.getMessage().contains("missing key(s) [blocks.1.mlp.fc2.bias]"), e.getMessage());
+
+        Path wrong = dir.resolve("wrong.safetensors");
+        writer("", null, "final_layer.linear.bias").write(wrong, false);
+        e = assertThrows(InputException.class, () -> FullDitWorkload.load(manager, wrong, Map.of(), SMALL));
+        assertTrue(e.getMessage().contains("final_layer.linear.bias is [33]"), e.getMessage());
+
+        Path noPos = dir.resolve("nopos.safetensors");
+        writer("", "pos_embed", null).write(noPos, false);
+        e = assertThrows(InputException.class, () -> FullDitWorkload.load(manager, noPos, Map.of(), SMALL));
+        assertTrue(e.getMessage().contains("no pos_embed"), e.getMessage());
+
+        e = assertThrows(InputException.class, () -> Denoisers.get("dit", Preset.full).load(manager, null));
+        assertTrue(e.getMessage().contains("DiT-XL-2-256x256.pt"), e.getMessage());
+        // the real architecture refuses the reduced file, naming what differs
+        e = assertThrows(InputException.class, () -> Denoisers.get("dit", Preset.full).load(manager, DIR.resolve("dit_small.pt")));
+        assertTrue(e.getMessage().contains("pos_embed is [1, 16, 48], expected (1, T, 1152)"), e.getMessage());
+    }
+
+    @Test
+    void trainingCheckpointUsesTheEmaWeights(@TempDir Path dir) {
+        SafetensorsWriter w = writer("ema.", null, null);
+        w.put("model.pos_embed", new float[16 * 48], 1, 16, 48);
+        w.put("opt.state.0.exp_avg", new float[3], 3);
+        Path file = dir.resolve("train.safetensors");
+        w.write(file, false);
+        try (FullDitWorkload.Loaded l = FullDitWorkload.load(manager, file, Map.of(), SMALL)) {
+            assertEquals(8, l.net().config().inputSize());
+        }
+        SafetensorsWriter extra = writer("ema.", null, null);
+        extra.put("args.lr", new float[1], 1);
+        Path bad = dir.resolve("extra.safetensors");
+        extra.write(bad, false);
+        InputException e = assertThrows(InputException.class, () -> FullDitWorkload.load(manager, bad, Map.of(), SMALL));
+        assertTrue(e.getMessage().contains("unexpected key(s) [args.lr]"), e.getMessage());
+    }
+
+    @Test
+    void aTrainingCheckpointWithPickledArgsSaysHowToKeepTheEmaWeights(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("0400000.pt");
+        FullMldTest.writeCheckpointWithAnObject(file);
+        InputException e = assertThrows(InputException.class, () -> FullDitWorkload.load(manager, file, Map.of(), SMALL));
+        assertTrue(e.getMessage().contains("weights_only=False)['ema']"), e.getMessage());
+    }
+
+    @Test
+    void classLabelsFromACondFile(@TempDir Path dir) {
+        Path labels = dir.resolve("labels.npy");
+        NpyWriter.write(labels, new long[] {3}, new long[] {9, 0, 4});
+        try (FullDitWorkload.Loaded l = FullDitWorkload.load(manager, DIR.resolve("dit_small.pt"), Map.of("class", labels), SMALL)) {
+            assertArrayEquals(new int[] {9, 0, 4, 9, 0}, l.labels(5));
+        }
+        assertArrayEquals(new int[] {207, 360}, model.labels(2));
+
+        Path matrix = dir.resolve("matrix.npy");
+        NpyWriter.write(matrix, new long[] {2, 2}, new long[] {1, 2, 3, 4});
+        InputException e = assertThrows(InputException.class, () -> FullDitWorkload.readLabels(matrix, 1000));
+        assertTrue(e.getMessage().startsWith("--cond class: ") && e.getMessage().contains("shape [2, 2]"), e.getMessage());
+
+        Path floats = dir.resolve("floats.npy");
+        NpyWriter.write(floats, new long[] {2}, new float[] {1, 2});
+        e = assertThrows(InputException.class, () -> FullDitWorkload.readLabels(floats, 1000));
+        assertTrue(e.getMessage().contains("expected an integer array"), e.getMessage());
+
+        Path range = dir.resolve("range.npy");
+        NpyWriter.write(range, new long[] {2}, new long[] {5, 1000});
+        e = assertThrows(InputException.class, () -> FullDitWorkload.readLabels(range, 1000));
+        assertTrue(e.getMessage().contains("element 1 is 1000"), e.getMessage());
+
+        e = assertThrows(InputException.class,
+                () -> FullDitWorkload.load(manager, DIR.resolve("dit_small.pt"), Map.of("text", labels), SMALL));
+        assertTrue(e.getMessage().startsWith("--cond text: "), e.getMessage());
+    }
+}

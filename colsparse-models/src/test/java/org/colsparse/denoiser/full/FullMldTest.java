@@ -1,0 +1,300 @@
+package org.colsparse.denoiser.full;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.colsparse.denoiser.Denoisers;
+import org.colsparse.denoiser.Preset;
+import org.colsparse.denoiser.Samples;
+import org.colsparse.runtime.GeluSite;
+import org.colsparse.runtime.GeluTap;
+import org.colsparse.runtime.Torch;
+import org.colsparse.sampler.StepListener;
+import org.colsparse.tensor.NpyWriter;
+import org.colsparse.tensor.TensorData;
+import org.colsparse.tensor.TensorSource;
+import org.colsparse.tensor.TensorSources;
+import org.colsparse.train.SafetensorsWriter;
+import org.colsparse.util.InputException;
+import org.colsparse.workload.FullPreset;
+import org.colsparse.workload.FullPresets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The full-size MLD runtime against an independent NumPy implementation of the official code
+ * (src/test/resources/full/mld/make_fixtures.py) at a reduced size with the official key names inside a
+ * Lightning-style checkpoint, and the full-size declaration against the full preset.
+ */
+class FullMldTest {
+    private static final Path DIR = Path.of("src/test/resources/full/mld");
+    /** The fixture's reduced denoiser: latent 32, ff 128, 4 heads, 5 layers, text features 24, position table 10. */
+    private static final FullMld.Config SMALL = new FullMld.Config(32, 128, 4, 5, 24, 10);
+
+    @TempDir
+    static Path conds;
+    private static NDManager manager;
+    private static FullMldWorkload.Loaded model;
+    private static TensorSource expected;
+    private static Map<String, Path> conditions;
+
+    @BeforeAll
+    static void load() {
+        manager = Torch.manager();
+        expected = TensorSources.open(DIR.resolve("expected.npz"));
+        Path text = conds.resolve("text.npy");
+        Path nul = conds.resolve("null.npy");
+        NpyWriter.write(text, new long[] {1, 1, 24}, floats(ref("cfg_text")));
+        NpyWriter.write(nul, new long[] {24}, floats(ref("cfg_null")));
+        conditions = Map.of("text", text, "null_text", nul);
+        model = FullMldWorkload.load(manager, DIR.resolve("mld_small.ckpt"), conditions, SMALL);
+    }
+
+    @AfterAll
+    static void close() {
+        expected.close();
+        model.close();
+        manager.close();
+    }
+
+    private static double[] ref(String name) {
+        TensorData d = expected.data(name);
+        double[] v = new double[Math.toIntExact(d.info().elementCount())];
+        d.readDoubles(0, v, 0, v.length);
+        return v;
+    }
+
+    private static float[] floats(double[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return f;
+    }
+
+    private static NDArray refArray(String name) {
+        return manager.create(floats(ref(name)), new Shape(expected.data(name).info().shape()));
+    }
+
+    /** max |a - b| relative to max |b|. */
+    private static void assertClose(double[] want, float[] got, double rel, String what) {
+        assertEquals(want.length, got.length, what + " length");
+        double err = 0;
+        double scale = 0;
+        for (int i = 0; i < want.length; i++) {
+            err = Math.max(err, Math.abs(want[i] - got[i]));
+            scale = Math.max(scale, Math.abs(want[i]));
+        }
+        assertTrue(err <= rel * scale, what + ": max abs error " + err + " vs max |ref| " + scale);
+    }
+
+    @Test
+    void forwardMatchesNumpyReference() {
+        NDArray out = model.net().forward(refArray("forward_x"), manager.create(new float[] {981, 1}), refArray("forward_text"), null);
+        assertEquals(new Shape(2, 1, 32), out.getShape());
+        assertClose(ref("forward_out"), out.toFloatArray(), 1e-5, "MLD denoiser forward");
+    }
+
+    @Test
+    void scheduleIsDiffusersDdimWithStepsOffset() {
+        for (int n : new int[] {50, 7}) {
+            int[] want = Arrays.stream(ref("timesteps_" + n)).mapToInt(x -> (int) x).toArray();
+            int[] got = FullMldSampler.of(n).schedule().timesteps();
+            // the schedule lists timesteps from the least noisy step up; diffusers from the noisiest down
+            int[] reversed = new int[got.length];
+            for (int i = 0; i < got.length; i++) {
+                reversed[i] = got[got.length - 1 - i];
+            }
+            assertArrayEquals(want, reversed, "timesteps of " + n + " steps");
+        }
+        double[] want = ref("alphas_cumprod");
+        float[] got = FullMldSampler.alphasCumprod();
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i], got[i], 2e-6 * want[i], "alphas_cumprod[" + i + "]");
+        }
+    }
+
+    @Test
+    void twoGuidedDdimStepsMatchNumpyReference() {
+        FullMldSampler sampler = FullMldSampler.of(50);
+        int[] ts = sampler.schedule().timesteps();
+        NDArray x = refArray("cfg_x");
+        NDArray text = refArray("cfg_text");
+        NDArray nul = refArray("cfg_null").reshape(1, 24);
+        for (int step = 0; step < 2; step++) {
+            int k = 49 - step;
+            NDArray eps = FullMldWorkload.guided(model.net(), x, ts[k], text, nul, 7.5, null);
+            assertClose(ref("cfg_eps_" + step), eps.toFloatArray(), 1e-5, "guided eps, step " + step);
+            x = sampler.update(x, eps, k, null);
+            assertClose(ref("cfg_x_" + (step + 1)), x.toFloatArray(), 1e-5, "DDIM step " + step);
+        }
+    }
+
+    @Test
+    void lastStepGoesToTheFirstAlphaBarNotToOne() {
+        FullMldSampler sampler = FullMldSampler.of(50);
+        NDArray next = sampler.update(refArray("cfg_x"), refArray("final_eps"), 0, null);
+        assertClose(ref("final_next"), next.toFloatArray(), 1e-5, "DDIM last step (set_alpha_to_one false)");
+    }
+
+    @Test
+    void samplingTapsEverySiteOnTheGuidedBatchAndRepeats(@TempDir Path dir) throws Exception {
+        List<String> calls = new ArrayList<>();
+        GeluTap tap = GeluTap.observing((site, data, rows) -> calls.add(site.name() + ":" + rows + "x" + site.channels()));
+        Samples a = model.sample(2, 3, 11, tap, StepListener.NONE);
+        assertArrayEquals(new long[] {2, 1, 32}, a.shape());
+        // 3 steps x 5 layers, each one call on 2 samples x (uncond + cond) x 3 tokens
+        assertEquals(15, calls.size());
+        assertEquals(List.of("input.0.ff:12x128", "input.1.ff:12x128", "middle.ff:12x128", "output.0.ff:12x128", "output.1.ff:12x128"),
+                calls.subList(0, 5));
+        assertArrayEquals(a.values(), model.sample(2, 3, 11, null, StepListener.NONE).values());
+        Path png = model.writePreview(a, dir);
+        assertTrue(Files.size(png) > 0);
+        InputException e = assertThrows(InputException.class, () -> model.sample(1, 1000, 0, null, StepListener.NONE));
+        assertTrue(e.getMessage().startsWith("--steps: "), e.getMessage());
+    }
+
+    @Test
+    void fullSizeDeclaresThePresetsParametersAndSites() {
+        try (NDManager m = Torch.manager(); FullMld full = new FullMld(m, FullMld.Config.humanml3d())) {
+            FullPreset preset = FullPresets.of("mld");
+            long count = full.params().spec().values().stream().mapToLong(s -> new Shape(s).size()).sum();
+            assertEquals(preset.parameters(), count);
+            List<GeluSite> sites = full.sites();
+            assertEquals(9, sites.size());
+            assertEquals(preset.sites().size(), sites.size());
+            for (int i = 0; i < sites.size(); i++) {
+                org.colsparse.workload.GeluSite want = preset.sites().get(i);
+                assertEquals(want.name(), sites.get(i).name());
+                assertEquals(want.k(), sites.get(i).channels());
+                assertEquals(want.tokensPerSample(), FullMld.TOKENS);
+            }
+        }
+        assertInstanceOf(FullMldWorkload.class, Denoisers.get("mld", Preset.full));
+        var info = Denoisers.get("mld", Preset.full).info();
+        assertEquals(50, info.defaultSteps());
+        assertEquals(2, Denoisers.get("mld", Preset.full).conditions().size());
+    }
+
+    /** The reduced denoiser's declared tensors under Lightning's prefix, zero-filled. */
+    private static SafetensorsWriter writer(String skip, String reshape) {
+        SafetensorsWriter w = new SafetensorsWriter();
+        try (NDManager m = Torch.manager(); FullMld net = new FullMld(m, SMALL)) {
+            for (Map.Entry<String, long[]> e : net.params().spec().entrySet()) {
+                if (e.getKey().equals(skip)) {
+                    continue;
+                }
+                long[] shape = e.getKey().equals(reshape) ? new long[] {e.getValue()[0] + 1} : e.getValue();
+                w.put("state_dict." + e.getKey(), new float[Math.toIntExact(new Shape(shape).size())], shape);
+            }
+        }
+        w.put("state_dict.vae.final_layer.bias", new float[3], 3);
+        return w;
+    }
+
+    @Test
+    void checkpointProblemsAreInputErrorsNamingTheKey(@TempDir Path dir) {
+        Path ok = dir.resolve("ok.safetensors");
+        writer(null, null).write(ok, false);
+        FullMldWorkload.load(manager, ok, conditions, SMALL).close();
+
+        Path missing = dir.resolve("missing.safetensors");
+        writer("denoiser.encoder.middle_block.linear2.bias", null).write(missing, false);
+        InputException e = assertThrows(InputException.class, () -> FullMldWorkload.load(manager, missing, conditions, SMALL));
+        assertTrue(e.getMessage().contains("missing key(s) [denoiser.encoder.middle_block.linear2.bias]"), e.getMessage());
+
+        Path wrong = dir.resolve("wrong.safetensors");
+        writer(null, "denoiser.encoder.norm.bias").write(wrong, false);
+        e = assertThrows(InputException.class, () -> FullMldWorkload.load(manager, wrong, conditions, SMALL));
+        assertTrue(e.getMessage().contains("denoiser.encoder.norm.bias is [33]"), e.getMessage());
+
+        e = assertThrows(InputException.class, () -> Denoisers.get("mld", Preset.full).load(manager, null));
+        assertTrue(e.getMessage().contains("1222_mld_humanml3d_FID041.ckpt"), e.getMessage());
+    }
+
+    /** A torch zip whose pickle names a class, as a Lightning checkpoint with OmegaConf hyper-parameters does. */
+    static void writeCheckpointWithAnObject(Path file) throws Exception {
+        byte[] pickle = "\u0080\u0002comegaconf.dictconfig\nDictConfig\nq\u0000)\u0081q\u0001.".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
+            for (String[] entry : new String[][] {{"archive/data.pkl", null}, {"archive/byteorder", "little"}}) {
+                byte[] data = entry[1] == null ? pickle : entry[1].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                java.util.zip.ZipEntry e = new java.util.zip.ZipEntry(entry[0]);
+                e.setMethod(java.util.zip.ZipEntry.STORED);
+                e.setSize(data.length);
+                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                crc.update(data);
+                e.setCrc(crc.getValue());
+                z.putNextEntry(e);
+                z.write(data);
+                z.closeEntry();
+            }
+        }
+    }
+
+    @Test
+    void aCheckpointWithPickledObjectsSaysHowToKeepTheWeights(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("lightning.ckpt");
+        writeCheckpointWithAnObject(file);
+        InputException e = assertThrows(InputException.class, () -> FullMldWorkload.load(manager, file, conditions, SMALL));
+        assertTrue(e.getMessage().contains("refuses pickle global 'omegaconf.dictconfig DictConfig'")
+                && e.getMessage().contains("weights_only=False)['state_dict']"), e.getMessage());
+        // the bare state dict it suggests saving (keys denoiser.*) loads
+        SafetensorsWriter bare = new SafetensorsWriter();
+        try (NDManager m = Torch.manager(); FullMld net = new FullMld(m, SMALL)) {
+            net.params().spec().forEach((k, s) -> bare.put(k, new float[Math.toIntExact(new Shape(s).size())], s));
+        }
+        Path state = dir.resolve("mld_state_dict.safetensors");
+        bare.write(state, false);
+        FullMldWorkload.load(manager, state, conditions, SMALL).close();
+    }
+
+    @Test
+    void conditioningFilesAreChecked(@TempDir Path dir) {
+        Path text = conditions.get("text");
+        Path nul = conditions.get("null_text");
+        Path ckpt = DIR.resolve("mld_small.ckpt");
+        InputException e = assertThrows(InputException.class, () -> FullMldWorkload.load(manager, ckpt, Map.of("text", text), SMALL));
+        assertTrue(e.getMessage().startsWith("--cond null_text: required"), e.getMessage());
+
+        Path wide = dir.resolve("wide.npy");
+        NpyWriter.write(wide, new long[] {2, 25}, new float[50]);
+        e = assertThrows(InputException.class, () -> FullMldWorkload.load(manager, ckpt, Map.of("text", wide, "null_text", nul), SMALL));
+        assertTrue(e.getMessage().startsWith("--cond text: ") && e.getMessage().contains("shape [2, 25]"), e.getMessage());
+
+        Path two = dir.resolve("two.npy");
+        NpyWriter.write(two, new long[] {2, 24}, new float[48]);
+        e = assertThrows(InputException.class, () -> FullMldWorkload.load(manager, ckpt, Map.of("text", text, "null_text", two), SMALL));
+        assertTrue(e.getMessage().startsWith("--cond null_text: ") && e.getMessage().contains("shape [2, 24]"), e.getMessage());
+
+        Path nan = dir.resolve("nan.npy");
+        float[] v = new float[24];
+        v[5] = Float.NaN;
+        NpyWriter.write(nan, new long[] {1, 24}, v);
+        e = assertThrows(InputException.class, () -> FullMldWorkload.load(manager, ckpt, Map.of("text", nan, "null_text", nul), SMALL));
+        assertTrue(e.getMessage().startsWith("--cond text: ") && e.getMessage().contains("NaN"), e.getMessage());
+
+        e = assertThrows(InputException.class, () -> FullMldWorkload.load(manager, ckpt, Map.of("class", text, "text", text, "null_text", nul), SMALL));
+        assertTrue(e.getMessage().startsWith("--cond class: "), e.getMessage());
+
+        Path three = dir.resolve("three.npy");
+        NpyWriter.write(three, new long[] {3, 24}, new float[72]);
+        try (FullMldWorkload.Loaded l = FullMldWorkload.load(manager, ckpt, Map.of("text", three, "null_text", nul), SMALL)) {
+            assertEquals(5 * 24, l.textRows(5).length);
+        }
+    }
+}
