@@ -49,7 +49,7 @@ class _Pickler(pickle.Pickler):
 
 
 def save_pt(fname, tree):
-    """tree: nested dicts of numpy float32/float16 arrays, saved as torch.save would."""
+    """tree: nested dicts/lists of numpy float32/float16 arrays and plain numbers, saved as torch.save would."""
     saved = dict(sys.modules)
     sys.modules['torch'], sys.modules['torch._utils'] = _torch, _tutils
     storages = []
@@ -57,6 +57,10 @@ def save_pt(fname, tree):
     def conv(o):
         if isinstance(o, dict):
             return collections.OrderedDict((k, conv(v)) for k, v in o.items())
+        if isinstance(o, list):
+            return [conv(v) for v in o]
+        if not isinstance(o, np.ndarray):
+            return o
         s = _Storage(str(len(storages)), np.ascontiguousarray(o))
         storages.append(s)
         return _Tensor(s)
@@ -66,12 +70,13 @@ def save_pt(fname, tree):
     finally:
         sys.modules.clear()
         sys.modules.update(saved)
+    entry = lambda name: zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))  # reruns give the same bytes
     with zipfile.ZipFile(fname, 'w') as z:
-        z.writestr('archive/data.pkl', buf.getvalue())
-        z.writestr('archive/byteorder', 'little')
+        z.writestr(entry('archive/data.pkl'), buf.getvalue())
+        z.writestr(entry('archive/byteorder'), 'little')
         for s in storages:
-            z.writestr('archive/data/' + s.key, s.arr.astype(s.arr.dtype.newbyteorder('<')).tobytes())
-        z.writestr('archive/version', '3\n')
+            z.writestr(entry('archive/data/' + s.key), s.arr.astype(s.arr.dtype.newbyteorder('<')).tobytes())
+        z.writestr(entry('archive/version'), '3\n')
 
 
 # ---- shared NumPy pieces ---------------------------------------------------------------------------

@@ -13,25 +13,30 @@ public final class FilmDecoderLayer {
     private final int dim;
     private final int heads;
     private final boolean rotary;
+    private final boolean exactMish;
     private final Attention self;
     private final Attention cross;
     private final GeluSite site;
 
     public FilmDecoderLayer(Params p, String prefix, int dim, int heads, int ffDim, int condDim, Sites sites, String siteName) {
-        this(p, prefix, dim, heads, ffDim, condDim, false, sites, siteName);
+        this(p, prefix, dim, heads, ffDim, condDim, false, false, sites, siteName);
     }
 
     /**
      * @param rotary rotate the attention inputs as EDGE does: self-attention queries and keys, and
      *               in cross-attention the queries and the memory's keys (each over its own
      *               positions); values are never rotated
+     * @param exactMish  FiLM from PyTorch's {@code nn.Mish}, {@link #mish}; false keeps {@link Nn#mish}
+     *                   (DJL 0.36's, which takes log2 where Mish takes ln: the tiny EDGE was trained with it)
      */
-    public FilmDecoderLayer(Params p, String prefix, int dim, int heads, int ffDim, int condDim, boolean rotary, Sites sites, String siteName) {
+    public FilmDecoderLayer(Params p, String prefix, int dim, int heads, int ffDim, int condDim, boolean rotary, boolean exactMish,
+                            Sites sites, String siteName) {
         this.p = p;
         this.prefix = prefix;
         this.dim = dim;
         this.heads = heads;
         this.rotary = rotary;
+        this.exactMish = exactMish;
         self = Attention.fused(p, prefix + ".self_attn", dim, heads);
         cross = Attention.fused(p, prefix + ".multihead_attn", dim, heads);
         EncoderLayer.declareFeedForward(p, prefix, dim, ffDim);
@@ -67,9 +72,17 @@ public final class FilmDecoderLayer {
     }
 
     private NDArray film(int i, NDArray branch, NDArray cond) {
-        NDArray ss = Nn.linear(Nn.mish(cond), p, prefix + ".film" + i + ".block.1").expandDims(1);
+        NDArray ss = Nn.linear(exactMish ? mish(cond) : Nn.mish(cond), p, prefix + ".film" + i + ".block.1").expandDims(1);
         NDArray scale = ss.get(":, :, 0:" + dim);
         NDArray shift = ss.get(":, :, " + dim + ":");
         return branch.mul(scale.add(1f)).add(shift);
+    }
+
+    /**
+     * PyTorch's {@code nn.Mish}: {@code x * tanh(ln(1 + e^x))}. DJL 0.36's {@code Activation.mish}
+     * computes {@code log2(1 + e^x)} instead (measured: -0.362 at x = -2 where Mish is -0.2525).
+     */
+    public static NDArray mish(NDArray x) {
+        return x.mul(x.exp().add(1f).log().tanh());
     }
 }

@@ -28,7 +28,7 @@ import java.util.List;
  * -> Mish, {@code to_time_cond} (+ the pooled music = the FiLM vector) and {@code to_time_tokens}
  * (2 tokens); memory = {@code norm_cond}(music tokens ++ time tokens); 8 pre-norm
  * FiLMTransformerDecoderLayers with rotary attention; {@code final_layer}. Dropout is off at
- * inference. EDGE encodes the music for unconditional rows too and then swaps in the null
+ * inference; Mish is PyTorch's (see {@link FilmDecoderLayer#mish}). EDGE encodes the music for unconditional rows too and then swaps in the null
  * embeddings, so the condition encoder's GELUs see the music in both halves of a guided batch.
  */
 public final class FullEdge implements AutoCloseable {
@@ -75,7 +75,7 @@ public final class FullEdge implements AutoCloseable {
         p.declare("non_attn_cond_projection.3.bias", d);
         decoder = new FilmDecoderLayer[c.layers()];
         for (int i = 0; i < c.layers(); i++) {
-            decoder[i] = new FilmDecoderLayer(p, "seqTransDecoder.stack." + i, d, c.heads(), c.ffDim(), d, true, s, "decoder." + i + ".ff");
+            decoder[i] = new FilmDecoderLayer(p, "seqTransDecoder.stack." + i, d, c.heads(), c.ffDim(), d, true, true, s, "decoder." + i + ".ff");
         }
         p.declare("final_layer.weight", c.features(), d);
         p.declare("final_layer.bias", c.features());
@@ -112,16 +112,16 @@ public final class FullEdge implements AutoCloseable {
             tokens = l.forward(tokens, tap);
         }
         NDArray keepMask = m.create(keep);
-        tokens = NDArrays.where(keepMask.reshape(b, 1, 1), tokens, p.get("null_cond_embed").broadcast(tokens.getShape()));
+        tokens = NDArrays.where(keepMask.reshape(b, 1, 1).broadcast(tokens.getShape()), tokens, p.get("null_cond_embed").broadcast(tokens.getShape()));
         NDArray hidden = Nn.layerNorm(tokens.mean(new int[] {1}), p, "non_attn_cond_projection.0", 1e-5f);
         hidden = Nn.linear(Nn.silu(Nn.linear(hidden, p, "non_attn_cond_projection.1")), p, "non_attn_cond_projection.3");
-        hidden = NDArrays.where(keepMask.reshape(b, 1), hidden, p.get("null_cond_hidden").broadcast(hidden.getShape()));
+        hidden = NDArrays.where(keepMask.reshape(b, 1).broadcast(hidden.getShape()), hidden, p.get("null_cond_hidden").broadcast(hidden.getShape()));
         float[] tf = new float[b];
         for (int i = 0; i < b; i++) {
             tf[i] = t[i];
         }
         // SinusoidalPosEmb: frequencies exp(-ln(10000) i / (half - 1)), [sin, cos]
-        NDArray tHidden = Nn.mish(Nn.linear(Embeddings.timestep(m.create(tf), d, false, 1, 10000), p, "time_mlp.1"));
+        NDArray tHidden = FilmDecoderLayer.mish(Nn.linear(Embeddings.timestep(m.create(tf), d, false, 1, 10000), p, "time_mlp.1"));
         NDArray film = Nn.linear(tHidden, p, "to_time_cond.0").add(hidden);
         NDArray tTokens = Nn.linear(tHidden, p, "to_time_tokens.0").reshape(new Shape(b, 2, d));
         NDArray memory = Nn.layerNorm(NDArrays.concat(new NDList(tokens, tTokens), 1), p, "norm_cond", 1e-5f);
