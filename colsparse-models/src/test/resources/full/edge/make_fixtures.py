@@ -4,7 +4,7 @@ zip, and the outputs of an independent NumPy implementation of the official code
 model/model.py DanceDecoder, model/rotary_embedding_torch.py, model/utils.py, model/diffusion.py
 ddim_sample). Uses the .pt writer and NumPy layers of ../mdm/make_fixtures.py.
 Run from this directory: python3 make_fixtures.py"""
-import collections, importlib.util, math, os
+import collections, importlib.util, math, os, sys, types
 import numpy as np
 
 _spec = importlib.util.spec_from_file_location('mdm_fixtures', os.path.join('..', 'mdm', 'make_fixtures.py'))
@@ -159,6 +159,13 @@ def main():
                               'model_state_dict': {'final_layer.bias': np.zeros(FEATS, np.float32)},
                               'optimizer_state_dict': {'state': {0: {'exp_avg': np.zeros(3, np.float32)}},
                                                        'param_groups': [{'lr': 4e-4, 'params': [0]}]}})
+    # the official checkpoint.pt also pickles EDGE's data normalizer, a Python object: the loader must
+    # refuse it and say how to export the weights
+    pkg, mod = types.ModuleType('dataset'), types.ModuleType('dataset.preprocess')
+    normalizer = type('Normalizer', (), {'__module__': 'dataset.preprocess'})
+    mod.Normalizer, pkg.preprocess = normalizer, mod
+    sys.modules['dataset'], sys.modules['dataset.preprocess'] = pkg, mod
+    save_pt('with_normalizer.pt', {'ema_state_dict': {'final_layer.bias': np.zeros(3, np.float32)}, 'normalizer': normalizer()})
     Wd = {k: v.astype(np.float64) for k, v in half.items()}                   # what the model holds after loading
 
     B = 2

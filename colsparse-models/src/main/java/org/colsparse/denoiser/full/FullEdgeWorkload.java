@@ -42,7 +42,7 @@ import java.util.Map;
 public final class FullEdgeWorkload implements Workload {
     static final String CHECKPOINT = "checkpoint.pt (Stanford-TML/EDGE, download_model.sh), its ema_state_dict exported as a plain state dict";
     static final double GUIDANCE = 2;
-    static final String HOW_MUSIC = "Jukebox features of one 5 s slice at 30 fps, (150, 4800) or (B, 150, 4800) float32: in the EDGE repo, "
+    static final String HOW_MUSIC = "Jukebox features of one 5 s slice at 30 fps; in the EDGE repo, "
             + "slice the song with data/slice.py slice_audio(wav, 2.5, 5.0, dir), then for a slice "
             + "reps, _ = data.audio_extraction.jukebox_features.extract(slice_wav) (jukemirlib layer 66, 30 fps); np.save('music.npy', reps)";
     static final String HOW_EXPORT = "EDGE's checkpoint.pt also pickles its data normalizer (a Python object this reader never unpickles); "
@@ -245,10 +245,10 @@ public final class FullEdgeWorkload implements Workload {
             Path file = dir.resolve("samples.png");
             int feats = (int) s[2];
             int[] channels = feats >= 7 ? new int[] {0, 1, 4, 5, 6, 7} : new int[] {0};
-            String[] labels = feats >= 7 ? new String[] {"contact L ankle", "contact L toe", "root x", "root y", "root z", "pelvis rot6d[0]"}
+            String[] labels = feats >= 7 ? new String[] {"contact L ankle", "contact R ankle", "root x", "root y", "root z", "pelvis rot6d[0]"}
                     : new String[] {"feature 0"};
             FullMotion.writeCurves(file, samples.values(), (int) s[0], (int) s[1], feats, channels, labels,
-                    "EDGE samples: normalized features in [-1, 1] (151 = 4 foot contacts, root position, 24 x 6-D rotations)");
+                    "EDGE samples: normalized features in [-1, 1] (151 = contacts of L/R ankle and L/R toe, root position, 24 SMPL joints x 6-D rotation)");
             return file;
         }
 

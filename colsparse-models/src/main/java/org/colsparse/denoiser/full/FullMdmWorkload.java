@@ -47,9 +47,9 @@ public final class FullMdmWorkload implements Workload {
     static final String CHECKPOINT = "humanml_trans_enc_512/model000475000.pt (GuyTevet/motion-diffusion-model, HumanML3D text-to-motion)";
     static final int FRAMES = 120;
     static final double GUIDANCE = 2.5;
-    static final String HOW_TEXT = "CLIP ViT-B/32 encode_text output of the prompt, (512,) or (B, 512) float32; in the MDM repo: "
-            + "texts = clip.tokenize([prompt], context_length=22, truncate=True), zero-padded to 77 tokens as MDM's clip_encode_text does, "
-            + "then np.save('text.npy', clip_model.encode_text(texts).float().cpu().numpy())";
+    static final String HOW_TEXT = "CLIP ViT-B/32 text feature of the prompt, as MDM's clip_encode_text makes it: "
+            + "model, _ = clip.load('ViT-B/32', device='cpu', jit=False); texts = clip.tokenize([prompt], context_length=22, truncate=True) "
+            + "zero-padded to 77 tokens; np.save('text.npy', model.encode_text(texts).float().numpy())";
     /** HumanML3D's t2m skeleton (data_loaders/humanml/utils/paramUtil.py t2m_kinematic_chain) as parent indices. */
     static final int[] PARENTS = {-1, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 9, 12, 13, 14, 16, 17, 18, 19};
     static final String[] JOINTS = {"pelvis", "left_hip", "right_hip", "spine1", "left_knee", "right_knee", "spine2", "left_ankle",

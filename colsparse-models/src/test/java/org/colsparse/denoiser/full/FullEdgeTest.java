@@ -159,6 +159,10 @@ class FullEdgeTest {
         assertTrue(e.getMessage().contains("missing key(s) [norm_cond.bias]"), e.getMessage());
         assertTrue(e.getMessage().contains("unexpected key(s) [unknown.weight]"), e.getMessage());
         assertTrue(e.getMessage().contains("null_cond_embed is [1, 150, 32], expected [1, 12, 32]"), e.getMessage());
+        InputException pickled = assertThrows(InputException.class,
+                () -> FullEdgeWorkload.load(manager, DIR.resolve("with_normalizer.pt"), Map.of("music", music), SMALL));
+        assertTrue(pickled.getMessage().contains("'dataset.preprocess Normalizer'") && pickled.getMessage().contains("['ema_state_dict']"),
+                pickled.getMessage());
         InputException none = assertThrows(InputException.class, () -> new FullEdgeWorkload().load(manager, null, Map.of()));
         assertTrue(none.getMessage().contains("checkpoint.pt"), none.getMessage());
     }
