@@ -81,7 +81,7 @@ public final class FullMdm implements AutoCloseable {
         return sites;
     }
 
-    private NDArray tableRows(NDManager m, int[] rows) {
+    private NDArray sinusoidRows(NDManager m, int[] rows) {
         int d = c.dim();
         float[] v = new float[rows.length * d];
         for (int i = 0; i < rows.length; i++) {
@@ -103,14 +103,14 @@ public final class FullMdm implements AutoCloseable {
     public NDArray predict(NDArray x, int[] t, NDArray text, GeluTap tap) {
         NDManager m = x.getManager();
         int frames = (int) x.getShape().get(1);
-        NDArray temb = Nn.linear(Nn.silu(Nn.linear(tableRows(m, t), p, "embed_timestep.time_embed.0")), p, "embed_timestep.time_embed.2");
+        NDArray temb = Nn.linear(Nn.silu(Nn.linear(sinusoidRows(m, t), p, "embed_timestep.time_embed.0")), p, "embed_timestep.time_embed.2");
         NDArray emb = Nn.linear(text, p, "embed_text").add(temb).expandDims(1);
         NDArray h = NDArrays.concat(new NDList(emb, Nn.linear(x, p, "input_process.poseEmbedding")), 1);
         int[] positions = new int[frames + 1];
         for (int i = 0; i <= frames; i++) {
             positions[i] = i;
         }
-        h = h.add(tableRows(m, positions).expandDims(0));
+        h = h.add(sinusoidRows(m, positions).expandDims(0));
         for (EncoderLayer l : layers) {
             h = l.forward(h, tap);
         }

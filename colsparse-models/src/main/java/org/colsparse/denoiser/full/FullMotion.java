@@ -35,16 +35,22 @@ final class FullMotion {
     /**
      * A view of {@code source} under the model's key names: {@code mapping} turns a file's key into
      * the model's key, or null for a key an explicit rule ignores. Keys it leaves alone stay, so
-     * {@link org.colsparse.runtime.Params#load} still reports everything unexpected.
+     * {@link org.colsparse.runtime.Params#load} still reports everything unexpected; two keys that
+     * map to one name (a wrapped and a plain copy) are an error, never a silent pick.
      */
     static TensorSource mapped(TensorSource source, Function<String, String> mapping) {
         Map<String, String> toFile = new LinkedHashMap<>();
         List<TensorInfo> infos = new ArrayList<>();
         for (TensorInfo t : source.tensors()) {
             String name = mapping.apply(t.name());
-            if (name != null && toFile.putIfAbsent(name, t.name()) == null) {
-                infos.add(new TensorInfo(name, t.dtype(), t.shape()));
+            if (name == null) {
+                continue;
             }
+            String other = toFile.putIfAbsent(name, t.name());
+            if (other != null) {
+                throw new InputException(source.file() + ": keys '" + other + "' and '" + t.name() + "' both hold the model's " + name);
+            }
+            infos.add(new TensorInfo(name, t.dtype(), t.shape()));
         }
         return new TensorSource() {
             @Override
