@@ -26,7 +26,9 @@ public final class Denoisers {
     /** Full-size architectures with the official checkpoints' key names; no weights ship for them. */
     private static final List<Workload> FULL = List.of(
             new org.colsparse.denoiser.full.FullDitWorkload(),
-            new org.colsparse.denoiser.full.FullMldWorkload());
+            new org.colsparse.denoiser.full.FullMdmWorkload(),
+            new org.colsparse.denoiser.full.FullMldWorkload(),
+            new org.colsparse.denoiser.full.FullEdgeWorkload());
 
     private Denoisers() {
     }

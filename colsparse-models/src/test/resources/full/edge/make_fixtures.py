@@ -1,0 +1,202 @@
+"""Fixtures for FullEdgeTest: a reduced EDGE DanceDecoder (official key names, random weights stored as
+float16) in a training-style dict {'ema_state_dict': ..., 'model_state_dict': ...} written as a torch.save
+zip, and the outputs of an independent NumPy implementation of the official code (Stanford-TML/EDGE:
+model/model.py DanceDecoder, model/rotary_embedding_torch.py, model/utils.py, model/diffusion.py
+ddim_sample). Uses the .pt writer and NumPy layers of ../mdm/make_fixtures.py.
+Run from this directory: python3 make_fixtures.py"""
+import collections, importlib.util, math, os, sys, types
+import numpy as np
+
+_spec = importlib.util.spec_from_file_location('mdm_fixtures', os.path.join('..', 'mdm', 'make_fixtures.py'))
+mf = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(mf)
+gelu, layer_norm, linear, mha, randn, save_pt = mf.gelu, mf.layer_norm, mf.linear, mf.mha, mf.randn, mf.save_pt
+
+FEATS, FRAMES, DIM, LAYERS, HEADS, FF, COND, T = 151, 12, 32, 2, 4, 64, 24, 1000
+
+
+def weights(rng):
+    W = collections.OrderedDict()
+
+    def lin(name, o, i):
+        W[name + '.weight'] = randn(rng, (o, i), i)
+        W[name + '.bias'] = (0.1 * rng.standard_normal(o)).astype(np.float32)
+
+    def norm(name):
+        W[name + '.weight'] = (1 + 0.1 * rng.standard_normal(DIM)).astype(np.float32)
+        W[name + '.bias'] = (0.1 * rng.standard_normal(DIM)).astype(np.float32)
+
+    def attn(name):
+        W[name + '.in_proj_weight'] = randn(rng, (3 * DIM, DIM), DIM)
+        W[name + '.in_proj_bias'] = (0.1 * rng.standard_normal(3 * DIM)).astype(np.float32)
+        lin(name + '.out_proj', DIM, DIM)
+    lin('time_mlp.1', 4 * DIM, DIM)
+    lin('to_time_cond.0', DIM, 4 * DIM)
+    lin('to_time_tokens.0', 2 * DIM, 4 * DIM)
+    W['null_cond_embed'] = rng.standard_normal((1, FRAMES, DIM)).astype(np.float32)
+    W['null_cond_hidden'] = rng.standard_normal((1, DIM)).astype(np.float32)
+    norm('norm_cond')
+    lin('input_projection', DIM, FEATS)
+    for i in range(2):
+        p = 'cond_encoder.%d' % i
+        attn(p + '.self_attn')
+        lin(p + '.linear1', FF, DIM)
+        lin(p + '.linear2', DIM, FF)
+        norm(p + '.norm1')
+        norm(p + '.norm2')
+    lin('cond_projection', DIM, COND)
+    norm('non_attn_cond_projection.0')
+    lin('non_attn_cond_projection.1', DIM, DIM)
+    lin('non_attn_cond_projection.3', DIM, DIM)
+    for i in range(LAYERS):
+        p = 'seqTransDecoder.stack.%d' % i
+        attn(p + '.self_attn')
+        attn(p + '.multihead_attn')
+        lin(p + '.linear1', FF, DIM)
+        lin(p + '.linear2', DIM, FF)
+        for n in (1, 2, 3):
+            norm(p + '.norm%d' % n)
+            lin(p + '.film%d.block.1' % n, 2 * DIM, DIM)
+    lin('final_layer', FEATS, DIM)
+    W['final_layer.weight'] *= np.float32(0.3)  # most x0 predictions inside EDGE's [-1, 1] clip
+    return W
+
+
+def rotary_freqs(dim):
+    """RotaryEmbedding(dim), freqs_for='lang', theta 10000, float32 as torch computes it."""
+    return (np.float32(1.0) / (np.float32(10000) ** (np.arange(0, dim, 2)[:dim // 2].astype(np.float32) / np.float32(dim)))).astype(np.float32)
+
+
+def rotate(t):
+    """rotate_queries_or_keys over the sequence axis -2: apply_rotary_emb(freqs, t)."""
+    S, D = t.shape[-2], t.shape[-1]
+    f = np.einsum('n,f->nf', np.arange(S).astype(np.float32), rotary_freqs(D)).astype(np.float32)
+    f = np.repeat(f, 2, axis=-1)                                   # '... n -> ... (n r)', r=2
+    x = t.reshape(t.shape[:-1] + (D // 2, 2))
+    half = np.stack((-x[..., 1], x[..., 0]), -1).reshape(t.shape)  # rotate_half
+    return t * np.cos(f).astype(np.float64) + half * np.sin(f).astype(np.float64)
+
+
+def mish(x):
+    return x * np.tanh(np.log1p(np.exp(x)))
+
+
+def sinusoidal(times, dim):
+    """model/utils.py SinusoidalPosEmb in float32."""
+    half = dim // 2
+    emb = math.log(10000) / (half - 1)
+    emb = np.exp(np.arange(half).astype(np.float32) * np.float32(-emb)).astype(np.float32)
+    emb = times.astype(np.float32)[:, None] * emb[None, :]
+    return np.concatenate((np.sin(emb), np.cos(emb)), -1).astype(np.float64)
+
+
+def film(W, name, t):
+    ss = linear(mish(t), W, name + '.block.1')[:, None, :]          # DenseFiLM: 'b c -> b 1 c'
+    return ss[..., :DIM], ss[..., DIM:]
+
+
+def forward(W, x, cond_embed, times, cond_drop_prob):
+    """DanceDecoder.forward (use_rotary=True, batch_first, norm_first) at inference."""
+    B = x.shape[0]
+    x = linear(x, W, 'input_projection')
+    keep = np.full(B, cond_drop_prob == 0)
+    cond_tokens = linear(cond_embed, W, 'cond_projection')
+    for i in range(2):
+        p = 'cond_encoder.%d' % i
+        n = layer_norm(cond_tokens, W[p + '.norm1.weight'], W[p + '.norm1.bias'])
+        qk = rotate(n)
+        cond_tokens = cond_tokens + mha(qk, qk, n, W, p + '.self_attn', HEADS)
+        n = layer_norm(cond_tokens, W[p + '.norm2.weight'], W[p + '.norm2.bias'])
+        cond_tokens = cond_tokens + linear(gelu(linear(n, W, p + '.linear1')), W, p + '.linear2')
+    cond_tokens = np.where(keep[:, None, None], cond_tokens, W['null_cond_embed'])
+    pooled = cond_tokens.mean(-2)
+    h = layer_norm(pooled, W['non_attn_cond_projection.0.weight'], W['non_attn_cond_projection.0.bias'])
+    h = linear(h, W, 'non_attn_cond_projection.1')
+    cond_hidden = linear(h / (1 + np.exp(-h)), W, 'non_attn_cond_projection.3')
+    t_hidden = mish(linear(sinusoidal(times, DIM), W, 'time_mlp.1'))
+    t = linear(t_hidden, W, 'to_time_cond.0')
+    t_tokens = linear(t_hidden, W, 'to_time_tokens.0').reshape(B, 2, DIM)
+    t = t + np.where(keep[:, None], cond_hidden, W['null_cond_hidden'])
+    c = np.concatenate((cond_tokens, t_tokens), -2)
+    mem = layer_norm(c, W['norm_cond.weight'], W['norm_cond.bias'])
+    for i in range(LAYERS):
+        p = 'seqTransDecoder.stack.%d' % i
+        n = layer_norm(x, W[p + '.norm1.weight'], W[p + '.norm1.bias'])
+        qk = rotate(n)
+        scale, shift = film(W, p + '.film1', t)
+        x = x + (scale + 1) * mha(qk, qk, n, W, p + '.self_attn', HEADS) + shift
+        n = layer_norm(x, W[p + '.norm2.weight'], W[p + '.norm2.bias'])
+        scale, shift = film(W, p + '.film2', t)
+        x = x + (scale + 1) * mha(rotate(n), rotate(mem), mem, W, p + '.multihead_attn', HEADS) + shift
+        n = layer_norm(x, W[p + '.norm3.weight'], W[p + '.norm3.bias'])
+        scale, shift = film(W, p + '.film3', t)
+        x = x + (scale + 1) * linear(gelu(linear(n, W, p + '.linear1')), W, p + '.linear2') + shift
+    return linear(x, W, 'final_layer')
+
+
+def alphas_cumprod(n):
+    """model/utils.py make_beta_schedule('cosine') -> torch.Tensor (float32) -> cumprod of 1 - betas."""
+    s = 8e-3
+    ts = np.arange(n + 1, dtype=np.float64) / n + s
+    a = np.cos(ts / (1 + s) * np.pi / 2) ** 2
+    a = a / a[0]
+    betas = np.clip(1 - a[1:] / a[:-1], 0, 0.999).astype(np.float32)
+    alphas = (np.float32(1) - betas).astype(np.float32)
+    return np.cumprod(alphas.astype(np.float64)).astype(np.float32).astype(np.float64)
+
+
+def main():
+    rng = np.random.default_rng(20260512)
+    W = weights(rng)
+    half = collections.OrderedDict((k, v.astype(np.float16)) for k, v in W.items())
+    ema = collections.OrderedDict(half)
+    ema['rotary.freqs'] = rotary_freqs(DIM)
+    for i in range(2):
+        ema['cond_encoder.%d.rotary.freqs' % i] = rotary_freqs(DIM)
+    for i in range(LAYERS):
+        ema['seqTransDecoder.stack.%d.rotary.freqs' % i] = rotary_freqs(DIM)
+    save_pt('checkpoint.pt', {'ema_state_dict': ema,
+                              'model_state_dict': {'final_layer.bias': np.zeros(FEATS, np.float32)},
+                              'optimizer_state_dict': {'state': {0: {'exp_avg': np.zeros(3, np.float32)}},
+                                                       'param_groups': [{'lr': 4e-4, 'params': [0]}]}})
+    # the official checkpoint.pt also pickles EDGE's data normalizer, a Python object: the loader must
+    # refuse it and say how to export the weights
+    pkg, mod = types.ModuleType('dataset'), types.ModuleType('dataset.preprocess')
+    normalizer = type('Normalizer', (), {'__module__': 'dataset.preprocess'})
+    mod.Normalizer, pkg.preprocess = normalizer, mod
+    sys.modules['dataset'], sys.modules['dataset.preprocess'] = pkg, mod
+    save_pt('with_normalizer.pt', {'ema_state_dict': {'final_layer.bias': np.zeros(3, np.float32)}, 'normalizer': normalizer()})
+    Wd = {k: v.astype(np.float64) for k, v in half.items()}                   # what the model holds after loading
+
+    B = 2
+    x = rng.standard_normal((B, FRAMES, FEATS)).astype(np.float32)
+    music = rng.standard_normal((B, FRAMES, COND)).astype(np.float32)
+    out = {'x': x, 'music': music}
+    ab = alphas_cumprod(T)
+    times = list(reversed(np.linspace(-1, T - 1, 51).astype(np.float32).astype(np.int64).tolist()))
+    out['ddim_times'] = np.array(times[:-1], np.float32)
+    xd, md = x.astype(np.float64), music.astype(np.float64)
+    for time, time_next in ((999, 979), (19, -1)):
+        tt = np.full(B, time)
+        unc = forward(Wd, xd, md, tt, 1)                                         # guided_forward
+        cond = forward(Wd, xd, md, tt, 0)
+        x_start = np.clip(unc + (cond - unc) * 2, -1, 1)                         # model_predictions, clip_x_start
+        if time == 999:
+            out['cond_999'], out['uncond_999'] = cond.astype(np.float32), unc.astype(np.float32)
+        out['x0_%d' % time] = x_start.astype(np.float32)
+        if time_next < 0:
+            nxt, sigma = x_start, 0.0
+        else:
+            alpha, alpha_next = ab[time], ab[time_next]
+            pred_noise = (np.sqrt(1 / alpha) * xd - x_start) / np.sqrt(1 / alpha - 1)   # predict_noise_from_start
+            sigma = 1 * math.sqrt((1 - alpha / alpha_next) * (1 - alpha_next) / (1 - alpha))
+            c = math.sqrt(1 - alpha_next - sigma ** 2)
+            nxt = x_start * math.sqrt(alpha_next) + c * pred_noise               # + sigma * noise
+        out['next_%d' % time] = nxt.astype(np.float32)
+        out['sigma_%d' % time] = np.array([sigma], np.float32)
+    np.savez('expected.npz', **out)
+    print('wrote checkpoint.pt, expected.npz; ddim times', times[:3], '...', times[-3:])
+
+
+if __name__ == '__main__':
+    main()
