@@ -70,7 +70,12 @@ public final class Nn {
         return x.mul(Activation.sigmoid(x));
     }
 
-    /** Mish, x * tanh(softplus(x)), as EDGE's FiLM layers use. */
+    /**
+     * DJL 0.36's Mish, which computes x * tanh(log2(1 + e^x)) instead of x * tanh(ln(1 + e^x))
+     * (-0.362 at x = -2 where Mish is -0.2525). The tiny EDGE was trained with it, so it keeps it to
+     * stay bit-identical with its shipped weights; the full-size EDGE, which must match the official
+     * model, uses {@link FilmDecoderLayer#mish}, the exact one.
+     */
     public static NDArray mish(NDArray x) {
         return Activation.mish(x);
     }

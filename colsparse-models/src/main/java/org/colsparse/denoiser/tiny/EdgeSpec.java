@@ -139,7 +139,7 @@ public final class EdgeSpec implements TinySpec {
                 Architecture, in EDGE's DanceDecoder order: motion features -> `input_projection` (width 96) + sinusoidal positions;
                 conditioning features per frame -> `cond_projection` + positions -> `cond_encoder` (2 post-norm encoder layers, FFN
                 96 -> 192, **exact GELU**) = the condition tokens, mean-pooled through `non_attn_cond_projection` (LayerNorm, Linear,
-                SiLU, Linear) into the FiLM vector; timestep: sinusoidal -> `time_mlp` (Linear 96 -> 384, Mish) -> `to_time_cond` (added
+                SiLU, Linear) into the FiLM vector; timestep: sinusoidal -> `time_mlp` (Linear 96 -> 384, Mish as DJL 0.36 computes it: with log2 instead of ln in the softplus) -> `to_time_cond` (added
                 to the FiLM vector) and `to_time_tokens` (2 tokens appended to the condition tokens); 4 pre-norm
                 FiLMTransformerDecoderLayers (self-attention, cross-attention to the 62 condition + time tokens, FFN 96 -> 192 with
                 **exact GELU**, expansion 2 as EDGE's 512 -> 1024; each branch scaled/shifted by FiLM from Mish(FiLM vector)); `final_layer`.

@@ -63,7 +63,8 @@ public final class TinyMdm implements TinyNet {
     @Override
     public NDArray predict(NDArray x, NDArray t, NDArray cond, GeluTap tap) {
         long frames = x.getShape().get(1);
-        // MDM's TimestepEmbedder reads the positional-encoding table at t: [sin, cos] interleaved
+        // MDM reads its interleaved [sin, cos] positional table at t; this tiny model was trained with the
+        // concatenated [sin | cos] layout instead, equivalent up to a fixed permutation of the first layer's inputs
         NDArray temb = Embeddings.timestep(t, dim, false, 0, 10000);
         temb = Nn.linear(Nn.silu(Nn.linear(temb, p, "embed_timestep.time_embed.0")), p, "embed_timestep.time_embed.2");
         NDArray emb = temb.add(cond.matMul(p.get("embed_action.action_embedding"))).expandDims(1);
