@@ -96,15 +96,12 @@ final class FullCheckpoint implements TensorSource {
         }
     }
 
-    /**
-     * Loads {@code params} (declared by the network that {@code closeNetwork} closes) from this file.
-     * A refused file closes the network, so a failed load leaves no native memory behind.
-     */
-    void loadInto(Params params, String model, Runnable closeNetwork) {
+    /** Loads {@code net}'s parameters from this file; a refused file closes {@code net}, so a failed load leaves no native memory behind. */
+    void loadInto(FullNet net, String model) {
         try {
-            params.load(this, model);
+            net.params().load(this, model);
         } catch (RuntimeException e) {
-            closeNetwork.run();
+            net.close();
             throw e;
         }
     }

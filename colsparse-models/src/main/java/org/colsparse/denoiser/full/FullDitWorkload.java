@@ -11,7 +11,6 @@ import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.Workload;
-import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.sampler.EpsModel;
 import org.colsparse.sampler.IddpmRespacing;
@@ -102,8 +101,8 @@ public final class FullDitWorkload implements Workload {
                 ? FullConditions.classIds(CLASS, conditions.get(CLASS), base.classes()) : DEFAULT_LABELS.clone();
         try (FullCheckpoint source = FullCheckpoint.open(checkpoint, FullDitWorkload::keyRule, EXPORT)) {
             FullDit net = new FullDit(manager, base.withInputSize(inputSize(source, base)));
-            source.loadInto(net.params(), "DiT-XL/2", net::close);
-            return new Loaded(net, labels, manager);
+            source.loadInto(net, "DiT-XL/2");
+            return new Loaded(net, labels);
         }
     }
 
@@ -163,29 +162,12 @@ public final class FullDitWorkload implements Workload {
         return IddpmRespacing.respace(IddpmRespacing.linear(TRAINING_STEPS), steps);
     }
 
-    static final class Loaded implements LoadedWorkload, DecodesOutput {
-        private final FullDit net;
+    static final class Loaded extends FullLoaded<FullDit> implements DecodesOutput {
         private final int[] labels;
-        private final NDManager manager;
 
-        Loaded(FullDit net, int[] labels, NDManager manager) {
-            this.net = net;
+        Loaded(FullDit net, int[] labels) {
+            super(INFO, net);
             this.labels = labels;
-            this.manager = manager;
-        }
-
-        FullDit net() {
-            return net;
-        }
-
-        @Override
-        public DenoiserInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public List<GeluSite> sites() {
-            return net.sites();
         }
 
         /** The class of each of n samples: the given labels in order, repeated. */
@@ -201,9 +183,9 @@ public final class FullDitWorkload implements Workload {
         public Samples sample(int samples, int steps, long seed, GeluTap tap, StepListener listener) {
             LearnedRangeDdpmSampler sampler = new LearnedRangeDdpmSampler(schedule(steps));
             int[] y = labels(samples);
-            FullDit.Config c = net.config();
-            EpsModel model = (x, t) -> guided(net, x, t, y, CFG_SCALE, tap);
-            try (NDManager run = manager.newSubManager()) {
+            FullDit.Config c = net().config();
+            EpsModel model = (x, t) -> guided(net(), x, t, y, CFG_SCALE, tap);
+            try (NDManager run = runManager()) {
                 NDArray x = sampler.sample(run, new Shape(samples, c.inChannels(), c.inputSize(), c.inputSize()), model, seed, listener);
                 return new Samples(x.toFloatArray(), x.getShape().getShape());
             }
@@ -220,11 +202,6 @@ public final class FullDitWorkload implements Workload {
         @Override
         public OutputDecoder outputDecoder() {
             return s -> new ModalOutput.Raw();
-        }
-
-        @Override
-        public void close() {
-            net.close();
         }
     }
 }

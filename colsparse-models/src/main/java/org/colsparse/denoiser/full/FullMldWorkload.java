@@ -11,7 +11,6 @@ import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.Workload;
-import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.sampler.EpsModel;
 import org.colsparse.sampler.StepListener;
@@ -100,8 +99,8 @@ public final class FullMldWorkload implements Workload {
         float[] nullText = FullConditions.floats(NULL_TEXT, nullFile, new long[] {dim}, new long[] {1, dim}, new long[] {1, 1, dim})[0];
         try (FullCheckpoint source = FullCheckpoint.open(checkpoint, keys -> FullMldWorkload::modelKey, EXPORT)) {
             FullMld net = new FullMld(manager, config);
-            source.loadInto(net.params(), "MLD denoiser", net::close);
-            return new Loaded(net, text, nullText, manager);
+            source.loadInto(net, "MLD denoiser");
+            return new Loaded(net, text, nullText);
         }
     }
 
@@ -138,31 +137,14 @@ public final class FullMldWorkload implements Workload {
         return uncond.add(cond.sub(uncond).mul((float) scale));
     }
 
-    static final class Loaded implements LoadedWorkload, DecodesOutput {
-        private final FullMld net;
+    static final class Loaded extends FullLoaded<FullMld> implements DecodesOutput {
         private final float[][] text;
         private final float[] nullText;
-        private final NDManager manager;
 
-        Loaded(FullMld net, float[][] text, float[] nullText, NDManager manager) {
-            this.net = net;
+        Loaded(FullMld net, float[][] text, float[] nullText) {
+            super(INFO, net);
             this.text = text;
             this.nullText = nullText;
-            this.manager = manager;
-        }
-
-        FullMld net() {
-            return net;
-        }
-
-        @Override
-        public DenoiserInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public List<GeluSite> sites() {
-            return net.sites();
         }
 
         /** (n, textDim): the text features in order, repeated. */
@@ -176,8 +158,9 @@ public final class FullMldWorkload implements Workload {
                 throw new InputException("--steps: MLD's DDIM (steps_offset 1) reaches past timestep 999 with " + steps + " steps; at most 999");
             }
             FullMldSampler sampler = FullMldSampler.of(steps);
+            FullMld net = net();
             int dim = net.config().textDim();
-            try (NDManager run = manager.newSubManager()) {
+            try (NDManager run = runManager()) {
                 NDArray cond = run.create(textRows(samples), new Shape(samples, dim));
                 NDArray uncond = run.create(nullText, new Shape(1, dim));
                 EpsModel model = (x, t) -> guided(net, x, t, cond, uncond, CFG_SCALE, tap);
@@ -195,11 +178,6 @@ public final class FullMldWorkload implements Workload {
         @Override
         public OutputDecoder outputDecoder() {
             return s -> new ModalOutput.Raw();
-        }
-
-        @Override
-        public void close() {
-            net.close();
         }
     }
 }

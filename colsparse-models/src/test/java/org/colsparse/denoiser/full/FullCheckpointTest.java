@@ -1,6 +1,10 @@
 package org.colsparse.denoiser.full;
 
+import ai.djl.ndarray.NDManager;
 import org.colsparse.denoiser.DenoiserInfo;
+import org.colsparse.runtime.GeluSite;
+import org.colsparse.runtime.Params;
+import org.colsparse.runtime.Torch;
 import org.colsparse.tensor.TensorInfo;
 import org.colsparse.train.SafetensorsWriter;
 import org.colsparse.util.InputException;
@@ -13,10 +17,12 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** The official-checkpoint view on its own, with made-up key rules; the workload tests cover the real ones. */
 class FullCheckpointTest {
     private static final FullCheckpoint.Export EXPORT = new FullCheckpoint.Export("weights", "state_dict", "plain.pt");
 
@@ -60,6 +66,53 @@ class FullCheckpointTest {
             return k -> k;
         }, EXPORT).close();
         assertEquals(List.of("a", "b"), seen.get());
+    }
+
+    /** A one-weight network that records whether it was closed. */
+    private static final class OneWeight implements FullNet {
+        private final Params params;
+        private boolean closed;
+
+        OneWeight(NDManager manager) {
+            params = new Params(manager);
+            params.declare("net.w", 2);
+        }
+
+        @Override
+        public Params params() {
+            return params;
+        }
+
+        @Override
+        public List<GeluSite> sites() {
+            return List.of();
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            params.close();
+        }
+    }
+
+    @Test
+    void aRefusedFileClosesTheNetwork(@TempDir Path dir) {
+        try (NDManager m = Torch.manager()) {
+            OneWeight good = new OneWeight(m);
+            try (FullCheckpoint c = FullCheckpoint.open(file(dir, "state_dict.net.w"), keys -> FullCheckpointTest::lightning, EXPORT)) {
+                c.loadInto(good, "one-weight net");
+            }
+            assertArrayEquals(new float[] {1, 2}, good.params().floats("net.w"));
+            assertFalse(good.closed);
+            good.close();
+
+            OneWeight bad = new OneWeight(m);
+            try (FullCheckpoint c = FullCheckpoint.open(file(dir, "state_dict.vae.w"), keys -> FullCheckpointTest::lightning, EXPORT)) {
+                InputException e = assertThrows(InputException.class, () -> c.loadInto(bad, "one-weight net"));
+                assertTrue(e.getMessage().contains("not a one-weight net checkpoint: 1 missing key(s) [net.w]"), e.getMessage());
+            }
+            assertTrue(bad.closed);
+        }
     }
 
     @Test
