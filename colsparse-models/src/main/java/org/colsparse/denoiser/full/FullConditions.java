@@ -119,7 +119,7 @@ final class FullConditions {
     }
 
     /** Reads the file's single tensor with {@code reader}, which throws {@link #error} for what it refuses. */
-    static <T> T read(String name, Path file, BiFunction<TensorInfo, TensorData, T> reader) {
+    private static <T> T read(String name, Path file, BiFunction<TensorInfo, TensorData, T> reader) {
         try (TensorSource src = TensorSources.open(file)) {
             List<TensorInfo> all = src.tensors();
             if (all.size() != 1) {
@@ -130,7 +130,7 @@ final class FullConditions {
         }
     }
 
-    static InputException error(String name, Path file, String problem) {
+    private static InputException error(String name, Path file, String problem) {
         return new InputException("--cond " + name + ": " + file + " " + problem);
     }
 

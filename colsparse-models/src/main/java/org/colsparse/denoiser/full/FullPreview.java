@@ -121,7 +121,7 @@ final class FullPreview {
     }
 
     /** A white picture with the title on top, ready to draw on. */
-    static Graphics2D titled(BufferedImage img, String title) {
+    private static Graphics2D titled(BufferedImage img, String title) {
         Graphics2D g = img.createGraphics();
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, img.getWidth(), img.getHeight());
@@ -132,7 +132,7 @@ final class FullPreview {
     }
 
     /** Written beside and then moved, so a viewer open on the old preview never reads half a PNG. */
-    static Path save(BufferedImage img, Path file) {
+    private static Path save(BufferedImage img, Path file) {
         try {
             Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
             ImageIO.write(img, "png", tmp.toFile());
