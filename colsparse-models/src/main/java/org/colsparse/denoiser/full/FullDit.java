@@ -26,7 +26,7 @@ import java.util.List;
  * the blocks with adaLN-Zero, the final adaLN layer, unpatchify to (N, out, H, W), where
  * out = 2 x in_channels with {@code learn_sigma} (noise, then the variance interpolation).
  */
-public final class FullDit implements AutoCloseable {
+public final class FullDit implements FullNet {
     /** Width of the sinusoidal timestep features ({@code TimestepEmbedder.frequency_embedding_size}). */
     static final int FREQUENCY_EMBEDDING = 256;
 

@@ -11,7 +11,6 @@ import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.Workload;
-import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.sampler.EpsModel;
 import org.colsparse.sampler.IddpmRespacing;
@@ -21,10 +20,7 @@ import org.colsparse.sampler.StepListener;
 import org.colsparse.sweep.DecodesOutput;
 import org.colsparse.sweep.ModalOutput;
 import org.colsparse.sweep.OutputDecoder;
-import org.colsparse.tensor.TensorData;
 import org.colsparse.tensor.TensorInfo;
-import org.colsparse.tensor.TensorSource;
-import org.colsparse.tensor.TensorSources;
 import org.colsparse.util.InputException;
 import org.colsparse.workload.FullPresets;
 
@@ -52,6 +48,9 @@ public final class FullDitWorkload implements Workload {
     static final int[] DEFAULT_LABELS = {207, 360, 387, 974, 88, 979, 417, 279};
     static final String CHECKPOINT = "DiT-XL-2-256x256.pt or DiT-XL-2-512x512.pt (facebookresearch/DiT, dl.fbaipublicfiles.com/DiT/models/)";
     static final String CLASS = "class";
+    private static final String EMA = "ema.";
+    /** A train.py checkpoint also pickles {@code args}, an argparse Namespace; its {@code ema} entry alone is the model. */
+    private static final FullCheckpoint.Export EXPORT = new FullCheckpoint.Export("EMA weights", "ema", "dit_ema.pt");
 
     private static final DenoiserInfo INFO;
 
@@ -96,29 +95,35 @@ public final class FullDitWorkload implements Workload {
      * Tests pass a reduced config through the same path.
      */
     static Loaded load(NDManager manager, Path checkpoint, Map<String, Path> conditions, FullDit.Config base) {
-        if (checkpoint == null) {
-            throw new InputException("--checkpoint: the full-size dit needs the official weights, " + CHECKPOINT);
-        }
-        for (String name : conditions.keySet()) {
-            if (!CLASS.equals(name)) {
-                throw new InputException("--cond " + name + ": dit takes only --cond " + CLASS + "=FILE");
-            }
-        }
-        int[] labels = conditions.containsKey(CLASS) ? readLabels(conditions.get(CLASS), base.classes()) : DEFAULT_LABELS.clone();
-        try (FullDitCheckpoint source = FullDitCheckpoint.open(checkpoint)) {
+        FullCheckpoint.required(checkpoint, INFO);
+        FullConditions.onlyKnown(conditions, "dit", List.of(CLASS));
+        int[] labels = conditions.containsKey(CLASS)
+                ? FullConditions.classIds(CLASS, conditions.get(CLASS), base.classes()) : DEFAULT_LABELS.clone();
+        try (FullCheckpoint source = FullCheckpoint.open(checkpoint, FullDitWorkload::keyRule, EXPORT)) {
             FullDit net = new FullDit(manager, base.withInputSize(inputSize(source, base)));
-            try {
-                net.params().load(source, "DiT-XL/2");
-            } catch (RuntimeException e) {
-                net.close();
-                throw e;
-            }
-            return new Loaded(net, labels, manager);
+            source.loadInto(net, "DiT-XL/2");
+            return new Loaded(net, labels);
         }
     }
 
+    /**
+     * How {@code DiT.load_state_dict} sees a checkpoint (facebookresearch/DiT {@code download.py}
+     * {@code find_model}). The released {@code DiT-XL-2-256x256.pt} / {@code DiT-XL-2-512x512.pt} is a
+     * plain state dict, keys used as they are. A {@code train.py} checkpoint {@code {"model", "ema",
+     * "opt", "args"}} is recognized by its {@code ema.} keys: like {@code find_model}, the EMA weights
+     * are the model ({@code ema.} stripped); {@code model.*} (the raw, non-averaged weights) and
+     * {@code opt.*} (Adam state) are ignored by name. Any other key stays visible, so the loader
+     * reports it as unexpected.
+     */
+    static FullCheckpoint.KeyRule keyRule(List<String> keys) {
+        if (keys.stream().noneMatch(k -> k.startsWith(EMA))) {
+            return k -> k;
+        }
+        return k -> k.startsWith(EMA) ? k.substring(EMA.length()) : k.startsWith("model.") || k.startsWith("opt.") ? null : k;
+    }
+
     /** The latent size the checkpoint was trained for: T = (size / patch)^2 tokens in pos_embed (1, T, hidden). */
-    private static int inputSize(FullDitCheckpoint source, FullDit.Config base) {
+    private static int inputSize(FullCheckpoint source, FullDit.Config base) {
         TensorInfo pos = source.info("pos_embed");
         if (pos == null) {
             throw new InputException(source.file() + ": not a DiT checkpoint: no pos_embed (keys x_embedder.*, blocks.N.*, final_layer.* expected)");
@@ -130,35 +135,6 @@ public final class FullDitWorkload implements Workload {
                     + ") with T a square number of patches (256 for 256x256, 1024 for 512x512)");
         }
         return Math.toIntExact(grid * base.patch());
-    }
-
-    /** {@code --cond class=FILE}: one integer tensor of labels in [0, classes). */
-    static int[] readLabels(Path file, int classes) {
-        try (TensorSource src = TensorSources.open(file)) {
-            List<TensorInfo> all = src.tensors();
-            if (all.size() != 1) {
-                throw new InputException("--cond " + CLASS + ": " + file + " holds " + all.size() + " tensors, expected one (N,) array of class ids");
-            }
-            TensorInfo t = all.get(0);
-            if (t.rank() != 1 || t.dim(0) < 1) {
-                throw new InputException("--cond " + CLASS + ": " + file + " has shape " + t.shapeString() + ", expected (N,) class ids with N >= 1");
-            }
-            if (t.dtype().isFloating() || t.dtype() == org.colsparse.tensor.DType.BOOL) {
-                throw new InputException("--cond " + CLASS + ": " + file + " is " + t.dtype() + ", expected an integer array of class ids");
-            }
-            TensorData d = src.data(t.name());
-            double[] v = new double[Math.toIntExact(t.dim(0))];
-            d.readDoubles(0, v, 0, v.length);
-            int[] labels = new int[v.length];
-            for (int i = 0; i < v.length; i++) {
-                if (v[i] < 0 || v[i] >= classes) {
-                    throw new InputException("--cond " + CLASS + ": " + file + " element " + i + " is " + (long) v[i]
-                            + ", expected a class id in [0, " + (classes - 1) + "]");
-                }
-                labels[i] = (int) v[i];
-            }
-            return labels;
-        }
     }
 
     /**
@@ -186,29 +162,12 @@ public final class FullDitWorkload implements Workload {
         return IddpmRespacing.respace(IddpmRespacing.linear(TRAINING_STEPS), steps);
     }
 
-    static final class Loaded implements LoadedWorkload, DecodesOutput {
-        private final FullDit net;
+    static final class Loaded extends FullLoaded<FullDit> implements DecodesOutput {
         private final int[] labels;
-        private final NDManager manager;
 
-        Loaded(FullDit net, int[] labels, NDManager manager) {
-            this.net = net;
+        Loaded(FullDit net, int[] labels) {
+            super(INFO, net);
             this.labels = labels;
-            this.manager = manager;
-        }
-
-        FullDit net() {
-            return net;
-        }
-
-        @Override
-        public DenoiserInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public List<GeluSite> sites() {
-            return net.sites();
         }
 
         /** The class of each of n samples: the given labels in order, repeated. */
@@ -224,9 +183,9 @@ public final class FullDitWorkload implements Workload {
         public Samples sample(int samples, int steps, long seed, GeluTap tap, StepListener listener) {
             LearnedRangeDdpmSampler sampler = new LearnedRangeDdpmSampler(schedule(steps));
             int[] y = labels(samples);
-            FullDit.Config c = net.config();
-            EpsModel model = (x, t) -> guided(net, x, t, y, CFG_SCALE, tap);
-            try (NDManager run = manager.newSubManager()) {
+            FullDit.Config c = net().config();
+            EpsModel model = (x, t) -> guided(net(), x, t, y, CFG_SCALE, tap);
+            try (NDManager run = runManager()) {
                 NDArray x = sampler.sample(run, new Shape(samples, c.inChannels(), c.inputSize(), c.inputSize()), model, seed, listener);
                 return new Samples(x.toFloatArray(), x.getShape().getShape());
             }
@@ -234,18 +193,15 @@ public final class FullDitWorkload implements Workload {
 
         @Override
         public Path writePreview(Samples samples, Path dir) {
-            return FullDitPreview.write(samples, labels(Math.toIntExact(samples.shape()[0])), dir);
+            // DiT works on vae.encode(x) * 0.18215, roughly unit variance: [-3, 3] shows it without clipping much
+            String[] rows = Arrays.stream(labels(Math.toIntExact(samples.shape()[0]))).mapToObj(l -> "class " + l).toArray(String[]::new);
+            return FullPreview.latentChannels(samples, "DiT latents", rows, -3f, 3f, dir);
         }
 
         /** Latents only (the SD VAE is not part of the denoiser): the sweep compares them by relative L2. */
         @Override
         public OutputDecoder outputDecoder() {
             return s -> new ModalOutput.Raw();
-        }
-
-        @Override
-        public void close() {
-            net.close();
         }
     }
 }

@@ -37,7 +37,7 @@ import java.util.List;
  * The official code runs sequence-first (3, B, 256); this runtime is batch-first (B, 3, 256), the same
  * arithmetic, so each site's rows are ordered batch, then token (DESIGN §2).
  */
-public final class FullMld implements AutoCloseable {
+public final class FullMld implements FullNet {
     /**
      * @param latent   latent_dim[-1]
      * @param textDim  text_encoded_dim (CLIP ViT-L/14 projection width)

@@ -11,17 +11,12 @@ import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.Workload;
-import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.sampler.EpsModel;
 import org.colsparse.sampler.StepListener;
 import org.colsparse.sweep.DecodesOutput;
 import org.colsparse.sweep.ModalOutput;
 import org.colsparse.sweep.OutputDecoder;
-import org.colsparse.tensor.TensorData;
-import org.colsparse.tensor.TensorInfo;
-import org.colsparse.tensor.TensorSource;
-import org.colsparse.tensor.TensorSources;
 import org.colsparse.util.InputException;
 import org.colsparse.workload.FullPresets;
 
@@ -29,6 +24,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+
+import static org.colsparse.denoiser.full.FullConditions.ROWS;
 
 /**
  * {@code mld --preset full}: the MLD-1 HumanML3D text-to-motion denoiser with the official Lightning
@@ -46,6 +43,10 @@ public final class FullMldWorkload implements Workload {
             + " prepare/download_pretrained_models.sh)";
     static final String TEXT = "text";
     static final String NULL_TEXT = "null_text";
+    private static final String LIGHTNING = "state_dict.";
+    private static final String DENOISER = "denoiser.";
+    /** Lightning checkpoints may pickle objects too (e.g. OmegaConf configs among the hyper-parameters). */
+    private static final FullCheckpoint.Export EXPORT = new FullCheckpoint.Export("weights", "state_dict", "mld_state_dict.pt");
 
     private static final DenoiserInfo INFO;
 
@@ -89,62 +90,36 @@ public final class FullMldWorkload implements Workload {
 
     /** Loads a checkpoint of {@code config}'s architecture; tests pass a reduced config. */
     static Loaded load(NDManager manager, Path checkpoint, Map<String, Path> conditions, FullMld.Config config) {
-        if (checkpoint == null) {
-            throw new InputException("--checkpoint: the full-size mld needs the official weights, " + CHECKPOINT);
+        FullCheckpoint.required(checkpoint, INFO);
+        FullConditions.onlyKnown(conditions, "mld", List.of(TEXT, NULL_TEXT));
+        Path textFile = FullConditions.required(conditions, "mld", TEXT);
+        Path nullFile = FullConditions.required(conditions, "mld", NULL_TEXT);
+        int dim = config.textDim();
+        float[][] text = FullConditions.floats(TEXT, textFile, new long[] {ROWS, dim}, new long[] {ROWS, 1, dim});
+        float[] nullText = FullConditions.floats(NULL_TEXT, nullFile, new long[] {dim}, new long[] {1, dim}, new long[] {1, 1, dim})[0];
+        try (FullCheckpoint source = FullCheckpoint.open(checkpoint, keys -> FullMldWorkload::modelKey, EXPORT)) {
+            FullMld net = new FullMld(manager, config);
+            source.loadInto(net, "MLD denoiser");
+            return new Loaded(net, text, nullText);
         }
-        for (String name : conditions.keySet()) {
-            if (!TEXT.equals(name) && !NULL_TEXT.equals(name)) {
-                throw new InputException("--cond " + name + ": mld takes only --cond " + TEXT + "=FILE and --cond " + NULL_TEXT + "=FILE");
-            }
-        }
-        for (String name : List.of(TEXT, NULL_TEXT)) {
-            if (!conditions.containsKey(name)) {
-                throw new InputException("--cond " + name + ": required by the full-size mld (see 'colsparse workloads --preset full')");
-            }
-        }
-        float[][] text = readFeatures(TEXT, conditions.get(TEXT), config.textDim(), false);
-        float[] nullText = readFeatures(NULL_TEXT, conditions.get(NULL_TEXT), config.textDim(), true)[0];
-        FullMld net = new FullMld(manager, config);
-        try (TensorSource source = FullMldCheckpoint.open(checkpoint)) {
-            net.params().load(source, "MLD denoiser");
-        } catch (RuntimeException e) {
-            net.close();
-            throw e;
-        }
-        return new Loaded(net, text, nullText, manager);
     }
 
-    /** A float feature file: (N, dim) or (N, 1, dim); with {@code single}, exactly one row, also as (dim). */
-    static float[][] readFeatures(String name, Path file, int dim, boolean single) {
-        try (TensorSource src = TensorSources.open(file)) {
-            List<TensorInfo> all = src.tensors();
-            if (all.size() != 1) {
-                throw new InputException("--cond " + name + ": " + file + " holds " + all.size() + " tensors, expected one");
-            }
-            TensorInfo t = all.get(0);
-            long[] s = t.shape();
-            boolean ok = s.length >= 1 && s.length <= 3 && s[s.length - 1] == dim
-                    && (s.length != 3 || s[1] == 1) && (single ? t.elementCount() == dim : s.length >= 2 && s[0] >= 1);
-            if (!ok) {
-                throw new InputException("--cond " + name + ": " + file + " has shape " + t.shapeString() + ", expected "
-                        + (single ? "(" + dim + "), (1, " + dim + ") or (1, 1, " + dim + ")" : "(N, " + dim + ") or (N, 1, " + dim + ")"));
-            }
-            if (!t.dtype().isFloating()) {
-                throw new InputException("--cond " + name + ": " + file + " is " + t.dtype() + ", expected float features");
-            }
-            int rows = Math.toIntExact(t.elementCount() / dim);
-            TensorData d = src.data(t.name());
-            float[][] out = new float[rows][dim];
-            for (int r = 0; r < rows; r++) {
-                d.readFloats((long) r * dim, out[r], 0, dim);
-                for (int i = 0; i < dim; i++) {
-                    if (!Float.isFinite(out[r][i])) {
-                        throw new InputException("--cond " + name + ": " + file + " holds NaN or Inf (row " + r + ")");
-                    }
-                }
-            }
-            return out;
+    /**
+     * The denoiser's name of an MLD checkpoint key, or null. The official file is a PyTorch Lightning
+     * checkpoint whose {@code state_dict} holds the whole {@code MLD} module (demo.py loads
+     * {@code torch.load(ckpt)["state_dict"]} with strict=True): {@code denoiser.*} is the denoiser;
+     * {@code vae.*} (the motion VAE), {@code text_encoder.*} (frozen CLIP) and {@code t2m_*} (the
+     * evaluation encoders) are other modules. Rule: exactly the tensors under {@code state_dict.denoiser.}
+     * (or {@code denoiser.} in a bare state dict saved from the module) are read, under their module
+     * names; every other tensor (the other modules, and Lightning's own entries outside
+     * {@code state_dict}: optimizer_states, lr_schedulers, callbacks) is not part of the denoiser and is
+     * ignored. A file without them is reported with all its missing keys.
+     */
+    static String modelKey(String key) {
+        if (key.startsWith(LIGHTNING + DENOISER)) {
+            return key.substring(LIGHTNING.length());
         }
+        return key.startsWith(DENOISER) ? key : null;
     }
 
     /**
@@ -162,41 +137,19 @@ public final class FullMldWorkload implements Workload {
         return uncond.add(cond.sub(uncond).mul((float) scale));
     }
 
-    static final class Loaded implements LoadedWorkload, DecodesOutput {
-        private final FullMld net;
+    static final class Loaded extends FullLoaded<FullMld> implements DecodesOutput {
         private final float[][] text;
         private final float[] nullText;
-        private final NDManager manager;
 
-        Loaded(FullMld net, float[][] text, float[] nullText, NDManager manager) {
-            this.net = net;
+        Loaded(FullMld net, float[][] text, float[] nullText) {
+            super(INFO, net);
             this.text = text;
             this.nullText = nullText;
-            this.manager = manager;
-        }
-
-        FullMld net() {
-            return net;
-        }
-
-        @Override
-        public DenoiserInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public List<GeluSite> sites() {
-            return net.sites();
         }
 
         /** (n, textDim): the text features in order, repeated. */
         float[] textRows(int n) {
-            int dim = net.config().textDim();
-            float[] out = new float[n * dim];
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(text[i % text.length], 0, out, i * dim, dim);
-            }
-            return out;
+            return FullConditions.cycled(text, n);
         }
 
         @Override
@@ -205,8 +158,9 @@ public final class FullMldWorkload implements Workload {
                 throw new InputException("--steps: MLD's DDIM (steps_offset 1) reaches past timestep 999 with " + steps + " steps; at most 999");
             }
             FullMldSampler sampler = FullMldSampler.of(steps);
+            FullMld net = net();
             int dim = net.config().textDim();
-            try (NDManager run = manager.newSubManager()) {
+            try (NDManager run = runManager()) {
                 NDArray cond = run.create(textRows(samples), new Shape(samples, dim));
                 NDArray uncond = run.create(nullText, new Shape(1, dim));
                 EpsModel model = (x, t) -> guided(net, x, t, cond, uncond, CFG_SCALE, tap);
@@ -217,18 +171,13 @@ public final class FullMldWorkload implements Workload {
 
         @Override
         public Path writePreview(Samples samples, Path dir) {
-            return FullMldPreview.write(samples, dir);
+            return FullPreview.latentCurves(samples, "MLD motion latents", dir);
         }
 
         /** Latents only (no VAE decode, no HumanML3D statistics): the sweep compares them by relative L2. */
         @Override
         public OutputDecoder outputDecoder() {
             return s -> new ModalOutput.Raw();
-        }
-
-        @Override
-        public void close() {
-            net.close();
         }
     }
 }

@@ -14,9 +14,6 @@ import org.colsparse.sampler.LearnedRangeDdpmSampler;
 import org.colsparse.sampler.NoiseSchedule;
 import org.colsparse.sampler.StepListener;
 import org.colsparse.tensor.NpyWriter;
-import org.colsparse.tensor.TensorData;
-import org.colsparse.tensor.TensorSource;
-import org.colsparse.tensor.TensorSources;
 import org.colsparse.train.SafetensorsWriter;
 import org.colsparse.util.InputException;
 import org.colsparse.workload.FullPreset;
@@ -29,11 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
+import static org.colsparse.denoiser.full.FullFixtures.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -52,14 +48,14 @@ class FullDitTest {
 
     private static NDManager manager;
     private static FullDitWorkload.Loaded model;
-    private static TensorSource expected;
+    private static FullFixtures expected;
 
     @BeforeAll
     static void load() {
         manager = Torch.manager();
         // the input size in the config is a placeholder: the loader reads it from pos_embed
         model = FullDitWorkload.load(manager, DIR.resolve("dit_small.pt"), Map.of(), SMALL.withInputSize(2));
-        expected = TensorSources.open(DIR.resolve("expected.npz"));
+        expected = new FullFixtures(DIR.resolve("expected.npz"), manager);
     }
 
     @AfterAll
@@ -67,38 +63,6 @@ class FullDitTest {
         expected.close();
         model.close();
         manager.close();
-    }
-
-    private static double[] ref(String name) {
-        TensorData d = expected.data(name);
-        double[] v = new double[Math.toIntExact(d.info().elementCount())];
-        d.readDoubles(0, v, 0, v.length);
-        return v;
-    }
-
-    private static NDArray refArray(String name) {
-        double[] v = ref(name);
-        float[] f = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            f[i] = (float) v[i];
-        }
-        return manager.create(f, new Shape(expected.data(name).info().shape()));
-    }
-
-    private static int[] ints(String name) {
-        return Arrays.stream(ref(name)).mapToInt(x -> (int) x).toArray();
-    }
-
-    /** max |a - b| relative to max |b|. */
-    private static void assertClose(double[] want, float[] got, double rel, String what) {
-        assertEquals(want.length, got.length, what + " length");
-        double err = 0;
-        double scale = 0;
-        for (int i = 0; i < want.length; i++) {
-            err = Math.max(err, Math.abs(want[i] - got[i]));
-            scale = Math.max(scale, Math.abs(want[i]));
-        }
-        assertTrue(err <= rel * scale, what + ": max abs error " + err + " vs max |ref| " + scale);
     }
 
     @Test
@@ -109,20 +73,20 @@ class FullDitTest {
 
     @Test
     void forwardMatchesNumpyReference() {
-        NDArray x = refArray("forward_x");
+        NDArray x = expected.array("forward_x");
         float[] t = {999, 17};
-        NDArray out = model.net().forward(x, manager.create(t), ints("forward_y"), null);
+        NDArray out = model.net().forward(x, manager.create(t), expected.ints("forward_y"), null);
         assertEquals(new Shape(2, 8, 8, 8), out.getShape());
-        assertClose(ref("forward_out"), out.toFloatArray(), 1e-5, "DiT forward (class row and null-class row)");
+        assertClose(expected.ref("forward_out"), out.toFloatArray(), 1e-5, "DiT forward (class row and null-class row)");
     }
 
     @Test
     void respacingIsDitsSpaceTimesteps() {
         for (int count : new int[] {250, 100, 7, 1000}) {
-            assertArrayEquals(ints("respace_" + count + "_timesteps"), IddpmRespacing.keptTimesteps(1000, count), "kept timesteps " + count);
+            assertArrayEquals(expected.ints("respace_" + count + "_timesteps"), IddpmRespacing.keptTimesteps(1000, count), "kept timesteps " + count);
             NoiseSchedule s = FullDitWorkload.schedule(count);
-            assertArrayEquals(ints("respace_" + count + "_timesteps"), s.timesteps());
-            double[] want = ref("respace_" + count + "_betas");
+            assertArrayEquals(expected.ints("respace_" + count + "_timesteps"), s.timesteps());
+            double[] want = expected.ref("respace_" + count + "_betas");
             double[] got = s.betas();
             for (int i = 0; i < want.length; i++) {
                 assertEquals(want[i], got[i], 1e-15 * Math.max(1, want[i]) + Math.ulp(want[i]) * 4, "beta " + i + " of " + count);
@@ -134,28 +98,28 @@ class FullDitTest {
     void twoGuidedSamplerStepsMatchNumpyReference() {
         LearnedRangeDdpmSampler sampler = new LearnedRangeDdpmSampler(FullDitWorkload.schedule(250));
         int[] timesteps = sampler.schedule().timesteps();
-        NDArray x = refArray("cfg_x");
-        NDArray noise = refArray("cfg_noise");
-        int[] label = ints("cfg_label");
+        NDArray x = expected.array("cfg_x");
+        NDArray noise = expected.array("cfg_noise");
+        int[] label = expected.ints("cfg_label");
         for (int step = 0; step < 2; step++) {
             int k = 249 - step;
             NDArray out = FullDitWorkload.guided(model.net(), x, timesteps[k], label, 4.0, null);
-            assertClose(ref("cfg_out_" + step), out.toFloatArray(), 1e-5, "forward_with_cfg output, step " + step);
+            assertClose(expected.ref("cfg_out_" + step), out.toFloatArray(), 1e-5, "forward_with_cfg output, step " + step);
             x = sampler.step(x, out, k, noise.get(step));
-            assertClose(ref("cfg_x_" + (step + 1)), x.toFloatArray(), 1e-5, "p_sample, step " + step);
+            assertClose(expected.ref("cfg_x_" + (step + 1)), x.toFloatArray(), 1e-5, "p_sample, step " + step);
         }
     }
 
     @Test
     void lastStepTakesTheMeanWithoutNoise() {
         LearnedRangeDdpmSampler sampler = new LearnedRangeDdpmSampler(FullDitWorkload.schedule(250));
-        NDArray next = sampler.step(refArray("final_x"), refArray("final_out"), 0, null);
-        assertClose(ref("final_next"), next.toFloatArray(), 1e-6, "p_sample at k = 0");
+        NDArray next = sampler.step(expected.array("final_x"), expected.array("final_out"), 0, null);
+        assertClose(expected.ref("final_next"), next.toFloatArray(), 1e-6, "p_sample at k = 0");
     }
 
     @Test
     void guidanceTouchesOnlyTheFirstThreeChannels() {
-        NDArray x = refArray("cfg_x");
+        NDArray x = expected.array("cfg_x");
         NDArray plain = FullDitWorkload.guided(model.net(), x, 500, new int[] {7}, 1.0, null);
         NDArray strong = FullDitWorkload.guided(model.net(), x, 500, new int[] {7}, 4.0, null);
         // scale 1 is the conditional output; channels 3..7 stay conditional at any scale
@@ -163,15 +127,7 @@ class FullDitTest {
         float[] b = strong.get(":, 3:").toFloatArray();
         assertArrayEquals(a, b);
         float[] cond = model.net().forward(x, manager.create(new float[] {500}), new int[] {7}, null).toFloatArray();
-        assertClose(toDouble(cond), plain.toFloatArray(), 1e-6, "scale 1 = conditional output");
-    }
-
-    private static double[] toDouble(float[] f) {
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
+        assertClose(FullFixtures.doubles(cond), plain.toFloatArray(), 1e-6, "scale 1 = conditional output");
     }
 
     @Test
@@ -226,19 +182,11 @@ class FullDitTest {
         assertEquals(1000, info.trainedSteps());
     }
 
-    /** The reduced model's declared tensors with arbitrary values, as a writer would save them. */
+    /** The reduced model's declared tensors, zero-filled, as a writer would save them. */
     private static SafetensorsWriter writer(String prefix, String skip, String reshape) {
-        SafetensorsWriter w = new SafetensorsWriter();
         try (NDManager m = Torch.manager(); FullDit net = new FullDit(m, SMALL)) {
-            for (Map.Entry<String, long[]> e : new TreeMap<>(net.params().spec()).entrySet()) {
-                if (e.getKey().equals(skip)) {
-                    continue;
-                }
-                long[] shape = e.getKey().equals(reshape) ? new long[] {e.getValue()[0] + 1} : e.getValue();
-                w.put(prefix + e.getKey(), new float[Math.toIntExact(new Shape(shape).size())], shape);
-            }
+            return FullFixtures.zeros(net.params().spec(), prefix, skip, reshape);
         }
-        return w;
     }
 
     @Test
@@ -286,7 +234,7 @@ class FullDitTest {
     @Test
     void aTrainingCheckpointWithPickledArgsSaysHowToKeepTheEmaWeights(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("0400000.pt");
-        FullMldTest.writeCheckpointWithAnObject(file);
+        FullFixtures.writeCheckpointWithAnObject(file);
         InputException e = assertThrows(InputException.class, () -> FullDitWorkload.load(manager, file, Map.of(), SMALL));
         assertTrue(e.getMessage().contains("weights_only=False)['ema']"), e.getMessage());
     }
@@ -302,17 +250,17 @@ class FullDitTest {
 
         Path matrix = dir.resolve("matrix.npy");
         NpyWriter.write(matrix, new long[] {2, 2}, new long[] {1, 2, 3, 4});
-        InputException e = assertThrows(InputException.class, () -> FullDitWorkload.readLabels(matrix, 1000));
+        InputException e = assertThrows(InputException.class, () -> FullConditions.classIds("class", matrix, 1000));
         assertTrue(e.getMessage().startsWith("--cond class: ") && e.getMessage().contains("shape [2, 2]"), e.getMessage());
 
         Path floats = dir.resolve("floats.npy");
         NpyWriter.write(floats, new long[] {2}, new float[] {1, 2});
-        e = assertThrows(InputException.class, () -> FullDitWorkload.readLabels(floats, 1000));
+        e = assertThrows(InputException.class, () -> FullConditions.classIds("class", floats, 1000));
         assertTrue(e.getMessage().contains("expected an integer array"), e.getMessage());
 
         Path range = dir.resolve("range.npy");
         NpyWriter.write(range, new long[] {2}, new long[] {5, 1000});
-        e = assertThrows(InputException.class, () -> FullDitWorkload.readLabels(range, 1000));
+        e = assertThrows(InputException.class, () -> FullConditions.classIds("class", range, 1000));
         assertTrue(e.getMessage().contains("element 1 is 1000"), e.getMessage());
 
         e = assertThrows(InputException.class,

@@ -11,9 +11,6 @@ import org.colsparse.runtime.GeluTap;
 import org.colsparse.runtime.Torch;
 import org.colsparse.sampler.StepListener;
 import org.colsparse.tensor.NpyWriter;
-import org.colsparse.tensor.TensorData;
-import org.colsparse.tensor.TensorSource;
-import org.colsparse.tensor.TensorSources;
 import org.colsparse.train.SafetensorsWriter;
 import org.colsparse.util.InputException;
 import org.colsparse.workload.FullPreset;
@@ -26,10 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import static org.colsparse.denoiser.full.FullFixtures.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -50,17 +47,17 @@ class FullMldTest {
     static Path conds;
     private static NDManager manager;
     private static FullMldWorkload.Loaded model;
-    private static TensorSource expected;
+    private static FullFixtures expected;
     private static Map<String, Path> conditions;
 
     @BeforeAll
     static void load() {
         manager = Torch.manager();
-        expected = TensorSources.open(DIR.resolve("expected.npz"));
+        expected = new FullFixtures(DIR.resolve("expected.npz"), manager);
         Path text = conds.resolve("text.npy");
         Path nul = conds.resolve("null.npy");
-        NpyWriter.write(text, new long[] {1, 1, 24}, floats(ref("cfg_text")));
-        NpyWriter.write(nul, new long[] {24}, floats(ref("cfg_null")));
+        NpyWriter.write(text, new long[] {1, 1, 24}, FullFixtures.floats(expected.ref("cfg_text")));
+        NpyWriter.write(nul, new long[] {24}, FullFixtures.floats(expected.ref("cfg_null")));
         conditions = Map.of("text", text, "null_text", nul);
         model = FullMldWorkload.load(manager, DIR.resolve("mld_small.ckpt"), conditions, SMALL);
     }
@@ -72,48 +69,17 @@ class FullMldTest {
         manager.close();
     }
 
-    private static double[] ref(String name) {
-        TensorData d = expected.data(name);
-        double[] v = new double[Math.toIntExact(d.info().elementCount())];
-        d.readDoubles(0, v, 0, v.length);
-        return v;
-    }
-
-    private static float[] floats(double[] v) {
-        float[] f = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            f[i] = (float) v[i];
-        }
-        return f;
-    }
-
-    private static NDArray refArray(String name) {
-        return manager.create(floats(ref(name)), new Shape(expected.data(name).info().shape()));
-    }
-
-    /** max |a - b| relative to max |b|. */
-    private static void assertClose(double[] want, float[] got, double rel, String what) {
-        assertEquals(want.length, got.length, what + " length");
-        double err = 0;
-        double scale = 0;
-        for (int i = 0; i < want.length; i++) {
-            err = Math.max(err, Math.abs(want[i] - got[i]));
-            scale = Math.max(scale, Math.abs(want[i]));
-        }
-        assertTrue(err <= rel * scale, what + ": max abs error " + err + " vs max |ref| " + scale);
-    }
-
     @Test
     void forwardMatchesNumpyReference() {
-        NDArray out = model.net().forward(refArray("forward_x"), manager.create(new float[] {981, 1}), refArray("forward_text"), null);
+        NDArray out = model.net().forward(expected.array("forward_x"), manager.create(new float[] {981, 1}), expected.array("forward_text"), null);
         assertEquals(new Shape(2, 1, 32), out.getShape());
-        assertClose(ref("forward_out"), out.toFloatArray(), 1e-5, "MLD denoiser forward");
+        assertClose(expected.ref("forward_out"), out.toFloatArray(), 1e-5, "MLD denoiser forward");
     }
 
     @Test
     void scheduleIsDiffusersDdimWithStepsOffset() {
         for (int n : new int[] {50, 7}) {
-            int[] want = Arrays.stream(ref("timesteps_" + n)).mapToInt(x -> (int) x).toArray();
+            int[] want = expected.ints("timesteps_" + n);
             int[] got = FullMldSampler.of(n).schedule().timesteps();
             // the schedule lists timesteps from the least noisy step up; diffusers from the noisiest down
             int[] reversed = new int[got.length];
@@ -122,7 +88,7 @@ class FullMldTest {
             }
             assertArrayEquals(want, reversed, "timesteps of " + n + " steps");
         }
-        double[] want = ref("alphas_cumprod");
+        double[] want = expected.ref("alphas_cumprod");
         float[] got = FullMldSampler.alphasCumprod();
         for (int i = 0; i < want.length; i++) {
             assertEquals(want[i], got[i], 2e-6 * want[i], "alphas_cumprod[" + i + "]");
@@ -133,23 +99,23 @@ class FullMldTest {
     void twoGuidedDdimStepsMatchNumpyReference() {
         FullMldSampler sampler = FullMldSampler.of(50);
         int[] ts = sampler.schedule().timesteps();
-        NDArray x = refArray("cfg_x");
-        NDArray text = refArray("cfg_text");
-        NDArray nul = refArray("cfg_null").reshape(1, 24);
+        NDArray x = expected.array("cfg_x");
+        NDArray text = expected.array("cfg_text");
+        NDArray nul = expected.array("cfg_null").reshape(1, 24);
         for (int step = 0; step < 2; step++) {
             int k = 49 - step;
             NDArray eps = FullMldWorkload.guided(model.net(), x, ts[k], text, nul, 7.5, null);
-            assertClose(ref("cfg_eps_" + step), eps.toFloatArray(), 1e-5, "guided eps, step " + step);
+            assertClose(expected.ref("cfg_eps_" + step), eps.toFloatArray(), 1e-5, "guided eps, step " + step);
             x = sampler.update(x, eps, k, null);
-            assertClose(ref("cfg_x_" + (step + 1)), x.toFloatArray(), 1e-5, "DDIM step " + step);
+            assertClose(expected.ref("cfg_x_" + (step + 1)), x.toFloatArray(), 1e-5, "DDIM step " + step);
         }
     }
 
     @Test
     void lastStepGoesToTheFirstAlphaBarNotToOne() {
         FullMldSampler sampler = FullMldSampler.of(50);
-        NDArray next = sampler.update(refArray("cfg_x"), refArray("final_eps"), 0, null);
-        assertClose(ref("final_next"), next.toFloatArray(), 1e-5, "DDIM last step (set_alpha_to_one false)");
+        NDArray next = sampler.update(expected.array("cfg_x"), expected.array("final_eps"), 0, null);
+        assertClose(expected.ref("final_next"), next.toFloatArray(), 1e-5, "DDIM last step (set_alpha_to_one false)");
     }
 
     @Test
@@ -191,20 +157,13 @@ class FullMldTest {
         assertEquals(2, Denoisers.get("mld", Preset.full).conditions().size());
     }
 
-    /** The reduced denoiser's declared tensors under Lightning's prefix, zero-filled. */
+    /** The reduced denoiser's declared tensors under Lightning's prefix, zero-filled, beside another module's. */
     private static SafetensorsWriter writer(String skip, String reshape) {
-        SafetensorsWriter w = new SafetensorsWriter();
         try (NDManager m = Torch.manager(); FullMld net = new FullMld(m, SMALL)) {
-            for (Map.Entry<String, long[]> e : net.params().spec().entrySet()) {
-                if (e.getKey().equals(skip)) {
-                    continue;
-                }
-                long[] shape = e.getKey().equals(reshape) ? new long[] {e.getValue()[0] + 1} : e.getValue();
-                w.put("state_dict." + e.getKey(), new float[Math.toIntExact(new Shape(shape).size())], shape);
-            }
+            SafetensorsWriter w = FullFixtures.zeros(net.params().spec(), "state_dict.", skip, reshape);
+            w.put("state_dict.vae.final_layer.bias", new float[3], 3);
+            return w;
         }
-        w.put("state_dict.vae.final_layer.bias", new float[3], 3);
-        return w;
     }
 
     @Test
@@ -227,39 +186,18 @@ class FullMldTest {
         assertTrue(e.getMessage().contains("1222_mld_humanml3d_FID041.ckpt"), e.getMessage());
     }
 
-    /** A torch zip whose pickle names a class, as a Lightning checkpoint with OmegaConf hyper-parameters does. */
-    static void writeCheckpointWithAnObject(Path file) throws Exception {
-        byte[] pickle = "\u0080\u0002comegaconf.dictconfig\nDictConfig\nq\u0000)\u0081q\u0001.".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
-            for (String[] entry : new String[][] {{"archive/data.pkl", null}, {"archive/byteorder", "little"}}) {
-                byte[] data = entry[1] == null ? pickle : entry[1].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-                java.util.zip.ZipEntry e = new java.util.zip.ZipEntry(entry[0]);
-                e.setMethod(java.util.zip.ZipEntry.STORED);
-                e.setSize(data.length);
-                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-                crc.update(data);
-                e.setCrc(crc.getValue());
-                z.putNextEntry(e);
-                z.write(data);
-                z.closeEntry();
-            }
-        }
-    }
-
     @Test
     void aCheckpointWithPickledObjectsSaysHowToKeepTheWeights(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("lightning.ckpt");
-        writeCheckpointWithAnObject(file);
+        FullFixtures.writeCheckpointWithAnObject(file);
         InputException e = assertThrows(InputException.class, () -> FullMldWorkload.load(manager, file, conditions, SMALL));
         assertTrue(e.getMessage().contains("refuses pickle global 'omegaconf.dictconfig DictConfig'")
                 && e.getMessage().contains("weights_only=False)['state_dict']"), e.getMessage());
         // the bare state dict it suggests saving (keys denoiser.*) loads
-        SafetensorsWriter bare = new SafetensorsWriter();
-        try (NDManager m = Torch.manager(); FullMld net = new FullMld(m, SMALL)) {
-            net.params().spec().forEach((k, s) -> bare.put(k, new float[Math.toIntExact(new Shape(s).size())], s));
-        }
         Path state = dir.resolve("mld_state_dict.safetensors");
-        bare.write(state, false);
+        try (NDManager m = Torch.manager(); FullMld net = new FullMld(m, SMALL)) {
+            FullFixtures.zeros(net.params().spec(), "", null, null).write(state, false);
+        }
         FullMldWorkload.load(manager, state, conditions, SMALL).close();
     }
 

@@ -1,0 +1,47 @@
+package org.colsparse.denoiser.full;
+
+import ai.djl.ndarray.NDManager;
+import org.colsparse.denoiser.DenoiserInfo;
+import org.colsparse.denoiser.LoadedWorkload;
+import org.colsparse.runtime.GeluSite;
+
+import java.util.List;
+
+/**
+ * A full workload with its network loaded. The network owns the weights, so closing the workload
+ * closes it; sampling runs under a sub-manager of the weights' manager, so a run's arrays go with
+ * the run.
+ */
+abstract class FullLoaded<N extends FullNet> implements LoadedWorkload {
+    private final DenoiserInfo info;
+    private final N net;
+
+    FullLoaded(DenoiserInfo info, N net) {
+        this.info = info;
+        this.net = net;
+    }
+
+    N net() {
+        return net;
+    }
+
+    /** A manager for one sampling run's arrays; the caller closes it. */
+    NDManager runManager() {
+        return net.params().manager().newSubManager();
+    }
+
+    @Override
+    public DenoiserInfo info() {
+        return info;
+    }
+
+    @Override
+    public List<GeluSite> sites() {
+        return net.sites();
+    }
+
+    @Override
+    public void close() {
+        net.close();
+    }
+}

@@ -1,0 +1,143 @@
+package org.colsparse.denoiser.full;
+
+import ai.djl.ndarray.NDManager;
+import org.colsparse.denoiser.DenoiserInfo;
+import org.colsparse.runtime.GeluSite;
+import org.colsparse.runtime.Params;
+import org.colsparse.runtime.Torch;
+import org.colsparse.tensor.TensorInfo;
+import org.colsparse.train.SafetensorsWriter;
+import org.colsparse.util.InputException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The official-checkpoint view on its own, with made-up key rules; the workload tests cover the real ones. */
+class FullCheckpointTest {
+    private static final FullCheckpoint.Export EXPORT = new FullCheckpoint.Export("weights", "state_dict", "plain.pt");
+
+    /** Lightning-style: the model under {@code state_dict.net.}, everything else ignored. */
+    private static String lightning(String key) {
+        return key.startsWith("state_dict.net.") ? key.substring("state_dict.".length()) : null;
+    }
+
+    private static Path file(Path dir, String... keys) {
+        SafetensorsWriter w = new SafetensorsWriter();
+        float v = 1;
+        for (String k : keys) {
+            w.put(k, new float[] {v++, v++}, 2);
+        }
+        Path f = dir.resolve("ckpt.safetensors");
+        w.write(f, false);
+        return f;
+    }
+
+    @Test
+    void theRuleRenamesAndHidesKeysAndDataFollowsTheRename(@TempDir Path dir) {
+        Path f = file(dir, "state_dict.net.w", "state_dict.vae.w", "optimizer_states.0");
+        try (FullCheckpoint c = FullCheckpoint.open(f, keys -> FullCheckpointTest::lightning, EXPORT)) {
+            assertEquals(List.of("net.w"), c.tensors().stream().map(TensorInfo::name).toList());
+            assertArrayEquals(new long[] {2}, c.info("net.w").shape());
+            assertNull(c.info("state_dict.net.w"));
+            float[] v = new float[2];
+            c.data("net.w").readFloats(0, v, 0, 2);
+            assertArrayEquals(new float[] {1, 2}, v);
+            // an ignored key is not readable under any name: the model cannot pick it up by accident
+            assertThrows(IllegalArgumentException.class, () -> c.data("state_dict.vae.w"));
+        }
+    }
+
+    @Test
+    void theRuleSeesAllKeysFirst(@TempDir Path dir) {
+        AtomicReference<List<String>> seen = new AtomicReference<>();
+        Path f = file(dir, "a", "b");
+        FullCheckpoint.open(f, keys -> {
+            seen.set(keys);
+            return k -> k;
+        }, EXPORT).close();
+        assertEquals(List.of("a", "b"), seen.get());
+    }
+
+    /** A one-weight network that records whether it was closed. */
+    private static final class OneWeight implements FullNet {
+        private final Params params;
+        private boolean closed;
+
+        OneWeight(NDManager manager) {
+            params = new Params(manager);
+            params.declare("net.w", 2);
+        }
+
+        @Override
+        public Params params() {
+            return params;
+        }
+
+        @Override
+        public List<GeluSite> sites() {
+            return List.of();
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            params.close();
+        }
+    }
+
+    @Test
+    void aRefusedFileClosesTheNetwork(@TempDir Path dir) {
+        try (NDManager m = Torch.manager()) {
+            OneWeight good = new OneWeight(m);
+            try (FullCheckpoint c = FullCheckpoint.open(file(dir, "state_dict.net.w"), keys -> FullCheckpointTest::lightning, EXPORT)) {
+                c.loadInto(good, "one-weight net");
+            }
+            assertArrayEquals(new float[] {1, 2}, good.params().floats("net.w"));
+            assertFalse(good.closed);
+            good.close();
+
+            OneWeight bad = new OneWeight(m);
+            try (FullCheckpoint c = FullCheckpoint.open(file(dir, "state_dict.vae.w"), keys -> FullCheckpointTest::lightning, EXPORT)) {
+                InputException e = assertThrows(InputException.class, () -> c.loadInto(bad, "one-weight net"));
+                assertTrue(e.getMessage().contains("not a one-weight net checkpoint: 1 missing key(s) [net.w]"), e.getMessage());
+            }
+            assertTrue(bad.closed);
+        }
+    }
+
+    @Test
+    void twoKeysForOneWeightAreAnError(@TempDir Path dir) {
+        Path f = file(dir, "ema.w", "w");
+        InputException e = assertThrows(InputException.class,
+                () -> FullCheckpoint.open(f, keys -> k -> k.startsWith("ema.") ? k.substring(4) : k, EXPORT));
+        assertTrue(e.getMessage().endsWith("keys 'ema.w' and 'w' both hold the model's w"), e.getMessage());
+    }
+
+    @Test
+    void aPickledObjectGetsTheExportRecipe(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("lightning.ckpt");
+        FullFixtures.writeCheckpointWithAnObject(f);
+        InputException e = assertThrows(InputException.class, () -> FullCheckpoint.open(f, keys -> k -> k, EXPORT));
+        assertTrue(e.getMessage().contains("refuses pickle global"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; keep only the weights with python -c \"import torch; torch.save(torch.load('lightning.ckpt',"
+                + " map_location='cpu', weights_only=False)['state_dict'], 'plain.pt')\" and pass that file"), e.getMessage());
+    }
+
+    @Test
+    void aMissingCheckpointNamesTheOfficialFile() {
+        DenoiserInfo info = new DenoiserInfo("net", "g", "m", "exact", "d", List.of(), "net.ckpt (org/repo)", "s", 1, 1, 1);
+        InputException e = assertThrows(InputException.class, () -> FullCheckpoint.required(null, info));
+        assertEquals("--checkpoint: the full-size net needs the official weights, net.ckpt (org/repo)", e.getMessage());
+        FullCheckpoint.required(Path.of("x"), info);
+    }
+}
