@@ -24,7 +24,8 @@ public final class Denoisers {
             new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.AnimateDiffSpec()));
 
     /** Full-size architectures with the official checkpoints' key names; no weights ship for them. */
-    private static final List<Workload> FULL = List.of();
+    private static final List<Workload> FULL = List.of(
+            new org.colsparse.denoiser.full.FullSd15Workload());
 
     private Denoisers() {
     }
