@@ -75,6 +75,14 @@ public final class TemporalTransformer {
             NDArray n = Nn.layerNorm(t, p, blk + ".norms." + i, 1e-5f).add(pe);
             t = t.add(attn[i].forward(n, null));
         }
+        if (perFrameNorm) {
+            // the official module runs its feed-forward on "(b f) d c" tokens: the GEMM's (and the site's)
+            // rows are ordered (b, f, h, w), which decides how row tiles fall (DESIGN §2)
+            t = t.reshape(b, h, w, frames, channels).transpose(0, 3, 1, 2, 4).reshape(bf, h * w, channels);
+            t = t.add(ff.forward(Nn.layerNorm(t, p, blk + ".ff_norm", 1e-5f), tap));
+            t = Nn.linear(t, p, prefix + ".proj_out");
+            return t.reshape(bf, h, w, channels).transpose(0, 3, 1, 2).add(x);
+        }
         t = t.add(ff.forward(Nn.layerNorm(t, p, blk + ".ff_norm", 1e-5f), tap));
         t = Nn.linear(t, p, prefix + ".proj_out");
         // back to (B * F, C, H, W)

@@ -50,7 +50,7 @@ public final class FullSd15Workload implements Workload {
 
     /** SD 1.5's UNet; {@code frames}/{@code motion*} stay off for images. */
     static final FullUnet.Config CONFIG = new FullUnet.Config(4, new int[] {320, 640, 1280, 1280},
-            new boolean[] {true, true, true, false}, 2, 8, FullUnetConditions.WIDTH, 32, 0, 0, false);
+            new boolean[] {true, true, true, false}, 2, 8, FullUnetConditions.WIDTH, 32, 0, 0, false, false);
 
     private static final DenoiserInfo INFO = new DenoiserInfo(ID, "unet-transformer", "image", "geglu",
             "Stable Diffusion 1.5 UNet at full size (859.52M parameters), 4x64x64 latent (512x512 px), cross-attention to"
@@ -153,12 +153,13 @@ public final class FullSd15Workload implements Workload {
      * Deterministic DDIM with classifier-free guidance from the starting latents {@code xT}, which it
      * takes over: each step is one UNet call on the batch [x; x] with context [text; uncond].
      *
+     * @param finalAlphaBar   where the last step lands: SD's set_alpha_to_one False is the first training alpha-bar
      * @param context (2 n, tokens, width): n conditional rows, then n unconditional
      */
-    static NDArray sampleCfg(FullUnet unet, NoiseSchedule trained, NDManager run, NDArray xT, NDArray context, int steps,
-                             double guidance, GeluTap tap, StepListener listener) {
+    static NDArray sampleCfg(FullUnet unet, NoiseSchedule trained, double finalAlphaBar, NDManager run, NDArray xT, NDArray context,
+                             int steps, double guidance, GeluTap tap, StepListener listener) {
         long n = xT.getShape().get(0);
-        DdimSampler sampler = new DdimSampler(trained.leading(steps, 1), 0, trained.alphaBars()[0]);
+        DdimSampler sampler = new DdimSampler(trained.leading(steps, 1), 0, finalAlphaBar);
         EpsModel model = Guidance.classifierFree(
                 (x, t) -> unet.forward(x, x.getManager().full(new Shape(2 * n), (float) t), context, tap), guidance);
         return sampler.sample(run, xT, model, 0, listener);
@@ -198,7 +199,8 @@ public final class FullSd15Workload implements Workload {
                 Shape shape = new Shape(samples, 4, LATENT, LATENT);
                 NDArray xT = run.create(GaussianPair.floats(new SplittableRandom(seed),
                         Math.toIntExact(shape.size())), shape);
-                NDArray x = sampleCfg(unet, schedule(), run, xT, context, steps, GUIDANCE, tap, listener);
+                NoiseSchedule trained = schedule();
+                NDArray x = sampleCfg(unet, trained, trained.alphaBars()[0], run, xT, context, steps, GUIDANCE, tap, listener);
                 return new Samples(x.toFloatArray(), shape.getShape());
             }
         }

@@ -57,9 +57,11 @@ public final class FullUnet implements AutoCloseable {
      * @param frames         video frames per sample for motion modules, 0 for an image UNet
      * @param motionHeads    heads of each motion module
      * @param motionMid      whether the mid block holds a motion module (AnimateDiff v2)
+     * @param jointFrameNorm whether the resnets' and conv_norm_out's GroupNorms normalize each video over all
+     *                       its frames (AnimateDiff v1, {@code use_inflated_groupnorm: false}) instead of per frame
      */
     public record Config(int inChannels, int[] blockOut, boolean[] attention, int layersPerBlock, int heads,
-                         int contextDim, int groups, int frames, int motionHeads, boolean motionMid) {
+                         int contextDim, int groups, int frames, int motionHeads, boolean motionMid, boolean jointFrameNorm) {
         public Config {
             blockOut = blockOut.clone();
             attention = attention.clone();
@@ -206,7 +208,7 @@ public final class FullUnet implements AutoCloseable {
     private ResBlock resnet(String name, String compVis, int in, int out) {
         modules.add(new Module(name, compVis, true));
         // diffusers ResnetBlock2D: resnet_eps 1e-5, output_scale_factor 1, time embedding added after conv1
-        return new ResBlock(p, name, in, out, c.tembDim(), c.groups(), 1e-5f);
+        return new ResBlock(p, name, in, out, c.tembDim(), c.groups(), 1e-5f, c.jointFrameNorm() ? c.frames() : 0);
     }
 
     private SpatialTransformer transformer(String name, String compVis, int ch, Sites s, String site) {
@@ -293,7 +295,8 @@ public final class FullUnet implements AutoCloseable {
                 h = Nn.conv2d(h.repeat(2, 2).repeat(3, 2), p.get(w + ".weight"), p.get(w + ".bias"), 1);
             }
         }
-        h = Nn.silu(Nn.groupNorm(h, c.groups(), p.get("conv_norm_out.weight"), p.get("conv_norm_out.bias"), 1e-5f));
+        h = Nn.silu(ResBlock.groupNorm(h, c.groups(), p.get("conv_norm_out.weight"), p.get("conv_norm_out.bias"), 1e-5f,
+                c.jointFrameNorm() ? c.frames() : 0));
         return Nn.conv2d(h, p.get("conv_out.weight"), p.get("conv_out.bias"), 1);
     }
 

@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FullSd15Test {
     /** The reduced config make_fixture.py builds (same block types as SD 1.5, smaller everything). */
-    static final FullUnet.Config SMALL = new FullUnet.Config(4, new int[] {8, 16}, new boolean[] {true, false}, 1, 2, 8, 4, 0, 0, false);
+    static final FullUnet.Config SMALL = new FullUnet.Config(4, new int[] {8, 16}, new boolean[] {true, false}, 1, 2, 8, 4, 0, 0, false, false);
 
     static Path fixture(String name) {
         try {
@@ -169,9 +169,10 @@ class FullSd15Test {
             float[][] text = {floats(in, "text")};
             float[][] uncond = {floats(in, "uncond")};
             NDArray context = FullUnetConditions.cfgContext(m, text, uncond, 1, 4, 8);
+            NoiseSchedule s = FullSd15Workload.schedule();
             List<Integer> timesteps = new ArrayList<>();
             StepListener l = (step, steps, t) -> timesteps.add(t);
-            float[] x = FullSd15Workload.sampleCfg(unet, FullSd15Workload.schedule(), m, array(m, in, "xT"), context, 2, 7.5, null, l)
+            float[] x = FullSd15Workload.sampleCfg(unet, s, s.alphaBars()[0], m, array(m, in, "xT"), context, 2, 7.5, null, l)
                     .toFloatArray();
             assertEquals(List.of(501, 1), timesteps);
             float[] expected = floats(fixture("expected.npz"), "sample2");
