@@ -26,7 +26,8 @@ public final class Denoisers {
     /** Full-size architectures with the official checkpoints' key names; no weights ship for them. */
     private static final List<Workload> FULL = List.of(
             new org.colsparse.denoiser.full.FullSd15Workload(),
-            new org.colsparse.denoiser.full.FullAnimateDiffWorkload());
+            new org.colsparse.denoiser.full.FullAnimateDiffWorkload(),
+            new org.colsparse.denoiser.full.FullAudioLdmWorkload());
 
     private Denoisers() {
     }

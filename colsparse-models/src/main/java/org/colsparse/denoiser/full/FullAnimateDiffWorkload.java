@@ -67,7 +67,7 @@ public final class FullAnimateDiffWorkload implements Workload {
 
         FullUnet.Config apply(FullUnet.Config sd, int frames, int motionHeads) {
             return new FullUnet.Config(sd.inChannels(), sd.blockOut(), sd.attention(), sd.layersPerBlock(), sd.heads(),
-                    sd.contextDim(), sd.groups(), frames, motionHeads, mid, jointNorm);
+                    sd.contextDim(), sd.groups(), frames, motionHeads, mid, jointNorm, 0);
         }
     }
 

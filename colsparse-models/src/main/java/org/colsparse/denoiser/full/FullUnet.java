@@ -52,16 +52,23 @@ public final class FullUnet implements AutoCloseable {
      * @param attention      per level: cross-attention blocks (CrossAttn*Block2D) or plain ones
      * @param layersPerBlock diffusers {@code layers_per_block}
      * @param heads          attention heads of every transformer (SD 1.x: {@code attention_head_dim} 8 is the head count)
-     * @param contextDim     {@code cross_attention_dim}
+     * @param contextDim     {@code cross_attention_dim}; 0 when the UNet has no context (AudioLDM: diffusers'
+     *                       {@code cross_attention_dim} = block_out_channels and no encoder_hidden_states, so each
+     *                       attn2 is a second self-attention with to_k/to_v of the block's own width)
      * @param groups         GroupNorm groups ({@code norm_num_groups})
      * @param frames         video frames per sample for motion modules, 0 for an image UNet
      * @param motionHeads    heads of each motion module
      * @param motionMid      whether the mid block holds a motion module (AnimateDiff v2)
      * @param jointFrameNorm whether the resnets' and conv_norm_out's GroupNorms normalize each video over all
      *                       its frames (AnimateDiff v1, {@code use_inflated_groupnorm: false}) instead of per frame
+     * @param classEmbedDim  width of a vector condition with diffusers' {@code class_embed_type "simple_projection"}
+     *                       and {@code class_embeddings_concat}: {@code class_embedding} (a Linear to the time-embedding
+     *                       width) is concatenated to the time embedding, so resnets read twice its width (AudioLDM's
+     *                       CLAP embedding, 512); 0 for none
      */
     public record Config(int inChannels, int[] blockOut, boolean[] attention, int layersPerBlock, int heads,
-                         int contextDim, int groups, int frames, int motionHeads, boolean motionMid, boolean jointFrameNorm) {
+                         int contextDim, int groups, int frames, int motionHeads, boolean motionMid, boolean jointFrameNorm,
+                         int classEmbedDim) {
         public Config {
             blockOut = blockOut.clone();
             attention = attention.clone();
@@ -86,6 +93,11 @@ public final class FullUnet implements AutoCloseable {
 
         int tembDim() {
             return 4 * blockOut[0];
+        }
+
+        /** What each resnet's time_emb_proj reads: the time embedding, with the class embedding concatenated. */
+        int resnetEmbDim() {
+            return classEmbedDim > 0 ? 2 * tembDim() : tembDim();
         }
     }
 
@@ -118,6 +130,10 @@ public final class FullUnet implements AutoCloseable {
         conv("conv_in", "input_blocks.0.0", ch[0], c.inChannels(), 3);
         linear("time_embedding.linear_1", "time_embed.0", temb, ch[0]);
         linear("time_embedding.linear_2", "time_embed.2", temb, temb);
+        if (c.classEmbedDim() > 0) {
+            // AudioLDM's original UNet calls it film_emb (diffusers' convert_original_audioldm_to_diffusers.py)
+            linear("class_embedding", "film_emb", temb, c.classEmbedDim());
+        }
         Sites s = new Sites();
         downRes = new ResBlock[levels][layers];
         downAttn = new SpatialTransformer[levels][layers];
@@ -208,13 +224,13 @@ public final class FullUnet implements AutoCloseable {
     private ResBlock resnet(String name, String compVis, int in, int out) {
         modules.add(new Module(name, compVis, true));
         // diffusers ResnetBlock2D: resnet_eps 1e-5, output_scale_factor 1, time embedding added after conv1
-        return new ResBlock(p, name, in, out, c.tembDim(), c.groups(), 1e-5f, c.jointFrameNorm() ? c.frames() : 0);
+        return new ResBlock(p, name, in, out, c.resnetEmbDim(), c.groups(), 1e-5f, c.jointFrameNorm() ? c.frames() : 0);
     }
 
     private SpatialTransformer transformer(String name, String compVis, int ch, Sites s, String site) {
         modules.add(new Module(name, compVis, false));
         // Transformer2DModel: GroupNorm eps 1e-6, 1x1-conv proj_in/proj_out (use_linear_projection False), depth 1
-        return new SpatialTransformer(p, name, ch, c.contextDim(), c.heads(), 1, c.groups(), s, site);
+        return new SpatialTransformer(p, name, ch, c.contextDim() > 0 ? c.contextDim() : ch, c.heads(), 1, c.groups(), s, site);
     }
 
     private TemporalTransformer motion(String name, int ch, Sites s, String site) {
@@ -260,10 +276,21 @@ public final class FullUnet implements AutoCloseable {
      * @param context (N, tokens, contextDim) cross-attention context
      */
     public NDArray forward(NDArray x, NDArray t, NDArray context, GeluTap tap) {
+        return forward(x, t, context, null, tap);
+    }
+
+    /**
+     * @param context  null for a UNet without context ({@code contextDim} 0)
+     * @param classCond (N, classEmbedDim) for a UNet with a class embedding, else null
+     */
+    public NDArray forward(NDArray x, NDArray t, NDArray context, NDArray classCond, GeluTap tap) {
         int levels = c.levels();
         int layers = c.layersPerBlock();
         NDArray temb = Embeddings.timestep(t, c.blockOut[0], true, 0, 10000);
         temb = Nn.linear(Nn.silu(Nn.linear(temb, p, "time_embedding.linear_1")), p, "time_embedding.linear_2");
+        if (c.classEmbedDim() > 0) {
+            temb = NDArrays.concat(new NDList(temb, Nn.linear(classCond, p, "class_embedding")), 1);
+        }
         NDArray h = Nn.conv2d(x, p.get("conv_in.weight"), p.get("conv_in.bias"), 1);
         List<NDArray> skips = new ArrayList<>();
         skips.add(h);
