@@ -71,9 +71,8 @@ public final class FullAnimateDiffWorkload implements Workload {
         }
     }
 
-    private static final String CHECKPOINT = "a folder with the SD 1.5 UNet (v1-5-pruned-emaonly.safetensors/.ckpt or"
-            + " unet/diffusion_pytorch_model.safetensors, or StableDiffusion/unet/...) and one motion module"
-            + " (mm_sd_v15.ckpt, mm_sd_v15_v2.ckpt or v3_sd15_mm.ckpt, also under Motion_Module/) (guoyww/AnimateDiff)";
+    private static final String CHECKPOINT = "a folder: SD 1.5 UNet + mm_sd_v15.ckpt, mm_sd_v15_v2.ckpt or v3_sd15_mm.ckpt"
+            + " (guoyww/AnimateDiff)";
 
     private static final DenoiserInfo INFO = new DenoiserInfo(ID, "unet-transformer", "video", "geglu",
             "AnimateDiff v1 at full size: SD 1.5 UNet + mm_sd_v15 motion modules (20 temporal transformers, 8 heads, sinusoidal"
@@ -101,7 +100,10 @@ public final class FullAnimateDiffWorkload implements Workload {
     @Override
     public LoadedWorkload load(NDManager manager, Path checkpoint, Map<String, Path> conditions) {
         if (checkpoint == null) {
-            throw new InputException("--checkpoint: the full-size animatediff needs the official weights: " + CHECKPOINT);
+            throw new InputException("--checkpoint: the full-size animatediff needs a folder holding the SD 1.5 UNet"
+                    + " (v1-5-pruned-emaonly.safetensors/.ckpt, unet/diffusion_pytorch_model[.fp16].safetensors or"
+                    + " StableDiffusion/unet/...) and one motion module (mm_sd_v15.ckpt, mm_sd_v15_v2.ckpt or v3_sd15_mm.ckpt,"
+                    + " also under Motion_Module/) from guoyww/AnimateDiff");
         }
         float[][][] cond = FullUnetConditions.readBoth(conditions, FullUnetConditions.TOKENS, FullUnetConditions.WIDTH);
         return new Loaded(build(manager, checkpoint, FullSd15Workload.CONFIG, FRAMES, MOTION_HEADS), manager, cond[0], cond[1]);

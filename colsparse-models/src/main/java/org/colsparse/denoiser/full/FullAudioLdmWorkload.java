@@ -52,8 +52,8 @@ public final class FullAudioLdmWorkload implements Workload {
     static final int LATENT_T = 256;
     static final int LATENT_F = 16;
     static final double GUIDANCE = 2.5;
-    private static final String CHECKPOINT = "unet/diffusion_pytorch_model.safetensors of cvssp/audioldm-s-full-v2 (diffusers),"
-            + " or that model folder, or the original audioldm-s-full.ckpt (haoheliu/AudioLDM, CompVis keys)";
+    private static final String CHECKPOINT = "unet/diffusion_pytorch_model.safetensors (cvssp/audioldm-s-full-v2) or"
+            + " audioldm-s-full.ckpt (haoheliu/AudioLDM)";
 
     static final FullUnet.Config CONFIG = new FullUnet.Config(8, new int[] {128, 256, 384, 640},
             new boolean[] {false, true, true, true}, 2, 8, 0, 32, 0, 0, false, false, CLAP);

@@ -45,8 +45,8 @@ public final class FullSd15Workload implements Workload {
     static final int LATENT = 64;
     static final int TRAINED_STEPS = 1000;
     static final double GUIDANCE = 7.5;
-    static final String CHECKPOINT = "v1-5-pruned-emaonly.safetensors or .ckpt (runwayml/stable-diffusion-v1-5, CompVis keys),"
-            + " or unet/diffusion_pytorch_model.safetensors (diffusers, fp32/fp16), or that diffusers model folder";
+    static final String CHECKPOINT = "v1-5-pruned-emaonly.safetensors/.ckpt or unet/diffusion_pytorch_model[.fp16].safetensors"
+            + " (runwayml/stable-diffusion-v1-5)";
 
     /** SD 1.5's UNet; {@code frames}/{@code motion*} stay off for images. */
     static final FullUnet.Config CONFIG = new FullUnet.Config(4, new int[] {320, 640, 1280, 1280},

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import org.colsparse.runtime.Embeddings;
@@ -296,7 +297,7 @@ public final class FullUnet implements AutoCloseable {
         skips.add(h);
         for (int level = 0; level < levels; level++) {
             for (int j = 0; j < layers; j++) {
-                h = block(downRes[level][j], downAttn[level][j], downMotion[level][j], h, temb, context, tap);
+                h = block(downRes[level][j], downAttn[level][j], downMotion[level][j], h, null, temb, context, tap);
                 skips.add(h);
             }
             if (level < levels - 1) {
@@ -306,16 +307,12 @@ public final class FullUnet implements AutoCloseable {
                 skips.add(h);
             }
         }
-        h = midRes0.forward(h, temb);
-        h = midAttn.forward(h, context, tap);
-        if (midMotion != null) {
-            h = midMotion.forward(h, tap);
-        }
-        h = midRes1.forward(h, temb);
+        h = block(midRes0, midAttn, midMotion, h, null, temb, context, tap);
+        h = block(midRes1, null, null, h, null, temb, context, tap);
         for (int u = 0; u < levels; u++) {
             for (int j = 0; j <= layers; j++) {
                 NDArray skip = skips.remove(skips.size() - 1);
-                h = block(upRes[u][j], upAttn[u][j], upMotion[u][j], NDArrays.concat(new NDList(h, skip), 1), temb, context, tap);
+                h = block(upRes[u][j], upAttn[u][j], upMotion[u][j], h, skip, temb, context, tap);
             }
             if (u < levels - 1) {
                 String w = "up_blocks." + u + ".upsamplers.0.conv";
@@ -327,13 +324,28 @@ public final class FullUnet implements AutoCloseable {
         return Nn.conv2d(h, p.get("conv_out.weight"), p.get("conv_out.bias"), 1);
     }
 
-    private static NDArray block(ResBlock res, SpatialTransformer attn, TemporalTransformer motion, NDArray h, NDArray temb,
-                                 NDArray context, GeluTap tap) {
-        NDArray out = res.forward(h, temb);
-        if (attn != null) {
-            out = attn.forward(out, context, tap);
+    /**
+     * Resnet (on [h; skip] when a skip is given), transformer, motion module. Every intermediate is freed
+     * when the block ends, so a full-size call holds one block's working set (at 64 x 64 a transformer's
+     * attention alone is gigabytes) plus the skip connections, not the whole UNet's. Inference only:
+     * backward would need the freed intermediates.
+     */
+    private static NDArray block(ResBlock res, SpatialTransformer attn, TemporalTransformer motion, NDArray h, NDArray skip,
+                                 NDArray temb, NDArray context, GeluTap tap) {
+        NDArray out;
+        try (NDScope scope = new NDScope()) {
+            out = res.forward(skip == null ? h : NDArrays.concat(new NDList(h, skip), 1), temb);
+            if (attn != null) {
+                out = attn.forward(out, context, tap);
+            }
+            if (motion != null) {
+                out = motion.forward(out, tap);
+            }
+            NDScope.unregister(out);
         }
-        return motion == null ? out : motion.forward(out, tap);
+        // back into the caller's scope (the sampler's step), if there is one
+        NDScope.register(out);
+        return out;
     }
 
     /** Module prefixes by diffusers name, for the key mapping. */

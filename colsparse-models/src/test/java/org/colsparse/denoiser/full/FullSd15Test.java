@@ -181,6 +181,25 @@ class FullSd15Test {
     }
 
     @Test
+    void attentionInBatchSlicesEqualsOneCall() {
+        try (NDManager m = Torch.manager()) {
+            java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+            NDArray[] qkv = new NDArray[3];
+            for (int i = 0; i < 3; i++) {
+                float[] v = new float[5 * 6 * 8];
+                for (int j = 0; j < v.length; j++) {
+                    v[j] = (float) rng.nextGaussian();
+                }
+                qkv[i] = m.create(v, new Shape(5, 6, 8));
+            }
+            float[] whole = org.colsparse.runtime.Nn.attention(qkv[0], qkv[1], qkv[2], 2).toFloatArray();
+            // 2 heads x 6 x 6 scores per entry: a limit of 150 runs 2 entries at a time (3 slices)
+            float[] sliced = org.colsparse.runtime.Attention.attention(qkv[0], qkv[1], qkv[2], 2, 150).toFloatArray();
+            assertArrayEquals(whole, sliced);
+        }
+    }
+
+    @Test
     void sd15ScheduleAndSpacing() {
         NoiseSchedule s = FullSd15Workload.schedule();
         assertEquals(0.00085, s.betas()[0], 1e-15);
