@@ -178,10 +178,6 @@ public final class FullSd15Workload implements Workload {
             this.uncond = uncond;
         }
 
-        FullUnet unet() {
-            return unet;
-        }
-
         @Override
         public DenoiserInfo info() {
             return INFO;

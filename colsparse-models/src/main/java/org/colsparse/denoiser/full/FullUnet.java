@@ -18,7 +18,6 @@ import org.colsparse.runtime.SpatialTransformer;
 import org.colsparse.runtime.TemporalTransformer;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +41,7 @@ import java.util.Map;
  * {@code down.L.attn.j.ff}, {@code mid.attn.0.ff}, {@code up.U.attn.j.ff} (U = 0 the deepest), and
  * {@code down.L.motion.j.ff} etc. for motion modules.
  *
- * <p>The module list {@link #compVisModules()} pairs each module with its name in CompVis'
+ * <p>The module list {@link #modulesByName()} pairs each module with its name in CompVis'
  * {@code ldm/modules/diffusionmodules/openaimodel.py UNetModel} (input_blocks / middle_block /
  * output_blocks), which {@link FullUnetKeys} turns into the key mapping for original single-file checkpoints.
  */
@@ -253,11 +252,6 @@ public final class FullUnet implements AutoCloseable {
     /** GELU sites in forward order. */
     public List<GeluSite> sites() {
         return sites;
-    }
-
-    /** Declared tensors with their diffusers and CompVis module prefixes (motion modules have no CompVis name). */
-    List<Module> compVisModules() {
-        return Collections.unmodifiableList(modules);
     }
 
     /** Total number of declared parameter values. */

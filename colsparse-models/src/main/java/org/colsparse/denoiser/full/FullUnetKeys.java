@@ -22,7 +22,7 @@ import java.util.Set;
  *       {@code state_dict}) and are renamed module by module, the renaming diffusers' own converter
  *       applies ({@code src/diffusers/loaders/single_file_utils.py}: {@code DIFFUSERS_TO_LDM_MAPPING},
  *       {@code convert_ldm_unet_checkpoint}, {@code update_unet_resnet_ldm_to_diffusers}), generated here
- *       from {@link FullUnet#compVisModules()}:
+ *       from {@link FullUnet#modulesByName()}:
  *       <pre>
  *   conv_in                          &lt;- input_blocks.0.0
  *   time_embedding.linear_1 / _2     &lt;- time_embed.0 / time_embed.2
@@ -106,11 +106,12 @@ public final class FullUnetKeys {
         Map<String, String> origin = new LinkedHashMap<>();
         List<String> names = new ArrayList<>();
         for (TensorSource f : files) {
-            names.add(f.file());
             boolean compVis = false;
             for (TensorInfo t : f.tensors()) {
                 compVis |= strip(t.name()).startsWith(COMPVIS_UNET);
             }
+            // load errors name keys the diffusers way; say so for a file that spells them otherwise
+            names.add(compVis ? f.file() + " (CompVis keys, named here as diffusers names them)" : f.file());
             for (TensorInfo t : f.tensors()) {
                 String key = strip(t.name());
                 if (ignored(key)) {
