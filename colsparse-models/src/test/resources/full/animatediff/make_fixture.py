@@ -6,7 +6,10 @@ SD config of ../sd15/make_fixture.py, with VanillaTemporalModule motion modules 
 transformer pair of every down and up block:
   v1 (mm_sd_v15.ckpt, configs/inference/inference-v1.yaml): no mid-block module, use_inflated_groupnorm
      false -> the resnets' and conv_norm_out's torch GroupNorm sees (b, c, f, h, w): one video's frames together;
-  v2 (mm_sd_v15_v2.ckpt, inference-v2.yaml): a mid-block module, inflated (per-frame) GroupNorm.
+  v2 (mm_sd_v15_v2.ckpt, inference-v2.yaml): a mid-block module, inflated (per-frame) GroupNorm;
+  diffusers port (MotionAdapter, e.g. guoyww/animatediff-motion-adapter-v1-5-2, models/unets/unet_motion_model.py):
+     per-frame resnet norms, but AnimateDiffTransformer3D's GroupNorm sees (b, c, f, h, w) (frames together)
+     and its feed-forward rows are ordered (b h w f).
 Transformer2D/3D norms are per frame in both ((b f) c h w), the text context is repeated per frame.
 Motion module: GroupNorm(eps 1e-6) per frame, Linear proj_in, per attention block LayerNorm -> + sinusoidal
 PE (pe[:, 0::2] = sin, pe[:, 1::2] = cos, div 10000^(2i/d)) -> temporal self-attention over the f frames
@@ -18,7 +21,8 @@ GroupNorm 4 groups, cross_attention_dim 8, context 4 tokens, 4 frames of 4 x 8 x
 
 Writes: unet.safetensors (float16, diffusers SD keys), mm_v1.ckpt (torch zip, flat dict of motion
 module tensors incl. the pos_encoder.pe buffers, as the official files hold them), mm_v2.ckpt (the same
-plus the mid-block module, nested under "state_dict"), inputs.npz, expected.npz.
+plus the mid-block module, nested under "state_dict"), mm_diffusers.safetensors (the v2 weights under
+MotionAdapter names, float16), inputs.npz, expected.npz.
 Run: python3 make_fixture.py (numpy only; no torch).
 """
 import collections, io, json, math, pickle, struct, sys, types, zipfile
@@ -37,7 +41,7 @@ TEMB = 4 * CH[0]
 FRAMES = 4
 MHEADS = 2
 PE_LEN = 24       # temporal_position_encoding_max_len of v1
-VERSION = {'joint': True, 'mid': False}   # v1; main() also builds v2
+VERSION = {'joint': True, 'mid': False, 'diffusers': False}   # v1; main() also builds v2 and the diffusers port
 
 P = collections.OrderedDict()   # diffusers name -> float64 array (values exact in float16)
 
@@ -243,7 +247,12 @@ class Motion:
         p, c = self.p, self.c
         n, _, h, w = x.shape
         v = n // FRAMES
-        t = group_norm(x, P[p + '.norm.weight'], P[p + '.norm.bias'], 1e-6)      # after "b c f h w -> (b f) c h w"
+        if VERSION['diffusers']:
+            # diffusers AnimateDiffTransformer3D: GroupNorm on (b, c, f, h, w), each video's frames together
+            vv = x.reshape(v, FRAMES, c, h, w).transpose(0, 2, 1, 3, 4)
+            t = group_norm(vv, P[p + '.norm.weight'], P[p + '.norm.bias'], 1e-6).transpose(0, 2, 1, 3, 4).reshape(x.shape)
+        else:
+            t = group_norm(x, P[p + '.norm.weight'], P[p + '.norm.bias'], 1e-6)      # after "b c f h w -> (b f) c h w"
         t = linear(t.transpose(0, 2, 3, 1).reshape(n, h * w, c), p + '.proj_in')
         b = p + '.transformer_blocks.0'
         pe = sinusoid(FRAMES, c)
@@ -254,7 +263,8 @@ class Motion:
             t = a.reshape(v, h * w, FRAMES, c).transpose(0, 2, 1, 3).reshape(n, h * w, c) + t
         hs = linear(layer_norm(t, P[b + '.ff_norm.weight'], P[b + '.ff_norm.bias']), b + '.ff.net.0.proj')
         g = gelu(hs[..., 4 * c:])
-        GATES.append(g)
+        # the FF GEMM's rows: (b f h w) in the original ("(b f) d c"), (b h w f) in diffusers' "(b h w) f c" layout
+        GATES.append(g.reshape(v, FRAMES, h * w, -1).transpose(0, 2, 1, 3) if VERSION['diffusers'] else g)
         t = linear(hs[..., :4 * c] * g, b + '.ff.net.2') + t
         t = linear(t, p + '.proj_out').reshape(n, h, w, c).transpose(0, 3, 1, 2)
         return t + x
@@ -440,12 +450,12 @@ if __name__ == '__main__':
     t = np.repeat([981.0, 1.0], FRAMES)
     ctx = f16(rng.standard_normal((2, CTX_TOKENS, CTX_DIM))).repeat(FRAMES, 0)
     out = {}
-    for name, joint, mid in (('v1', True, False), ('v2', False, True)):
-        VERSION.update(joint=joint, mid=mid)
+    for name, joint, mid, dif in (('v1', True, False, False), ('v2', False, True, False), ('diffusers', False, True, True)):
+        VERSION.update(joint=joint, mid=mid, diffusers=dif)
         out['eps_' + name] = f32(unet(x, t, ctx))
         # the first motion-module site (down.0.motion.0.ff): its rows are (b f h w) in the official order
         out[f'gate_{name}_1'] = f32(GATES[1])
-    VERSION.update(joint=True, mid=False)
+    VERSION.update(joint=True, mid=False, diffusers=False)
     xT = f16(rng.standard_normal((FRAMES, IN_CH, 8, 8)))
     text = f16(rng.standard_normal((1, CTX_TOKENS, CTX_DIM)))
     uncond = f16(rng.standard_normal((1, CTX_TOKENS, CTX_DIM)))
@@ -457,6 +467,17 @@ if __name__ == '__main__':
         (k, v) for k, v in list(P.items()) + list(PE.items()) if 'motion_modules.' in k and (with_mid or 'mid_block' not in k))
     write_ckpt('mm_v1.ckpt', mm(False), {}, nest=False)
     write_ckpt('mm_v2.ckpt', mm(True), {}, nest=True)
+    # the diffusers MotionAdapter names, as scripts/convert_animatediff_motion_module_to_diffusers.py renames them,
+    # with the adapter's own persistent sinusoidal buffers (attn1/attn2.pos_embed.pe, max_seq_length 32)
+    adapter = collections.OrderedDict()
+    for k, v in mm(True).items():
+        if 'pos_encoder' in k:
+            k = k.replace('.pos_encoder.pe', '.pos_embed.pe')
+            v = sinusoid(32, v.shape[-1])[None]
+        adapter[k.replace('.norms.0', '.norm1').replace('.norms.1', '.norm2').replace('.ff_norm', '.norm3')
+                .replace('.attention_blocks.0', '.attn1').replace('.attention_blocks.1', '.attn2')
+                .replace('.temporal_transformer', '')] = v
+    write_safetensors('mm_diffusers.safetensors', adapter, 'F16')
     np.savez('inputs.npz', x=f32(x), t=f32(t), context=f32(ctx), xT=f32(xT), text=f32(text), uncond=f32(uncond))
     np.savez('expected.npz', **out)
     print('sd params', sum(v.size for v in sd.values()), 'motion params (v2)', sum(v.size for v in mm(True).values()) - sum(v.size for v in PE.values()),

@@ -14,11 +14,14 @@ import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.sampler.NoiseSchedule;
 import org.colsparse.sampler.StepListener;
+import org.colsparse.tensor.TensorSource;
+import org.colsparse.tensor.TensorSources;
 import org.colsparse.util.InputException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -43,7 +46,10 @@ import java.util.SplittableRandom;
  * </ul>
  * AnimateDiff's own folder layout works too: {@code DIR/StableDiffusion/} (the diffusers SD 1.5 repo) and
  * {@code DIR/Motion_Module/}. Like the official loader, the motion file's {@code pos_encoder.pe} tables are
- * not read (they are recomputed). The diffusers MotionAdapter format is not accepted.
+ * not read (they are recomputed). A diffusers MotionAdapter ({@code guoyww/animatediff-motion-adapter-v1-5[-2|-3]},
+ * as {@code DIR/<that name or motion_adapter>/diffusion_pytorch_model[.fp16].safetensors}) runs as diffusers'
+ * UNetMotionModel runs it: per-frame resnet GroupNorm, the motion modules' GroupNorm over each video's frames
+ * together (AnimateDiffTransformer3D), a mid-block module when the file has one; the sampler stays the one above.
  */
 public final class FullAnimateDiffWorkload implements Workload {
     public static final String ID = "animatediff";
@@ -51,28 +57,52 @@ public final class FullAnimateDiffWorkload implements Workload {
     static final int MOTION_HEADS = 8;
     static final double GUIDANCE = 8;
 
-    /** A motion module release: its file name and the UNet options its inference config sets. */
+    /**
+     * A motion module release and the UNet options its code runs it with: the original files with their
+     * {@code configs/inference/inference-vN.yaml}, or a diffusers MotionAdapter as UNetMotionModel runs it.
+     */
     enum Version {
-        V1("mm_sd_v15", false, true), V2("mm_sd_v15_v2", true, false), V3("v3_sd15_mm", false, false);
+        V1(false, true, false), V2(true, false, false), V3(false, false, false),
+        /** diffusers MotionAdapter without / with a mid-block module (animatediff-motion-adapter-v1-5 / -v1-5-2). */
+        DIFFUSERS(false, false, true), DIFFUSERS_MID(true, false, true);
 
-        final String stem;
         final boolean mid;
         final boolean jointNorm;
+        final boolean adapter;
 
-        Version(String stem, boolean mid, boolean jointNorm) {
-            this.stem = stem;
+        Version(boolean mid, boolean jointNorm, boolean adapter) {
             this.mid = mid;
             this.jointNorm = jointNorm;
+            this.adapter = adapter;
         }
 
         FullUnet.Config apply(FullUnet.Config sd, int frames, int motionHeads) {
             return new FullUnet.Config(sd.inChannels(), sd.blockOut(), sd.attention(), sd.layersPerBlock(), sd.heads(),
-                    sd.contextDim(), sd.groups(), frames, motionHeads, mid, jointNorm, 0);
+                    sd.contextDim(), sd.groups(), frames, motionHeads, mid, jointNorm, adapter, 0);
         }
     }
 
-    private static final String CHECKPOINT = "a folder: SD 1.5 UNet + mm_sd_v15.ckpt, mm_sd_v15_v2.ckpt or v3_sd15_mm.ckpt"
-            + " (guoyww/AnimateDiff)";
+    /** Motion-module files by name (also under Motion_Module/), and the version each name means. */
+    private static final Map<String, Version> MOTION_FILES = new LinkedHashMap<>();
+
+    static {
+        for (String folder : List.of("", "Motion_Module/")) {
+            for (String ext : List.of(".ckpt", ".safetensors")) {
+                MOTION_FILES.put(folder + "mm_sd_v15" + ext, Version.V1);
+                MOTION_FILES.put(folder + "mm_sd_v15_v2" + ext, Version.V2);
+                MOTION_FILES.put(folder + "v3_sd15_mm" + ext, Version.V3);
+            }
+        }
+        for (String folder : List.of("motion_adapter/", "animatediff-motion-adapter-v1-5/", "animatediff-motion-adapter-v1-5-2/",
+                "animatediff-motion-adapter-v1-5-3/")) {
+            for (String file : List.of("diffusion_pytorch_model.safetensors", "diffusion_pytorch_model.fp16.safetensors")) {
+                MOTION_FILES.put(folder + file, Version.DIFFUSERS);
+            }
+        }
+    }
+
+    private static final String CHECKPOINT = "a folder: SD 1.5 UNet + mm_sd_v15.ckpt, mm_sd_v15_v2.ckpt, v3_sd15_mm.ckpt"
+            + " or a MotionAdapter (guoyww/AnimateDiff)";
 
     private static final DenoiserInfo INFO = new DenoiserInfo(ID, "unet-transformer", "video", "geglu",
             "AnimateDiff v1 at full size: SD 1.5 UNet + mm_sd_v15 motion modules (20 temporal transformers, 8 heads, sinusoidal"
@@ -103,7 +133,8 @@ public final class FullAnimateDiffWorkload implements Workload {
             throw new InputException("--checkpoint: the full-size animatediff needs a folder holding the SD 1.5 UNet"
                     + " (v1-5-pruned-emaonly.safetensors/.ckpt, unet/diffusion_pytorch_model[.fp16].safetensors or"
                     + " StableDiffusion/unet/...) and one motion module (mm_sd_v15.ckpt, mm_sd_v15_v2.ckpt or v3_sd15_mm.ckpt,"
-                    + " also under Motion_Module/) from guoyww/AnimateDiff");
+                    + " also under Motion_Module/, from guoyww/AnimateDiff; or a diffusers MotionAdapter as"
+                    + " animatediff-motion-adapter-v1-5-2/diffusion_pytorch_model.safetensors)");
         }
         float[][][] cond = FullUnetConditions.readBoth(conditions, FullUnetConditions.TOKENS, FullUnetConditions.WIDTH);
         return new Loaded(build(manager, checkpoint, FullSd15Workload.CONFIG, FRAMES, MOTION_HEADS), manager, cond[0], cond[1]);
@@ -117,24 +148,21 @@ public final class FullAnimateDiffWorkload implements Workload {
         Path unetFile = only(dir, "SD 1.5 UNet", List.of("v1-5-pruned-emaonly.safetensors", "v1-5-pruned-emaonly.ckpt",
                 "unet/diffusion_pytorch_model.safetensors", "unet/diffusion_pytorch_model.fp16.safetensors",
                 "StableDiffusion/unet/diffusion_pytorch_model.safetensors", "StableDiffusion/unet/diffusion_pytorch_model.fp16.safetensors"));
-        List<String> motionNames = new ArrayList<>();
-        for (String folder : List.of("", "Motion_Module/")) {
-            for (Version v : Version.values()) {
-                motionNames.add(folder + v.stem + ".ckpt");
-                motionNames.add(folder + v.stem + ".safetensors");
-            }
-        }
-        Path motionFile = only(dir, "motion module", motionNames);
-        String name = motionFile.getFileName().toString();
-        Version version = null;
-        for (Version v : Version.values()) {
-            if (name.startsWith(v.stem + ".")) {
-                version = v;
-            }
+        Path motionFile = only(dir, "motion module", List.copyOf(MOTION_FILES.keySet()));
+        Version version = MOTION_FILES.get(dir.relativize(motionFile).toString().replace('\\', '/'));
+        if (version == Version.DIFFUSERS && hasMidBlock(motionFile)) {
+            version = Version.DIFFUSERS_MID;
         }
         FullUnet unet = new FullUnet(manager, version.apply(sd, frames, motionHeads));
         FullSd15Workload.loadWeights(unet, List.of(unetFile, motionFile), ID);
         return unet;
+    }
+
+    /** Whether a MotionAdapter holds a mid-block module (the adapter's config says so as use_motion_mid_block). */
+    private static boolean hasMidBlock(Path file) {
+        try (TensorSource src = TensorSources.open(file)) {
+            return src.tensors().stream().anyMatch(t -> t.name().startsWith("mid_block.motion_modules."));
+        }
     }
 
     private static Path only(Path dir, String what, List<String> names) {

@@ -56,7 +56,7 @@ public final class FullAudioLdmWorkload implements Workload {
             + " audioldm-s-full.ckpt (haoheliu/AudioLDM)";
 
     static final FullUnet.Config CONFIG = new FullUnet.Config(8, new int[] {128, 256, 384, 640},
-            new boolean[] {false, true, true, true}, 2, 8, 0, 32, 0, 0, false, false, CLAP);
+            new boolean[] {false, true, true, true}, 2, 8, 0, 32, 0, 0, false, false, false, CLAP);
 
     private static final DenoiserInfo INFO = new DenoiserInfo(ID, "unet-transformer", "audio", "geglu",
             "AudioLDM-S UNet at full size (diffusers port): 8x256x16 latent (10.24 s), FiLM-style CLAP conditioning"

@@ -50,7 +50,7 @@ public final class FullSd15Workload implements Workload {
 
     /** SD 1.5's UNet; {@code frames}/{@code motion*} stay off for images. */
     static final FullUnet.Config CONFIG = new FullUnet.Config(4, new int[] {320, 640, 1280, 1280},
-            new boolean[] {true, true, true, false}, 2, 8, FullUnetConditions.WIDTH, 32, 0, 0, false, false, 0);
+            new boolean[] {true, true, true, false}, 2, 8, FullUnetConditions.WIDTH, 32, 0, 0, false, false, false, 0);
 
     private static final DenoiserInfo INFO = new DenoiserInfo(ID, "unet-transformer", "image", "geglu",
             "Stable Diffusion 1.5 UNet at full size (859.52M parameters), 4x64x64 latent (512x512 px), cross-attention to"

@@ -61,6 +61,9 @@ public final class FullUnet implements AutoCloseable {
      * @param motionMid      whether the mid block holds a motion module (AnimateDiff v2)
      * @param jointFrameNorm whether the resnets' and conv_norm_out's GroupNorms normalize each video over all
      *                       its frames (AnimateDiff v1, {@code use_inflated_groupnorm: false}) instead of per frame
+     * @param motionJointNorm whether each motion module's GroupNorm normalizes a video's frames together and its
+     *                       feed-forward rows run (b h w f): diffusers' AnimateDiffTransformer3D (MotionAdapter
+     *                       checkpoints); the original AnimateDiff normalizes per frame with rows (b f h w)
      * @param classEmbedDim  width of a vector condition with diffusers' {@code class_embed_type "simple_projection"}
      *                       and {@code class_embeddings_concat}: {@code class_embedding} (a Linear to the time-embedding
      *                       width) is concatenated to the time embedding, so resnets read twice its width (AudioLDM's
@@ -68,7 +71,7 @@ public final class FullUnet implements AutoCloseable {
      */
     public record Config(int inChannels, int[] blockOut, boolean[] attention, int layersPerBlock, int heads,
                          int contextDim, int groups, int frames, int motionHeads, boolean motionMid, boolean jointFrameNorm,
-                         int classEmbedDim) {
+                         boolean motionJointNorm, int classEmbedDim) {
         public Config {
             blockOut = blockOut.clone();
             attention = attention.clone();
@@ -237,8 +240,12 @@ public final class FullUnet implements AutoCloseable {
         if (c.frames() == 0) {
             return null;
         }
-        // AnimateDiff VanillaTemporalModule: all its weights live under .temporal_transformer
-        return TemporalTransformer.perFrameNorm(p, name + ".temporal_transformer", ch, c.motionHeads(), c.frames(), c.groups(), s, site);
+        // AnimateDiff VanillaTemporalModule: all its weights live under .temporal_transformer (FullUnetKeys renames
+        // a MotionAdapter's keys to these)
+        String prefix = name + ".temporal_transformer";
+        return c.motionJointNorm()
+                ? new TemporalTransformer(p, prefix, ch, c.motionHeads(), c.frames(), c.groups(), s, site)
+                : TemporalTransformer.perFrameNorm(p, prefix, ch, c.motionHeads(), c.frames(), c.groups(), s, site);
     }
 
     public Config config() {

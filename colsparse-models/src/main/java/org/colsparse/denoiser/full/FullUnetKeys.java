@@ -45,7 +45,12 @@ import java.util.Set;
  * EMA bookkeeping ({@code model_ema.*}: in {@code -emaonly} files the UNet weights already are the EMA
  * ones) and the noise-schedule buffers and latent scale LatentDiffusion registers ({@link #LDM_SCHEDULE_BUFFERS}),
  * which the sampler recomputes. AnimateDiff motion-module files keep their own names; their non-parameter
- * sinusoidal tables ({@code *.pos_encoder.pe}) are skipped (recomputed by TemporalTransformer). Any
+ * sinusoidal tables ({@code *.pos_encoder.pe}) are skipped (recomputed by TemporalTransformer). A diffusers
+ * MotionAdapter file (motion-module keys without {@code .temporal_transformer}) is renamed back to the original
+ * names, the inverse of {@code scripts/convert_animatediff_motion_module_to_diffusers.py}:
+ * {@code motion_modules.j.X} &lt;- {@code motion_modules.j.temporal_transformer.X}, and inside {@code transformer_blocks.0}
+ * {@code attn1/attn2} &lt;- {@code attention_blocks.0/1}, {@code norm1/norm2} &lt;- {@code norms.0/1},
+ * {@code norm3} &lt;- {@code ff_norm}; its {@code *.pos_embed.pe} tables are skipped like the original's. Any
  * other key reaches {@code Params.load} unchanged and is reported as unexpected.
  */
 public final class FullUnetKeys {
@@ -107,9 +112,14 @@ public final class FullUnetKeys {
         List<String> names = new ArrayList<>();
         for (TensorSource f : files) {
             boolean compVis = false;
+            boolean adapter = false;
+            boolean original = false;
             for (TensorInfo t : f.tensors()) {
                 compVis |= strip(t.name()).startsWith(COMPVIS_UNET);
+                adapter |= t.name().contains("motion_modules.");
+                original |= t.name().contains(".temporal_transformer.");
             }
+            adapter &= !original;
             // load errors name keys the diffusers way; say so for a file that spells them otherwise
             names.add(compVis ? f.file() + " (CompVis keys, named here as diffusers names them)" : f.file());
             for (TensorInfo t : f.tensors()) {
@@ -117,7 +127,7 @@ public final class FullUnetKeys {
                 if (ignored(key)) {
                     continue;
                 }
-                String name = compVis ? toDiffusers.getOrDefault(key, key) : key;
+                String name = compVis ? toDiffusers.getOrDefault(key, key) : adapter ? fromMotionAdapter(key) : key;
                 String before = origin.putIfAbsent(name, f.file());
                 if (before != null) {
                     throw new InputException(f.file() + ": tensor " + name + " is also in " + before);
@@ -126,6 +136,30 @@ public final class FullUnetKeys {
             }
         }
         return new Renamed(String.join(" + ", names), byName);
+    }
+
+    private static final Map<String, String> ADAPTER_LAYERS = Map.of("attn1", "attention_blocks.0", "attn2", "attention_blocks.1",
+            "norm1", "norms.0", "norm2", "norms.1", "norm3", "ff_norm");
+
+    /** A diffusers MotionAdapter key under the original AnimateDiff name; other keys unchanged. */
+    static String fromMotionAdapter(String key) {
+        int at = key.indexOf("motion_modules.");
+        if (at < 0) {
+            return key;
+        }
+        int dot = key.indexOf('.', at + "motion_modules.".length());
+        String module = key.substring(0, dot + 1);
+        String rest = key.substring(dot + 1);
+        String block = "transformer_blocks.0.";
+        if (rest.startsWith(block)) {
+            String inner = rest.substring(block.length());
+            int d = inner.indexOf('.');
+            String renamed = d < 0 ? null : ADAPTER_LAYERS.get(inner.substring(0, d));
+            if (renamed != null) {
+                rest = block + renamed + inner.substring(d);
+            }
+        }
+        return module + "temporal_transformer." + rest;
     }
 
     /** Lightning checkpoints ({@code .ckpt}) nest the model's state dict under {@code state_dict}. */
@@ -139,7 +173,7 @@ public final class FullUnetKeys {
                 return true;
             }
         }
-        return LDM_SCHEDULE_BUFFERS.contains(key) || key.endsWith(".pos_encoder.pe");
+        return LDM_SCHEDULE_BUFFERS.contains(key) || key.endsWith(".pos_encoder.pe") || key.endsWith(".pos_embed.pe");
     }
 
     /** The renamed view; data reads go to the underlying files, which the caller closes. */

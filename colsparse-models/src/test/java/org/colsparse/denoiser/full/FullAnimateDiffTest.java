@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Full-size AnimateDiff: declared size and sites against the full preset; at a reduced config (4 frames),
- * one forward pass of v1 and v2 and two guided DDIM steps of v1 against the NumPy reference in
+ * one forward pass of v1, v2 and a diffusers MotionAdapter and two guided DDIM steps of v1 against the NumPy reference in
  * {@code src/test/resources/full/animatediff/make_fixture.py}, loaded from a folder in the official layout.
  */
 class FullAnimateDiffTest {
@@ -39,9 +39,9 @@ class FullAnimateDiffTest {
     /** A checkpoint folder as AnimateDiff lays out its models/ directory. */
     private static Path folder(Path dir, String motionName, String motionFixture) throws IOException {
         Files.createDirectories(dir.resolve("StableDiffusion/unet"));
-        Files.createDirectories(dir.resolve("Motion_Module"));
+        Files.createDirectories(dir.resolve(motionName).getParent());
         Files.copy(fixture("unet.safetensors"), dir.resolve("StableDiffusion/unet/diffusion_pytorch_model.safetensors"));
-        Files.copy(fixture(motionFixture), dir.resolve("Motion_Module/" + motionName));
+        Files.copy(fixture(motionFixture), dir.resolve(motionName));
         return dir;
     }
 
@@ -70,7 +70,8 @@ class FullAnimateDiffTest {
     void forwardMatchesNumpyForV1AndV2(@TempDir Path tmp) throws IOException {
         Path in = fixture("inputs.npz");
         Path exp = fixture("expected.npz");
-        String[][] cases = {{"v1", "mm_sd_v15.ckpt", "mm_v1.ckpt"}, {"v2", "mm_sd_v15_v2.ckpt", "mm_v2.ckpt"}};
+        String[][] cases = {{"v1", "Motion_Module/mm_sd_v15.ckpt", "mm_v1.ckpt"}, {"v2", "Motion_Module/mm_sd_v15_v2.ckpt", "mm_v2.ckpt"},
+                {"diffusers", "animatediff-motion-adapter-v1-5-2/diffusion_pytorch_model.safetensors", "mm_diffusers.safetensors"}};
         try (NDManager m = Torch.manager()) {
             for (String[] c : cases) {
                 Path dir = folder(tmp.resolve(c[0]), c[1], c[2]);
@@ -85,6 +86,7 @@ class FullAnimateDiffTest {
                     double err = relError(eps, floats(exp, "eps_" + c[0]));
                     assertTrue(err < 1e-4, c[0] + ": rel error " + err);
                     assertEquals(c[0].equals("v1") ? 10 : 11, gates.size());
+                    assertEquals(!c[0].equals("v1"), unet.config().motionMid(), c[0]);
                     assertEquals("down.0.motion.0.ff", unet.sites().get(1).name());
                     double gateErr = relError(gates.get(1), floats(exp, "gate_" + c[0] + "_1"));
                     assertTrue(gateErr < 1e-4, c[0] + " motion site in the official row order: rel error " + gateErr);
@@ -100,12 +102,24 @@ class FullAnimateDiffTest {
     void twoGuidedDdimStepsMatchNumpy(@TempDir Path tmp) throws IOException {
         Path in = fixture("inputs.npz");
         try (NDManager m = Torch.manager();
-             FullUnet unet = FullAnimateDiffWorkload.build(m, folder(tmp, "mm_sd_v15.ckpt", "mm_v1.ckpt"), FullSd15Test.SMALL, 4, 2)) {
+             FullUnet unet = FullAnimateDiffWorkload.build(m, folder(tmp, "Motion_Module/mm_sd_v15.ckpt", "mm_v1.ckpt"), FullSd15Test.SMALL, 4, 2)) {
             NDArray context = FullUnetConditions.cfgContext(m, new float[][] {floats(in, "text")}, new float[][] {floats(in, "uncond")}, 1, 4, 8);
             float[] x = FullAnimateDiffWorkload.sample(unet, m, array(m, in, "xT"), context, 2, 8, null, (s, n, t) -> { }).toFloatArray();
             double err = relError(x, floats(fixture("expected.npz"), "sample2_v1"));
             assertTrue(err < 1e-4, "rel error " + err);
         }
+    }
+
+    @Test
+    void motionAdapterKeysMapToTheOriginalNames() {
+        assertEquals("down_blocks.1.motion_modules.0.temporal_transformer.transformer_blocks.0.attention_blocks.1.to_q.weight",
+                FullUnetKeys.fromMotionAdapter("down_blocks.1.motion_modules.0.transformer_blocks.0.attn2.to_q.weight"));
+        assertEquals("mid_block.motion_modules.0.temporal_transformer.transformer_blocks.0.ff_norm.bias",
+                FullUnetKeys.fromMotionAdapter("mid_block.motion_modules.0.transformer_blocks.0.norm3.bias"));
+        assertEquals("up_blocks.3.motion_modules.2.temporal_transformer.norm.weight",
+                FullUnetKeys.fromMotionAdapter("up_blocks.3.motion_modules.2.norm.weight"));
+        assertEquals("up_blocks.0.motion_modules.1.temporal_transformer.transformer_blocks.0.ff.net.0.proj.weight",
+                FullUnetKeys.fromMotionAdapter("up_blocks.0.motion_modules.1.transformer_blocks.0.ff.net.0.proj.weight"));
     }
 
     @Test

@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FullAudioLdmTest {
     /** The reduced config make_fixture.py builds: no attention at the top level, CLAP width 6, no context. */
     static final FullUnet.Config SMALL = new FullUnet.Config(8, new int[] {8, 16}, new boolean[] {false, true}, 1, 2, 0, 4, 0, 0,
-            false, false, 6);
+            false, false, false, 6);
 
     private static Path fixture(String name) {
         return FullSd15Test.fixture("../audioldm/" + name);

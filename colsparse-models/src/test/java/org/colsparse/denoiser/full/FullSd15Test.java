@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FullSd15Test {
     /** The reduced config make_fixture.py builds (same block types as SD 1.5, smaller everything). */
-    static final FullUnet.Config SMALL = new FullUnet.Config(4, new int[] {8, 16}, new boolean[] {true, false}, 1, 2, 8, 4, 0, 0, false, false, 0);
+    static final FullUnet.Config SMALL = new FullUnet.Config(4, new int[] {8, 16}, new boolean[] {true, false}, 1, 2, 8, 4, 0, 0, false, false, false, 0);
 
     static Path fixture(String name) {
         try {
