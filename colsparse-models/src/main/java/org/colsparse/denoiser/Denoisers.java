@@ -28,7 +28,10 @@ public final class Denoisers {
             new org.colsparse.denoiser.full.FullDitWorkload(),
             new org.colsparse.denoiser.full.FullMdmWorkload(),
             new org.colsparse.denoiser.full.FullMldWorkload(),
-            new org.colsparse.denoiser.full.FullEdgeWorkload());
+            new org.colsparse.denoiser.full.FullEdgeWorkload(),
+            new org.colsparse.denoiser.full.FullSd15Workload(),
+            new org.colsparse.denoiser.full.FullAudioLdmWorkload(),
+            new org.colsparse.denoiser.full.FullAnimateDiffWorkload());
 
     private Denoisers() {
     }

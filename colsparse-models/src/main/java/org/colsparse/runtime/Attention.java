@@ -1,6 +1,9 @@
 package org.colsparse.runtime;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
 
 /**
  * Multi-head attention in two checkpoint conventions: diffusers' separate {@code to_q/to_k/to_v}
@@ -13,6 +16,15 @@ public final class Attention {
     private final int heads;
     private final int dim;
     private final boolean fused;
+
+    /**
+     * Score elements (batch x heads x queries x keys) above which attention runs a few batch entries at
+     * a time, each slice's scores freed before the next: SD's 4096-token self-attention holds 0.5 GB of
+     * scores per image and head group, AnimateDiff's 16 frames x CFG 2 would hold 17 GB at once. Only
+     * full-size inference reaches it; the tiny models (and their training, which needs every
+     * intermediate for backward) stay far below and take the single-call path.
+     */
+    static final long CHUNK_SCORES = 1L << 27;
 
     private Attention(Params p, String prefix, int heads, int dim, boolean fused) {
         this.p = p;
@@ -49,7 +61,7 @@ public final class Attention {
             NDArray q = Nn.linear(x, p.get(prefix + ".to_q.weight"), null);
             NDArray k = Nn.linear(ctx, p.get(prefix + ".to_k.weight"), null);
             NDArray v = Nn.linear(ctx, p.get(prefix + ".to_v.weight"), null);
-            return Nn.linear(Nn.attention(q, k, v, heads), p, prefix + ".to_out.0");
+            return Nn.linear(attention(q, k, v, heads, CHUNK_SCORES), p, prefix + ".to_out.0");
         }
         NDArray w = p.get(prefix + ".in_proj_weight");
         NDArray b = p.get(prefix + ".in_proj_bias");
@@ -58,5 +70,27 @@ public final class Attention {
         NDArray k = Nn.linear(ctx, w.get(rows[1]), b.get(rows[1]));
         NDArray v = Nn.linear(ctx, w.get(rows[2]), b.get(rows[2]));
         return Nn.linear(Nn.attention(q, k, v, heads), p, prefix + ".out_proj");
+    }
+
+    /** {@link Nn#attention}, split along the batch when the scores would exceed {@code maxScores} elements. */
+    public static NDArray attention(NDArray q, NDArray k, NDArray v, int heads, long maxScores) {
+        long b = q.getShape().get(0);
+        long perEntry = heads * q.getShape().get(1) * k.getShape().get(1);
+        if (b == 1 || b * perEntry <= maxScores) {
+            return Nn.attention(q, k, v, heads);
+        }
+        long step = Math.max(1, maxScores / perEntry);
+        NDList parts = new NDList();
+        for (long i = 0; i < b; i += step) {
+            String rows = i + ":" + Math.min(b, i + step);
+            try (NDScope scope = new NDScope()) {
+                NDArray part = Nn.attention(q.get(rows), k.get(rows), v.get(rows), heads);
+                NDScope.unregister(part);
+                parts.add(part);
+            }
+        }
+        NDArray out = NDArrays.concat(parts, 0);
+        parts.close();
+        return out;
     }
 }

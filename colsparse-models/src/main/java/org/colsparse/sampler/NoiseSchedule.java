@@ -26,6 +26,22 @@ public record NoiseSchedule(double[] betas, double[] alphaBars, int[] timesteps)
         return fromBetas(betas);
     }
 
+    /**
+     * Latent diffusion's "scaled_linear" schedule (CompVis LDM {@code make_beta_schedule("linear")},
+     * diffusers {@code beta_schedule="scaled_linear"}): square roots of the betas evenly spaced,
+     * {@code beta_t = (sqrt(start) + (sqrt(end) - sqrt(start)) t / (T - 1))^2}.
+     */
+    public static NoiseSchedule scaledLinear(int trainingSteps, double start, double end) {
+        double[] betas = new double[trainingSteps];
+        double a = Math.sqrt(start);
+        double b = Math.sqrt(end);
+        for (int t = 0; t < trainingSteps; t++) {
+            double r = trainingSteps == 1 ? a : a + (b - a) * t / (trainingSteps - 1);
+            betas[t] = r * r;
+        }
+        return fromBetas(betas);
+    }
+
     /** Improved DDPM's cosine schedule (Nichol & Dhariwal 2021, eq. 17), s = 0.008, betas capped at 0.999. */
     public static NoiseSchedule cosine(int trainingSteps) {
         double[] betas = new double[trainingSteps];
@@ -86,6 +102,37 @@ public record NoiseSchedule(double[] betas, double[] alphaBars, int[] timesteps)
             ab[i] = alphaBars[keep[i]];
             b[i] = 1 - ab[i] / last;
             ts[i] = timesteps[keep[i]];
+            last = ab[i];
+        }
+        return new NoiseSchedule(b, ab, ts);
+    }
+
+    /**
+     * diffusers' "leading" timestep spacing (DDIMScheduler.set_timesteps, the Stable Diffusion
+     * default; CompVis {@code make_ddim_timesteps("uniform")} gives the same grid): keep timesteps
+     * {@code i * (T / n) + offset}, {@code i = 0..n-1}, with integer division, so SD 1.5's 50 steps
+     * call the model at 1, 21, ..., 981 ({@code steps_offset} 1). Betas are recomputed between kept
+     * steps as in {@link #respace}; what comes after the last step is the sampler's business
+     * (see {@link DdimSampler#DdimSampler(NoiseSchedule, double, double)}).
+     */
+    public NoiseSchedule leading(int n, int offset) {
+        int total = steps();
+        if (n < 1 || n > total) {
+            throw new IllegalArgumentException("cannot space " + total + " steps to " + n);
+        }
+        int ratio = total / n;
+        if (offset < 0 || (n - 1) * ratio + offset >= total) {
+            throw new IllegalArgumentException("offset " + offset + " leaves the schedule of " + total + " steps");
+        }
+        double[] b = new double[n];
+        double[] ab = new double[n];
+        int[] ts = new int[n];
+        double last = 1;
+        for (int i = 0; i < n; i++) {
+            int keep = i * ratio + offset;
+            ab[i] = alphaBars[keep];
+            b[i] = 1 - ab[i] / last;
+            ts[i] = timesteps[keep];
             last = ab[i];
         }
         return new NoiseSchedule(b, ab, ts);

@@ -27,7 +27,19 @@ public abstract class Sampler {
     public NDArray sample(NDManager manager, Shape shape, EpsModel model, long seed, StepListener listener) {
         SplittableRandom rng = new SplittableRandom(seed);
         int n = Math.toIntExact(shape.size());
-        NDArray x = manager.create(GaussianPair.floats(rng, n), shape);
+        return run(manager, manager.create(GaussianPair.floats(rng, n), shape), model, rng, listener);
+    }
+
+    /**
+     * Runs the reverse process from a given starting sample {@code xT} (which it takes over and
+     * closes), e.g. noise made by another program when comparing against a reference implementation.
+     */
+    public NDArray sample(NDManager manager, NDArray xT, EpsModel model, long seed, StepListener listener) {
+        return run(manager, xT, model, new SplittableRandom(seed), listener);
+    }
+
+    private NDArray run(NDManager manager, NDArray start, EpsModel model, SplittableRandom rng, StepListener listener) {
+        NDArray x = start;
         int steps = schedule.steps();
         for (int i = 0; i < steps; i++) {
             int k = steps - 1 - i;

@@ -1,0 +1,230 @@
+package org.colsparse.denoiser.full;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.colsparse.denoiser.ConditionInput;
+import org.colsparse.denoiser.DenoiserInfo;
+import org.colsparse.denoiser.ImageGrid;
+import org.colsparse.denoiser.LoadedWorkload;
+import org.colsparse.denoiser.Samples;
+import org.colsparse.denoiser.Workload;
+import org.colsparse.runtime.GaussianPair;
+import org.colsparse.runtime.GeluSite;
+import org.colsparse.runtime.GeluTap;
+import org.colsparse.sampler.DdimSampler;
+import org.colsparse.sampler.EpsModel;
+import org.colsparse.sampler.Guidance;
+import org.colsparse.sampler.NoiseSchedule;
+import org.colsparse.sampler.StepListener;
+import org.colsparse.tensor.TensorData;
+import org.colsparse.tensor.TensorInfo;
+import org.colsparse.tensor.TensorSource;
+import org.colsparse.tensor.TensorSources;
+import org.colsparse.util.InputException;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * {@code audioldm --preset full}: the UNet of AudioLDM-S as diffusers ports it ({@code cvssp/audioldm-s-full-v2},
+ * {@code scripts/convert_original_audioldm_to_diffusers.py}): in/out channels 8, block_out_channels 128/256/384/640,
+ * DownBlock2D + CrossAttnDownBlock2D x3 (UpBlock2D last), layers_per_block 2, class_embed_type "simple_projection"
+ * on the 512-wide CLAP text embedding with class_embeddings_concat, cross_attention_dim = block_out_channels
+ * with no encoder_hidden_states (attn2 attends to the block's own tokens), attention_head_dim left at its
+ * default 8, which diffusers uses as the head count. Note: haoheliu/AudioLDM's own code splits heads of 32
+ * channels (num_head_channels 32: 8 / 12 / 20 heads at 256 / 384 / 640 channels); this runtime follows
+ * diffusers' 8 heads, also for an original {@code audioldm-s-full.ckpt} (read through the CompVis key mapping,
+ * {@code film_emb} = class_embedding), i.e. as diffusers runs it after conversion.
+ *
+ * <p>Latent: 8 x 256 x 16 for a 10.24 s clip (16 kHz, hop 160: 1024 mel frames x 64 bins, VAE factor 4),
+ * the full preset's size. Sampling as {@code pipeline_audioldm.py}: CLAP embeddings L2-normalized,
+ * guidance 2.5 as one batch, DDIMScheduler as the AudioLDM family's scheduler_config.json (scaled_linear
+ * 0.0015..0.0195 over 1000 steps, leading spacing with steps_offset 1, set_alpha_to_one False, no
+ * clipping), eta 0; 200 steps, the original {@code text_to_audio} default (diffusers defaults to 10).
+ */
+public final class FullAudioLdmWorkload implements Workload {
+    public static final String ID = "audioldm";
+    static final int CLAP = 512;
+    static final int LATENT_T = 256;
+    static final int LATENT_F = 16;
+    static final double GUIDANCE = 2.5;
+    private static final String CHECKPOINT = "unet/diffusion_pytorch_model.safetensors (cvssp/audioldm-s-full-v2) or"
+            + " audioldm-s-full.ckpt (haoheliu/AudioLDM)";
+
+    static final FullUnet.Config CONFIG = new FullUnet.Config(8, new int[] {128, 256, 384, 640},
+            new boolean[] {false, true, true, true}, 2, 8, 0, 32, 0, 0, false, false, false, CLAP);
+
+    private static final DenoiserInfo INFO = new DenoiserInfo(ID, "unet-transformer", "audio", "geglu",
+            "AudioLDM-S UNet at full size (diffusers port): 8x256x16 latent (10.24 s), FiLM-style CLAP conditioning"
+                    + " concatenated to the time embedding, self-attention only, 16 GEGLU sites (256..640 -> 4x, exact gelu)",
+            FullSd15Workload.siteSpecs(CONFIG, LATENT_T, LATENT_F), CHECKPOINT,
+            "DDIM 200 steps (eta 0, leading spacing, steps_offset 1, set_alpha_to_one False), scaled_linear 0.0015..0.0195,"
+                    + " CFG 2.5 (batch x2)", 1, 200, FullSd15Workload.TRAINED_STEPS);
+
+    @Override
+    public DenoiserInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public List<ConditionInput> conditions() {
+        String shape = "(512) or (B, 512), float32 or float16";
+        return List.of(
+                new ConditionInput("text", shape, true,
+                        "CLAP text embedding of the prompt: ClapTextModelWithProjection(...).text_embeds as AudioLDMPipeline computes"
+                                + " it (saved with numpy.save); L2-normalized here as the pipeline does; with B rows, sample i uses row i mod B"),
+                new ConditionInput("uncond", shape, true,
+                        "the same for the empty prompt \"\" (or a negative prompt): the unconditional half of classifier-free"
+                                + " guidance; required because colsparse runs no text encoder"));
+    }
+
+    @Override
+    public LoadedWorkload load(NDManager manager, Path checkpoint) {
+        return load(manager, checkpoint, Map.of());
+    }
+
+    @Override
+    public LoadedWorkload load(NDManager manager, Path checkpoint, Map<String, Path> conditions) {
+        if (checkpoint == null) {
+            throw new InputException("--checkpoint: the full-size audioldm needs the official weights: " + CHECKPOINT);
+        }
+        float[][] text = read("text", conditions.get("text"), CLAP);
+        float[][] uncond = read("uncond", conditions.get("uncond"), CLAP);
+        FullUnet unet = new FullUnet(manager, CONFIG);
+        FullSd15Workload.loadWeights(unet, List.of(FullSd15Workload.unetFile(checkpoint)), ID);
+        return new Loaded(unet, manager, text, uncond);
+    }
+
+    /** The (B, width) rows of one --cond file, checked. */
+    static float[][] read(String name, Path file, int width) {
+        if (file == null) {
+            throw new InputException("--cond " + name + ": required ((" + width + ") or (B, " + width + ") floats), e.g. --cond "
+                    + name + "=" + name + ".npy");
+        }
+        try (TensorSource src = TensorSources.open(file)) {
+            List<TensorInfo> all = src.tensors();
+            if (all.size() != 1) {
+                throw new InputException("--cond " + name + ": " + file + " holds " + all.size() + " tensors, expected exactly one");
+            }
+            TensorInfo t = all.get(0);
+            long[] s = t.shape();
+            boolean ok = t.dtype().isFloating() && (s.length == 1 && s[0] == width || s.length == 2 && s[0] >= 1 && s[1] == width);
+            if (!ok) {
+                throw new InputException("--cond " + name + ": " + file + " is " + t.dtype() + " " + Arrays.toString(s)
+                        + ", expected (" + width + ") or (B, " + width + ") floats");
+            }
+            int rows = s.length == 1 ? 1 : Math.toIntExact(s[0]);
+            TensorData d = src.data(t.name());
+            float[][] out = new float[rows][width];
+            for (int r = 0; r < rows; r++) {
+                d.readFloats((long) r * width, out[r], 0, width);
+                for (float v : out[r]) {
+                    if (!Float.isFinite(v)) {
+                        throw new InputException("--cond " + name + ": " + file + " holds NaN or Inf");
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * The CFG class condition of one call: {@code samples} normalized text rows ({@code text[i mod B]}), then
+     * as many normalized unconditional rows; torch's F.normalize divides by max(norm, 1e-12).
+     */
+    static NDArray cfgClassCond(NDManager manager, float[][] text, float[][] uncond, int samples) {
+        int w = text[0].length;
+        float[] all = new float[2 * samples * w];
+        for (int i = 0; i < 2 * samples; i++) {
+            float[] row = i < samples ? text[i % text.length] : uncond[(i - samples) % uncond.length];
+            double norm = 0;
+            for (float v : row) {
+                norm += (double) v * v;
+            }
+            double scale = 1 / Math.max(Math.sqrt(norm), 1e-12);
+            for (int k = 0; k < w; k++) {
+                all[i * w + k] = (float) (row[k] * scale);
+            }
+        }
+        return manager.create(all, new Shape(2L * samples, w));
+    }
+
+    static NoiseSchedule schedule() {
+        return NoiseSchedule.scaledLinear(FullSd15Workload.TRAINED_STEPS, 0.0015, 0.0195);
+    }
+
+    /** Guided DDIM from {@code xT} (taken over); {@code classCond} holds the conditional rows, then the unconditional. */
+    static NDArray sample(FullUnet unet, NDManager run, NDArray xT, NDArray classCond, int steps, double guidance, GeluTap tap,
+                          StepListener listener) {
+        long n = xT.getShape().get(0);
+        NoiseSchedule trained = schedule();
+        DdimSampler sampler = new DdimSampler(trained.leading(steps, 1), 0, trained.alphaBars()[0]);
+        EpsModel model = Guidance.classifierFree(
+                (x, t) -> unet.forward(x, x.getManager().full(new Shape(2 * n), (float) t), null, classCond, tap), guidance);
+        return sampler.sample(run, xT, model, 0, listener);
+    }
+
+    static final class Loaded implements LoadedWorkload {
+        private final FullUnet unet;
+        private final NDManager manager;
+        private final float[][] text;
+        private final float[][] uncond;
+
+        Loaded(FullUnet unet, NDManager manager, float[][] text, float[][] uncond) {
+            this.unet = unet;
+            this.manager = manager;
+            this.text = text;
+            this.uncond = uncond;
+        }
+
+        @Override
+        public DenoiserInfo info() {
+            return INFO;
+        }
+
+        @Override
+        public List<GeluSite> sites() {
+            return unet.sites();
+        }
+
+        @Override
+        public Samples sample(int samples, int steps, long seed, GeluTap tap, StepListener listener) {
+            try (NDManager run = manager.newSubManager()) {
+                Shape shape = new Shape(samples, 8, LATENT_T, LATENT_F);
+                NDArray xT = run.create(GaussianPair.floats(new SplittableRandom(seed), Math.toIntExact(shape.size())), shape);
+                NDArray x = FullAudioLdmWorkload.sample(unet, run, xT, cfgClassCond(run, text, uncond, samples), steps, GUIDANCE, tap, listener);
+                return new Samples(x.toFloatArray(), shape.getShape());
+            }
+        }
+
+        @Override
+        public Path writePreview(Samples samples, Path dir) {
+            long[] s = samples.shape();
+            int tiles = (int) (s[0] * s[1]);
+            int time = (int) s[2];
+            int bins = (int) s[3];
+            float[] v = samples.values();
+            // no VAE or vocoder ships: each latent channel as a picture with time to the right, mel bins up
+            float[] img = new float[tiles * time * bins];
+            for (int i = 0; i < tiles; i++) {
+                for (int t = 0; t < time; t++) {
+                    for (int f = 0; f < bins; f++) {
+                        img[(i * bins + (bins - 1 - f)) * time + t] = v[(i * time + t) * bins + f];
+                    }
+                }
+            }
+            Path file = dir.resolve("latents.png");
+            ImageGrid.write(file, img, tiles, bins, time, -3f, 3f, 2);
+            return file;
+        }
+
+        @Override
+        public void close() {
+            unet.close();
+        }
+    }
+}

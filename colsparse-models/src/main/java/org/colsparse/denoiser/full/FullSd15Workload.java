@@ -1,0 +1,218 @@
+package org.colsparse.denoiser.full;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.colsparse.denoiser.ConditionInput;
+import org.colsparse.denoiser.DenoiserInfo;
+import org.colsparse.denoiser.ImageGrid;
+import org.colsparse.denoiser.LoadedWorkload;
+import org.colsparse.denoiser.Samples;
+import org.colsparse.denoiser.SiteSpec;
+import org.colsparse.denoiser.Workload;
+import org.colsparse.runtime.GaussianPair;
+import org.colsparse.runtime.GeluSite;
+import org.colsparse.runtime.GeluTap;
+import org.colsparse.sampler.DdimSampler;
+import org.colsparse.sampler.EpsModel;
+import org.colsparse.sampler.Guidance;
+import org.colsparse.sampler.NoiseSchedule;
+import org.colsparse.sampler.StepListener;
+import org.colsparse.tensor.TensorSource;
+import org.colsparse.tensor.TensorSources;
+import org.colsparse.util.InputException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * {@code sd15 --preset full}: the UNet of Stable Diffusion 1.5 ({@code runwayml/stable-diffusion-v1-5}
+ * {@code unet/config.json}: block_out_channels 320/640/1280/1280, layers_per_block 2, CrossAttnDownBlock2D x3 +
+ * DownBlock2D, UpBlock2D + CrossAttnUpBlock2D x3, attention_head_dim 8, cross_attention_dim 768,
+ * norm_num_groups 32) on a 4 x 64 x 64 latent (512 px), with the user's official weights and CLIP text
+ * embeddings. Sampling follows {@code StableDiffusionPipeline} with a DDIMScheduler configured by the
+ * model's {@code scheduler/scheduler_config.json}: scaled_linear betas 0.00085..0.012 over 1000 steps,
+ * "leading" spacing with steps_offset 1, set_alpha_to_one False, eps prediction, no clipping, eta 0,
+ * guidance 7.5 with both halves in one batch (DESIGN §2; conditional rows first, the pipeline puts
+ * them second, which changes no value). Output: the final latents (the VAE is not part of colsparse).
+ */
+public final class FullSd15Workload implements Workload {
+    public static final String ID = "sd15";
+    static final int LATENT = 64;
+    static final int TRAINED_STEPS = 1000;
+    static final double GUIDANCE = 7.5;
+    static final String CHECKPOINT = "v1-5-pruned-emaonly.safetensors/.ckpt or unet/diffusion_pytorch_model[.fp16].safetensors"
+            + " (runwayml/stable-diffusion-v1-5)";
+
+    /** SD 1.5's UNet; {@code frames}/{@code motion*} stay off for images. */
+    static final FullUnet.Config CONFIG = new FullUnet.Config(4, new int[] {320, 640, 1280, 1280},
+            new boolean[] {true, true, true, false}, 2, 8, FullUnetConditions.WIDTH, 32, 0, 0, false, false, false, 0);
+
+    private static final DenoiserInfo INFO = new DenoiserInfo(ID, "unet-transformer", "image", "geglu",
+            "Stable Diffusion 1.5 UNet at full size (859.52M parameters), 4x64x64 latent (512x512 px), cross-attention to"
+                    + " CLIP ViT-L/14 text states, 16 GEGLU sites (320..1280 -> 4x, exact gelu)",
+            siteSpecs(CONFIG, LATENT, LATENT), CHECKPOINT,
+            "DDIM 50 steps (eta 0, leading spacing, steps_offset 1, set_alpha_to_one False), scaled_linear betas, CFG 7.5 (batch x2)",
+            1, 50, TRAINED_STEPS);
+
+    @Override
+    public DenoiserInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public List<ConditionInput> conditions() {
+        return FullUnetConditions.inputs();
+    }
+
+    @Override
+    public LoadedWorkload load(NDManager manager, Path checkpoint) {
+        return load(manager, checkpoint, Map.of());
+    }
+
+    @Override
+    public LoadedWorkload load(NDManager manager, Path checkpoint, Map<String, Path> conditions) {
+        if (checkpoint == null) {
+            throw new InputException("--checkpoint: the full-size sd15 needs the official weights: " + CHECKPOINT);
+        }
+        float[][][] cond = FullUnetConditions.readBoth(conditions, FullUnetConditions.TOKENS, FullUnetConditions.WIDTH);
+        FullUnet unet = new FullUnet(manager, CONFIG);
+        loadWeights(unet, List.of(unetFile(checkpoint)), ID);
+        return new Loaded(unet, manager, cond[0], cond[1]);
+    }
+
+    /** The UNet file of a diffusers model folder, or the file itself. */
+    static Path unetFile(Path checkpoint) {
+        if (!Files.isDirectory(checkpoint)) {
+            if (!Files.isRegularFile(checkpoint)) {
+                throw new InputException("--checkpoint: no such file " + checkpoint);
+            }
+            return checkpoint;
+        }
+        for (String name : List.of("unet/diffusion_pytorch_model.safetensors", "unet/diffusion_pytorch_model.fp16.safetensors",
+                "diffusion_pytorch_model.safetensors", "diffusion_pytorch_model.fp16.safetensors")) {
+            if (Files.isRegularFile(checkpoint.resolve(name))) {
+                return checkpoint.resolve(name);
+            }
+        }
+        throw new InputException("--checkpoint: " + checkpoint + " is a folder without unet/diffusion_pytorch_model[.fp16].safetensors");
+    }
+
+    /** Loads every declared tensor from {@code files} (renamed by {@link FullUnetKeys}); closes the files. */
+    static void loadWeights(FullUnet unet, List<Path> files, String model) {
+        List<TensorSource> open = new ArrayList<>();
+        try {
+            for (Path f : files) {
+                open.add(TensorSources.open(f));
+            }
+            unet.params().load(FullUnetKeys.view(unet, open), model);
+        } catch (RuntimeException e) {
+            unet.close();
+            throw e;
+        } finally {
+            open.forEach(TensorSource::close);
+        }
+    }
+
+    /**
+     * Sites as {@code workloads} lists them: rows per sample of a (latentH x latentW) call, frames included.
+     */
+    static List<SiteSpec> siteSpecs(FullUnet.Config config, int latentH, int latentW) {
+        FullUnet declared = new FullUnet(null, config);
+        List<SiteSpec> out = new ArrayList<>();
+        for (GeluSite s : declared.sites()) {
+            out.add(new SiteSpec(s.name(), s.channels(), rowsPerSample(config, s.name(), latentH, latentW), s.role()));
+        }
+        return out;
+    }
+
+    /** Rows one sample contributes to a site: the positions at the site's resolution, times the frames of a video. */
+    static long rowsPerSample(FullUnet.Config config, String site, int latentH, int latentW) {
+        int levels = config.blockOut().length;
+        String[] parts = site.split("\\.");
+        int level = switch (parts[0]) {
+            case "down" -> Integer.parseInt(parts[1]);
+            case "mid" -> levels - 1;
+            case "up" -> levels - 1 - Integer.parseInt(parts[1]);
+            default -> throw new IllegalArgumentException("not a UNet site: " + site);
+        };
+        long positions = (long) (latentH >> level) * (latentW >> level);
+        return positions * Math.max(1, config.frames());
+    }
+
+    /** SD 1.5's training schedule: LDM's "linear" = diffusers' scaled_linear, 0.00085..0.012 over 1000 steps. */
+    static NoiseSchedule schedule() {
+        return NoiseSchedule.scaledLinear(TRAINED_STEPS, 0.00085, 0.012);
+    }
+
+    /**
+     * Deterministic DDIM with classifier-free guidance from the starting latents {@code xT}, which it
+     * takes over: each step is one UNet call on the batch [x; x] with context [text; uncond].
+     *
+     * @param finalAlphaBar   where the last step lands: SD's set_alpha_to_one False is the first training alpha-bar
+     * @param context (2 n, tokens, width): n conditional rows, then n unconditional
+     */
+    static NDArray sampleCfg(FullUnet unet, NoiseSchedule trained, double finalAlphaBar, NDManager run, NDArray xT, NDArray context,
+                             int steps, double guidance, GeluTap tap, StepListener listener) {
+        long n = xT.getShape().get(0);
+        DdimSampler sampler = new DdimSampler(trained.leading(steps, 1), 0, finalAlphaBar);
+        EpsModel model = Guidance.classifierFree(
+                (x, t) -> unet.forward(x, x.getManager().full(new Shape(2 * n), (float) t), context, tap), guidance);
+        return sampler.sample(run, xT, model, 0, listener);
+    }
+
+    static final class Loaded implements LoadedWorkload {
+        private final FullUnet unet;
+        private final NDManager manager;
+        private final float[][] text;
+        private final float[][] uncond;
+
+        Loaded(FullUnet unet, NDManager manager, float[][] text, float[][] uncond) {
+            this.unet = unet;
+            this.manager = manager;
+            this.text = text;
+            this.uncond = uncond;
+        }
+
+        @Override
+        public DenoiserInfo info() {
+            return INFO;
+        }
+
+        @Override
+        public List<GeluSite> sites() {
+            return unet.sites();
+        }
+
+        @Override
+        public Samples sample(int samples, int steps, long seed, GeluTap tap, StepListener listener) {
+            try (NDManager run = manager.newSubManager()) {
+                NDArray context = FullUnetConditions.cfgContext(run, text, uncond, samples, FullUnetConditions.TOKENS, FullUnetConditions.WIDTH);
+                Shape shape = new Shape(samples, 4, LATENT, LATENT);
+                NDArray xT = run.create(GaussianPair.floats(new SplittableRandom(seed),
+                        Math.toIntExact(shape.size())), shape);
+                NoiseSchedule trained = schedule();
+                NDArray x = sampleCfg(unet, trained, trained.alphaBars()[0], run, xT, context, steps, GUIDANCE, tap, listener);
+                return new Samples(x.toFloatArray(), shape.getShape());
+            }
+        }
+
+        @Override
+        public Path writePreview(Samples samples, Path dir) {
+            long[] s = samples.shape();
+            // no VAE ships: one grey tile per latent channel (4 per sample), scaled latents of unit variance shown over [-3, 3]
+            Path file = dir.resolve("latents.png");
+            ImageGrid.write(file, samples.values(), (int) (s[0] * s[1]), (int) s[2], (int) s[3], -3f, 3f, 2);
+            return file;
+        }
+
+        @Override
+        public void close() {
+            unet.close();
+        }
+    }
+}
