@@ -199,6 +199,6 @@ class FullMdmTest {
                 () -> FullMdmWorkload.load(manager, model, Map.of("text", bad), SMALL, FRAMES));
         assertTrue(nanErr.getMessage().contains("--cond text") && nanErr.getMessage().contains("NaN"), nanErr.getMessage());
         InputException missing = assertThrows(InputException.class, () -> FullMdmWorkload.load(manager, model, Map.of(), SMALL, FRAMES));
-        assertTrue(missing.getMessage().startsWith("--cond text=FILE is required"), missing.getMessage());
+        assertTrue(missing.getMessage().startsWith("--cond text: required by the full-size mdm"), missing.getMessage());
     }
 }
