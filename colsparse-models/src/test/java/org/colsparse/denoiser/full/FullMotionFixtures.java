@@ -11,9 +11,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** Reads the NumPy reference outputs of the motion fixtures and compares runtime outputs with them. */
 final class FullMotionFixtures {
     private FullMotionFixtures() {
@@ -40,24 +37,12 @@ final class FullMotionFixtures {
         return file;
     }
 
-    /** Largest |a - e| relative to the largest |e|: the fixture's tolerance is 1e-4 of the output's scale. */
-    static double relativeError(float[] actual, float[] expected) {
-        assertEquals(expected.length, actual.length, "element count");
-        double maxErr = 0;
-        double scale = 0;
-        for (int i = 0; i < expected.length; i++) {
-            maxErr = Math.max(maxErr, Math.abs(actual[i] - expected[i]));
-            scale = Math.max(scale, Math.abs(expected[i]));
-        }
-        return maxErr / scale;
-    }
-
+    /** Within 1e-4 of the output's scale (the largest |expected|): the motion fixtures' tolerance. */
     static void assertClose(float[] expected, NDArray actual, String what) {
         assertClose(expected, actual.toFloatArray(), what);
     }
 
     static void assertClose(float[] expected, float[] actual, String what) {
-        double rel = relativeError(actual, expected);
-        assertTrue(rel < 1e-4, what + ": max error " + rel + " of the output's scale");
+        FullFixtures.assertClose(FullFixtures.doubles(expected), actual, 1e-4, what);
     }
 }
