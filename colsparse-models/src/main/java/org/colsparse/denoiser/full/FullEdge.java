@@ -86,12 +86,10 @@ public final class FullEdge implements FullNet {
         return c;
     }
 
-    @Override
     public Params params() {
         return p;
     }
 
-    @Override
     public List<GeluSite> sites() {
         return sites;
     }

@@ -73,12 +73,10 @@ public final class FullMdm implements FullNet {
         return c;
     }
 
-    @Override
     public Params params() {
         return p;
     }
 
-    @Override
     public List<GeluSite> sites() {
         return sites;
     }
