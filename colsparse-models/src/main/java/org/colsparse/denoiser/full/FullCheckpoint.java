@@ -77,13 +77,16 @@ final class FullCheckpoint implements TensorSource {
     /**
      * Opens {@code path}. The rule may depend on the whole key set (e.g. "a training checkpoint if any
      * key starts with {@code ema.}"), so {@code ruleForKeys} sees the file's keys first.
+     *
+     * @param export null where the official file is a bare state dict: a refused object then means
+     *               the file is not the official one, and no export line would make it so
      */
     static FullCheckpoint open(Path path, Function<List<String>, KeyRule> ruleForKeys, Export export) {
         TensorSource file;
         try {
             file = TensorSources.open(path);
         } catch (InputException e) {
-            if (e.getMessage() != null && e.getMessage().contains("refuses pickle global")) {
+            if (export != null && e.getMessage() != null && e.getMessage().contains("refuses pickle global")) {
                 throw new InputException(e.getMessage() + "; " + export.advice(path));
             }
             throw e;

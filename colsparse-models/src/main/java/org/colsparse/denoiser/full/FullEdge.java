@@ -31,7 +31,7 @@ import java.util.List;
  * inference; Mish is PyTorch's (see {@link FilmDecoderLayer#mish}). EDGE encodes the music for unconditional rows too and then swaps in the null
  * embeddings, so the condition encoder's GELUs see the music in both halves of a guided batch.
  */
-public final class FullEdge implements AutoCloseable {
+public final class FullEdge implements FullNet {
     /** The official model. */
     public static final Config OFFICIAL = new Config(151, 150, 512, 8, 8, 1024, 4800);
 

@@ -11,15 +11,12 @@ import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.Workload;
-import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.sampler.EpsModel;
 import org.colsparse.sampler.Guidance;
 import org.colsparse.sampler.NoiseSchedule;
 import org.colsparse.sampler.StepListener;
 import org.colsparse.sampler.X0Sampler;
-import org.colsparse.tensor.TensorSource;
-import org.colsparse.tensor.TensorSources;
 import org.colsparse.util.InputException;
 import org.colsparse.workload.FullPresets;
 
@@ -28,6 +25,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+
+import static org.colsparse.denoiser.full.FullConditions.ROWS;
 
 /**
  * {@code edge --preset full}: EDGE's DanceDecoder with the official weights, sampled as
@@ -45,9 +44,9 @@ public final class FullEdgeWorkload implements Workload {
     static final String HOW_MUSIC = "Jukebox features of one 5 s slice at 30 fps; in the EDGE repo, "
             + "slice the song with data/slice.py slice_audio(wav, 2.5, 5.0, dir), then for a slice "
             + "reps, _ = data.audio_extraction.jukebox_features.extract(slice_wav) (jukemirlib layer 66, 30 fps); np.save('music.npy', reps)";
-    static final String HOW_EXPORT = "EDGE's checkpoint.pt also pickles its data normalizer (a Python object this reader never unpickles); "
-            + "export the weights once in EDGE's environment: python -c \"import torch; "
-            + "torch.save(torch.load('checkpoint.pt', map_location='cpu')['ema_state_dict'], 'edge_ema.pt')\" and pass edge_ema.pt";
+    static final String MUSIC = "music";
+    /** The official checkpoint.pt also pickles EDGE's data normalizer, a Python object the reader never unpickles. */
+    private static final FullCheckpoint.Export EXPORT = new FullCheckpoint.Export("EMA weights", "ema_state_dict", "edge_ema.pt");
     private static final DenoiserInfo INFO;
 
     static {
@@ -68,7 +67,7 @@ public final class FullEdgeWorkload implements Workload {
 
     @Override
     public List<ConditionInput> conditions() {
-        return List.of(new ConditionInput("music", "(150, 4800) or (B, 150, 4800) float32", true, HOW_MUSIC));
+        return List.of(new ConditionInput(MUSIC, "(150, 4800) or (B, 150, 4800) float32", true, HOW_MUSIC));
     }
 
     @Override
@@ -82,27 +81,17 @@ public final class FullEdgeWorkload implements Workload {
     }
 
     static Loaded load(NDManager manager, Path checkpoint, Map<String, Path> conditions, FullEdge.Config config) {
-        if (checkpoint == null) {
-            throw new InputException("--checkpoint: full-size edge needs the official " + CHECKPOINT);
+        FullCheckpoint.required(checkpoint, INFO);
+        FullConditions.onlyKnown(conditions, "edge", List.of(MUSIC));
+        long frames = config.frames();
+        long features = config.condFeatures();
+        float[][] music = FullConditions.floats(MUSIC, FullConditions.required(conditions, "edge", MUSIC),
+                new long[] {frames, features}, new long[] {ROWS, frames, features});
+        try (FullCheckpoint source = FullCheckpoint.open(checkpoint, keys -> FullEdgeWorkload::modelKey, EXPORT)) {
+            FullEdge net = new FullEdge(manager, config);
+            source.loadInto(net, "EDGE DanceDecoder");
+            return new Loaded(net, music);
         }
-        FullMotion.onlyKnown(conditions, "edge", List.of("music"));
-        float[][] music = FullMotion.condition("music", FullMotion.required(conditions, "music", HOW_MUSIC), config.frames(), config.condFeatures());
-        TensorSource raw;
-        try {
-            raw = TensorSources.open(checkpoint);
-        } catch (InputException e) {
-            // the official file's pickled normalizer is refused as a non-tensor global
-            throw e.getMessage() != null && e.getMessage().contains("global")
-                    ? new InputException(e.getMessage() + " -- " + HOW_EXPORT) : e;
-        }
-        FullEdge net = new FullEdge(manager, config);
-        try (TensorSource src = FullMotion.mapped(raw, FullEdgeWorkload::modelKey)) {
-            net.params().load(src, "EDGE DanceDecoder");
-        } catch (RuntimeException e) {
-            net.close();
-            throw e;
-        }
-        return new Loaded(net, music);
     }
 
     /**
@@ -180,33 +169,18 @@ public final class FullEdgeWorkload implements Workload {
     }
 
     /** A loaded full-size EDGE with its music features. */
-    static final class Loaded implements LoadedWorkload {
-        private final FullEdge net;
+    static final class Loaded extends FullLoaded<FullEdge> {
         private final float[][] music;
         private final NoiseSchedule schedule;
 
         Loaded(FullEdge net, float[][] music) {
-            this.net = net;
+            super(INFO, net);
             this.music = music;
             this.schedule = FullEdgeWorkload.schedule(1000);
         }
 
-        FullEdge net() {
-            return net;
-        }
-
         NoiseSchedule schedule() {
             return schedule;
-        }
-
-        @Override
-        public DenoiserInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public List<GeluSite> sites() {
-            return net.sites();
         }
 
         /** The guided, clipped x0 prediction: one call on [x; x] with the music in both halves, kept in the first. */
@@ -217,22 +191,22 @@ public final class FullEdgeWorkload implements Workload {
             EpsModel guided = Guidance.classifierFree((x, t) -> {
                 int[] ts = new int[rows];
                 Arrays.fill(ts, t);
-                return net.predict(x, ts, musicBoth, keep, tap);
+                return net().predict(x, ts, musicBoth, keep, tap);
             }, GUIDANCE);
             return (x, t) -> guided.predict(x, t).clip(-1, 1);
         }
 
         NDArray musicBatch(NDManager m, int samples) {
-            FullEdge.Config c = net.config();
-            NDArray one = FullMotion.batch(m, music, samples, c.frames(), c.condFeatures());
+            FullEdge.Config c = net().config();
+            NDArray one = m.create(FullConditions.cycled(music, samples), new Shape(samples, c.frames(), c.condFeatures()));
             return NDArrays.concat(new NDList(one, one), 0);
         }
 
         @Override
         public Samples sample(int samples, int steps, long seed, GeluTap tap, StepListener listener) {
             X0Sampler sampler = X0Sampler.ddim(ddimSteps(schedule, steps), 1);
-            try (NDManager run = net.params().manager().newSubManager()) {
-                FullEdge.Config c = net.config();
+            try (NDManager run = runManager()) {
+                FullEdge.Config c = net().config();
                 NDArray out = sampler.sample(run, new Shape(samples, c.frames(), c.features()), guidedX0(musicBatch(run, samples), tap), seed, listener);
                 return new Samples(out.toFloatArray(), out.getShape().getShape());
             }
@@ -241,20 +215,12 @@ public final class FullEdgeWorkload implements Workload {
         /** Curves: EDGE's motion is normalized by a scaler the checkpoint pickles, and its 6-D rotations need the SMPL rig. */
         @Override
         public Path writePreview(Samples samples, Path dir) {
-            long[] s = samples.shape();
-            Path file = dir.resolve("samples.png");
-            int feats = (int) s[2];
+            int feats = (int) samples.shape()[2];
             int[] channels = feats >= 7 ? new int[] {0, 1, 4, 5, 6, 7} : new int[] {0};
             String[] labels = feats >= 7 ? new String[] {"contact L ankle", "contact R ankle", "root x", "root y", "root z", "pelvis rot6d[0]"}
                     : new String[] {"feature 0"};
-            FullMotion.writeCurves(file, samples.values(), (int) s[0], (int) s[1], feats, channels, labels,
-                    "EDGE samples: normalized features in [-1, 1] (151 = contacts of L/R ankle and L/R toe, root position, 24 SMPL joints x 6-D rotation)");
-            return file;
-        }
-
-        @Override
-        public void close() {
-            net.close();
+            return FullPreview.featureCurves(samples, channels, labels,
+                    "EDGE samples: normalized features in [-1, 1] (151 = contacts of L/R ankle and L/R toe, root position, 24 SMPL joints x 6-D rotation)", dir);
         }
     }
 }

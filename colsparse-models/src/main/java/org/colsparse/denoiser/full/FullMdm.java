@@ -28,7 +28,7 @@ import java.util.List;
  * the same arithmetic. Unconditional rows carry an all-zero text feature: MDM's
  * {@code mask_cond(force_mask=True)} returns {@code zeros_like(cond)} before {@code embed_text}.
  */
-public final class FullMdm implements AutoCloseable {
+public final class FullMdm implements FullNet {
     /** The official HumanML3D model: 263 features, width 512, 8 layers, 4 heads, FFN 1024, CLIP 512, T = 1000. */
     public static final Config OFFICIAL = new Config(263, 512, 8, 4, 1024, 512, 1000);
 

@@ -13,7 +13,6 @@ import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.Workload;
 import org.colsparse.denoiser.tiny.StickFigures;
 import org.colsparse.motion.MotionClip;
-import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.sampler.DdpmSampler;
 import org.colsparse.sampler.EpsModel;
@@ -21,8 +20,6 @@ import org.colsparse.sampler.Guidance;
 import org.colsparse.sampler.NoiseSchedule;
 import org.colsparse.sampler.StepListener;
 import org.colsparse.sampler.X0Sampler;
-import org.colsparse.tensor.TensorSource;
-import org.colsparse.tensor.TensorSources;
 import org.colsparse.util.InputException;
 import org.colsparse.workload.FullPresets;
 
@@ -31,6 +28,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+
+import static org.colsparse.denoiser.full.FullConditions.ROWS;
 
 /**
  * {@code mdm --preset full}: the official HumanML3D text-to-motion MDM with its released checkpoint,
@@ -45,6 +44,9 @@ import java.util.Map;
  */
 public final class FullMdmWorkload implements Workload {
     static final String CHECKPOINT = "humanml_trans_enc_512/model000475000.pt (GuyTevet/motion-diffusion-model, HumanML3D text-to-motion)";
+    static final String TEXT = "text";
+    static final String MEAN = "mean";
+    static final String STD = "std";
     static final int FRAMES = 120;
     static final double GUIDANCE = 2.5;
     static final String HOW_TEXT = "CLIP ViT-B/32 text feature of the prompt, as MDM's clip_encode_text makes it: "
@@ -77,11 +79,11 @@ public final class FullMdmWorkload implements Workload {
     @Override
     public List<ConditionInput> conditions() {
         return List.of(
-                new ConditionInput("text", "(512,) or (B, 512) float32", true, HOW_TEXT),
-                new ConditionInput("mean", "(263,) float32", false,
+                new ConditionInput(TEXT, "(512,) or (B, 512) float32", true, HOW_TEXT),
+                new ConditionInput(MEAN, "(263,) float32", false,
                         "preview only: HumanML3D's dataset/HumanML3D/Mean.npy, to un-normalize samples into joint positions (stick figures); "
                                 + "without mean and std the preview plots normalized feature curves"),
-                new ConditionInput("std", "(263,) float32", false, "preview only: HumanML3D's dataset/HumanML3D/Std.npy (see mean)"));
+                new ConditionInput(STD, "(263,) float32", false, "preview only: HumanML3D's dataset/HumanML3D/Std.npy (see mean)"));
     }
 
     @Override
@@ -96,36 +98,27 @@ public final class FullMdmWorkload implements Workload {
 
     /** Loads a (possibly reduced, for tests) configuration; the public entry points use the official one. */
     static Loaded load(NDManager manager, Path checkpoint, Map<String, Path> conditions, FullMdm.Config config, int frames) {
-        if (checkpoint == null) {
-            throw new InputException("--checkpoint: full-size mdm needs the official " + CHECKPOINT);
-        }
-        FullMotion.onlyKnown(conditions, "mdm", List.of("text", "mean", "std"));
-        float[][] text = FullMotion.condition("text", FullMotion.required(conditions, "text", HOW_TEXT), config.clipDim());
+        FullCheckpoint.required(checkpoint, INFO);
+        FullConditions.onlyKnown(conditions, "mdm", List.of(TEXT, MEAN, STD));
+        int clip = config.clipDim();
+        float[][] text = FullConditions.floats(TEXT, FullConditions.required(conditions, "mdm", TEXT), new long[] {clip}, new long[] {ROWS, clip});
         float[] mean = null;
         float[] std = null;
-        if (conditions.containsKey("mean") != conditions.containsKey("std")) {
+        if (conditions.containsKey(MEAN) != conditions.containsKey(STD)) {
             throw new InputException("--cond mean and --cond std go together (HumanML3D's Mean.npy and Std.npy)");
         }
-        if (conditions.containsKey("mean")) {
-            mean = single("mean", conditions.get("mean"), config.features());
-            std = single("std", conditions.get("std"), config.features());
+        if (conditions.containsKey(MEAN)) {
+            long[] one = {config.features()};
+            long[] oneRow = {1, config.features()};
+            mean = FullConditions.floats(MEAN, conditions.get(MEAN), one, oneRow)[0];
+            std = FullConditions.floats(STD, conditions.get(STD), one, oneRow)[0];
         }
-        FullMdm net = new FullMdm(manager, config);
-        try (TensorSource src = FullMotion.mapped(TensorSources.open(checkpoint), FullMdmWorkload::modelKey)) {
-            net.params().load(src, "MDM (HumanML3D)");
-        } catch (RuntimeException e) {
-            net.close();
-            throw e;
+        // the released file is a bare state dict: nothing pickled beside the tensors, nothing to export
+        try (FullCheckpoint source = FullCheckpoint.open(checkpoint, keys -> FullMdmWorkload::modelKey, null)) {
+            FullMdm net = new FullMdm(manager, config);
+            source.loadInto(net, "MDM (HumanML3D)");
+            return new Loaded(net, text, frames, mean, std);
         }
-        return new Loaded(net, text, frames, mean, std);
-    }
-
-    private static float[] single(String name, Path file, int n) {
-        float[][] rows = FullMotion.condition(name, file, n);
-        if (rows.length != 1) {
-            throw new InputException("--cond " + name + ": " + file + " must hold one (" + n + ",) vector");
-        }
-        return rows[0];
     }
 
     /**
@@ -201,8 +194,7 @@ public final class FullMdmWorkload implements Workload {
     }
 
     /** A loaded full-size MDM with its text features. */
-    static final class Loaded implements LoadedWorkload {
-        private final FullMdm net;
+    static final class Loaded extends FullLoaded<FullMdm> {
         private final float[][] text;
         private final int frames;
         private final float[] mean;
@@ -210,26 +202,12 @@ public final class FullMdmWorkload implements Workload {
         private final NoiseSchedule schedule;
 
         Loaded(FullMdm net, float[][] text, int frames, float[] mean, float[] std) {
-            this.net = net;
+            super(INFO, net);
             this.text = text;
             this.frames = frames;
             this.mean = mean;
             this.std = std;
             this.schedule = NoiseSchedule.cosine(net.config().timesteps());
-        }
-
-        FullMdm net() {
-            return net;
-        }
-
-        @Override
-        public DenoiserInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public List<GeluSite> sites() {
-            return net.sites();
         }
 
         /** The guided x0 prediction at timestep t: one denoiser call on [x; x] with [text; zeros]. */
@@ -238,12 +216,13 @@ public final class FullMdmWorkload implements Workload {
             return Guidance.classifierFree((x, t) -> {
                 int[] ts = new int[rows];
                 Arrays.fill(ts, t);
-                return net.predict(x, ts, both, tap);
+                return net().predict(x, ts, both, tap);
             }, GUIDANCE);
         }
 
         NDArray textBatch(NDManager m, int samples) {
-            NDArray cond = FullMotion.batch(m, text, samples, net.config().clipDim());
+            int clip = net().config().clipDim();
+            NDArray cond = m.create(FullConditions.cycled(text, samples), new Shape(samples, clip));
             return NDArrays.concat(new NDList(cond, cond.zerosLike()), 0);
         }
 
@@ -252,9 +231,9 @@ public final class FullMdmWorkload implements Workload {
             if (steps < 1 || steps > schedule.steps()) {
                 throw new InputException("--steps: MDM's schedule has " + schedule.steps() + " steps, got " + steps);
             }
-            try (NDManager run = net.params().manager().newSubManager()) {
+            try (NDManager run = runManager()) {
                 X0Sampler sampler = X0Sampler.ddpm(schedule.respace(steps), DdpmSampler.Variance.FIXED_SMALL);
-                NDArray out = sampler.sample(run, new Shape(samples, frames, net.config().features()), guidedX0(textBatch(run, samples), tap),
+                NDArray out = sampler.sample(run, new Shape(samples, frames, net().config().features()), guidedX0(textBatch(run, samples), tap),
                         seed, listener);
                 return new Samples(out.toFloatArray(), out.getShape().getShape());
             }
@@ -267,12 +246,10 @@ public final class FullMdmWorkload implements Workload {
             int f = (int) s[1];
             int feats = (int) s[2];
             float[] v = samples.values();
-            Path file = dir.resolve("samples.png");
             if (mean == null || feats != 263) {
-                FullMotion.writeCurves(file, v, n, f, feats, new int[] {0, 1, 2, 3, 4, 5},
+                return FullPreview.featureCurves(samples, new int[] {0, 1, 2, 3, 4, 5},
                         new String[] {"root rot vel", "root vel x", "root vel z", "root height", "joint 1 x", "joint 1 y"},
-                        "MDM samples: normalized HumanML3D features (give --cond mean=Mean.npy --cond std=Std.npy for stick figures)");
-                return file;
+                        "MDM samples: normalized HumanML3D features (give --cond mean=Mean.npy --cond std=Std.npy for stick figures)", dir);
             }
             List<MotionClip> clips = new ArrayList<>();
             List<String> labels = new ArrayList<>();
@@ -284,13 +261,9 @@ public final class FullMdmWorkload implements Workload {
                 clips.add(new MotionClip(JOINTS, PARENTS, 20, 1, recoverFromRic(d, f, feats)));
                 labels.add("text " + (i % text.length));
             }
+            Path file = dir.resolve(FullPreview.SAMPLES);
             StickFigures.write(file, clips, 8, labels);
             return file;
-        }
-
-        @Override
-        public void close() {
-            net.close();
         }
     }
 }

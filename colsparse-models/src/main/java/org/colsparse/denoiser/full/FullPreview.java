@@ -7,6 +7,7 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,6 +22,8 @@ import java.nio.file.StandardCopyOption;
  */
 final class FullPreview {
     private static final String LATENTS = "latents.png";
+    /** The preview of decoded-format samples (motion features), as the tiny workloads name theirs. */
+    static final String SAMPLES = "samples.png";
     private static final int TITLE = 22;
     private static final int PAD = 4;
     /** Room for a row's label left of the channel pictures. */
@@ -118,6 +121,69 @@ final class FullPreview {
             g.dispose();
         }
         return save(img, dir.resolve(LATENTS));
+    }
+
+    /**
+     * One panel per sample: the chosen feature channels over the frames, each on its own band
+     * stretched to that channel's range in that sample (printed beside it). For motion features that
+     * cannot become a skeleton without statistics the checkpoint does not hold.
+     *
+     * @param samples  (n, frames, features)
+     * @param channels the feature indices to plot, one band each
+     * @param labels   one label per channel
+     * @param title    what the values are
+     */
+    static Path featureCurves(Samples samples, int[] channels, String[] labels, String title, Path dir) {
+        long[] s = samples.shape();
+        int n = (int) s[0];
+        int frames = (int) s[1];
+        int features = (int) s[2];
+        float[] values = samples.values();
+        int bandH = 46;
+        int plotW = 720;
+        int labelW = 150;
+        int head = 24;
+        int panelH = head + channels.length * bandH;
+        BufferedImage img = new BufferedImage(labelW + plotW + 10, head + n * panelH, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = titled(img, title);
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            for (int i = 0; i < n; i++) {
+                int top = head + i * panelH;
+                g.setColor(Color.DARK_GRAY);
+                g.drawString("sample " + i + " (" + frames + " frames)", 6, top + 16);
+                for (int c = 0; c < channels.length; c++) {
+                    int y0 = top + head + c * bandH;
+                    float lo = Float.POSITIVE_INFINITY;
+                    float hi = Float.NEGATIVE_INFINITY;
+                    for (int f = 0; f < frames; f++) {
+                        float v = values[(i * frames + f) * features + channels[c]];
+                        lo = Math.min(lo, v);
+                        hi = Math.max(hi, v);
+                    }
+                    float span = hi - lo > 1e-6f ? hi - lo : 1;
+                    g.setColor(new Color(235, 235, 235));
+                    g.drawRect(labelW, y0, plotW, bandH - 6);
+                    g.setColor(Color.DARK_GRAY);
+                    g.drawString(labels[c], 6, y0 + 14);
+                    g.drawString(String.format("[%.2f, %.2f]", lo, hi), 6, y0 + 30);
+                    g.setColor(new Color(40, 80, 180));
+                    g.setStroke(new BasicStroke(1.5f));
+                    for (int f = 1; f < frames; f++) {
+                        float a = values[(i * frames + f - 1) * features + channels[c]];
+                        float b = values[(i * frames + f) * features + channels[c]];
+                        int x1 = labelW + (f - 1) * plotW / Math.max(1, frames - 1);
+                        int x2 = labelW + f * plotW / Math.max(1, frames - 1);
+                        g.drawLine(x1, y0 + bandH - 8 - (int) ((a - lo) / span * (bandH - 12)),
+                                x2, y0 + bandH - 8 - (int) ((b - lo) / span * (bandH - 12)));
+                    }
+                    g.setStroke(new BasicStroke(1f));
+                }
+            }
+        } finally {
+            g.dispose();
+        }
+        return save(img, dir.resolve(SAMPLES));
     }
 
     /** A white picture with the title on top, ready to draw on. */

@@ -131,6 +131,9 @@ class FullCheckpointTest {
         assertTrue(e.getMessage().contains("refuses pickle global"), e.getMessage());
         assertTrue(e.getMessage().endsWith("; keep only the weights with python -c \"import torch; torch.save(torch.load('lightning.ckpt',"
                 + " map_location='cpu', weights_only=False)['state_dict'], 'plain.pt')\" and pass that file"), e.getMessage());
+        // a workload whose official file is a bare state dict has no export to suggest: the refusal stands alone
+        InputException bare = assertThrows(InputException.class, () -> FullCheckpoint.open(f, keys -> k -> k, null));
+        assertTrue(bare.getMessage().endsWith("(only tensors, storages and plain containers are allowed)"), bare.getMessage());
     }
 
     @Test

@@ -8,8 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import org.colsparse.denoiser.Denoisers;
 import org.colsparse.denoiser.Preset;
 import org.colsparse.denoiser.Samples;
-import org.colsparse.denoiser.SiteSpec;
-import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.runtime.Torch;
 import org.colsparse.sampler.DdpmSampler;
@@ -19,8 +17,6 @@ import org.colsparse.sampler.StepListener;
 import org.colsparse.sampler.X0Sampler;
 import org.colsparse.train.SafetensorsWriter;
 import org.colsparse.util.InputException;
-import org.colsparse.workload.FullPreset;
-import org.colsparse.workload.FullPresets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -66,22 +61,9 @@ class FullMdmTest {
 
     @Test
     void officialArchitectureMatchesTheFullPreset() {
-        FullPreset preset = FullPresets.of("mdm");
         try (NDManager m = manager.newSubManager(); FullMdm net = new FullMdm(m, FullMdm.OFFICIAL)) {
-            long params = net.params().spec().values().stream().mapToLong(s -> new Shape(s).size()).sum();
-            assertEquals(preset.parameters(), params);
-            List<GeluSite> sites = net.sites();
-            assertEquals(preset.sites().size(), sites.size());
-            List<SiteSpec> listed = new FullMdmWorkload().info().sites();
-            for (int i = 0; i < sites.size(); i++) {
-                var ps = preset.sites().get(i);
-                assertEquals(ps.name(), sites.get(i).name());
-                assertEquals(ps.k(), sites.get(i).channels());
-                assertEquals(ps.name(), listed.get(i).name());
-                assertEquals(ps.tokensPerSample(), listed.get(i).rowsPerSample());
-                // the preset's M is the CFG batch of 2 samples: rows per sample = frames + 1
-                assertEquals(FullMdmWorkload.FRAMES + 1, ps.m() / FullPresets.CFG_BATCH);
-            }
+            // every layer sees the frames and the condition token
+            FullMotionFixtures.assertMatchesPreset(net, "mdm", new FullMdmWorkload().info().sites(), FullMdmWorkload.FRAMES + 1);
         }
         assertSame(FullMdmWorkload.class, Denoisers.get("mdm", Preset.full).getClass());
     }
@@ -163,15 +145,9 @@ class FullMdmTest {
     @Test
     void checkpointErrorsNameTheKeys(@TempDir Path tmp) {
         Path text = FullMotionFixtures.npy(tmp.resolve("text.npy"), new float[16], 16);
-        SafetensorsWriter sw = new SafetensorsWriter();
+        SafetensorsWriter sw;
         try (NDManager m = manager.newSubManager(); FullMdm net = new FullMdm(m, SMALL)) {
-            net.params().spec().forEach((name, shape) -> {
-                if (name.equals("embed_text.bias")) {
-                    return;
-                }
-                long[] s = name.equals("embed_text.weight") ? new long[] {32, 15} : shape;
-                sw.put(name, new float[(int) new Shape(s).size()], s);
-            });
+            sw = FullFixtures.zeros(net.params().spec(), "", "embed_text.bias", "embed_text.weight");
         }
         sw.put("sequence_pos_encoder.pe", new float[32], 1, 1, 32);
         Path bad = tmp.resolve("bad.safetensors");
@@ -179,7 +155,7 @@ class FullMdmTest {
         InputException e = assertThrows(InputException.class,
                 () -> FullMdmWorkload.load(manager, bad, Map.of("text", text), SMALL, FRAMES));
         assertTrue(e.getMessage().contains("missing key(s) [embed_text.bias]"), e.getMessage());
-        assertTrue(e.getMessage().contains("embed_text.weight is [32, 15], expected [32, 16]"), e.getMessage());
+        assertTrue(e.getMessage().contains("embed_text.weight is [33], expected [32, 16]"), e.getMessage());
         assertTrue(!e.getMessage().contains("sequence_pos_encoder"), e.getMessage());
         InputException none = assertThrows(InputException.class, () -> new FullMdmWorkload().load(manager, null, Map.of()));
         assertTrue(none.getMessage().contains("model000475000.pt"), none.getMessage());
@@ -199,6 +175,6 @@ class FullMdmTest {
                 () -> FullMdmWorkload.load(manager, model, Map.of("text", bad), SMALL, FRAMES));
         assertTrue(nanErr.getMessage().contains("--cond text") && nanErr.getMessage().contains("NaN"), nanErr.getMessage());
         InputException missing = assertThrows(InputException.class, () -> FullMdmWorkload.load(manager, model, Map.of(), SMALL, FRAMES));
-        assertTrue(missing.getMessage().startsWith("--cond text=FILE is required"), missing.getMessage());
+        assertTrue(missing.getMessage().startsWith("--cond text: required by the full-size mdm"), missing.getMessage());
     }
 }

@@ -1,20 +1,25 @@
 package org.colsparse.denoiser.full;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import org.colsparse.denoiser.SiteSpec;
+import org.colsparse.runtime.GeluSite;
 import org.colsparse.tensor.DType;
 import org.colsparse.tensor.NpyWriter;
 import org.colsparse.tensor.TensorData;
 import org.colsparse.tensor.TensorSource;
 import org.colsparse.tensor.TensorSources;
+import org.colsparse.workload.FullPreset;
+import org.colsparse.workload.FullPresets;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Reads the NumPy reference outputs of the motion fixtures and compares runtime outputs with them. */
+/** Reads the NumPy reference outputs of the motion fixtures, compares runtime outputs with them, and checks a network against its preset. */
 final class FullMotionFixtures {
     private FullMotionFixtures() {
     }
@@ -40,24 +45,34 @@ final class FullMotionFixtures {
         return file;
     }
 
-    /** Largest |a - e| relative to the largest |e|: the fixture's tolerance is 1e-4 of the output's scale. */
-    static double relativeError(float[] actual, float[] expected) {
-        assertEquals(expected.length, actual.length, "element count");
-        double maxErr = 0;
-        double scale = 0;
-        for (int i = 0; i < expected.length; i++) {
-            maxErr = Math.max(maxErr, Math.abs(actual[i] - expected[i]));
-            scale = Math.max(scale, Math.abs(expected[i]));
-        }
-        return maxErr / scale;
-    }
-
+    /** Within 1e-4 of the output's scale (the largest |expected|): the motion fixtures' tolerance. */
     static void assertClose(float[] expected, NDArray actual, String what) {
         assertClose(expected, actual.toFloatArray(), what);
     }
 
     static void assertClose(float[] expected, float[] actual, String what) {
-        double rel = relativeError(actual, expected);
-        assertTrue(rel < 1e-4, what + ": max error " + rel + " of the output's scale");
+        FullFixtures.assertClose(FullFixtures.doubles(expected), actual, 1e-4, what);
+    }
+
+    /**
+     * The official network declares the preset's parameter count and its GELU sites (name, channels) in
+     * order, and the workload lists them with the preset's rows; the preset's M is the CFG batch of 2
+     * samples, so each site sees {@code rowsPerSample} rows of each.
+     */
+    static void assertMatchesPreset(FullNet net, String id, List<SiteSpec> listed, long rowsPerSample) {
+        FullPreset preset = FullPresets.of(id);
+        long params = net.params().spec().values().stream().mapToLong(s -> new Shape(s).size()).sum();
+        assertEquals(preset.parameters(), params);
+        List<GeluSite> sites = net.sites();
+        assertEquals(preset.sites().size(), sites.size());
+        assertEquals(preset.sites().size(), listed.size());
+        for (int i = 0; i < sites.size(); i++) {
+            var ps = preset.sites().get(i);
+            assertEquals(ps.name(), sites.get(i).name());
+            assertEquals(ps.k(), sites.get(i).channels());
+            assertEquals(ps.name(), listed.get(i).name());
+            assertEquals(ps.tokensPerSample(), listed.get(i).rowsPerSample());
+            assertEquals(rowsPerSample, ps.m() / FullPresets.CFG_BATCH, ps.name());
+        }
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FullPreviewTest {
     @Test
@@ -41,5 +42,22 @@ class FullPreviewTest {
         assertEquals(0x0000ff, img.getRGB(320, 82 - 28) & 0xffffff);
         // sample 1's peak at its panel's mid 202 minus 56
         assertEquals(0x0000ff, img.getRGB(320, 202 - 56) & 0xffffff);
+    }
+
+    @Test
+    void featureCurvesPlotTheChosenChannelOverTheFrames(@TempDir Path dir) throws Exception {
+        // 2 frames x 2 features: feature 0 falls from 9 to -9, feature 1 stays at 2; only feature 1 is plotted
+        float[] v = {9, 2, -9, 2};
+        Path png = FullPreview.featureCurves(new Samples(v, new long[] {1, 2, 2}), new int[] {1}, new String[] {"flat"}, "Test features", dir);
+        assertEquals(dir.resolve("samples.png"), png);
+        BufferedImage img = ImageIO.read(png.toFile());
+        // 150 label + 720 plot + 10 wide; 24 title + one panel of 24 + one 46-pixel band high
+        assertEquals(880, img.getWidth());
+        assertEquals(24 + 24 + 46, img.getHeight());
+        // a flat channel sits at its band's bottom: band top 24 + 24 = 48, plus 46 - 8 = 86
+        int line = img.getRGB(510, 86);
+        assertTrue((line & 0xff) > ((line >> 16) & 0xff) + 50, "blue curve at the band's bottom: " + Integer.toHexString(line));
+        // feature 0 would cross the band's middle (69) at x = 150 + 360: nothing drawn there
+        assertEquals(0xffffff, img.getRGB(510, 69) & 0xffffff);
     }
 }
