@@ -118,6 +118,18 @@ final class FullConditions {
         return out;
     }
 
+    /**
+     * One classifier-free-guided batch, flat: n conditional rows ({@code cond[i mod N]}) then n
+     * unconditional ones ({@code uncond[i mod M]}), the order every full runtime batches them in.
+     */
+    static float[] cfgRows(float[][] cond, float[][] uncond, int n) {
+        float[] c = cycled(cond, n);
+        float[] u = cycled(uncond, n);
+        float[] all = Arrays.copyOf(c, c.length + u.length);
+        System.arraycopy(u, 0, all, c.length, u.length);
+        return all;
+    }
+
     /** Reads the file's single tensor with {@code reader}, which throws {@link #error} for what it refuses. */
     private static <T> T read(String name, Path file, BiFunction<TensorInfo, TensorData, T> reader) {
         try (TensorSource src = TensorSources.open(file)) {
