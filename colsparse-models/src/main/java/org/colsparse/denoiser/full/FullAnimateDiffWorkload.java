@@ -126,8 +126,8 @@ public final class FullAnimateDiffWorkload implements Workload {
     @Override
     public LoadedWorkload load(NDManager manager, Path checkpoint, Map<String, Path> conditions) {
         FullCheckpoint.required(checkpoint, INFO);
-        float[][][] text = FullSd15Workload.readText(conditions, ID);
-        return new Loaded(build(manager, checkpoint, FullSd15Workload.CONFIG, FRAMES, MOTION_HEADS), text[0], text[1]);
+        FullConditions.CfgPair text = FullSd15Workload.readText(conditions, ID, FullSd15Workload.CLIP);
+        return new Loaded(build(manager, checkpoint, FullSd15Workload.CONFIG, FRAMES, MOTION_HEADS), text);
     }
 
     /** Finds both files in {@code dir}, builds the UNet of the motion module's version, loads it. */
@@ -181,24 +181,22 @@ public final class FullAnimateDiffWorkload implements Workload {
                           StepListener listener) {
         NDArray context = videoContext.repeat(0, unet.config().frames());
         // set_alpha_to_one keeps DDIMScheduler's default True: the last step lands on alpha-bar 1
-        return FullSd15Workload.sampleCfg(unet, schedule(), 1, run, xT, context, steps, guidance, tap, listener);
+        return FullSd15Workload.sampleCfg(schedule(), 1, run, xT, (x, t) -> unet.forward(x, t, context, tap), steps, guidance, listener);
     }
 
     static final class Loaded extends FullLoaded<FullUnet> {
-        private final float[][] text;
-        private final float[][] uncond;
+        private final FullConditions.CfgPair text;
 
-        Loaded(FullUnet unet, float[][] text, float[][] uncond) {
+        Loaded(FullUnet unet, FullConditions.CfgPair text) {
             super(INFO, unet);
             this.text = text;
-            this.uncond = uncond;
         }
 
         @Override
         public Samples sample(int samples, int steps, long seed, GeluTap tap, StepListener listener) {
             int latent = FullSd15Workload.LATENT;
             try (NDManager run = runManager()) {
-                NDArray context = FullSd15Workload.cfgContext(run, text, uncond, samples, FullSd15Workload.TOKENS, FullSd15Workload.WIDTH);
+                NDArray context = FullSd15Workload.cfgContext(run, text, samples, FullSd15Workload.TOKENS, FullSd15Workload.WIDTH);
                 Shape frames = new Shape((long) samples * FRAMES, 4, latent, latent);
                 NDArray xT = run.create(GaussianPair.floats(new SplittableRandom(seed), Math.toIntExact(frames.size())), frames);
                 NDArray x = FullAnimateDiffWorkload.sample(net(), run, xT, context, steps, GUIDANCE, tap, listener);

@@ -10,9 +10,6 @@ import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.Workload;
 import org.colsparse.runtime.GaussianPair;
 import org.colsparse.runtime.GeluTap;
-import org.colsparse.sampler.DdimSampler;
-import org.colsparse.sampler.EpsModel;
-import org.colsparse.sampler.Guidance;
 import org.colsparse.sampler.NoiseSchedule;
 import org.colsparse.sampler.StepListener;
 
@@ -20,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 import static org.colsparse.denoiser.full.FullConditions.ROWS;
 
@@ -84,24 +82,17 @@ public final class FullAudioLdmWorkload implements Workload {
     @Override
     public LoadedWorkload load(NDManager manager, Path checkpoint, Map<String, Path> conditions) {
         FullCheckpoint.required(checkpoint, INFO);
-        FullConditions.onlyKnown(conditions, ID, List.of(FullSd15Workload.TEXT, FullSd15Workload.UNCOND));
-        float[][] text = read(FullSd15Workload.TEXT, conditions);
-        float[][] uncond = read(FullSd15Workload.UNCOND, conditions);
-        return new Loaded(FullSd15Workload.loaded(manager, CONFIG, FullSd15Workload.unetFile(checkpoint), ID), text, uncond);
-    }
-
-    /** The (B, 512) CLAP rows of one --cond file, checked. */
-    private static float[][] read(String name, Map<String, Path> conditions) {
-        return FullConditions.floats(name, FullConditions.required(conditions, ID, name), new long[] {ROWS, CLAP}, new long[] {CLAP});
+        FullConditions.CfgPair text = FullSd15Workload.readText(conditions, ID, new long[] {ROWS, CLAP}, new long[] {CLAP});
+        return new Loaded(FullSd15Workload.loaded(manager, CONFIG, FullSd15Workload.unetFile(checkpoint), ID), text);
     }
 
     /**
-     * The CFG class condition of one call: {@code samples} normalized text rows ({@code text[i mod B]}), then
-     * as many normalized unconditional rows; torch's F.normalize divides by max(norm, 1e-12).
+     * The CFG class condition of one call: {@link FullConditions.CfgPair#batch}, each row L2-normalized as
+     * the pipeline does (torch's F.normalize divides by max(norm, 1e-12)).
      */
-    static NDArray cfgClassCond(NDManager manager, float[][] text, float[][] uncond, int samples) {
-        int w = text[0].length;
-        float[] all = FullConditions.cfgRows(text, uncond, samples);
+    static NDArray cfgClassCond(NDManager manager, FullConditions.CfgPair text, int samples) {
+        int w = text.cond()[0].length;
+        float[] all = text.batch(samples);
         for (int at = 0; at < all.length; at += w) {
             double norm = 0;
             for (int k = 0; k < w; k++) {
@@ -122,22 +113,17 @@ public final class FullAudioLdmWorkload implements Workload {
     /** Guided DDIM from {@code xT} (taken over); {@code classCond} holds the conditional rows, then the unconditional. */
     static NDArray sample(FullUnet unet, NDManager run, NDArray xT, NDArray classCond, int steps, double guidance, GeluTap tap,
                           StepListener listener) {
-        long n = xT.getShape().get(0);
         NoiseSchedule trained = schedule();
-        DdimSampler sampler = new DdimSampler(trained.leading(steps, 1), 0, trained.alphaBars()[0]);
-        EpsModel model = Guidance.classifierFree(
-                (x, t) -> unet.forward(x, x.getManager().full(new Shape(2 * n), (float) t), null, classCond, tap), guidance);
-        return sampler.sample(run, xT, model, 0, listener);
+        return FullSd15Workload.sampleCfg(trained, trained.alphaBars()[0], run, xT, (x, t) -> unet.forward(x, t, null, classCond, tap), steps,
+                guidance, listener);
     }
 
     static final class Loaded extends FullLoaded<FullUnet> {
-        private final float[][] text;
-        private final float[][] uncond;
+        private final FullConditions.CfgPair text;
 
-        Loaded(FullUnet unet, float[][] text, float[][] uncond) {
+        Loaded(FullUnet unet, FullConditions.CfgPair text) {
             super(INFO, unet);
             this.text = text;
-            this.uncond = uncond;
         }
 
         @Override
@@ -145,7 +131,7 @@ public final class FullAudioLdmWorkload implements Workload {
             try (NDManager run = runManager()) {
                 Shape shape = new Shape(samples, 8, LATENT_T, LATENT_F);
                 NDArray xT = run.create(GaussianPair.floats(new SplittableRandom(seed), Math.toIntExact(shape.size())), shape);
-                NDArray x = FullAudioLdmWorkload.sample(net(), run, xT, cfgClassCond(run, text, uncond, samples), steps, GUIDANCE, tap, listener);
+                NDArray x = FullAudioLdmWorkload.sample(net(), run, xT, cfgClassCond(run, text, samples), steps, GUIDANCE, tap, listener);
                 return new Samples(x.toFloatArray(), shape.getShape());
             }
         }
@@ -166,10 +152,7 @@ public final class FullAudioLdmWorkload implements Workload {
                     }
                 }
             }
-            String[] rows = new String[(int) s[0]];
-            for (int i = 0; i < rows.length; i++) {
-                rows[i] = "text row " + i % text.length;
-            }
+            String[] rows = IntStream.range(0, (int) s[0]).mapToObj(text::label).toArray(String[]::new);
             // no VAE or vocoder ships; the latents are roughly unit variance, as SD's
             return FullPreview.latentChannels(new Samples(turned, new long[] {s[0], s[1], bins, time}),
                     "AudioLDM latents (time to the right, mel bins up)", rows, -3f, 3f, dir);

@@ -25,6 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.BinaryOperator;
+import java.util.stream.IntStream;
 
 import static org.colsparse.denoiser.full.FullConditions.ROWS;
 
@@ -49,6 +51,8 @@ public final class FullSd15Workload implements Workload {
     static final int WIDTH = 768;
     static final String TEXT = "text";
     static final String UNCOND = "uncond";
+    /** The shapes a CLIP file may have: one prompt or B. */
+    static final long[][] CLIP = {{ROWS, TOKENS, WIDTH}, {TOKENS, WIDTH}};
     static final String CHECKPOINT = "v1-5-pruned-emaonly.safetensors/.ckpt or unet/diffusion_pytorch_model[.fp16].safetensors"
             + " (runwayml/stable-diffusion-v1-5)";
 
@@ -94,25 +98,20 @@ public final class FullSd15Workload implements Workload {
     @Override
     public LoadedWorkload load(NDManager manager, Path checkpoint, Map<String, Path> conditions) {
         FullCheckpoint.required(checkpoint, INFO);
-        float[][][] text = readText(conditions, ID);
-        return new Loaded(loaded(manager, CONFIG, unetFile(checkpoint), ID), text[0], text[1]);
+        FullConditions.CfgPair text = readText(conditions, ID, CLIP);
+        return new Loaded(loaded(manager, CONFIG, unetFile(checkpoint), ID), text);
     }
 
-    /** The rows of {@code --cond text} and {@code --cond uncond} of {@code id}, checked. */
-    static float[][][] readText(Map<String, Path> conditions, String id) {
+    /** {@code --cond text} and {@code --cond uncond} of {@code id}, each in one of {@code shapes} ({@link FullConditions#floats}). */
+    static FullConditions.CfgPair readText(Map<String, Path> conditions, String id, long[]... shapes) {
         FullConditions.onlyKnown(conditions, id, List.of(TEXT, UNCOND));
-        long[] rows = {ROWS, TOKENS, WIDTH};
-        long[] one = {TOKENS, WIDTH};
-        float[][] text = FullConditions.floats(TEXT, FullConditions.required(conditions, id, TEXT), rows, one);
-        return new float[][][] {text, FullConditions.floats(UNCOND, FullConditions.required(conditions, id, UNCOND), rows, one)};
+        float[][] text = FullConditions.floats(TEXT, FullConditions.required(conditions, id, TEXT), shapes);
+        return new FullConditions.CfgPair(text, FullConditions.floats(UNCOND, FullConditions.required(conditions, id, UNCOND), shapes));
     }
 
-    /**
-     * The CFG context of one call: {@code samples} conditional rows ({@code text[i mod B]}) then
-     * {@code samples} unconditional ones, as one (2 samples, tokens, width) batch.
-     */
-    static NDArray cfgContext(NDManager manager, float[][] text, float[][] uncond, int samples, int tokens, int width) {
-        return manager.create(FullConditions.cfgRows(text, uncond, samples), new Shape(2L * samples, tokens, width));
+    /** The CFG context of one call: {@link FullConditions.CfgPair#batch} as one (2 samples, tokens, width) array. */
+    static NDArray cfgContext(NDManager manager, FullConditions.CfgPair text, int samples, int tokens, int width) {
+        return manager.create(text.batch(samples), new Shape(2L * samples, tokens, width));
     }
 
     /** The UNet file of a diffusers model folder, or the file itself. */
@@ -173,40 +172,39 @@ public final class FullSd15Workload implements Workload {
     }
 
     /**
-     * Deterministic DDIM with classifier-free guidance from the starting latents {@code xT}, which it
-     * takes over: each step is one UNet call on the batch [x; x] with context [text; uncond].
+     * Deterministic DDIM (eta 0, leading spacing, steps_offset 1) with classifier-free guidance from the
+     * starting latents {@code xT}, which it takes over: each step is one UNet call on the batch [x; x],
+     * whose conditioning (context or class embedding) holds the n conditional rows, then the n unconditional.
      *
-     * @param finalAlphaBar   where the last step lands: SD's set_alpha_to_one False is the first training alpha-bar
-     * @param context (2 n, tokens, width): n conditional rows, then n unconditional
+     * @param finalAlphaBar where the last step lands: set_alpha_to_one False is the first training alpha-bar
+     * @param unet          the UNet call on (2n rows, their 2n timesteps as floats)
      */
-    static NDArray sampleCfg(FullUnet unet, NoiseSchedule trained, double finalAlphaBar, NDManager run, NDArray xT, NDArray context,
-                             int steps, double guidance, GeluTap tap, StepListener listener) {
+    static NDArray sampleCfg(NoiseSchedule trained, double finalAlphaBar, NDManager run, NDArray xT, BinaryOperator<NDArray> unet,
+                             int steps, double guidance, StepListener listener) {
         long n = xT.getShape().get(0);
         DdimSampler sampler = new DdimSampler(trained.leading(steps, 1), 0, finalAlphaBar);
-        EpsModel model = Guidance.classifierFree(
-                (x, t) -> unet.forward(x, x.getManager().full(new Shape(2 * n), (float) t), context, tap), guidance);
+        EpsModel model = Guidance.classifierFree((x, t) -> unet.apply(x, x.getManager().full(new Shape(2 * n), (float) t)), guidance);
         return sampler.sample(run, xT, model, 0, listener);
     }
 
     static final class Loaded extends FullLoaded<FullUnet> {
-        private final float[][] text;
-        private final float[][] uncond;
+        private final FullConditions.CfgPair text;
 
-        Loaded(FullUnet unet, float[][] text, float[][] uncond) {
+        Loaded(FullUnet unet, FullConditions.CfgPair text) {
             super(INFO, unet);
             this.text = text;
-            this.uncond = uncond;
         }
 
         @Override
         public Samples sample(int samples, int steps, long seed, GeluTap tap, StepListener listener) {
             try (NDManager run = runManager()) {
-                NDArray context = cfgContext(run, text, uncond, samples, TOKENS, WIDTH);
+                NDArray context = cfgContext(run, text, samples, TOKENS, WIDTH);
                 Shape shape = new Shape(samples, 4, LATENT, LATENT);
                 NDArray xT = run.create(GaussianPair.floats(new SplittableRandom(seed),
                         Math.toIntExact(shape.size())), shape);
                 NoiseSchedule trained = schedule();
-                NDArray x = sampleCfg(net(), trained, trained.alphaBars()[0], run, xT, context, steps, GUIDANCE, tap, listener);
+                NDArray x = sampleCfg(trained, trained.alphaBars()[0], run, xT, (rows, t) -> net().forward(rows, t, context, tap), steps,
+                        GUIDANCE, listener);
                 return new Samples(x.toFloatArray(), shape.getShape());
             }
         }
@@ -214,10 +212,7 @@ public final class FullSd15Workload implements Workload {
         @Override
         public Path writePreview(Samples samples, Path dir) {
             // no VAE ships; the scaled latents have unit variance: [-3, 3] shows them without clipping much
-            String[] rows = new String[Math.toIntExact(samples.shape()[0])];
-            for (int i = 0; i < rows.length; i++) {
-                rows[i] = "text row " + i % text.length;
-            }
+            String[] rows = IntStream.range(0, Math.toIntExact(samples.shape()[0])).mapToObj(text::label).toArray(String[]::new);
             return FullPreview.latentChannels(samples, "SD 1.5 latents", rows, -3f, 3f, dir);
         }
     }

@@ -106,7 +106,8 @@ class FullAnimateDiffTest {
         Path in = fixture("inputs.npz");
         try (NDManager m = Torch.manager();
              FullUnet unet = FullAnimateDiffWorkload.build(m, folder(tmp, "Motion_Module/mm_sd_v15.ckpt", "mm_v1.ckpt"), FullSd15Test.SMALL, 4, 2)) {
-            NDArray context = FullSd15Workload.cfgContext(m, new float[][] {floats(in, "text")}, new float[][] {floats(in, "uncond")}, 1, 4, 8);
+            NDArray context = FullSd15Workload.cfgContext(m,
+                    new FullConditions.CfgPair(new float[][] {floats(in, "text")}, new float[][] {floats(in, "uncond")}), 1, 4, 8);
             float[] x = FullAnimateDiffWorkload.sample(unet, m, array(m, in, "xT"), context, 2, 8, null, (s, n, t) -> { }).toFloatArray();
             double err = relError(x, floats(fixture("expected.npz"), "sample2_v1"));
             assertTrue(err < 1e-4, "rel error " + err);
@@ -120,7 +121,7 @@ class FullAnimateDiffTest {
         java.util.Arrays.fill(v, -3);
         v[(1 * 4) + 2] = 0;
         FullUnet declared = new FullUnet(null, FullAnimateDiffWorkload.Version.V1.apply(FullSd15Test.SMALL, 2, 2));
-        Path png = new FullAnimateDiffWorkload.Loaded(declared, new float[][] {{1}}, new float[][] {{1}})
+        Path png = new FullAnimateDiffWorkload.Loaded(declared, new FullConditions.CfgPair(new float[][] {{1}}, new float[][] {{1}}))
                 .writePreview(new Samples(v, new long[] {1, 2, 4, 1, 1}), dir);
         BufferedImage img = ImageIO.read(png.toFile());
         // 1 x 1 pictures scaled to 128: 70 label + 4 x 132 + 4 wide, 22 title + 2 x 132 + 4 high

@@ -98,7 +98,8 @@ class FullAudioLdmTest {
     void twoGuidedDdimStepsMatchNumpy() {
         Path in = fixture("inputs.npz");
         try (NDManager m = Torch.manager(); FullUnet unet = FullSd15Workload.loaded(m, SMALL, fixture("unet_diffusers.safetensors"), "audioldm")) {
-            NDArray cls = FullAudioLdmWorkload.cfgClassCond(m, new float[][] {floats(in, "text")}, new float[][] {floats(in, "uncond")}, 1);
+            NDArray cls = FullAudioLdmWorkload.cfgClassCond(m,
+                    new FullConditions.CfgPair(new float[][] {floats(in, "text")}, new float[][] {floats(in, "uncond")}), 1);
             float[] x = FullAudioLdmWorkload.sample(unet, m, array(m, in, "xT"), cls, 2, 2.5, null, (s, n, t) -> { }).toFloatArray();
             double err = relError(x, floats(fixture("expected.npz"), "sample2"));
             assertTrue(err < 1e-4, "rel error " + err);
@@ -109,7 +110,8 @@ class FullAudioLdmTest {
     void previewDrawsTimeToTheRightAndMelBinsUp(@TempDir Path dir) throws IOException {
         // one sample, one channel, 2 time steps x 3 bins: only (t 0, bin 0) is at the window's top
         float[] v = {3, -3, -3, -3, -3, -3};
-        Path png = new FullAudioLdmWorkload.Loaded(new FullUnet(null, SMALL), new float[][] {{1}}, new float[][] {{1}})
+        Path png = new FullAudioLdmWorkload.Loaded(new FullUnet(null, SMALL),
+                new FullConditions.CfgPair(new float[][] {{1}}, new float[][] {{1}}))
                 .writePreview(new Samples(v, new long[] {1, 1, 2, 3}), dir);
         BufferedImage img = ImageIO.read(png.toFile());
         // a 3 x 2 picture scaled by 128 / 3 = 42: 70 label + 84 + 4 + 4 wide, 22 title + 126 + 4 + 4 high

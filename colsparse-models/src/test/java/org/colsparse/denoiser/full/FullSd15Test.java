@@ -166,12 +166,12 @@ class FullSd15Test {
         try (NDManager m = Torch.manager(); FullUnet unet = FullSd15Workload.loaded(m, SMALL, fixture("unet_diffusers.safetensors"), "sd15")) {
             float[][] text = {floats(in, "text")};
             float[][] uncond = {floats(in, "uncond")};
-            NDArray context = FullSd15Workload.cfgContext(m, text, uncond, 1, 4, 8);
+            NDArray context = FullSd15Workload.cfgContext(m, new FullConditions.CfgPair(text, uncond), 1, 4, 8);
             NoiseSchedule s = FullSd15Workload.schedule();
             List<Integer> timesteps = new ArrayList<>();
             StepListener l = (step, steps, t) -> timesteps.add(t);
-            float[] x = FullSd15Workload.sampleCfg(unet, s, s.alphaBars()[0], m, array(m, in, "xT"), context, 2, 7.5, null, l)
-                    .toFloatArray();
+            float[] x = FullSd15Workload.sampleCfg(s, s.alphaBars()[0], m, array(m, in, "xT"), (rows, t) -> unet.forward(rows, t, context, null),
+                    2, 7.5, l).toFloatArray();
             assertEquals(List.of(501, 1), timesteps);
             float[] expected = floats(fixture("expected.npz"), "sample2");
             assertTrue(relError(x, expected) < 1e-4, "rel error " + relError(x, expected));
