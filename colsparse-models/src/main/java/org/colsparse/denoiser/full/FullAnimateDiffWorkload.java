@@ -5,17 +5,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.colsparse.denoiser.ConditionInput;
 import org.colsparse.denoiser.DenoiserInfo;
-import org.colsparse.denoiser.ImageGrid;
 import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.Workload;
 import org.colsparse.runtime.GaussianPair;
-import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.sampler.NoiseSchedule;
 import org.colsparse.sampler.StepListener;
-import org.colsparse.tensor.TensorSource;
-import org.colsparse.tensor.TensorSources;
 import org.colsparse.util.InputException;
 
 import java.nio.file.Files;
@@ -119,7 +115,7 @@ public final class FullAnimateDiffWorkload implements Workload {
 
     @Override
     public List<ConditionInput> conditions() {
-        return FullUnetConditions.inputs();
+        return FullSd15Workload.textConditions();
     }
 
     @Override
@@ -129,15 +125,9 @@ public final class FullAnimateDiffWorkload implements Workload {
 
     @Override
     public LoadedWorkload load(NDManager manager, Path checkpoint, Map<String, Path> conditions) {
-        if (checkpoint == null) {
-            throw new InputException("--checkpoint: the full-size animatediff needs a folder holding the SD 1.5 UNet"
-                    + " (v1-5-pruned-emaonly.safetensors/.ckpt, unet/diffusion_pytorch_model[.fp16].safetensors or"
-                    + " StableDiffusion/unet/...) and one motion module (mm_sd_v15.ckpt, mm_sd_v15_v2.ckpt or v3_sd15_mm.ckpt,"
-                    + " also under Motion_Module/, from guoyww/AnimateDiff; or a diffusers MotionAdapter as"
-                    + " animatediff-motion-adapter-v1-5-2/diffusion_pytorch_model.safetensors)");
-        }
-        float[][][] cond = FullUnetConditions.readBoth(conditions, FullUnetConditions.TOKENS, FullUnetConditions.WIDTH);
-        return new Loaded(build(manager, checkpoint, FullSd15Workload.CONFIG, FRAMES, MOTION_HEADS), manager, cond[0], cond[1]);
+        FullCheckpoint.required(checkpoint, INFO);
+        FullConditions.CfgPair text = FullSd15Workload.readText(conditions, ID, FullSd15Workload.CLIP);
+        return new Loaded(build(manager, checkpoint, FullSd15Workload.CONFIG, FRAMES, MOTION_HEADS), text);
     }
 
     /** Finds both files in {@code dir}, builds the UNet of the motion module's version, loads it. */
@@ -150,18 +140,17 @@ public final class FullAnimateDiffWorkload implements Workload {
                 "StableDiffusion/unet/diffusion_pytorch_model.safetensors", "StableDiffusion/unet/diffusion_pytorch_model.fp16.safetensors"));
         Path motionFile = only(dir, "motion module", List.copyOf(MOTION_FILES.keySet()));
         Version version = MOTION_FILES.get(dir.relativize(motionFile).toString().replace('\\', '/'));
-        if (version == Version.DIFFUSERS && hasMidBlock(motionFile)) {
-            version = Version.DIFFUSERS_MID;
-        }
-        FullUnet unet = new FullUnet(manager, version.apply(sd, frames, motionHeads));
-        FullSd15Workload.loadWeights(unet, List.of(unetFile, motionFile), ID);
-        return unet;
-    }
-
-    /** Whether a MotionAdapter holds a mid-block module (the adapter's config says so as use_motion_mid_block). */
-    private static boolean hasMidBlock(Path file) {
-        try (TensorSource src = TensorSources.open(file)) {
-            return src.tensors().stream().anyMatch(t -> t.name().startsWith("mid_block.motion_modules."));
+        // one rule for both files: it tells the SD layouts and a MotionAdapter apart by their keys; motion files are bare state dicts
+        List<FullCheckpoint.Part> parts = List.of(new FullCheckpoint.Part(unetFile, FullUnetKeys.rule(sd), FullUnetKeys.LIGHTNING_EXPORT),
+                new FullCheckpoint.Part(motionFile, FullUnetKeys.rule(sd), null));
+        try (FullCheckpoint weights = FullCheckpoint.open(parts)) {
+            // a MotionAdapter's config says use_motion_mid_block; its keys say the same
+            if (version == Version.DIFFUSERS && weights.tensors().stream().anyMatch(t -> t.name().startsWith("mid_block.motion_modules."))) {
+                version = Version.DIFFUSERS_MID;
+            }
+            FullUnet unet = new FullUnet(manager, version.apply(sd, frames, motionHeads));
+            weights.loadInto(unet, ID);
+            return unet;
         }
     }
 
@@ -192,40 +181,25 @@ public final class FullAnimateDiffWorkload implements Workload {
                           StepListener listener) {
         NDArray context = videoContext.repeat(0, unet.config().frames());
         // set_alpha_to_one keeps DDIMScheduler's default True: the last step lands on alpha-bar 1
-        return FullSd15Workload.sampleCfg(unet, schedule(), 1, run, xT, context, steps, guidance, tap, listener);
+        return FullSd15Workload.sampleCfg(schedule(), 1, run, xT, (x, t) -> unet.forward(x, t, context, tap), steps, guidance, listener);
     }
 
-    static final class Loaded implements LoadedWorkload {
-        private final FullUnet unet;
-        private final NDManager manager;
-        private final float[][] text;
-        private final float[][] uncond;
+    static final class Loaded extends FullLoaded<FullUnet> {
+        private final FullConditions.CfgPair text;
 
-        Loaded(FullUnet unet, NDManager manager, float[][] text, float[][] uncond) {
-            this.unet = unet;
-            this.manager = manager;
+        Loaded(FullUnet unet, FullConditions.CfgPair text) {
+            super(INFO, unet);
             this.text = text;
-            this.uncond = uncond;
-        }
-
-        @Override
-        public DenoiserInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public List<GeluSite> sites() {
-            return unet.sites();
         }
 
         @Override
         public Samples sample(int samples, int steps, long seed, GeluTap tap, StepListener listener) {
             int latent = FullSd15Workload.LATENT;
-            try (NDManager run = manager.newSubManager()) {
-                NDArray context = FullUnetConditions.cfgContext(run, text, uncond, samples, FullUnetConditions.TOKENS, FullUnetConditions.WIDTH);
+            try (NDManager run = runManager()) {
+                NDArray context = FullSd15Workload.cfgContext(run, text, samples, FullSd15Workload.TOKENS, FullSd15Workload.WIDTH);
                 Shape frames = new Shape((long) samples * FRAMES, 4, latent, latent);
                 NDArray xT = run.create(GaussianPair.floats(new SplittableRandom(seed), Math.toIntExact(frames.size())), frames);
-                NDArray x = FullAnimateDiffWorkload.sample(unet, run, xT, context, steps, GUIDANCE, tap, listener);
+                NDArray x = FullAnimateDiffWorkload.sample(net(), run, xT, context, steps, GUIDANCE, tap, listener);
                 // frames-major: (samples, frames, 4, h, w); AnimateDiff's own latents are (b, c, f, h, w)
                 return new Samples(x.toFloatArray(), new long[] {samples, FRAMES, 4, latent, latent});
             }
@@ -234,22 +208,13 @@ public final class FullAnimateDiffWorkload implements Workload {
         @Override
         public Path writePreview(Samples samples, Path dir) {
             long[] s = samples.shape();
-            int tiles = (int) (s[0] * s[1]);
-            int hw = (int) (s[3] * s[4]);
-            float[] v = samples.values();
-            float[] first = new float[tiles * hw];
-            for (int i = 0; i < tiles; i++) {
-                System.arraycopy(v, i * 4 * hw, first, i * hw, hw);
+            // frames-major samples are frame pictures one after another: one row per frame, its 4 latent channels across
+            String[] rows = new String[Math.toIntExact(s[0] * s[1])];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = "#" + i / s[1] + " frame " + i % s[1];
             }
-            // no VAE ships: latent channel 0 of every frame, in frame order, over [-3, 3]
-            Path file = dir.resolve("latents-channel0-frames.png");
-            ImageGrid.write(file, first, tiles, (int) s[3], (int) s[4], -3f, 3f, 2);
-            return file;
-        }
-
-        @Override
-        public void close() {
-            unet.close();
+            return FullPreview.latentChannels(new Samples(samples.values(), new long[] {s[0] * s[1], s[2], s[3], s[4]}),
+                    "AnimateDiff latents, one row per frame", rows, -3f, 3f, dir);
         }
     }
 }

@@ -5,29 +5,21 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.colsparse.denoiser.ConditionInput;
 import org.colsparse.denoiser.DenoiserInfo;
-import org.colsparse.denoiser.ImageGrid;
 import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.Workload;
 import org.colsparse.runtime.GaussianPair;
-import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
-import org.colsparse.sampler.DdimSampler;
-import org.colsparse.sampler.EpsModel;
-import org.colsparse.sampler.Guidance;
 import org.colsparse.sampler.NoiseSchedule;
 import org.colsparse.sampler.StepListener;
-import org.colsparse.tensor.TensorData;
-import org.colsparse.tensor.TensorInfo;
-import org.colsparse.tensor.TensorSource;
-import org.colsparse.tensor.TensorSources;
-import org.colsparse.util.InputException;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+import static org.colsparse.denoiser.full.FullConditions.ROWS;
 
 /**
  * {@code audioldm --preset full}: the UNet of AudioLDM-S as diffusers ports it ({@code cvssp/audioldm-s-full-v2},
@@ -74,10 +66,10 @@ public final class FullAudioLdmWorkload implements Workload {
     public List<ConditionInput> conditions() {
         String shape = "(512) or (B, 512), float32 or float16";
         return List.of(
-                new ConditionInput("text", shape, true,
+                new ConditionInput(FullSd15Workload.TEXT, shape, true,
                         "CLAP text embedding of the prompt: ClapTextModelWithProjection(...).text_embeds as AudioLDMPipeline computes"
                                 + " it (saved with numpy.save); L2-normalized here as the pipeline does; with B rows, sample i uses row i mod B"),
-                new ConditionInput("uncond", shape, true,
+                new ConditionInput(FullSd15Workload.UNCOND, shape, true,
                         "the same for the empty prompt \"\" (or a negative prompt): the unconditional half of classifier-free"
                                 + " guidance; required because colsparse runs no text encoder"));
     }
@@ -89,65 +81,26 @@ public final class FullAudioLdmWorkload implements Workload {
 
     @Override
     public LoadedWorkload load(NDManager manager, Path checkpoint, Map<String, Path> conditions) {
-        if (checkpoint == null) {
-            throw new InputException("--checkpoint: the full-size audioldm needs the official weights: " + CHECKPOINT);
-        }
-        float[][] text = read("text", conditions.get("text"), CLAP);
-        float[][] uncond = read("uncond", conditions.get("uncond"), CLAP);
-        FullUnet unet = new FullUnet(manager, CONFIG);
-        FullSd15Workload.loadWeights(unet, List.of(FullSd15Workload.unetFile(checkpoint)), ID);
-        return new Loaded(unet, manager, text, uncond);
-    }
-
-    /** The (B, width) rows of one --cond file, checked. */
-    static float[][] read(String name, Path file, int width) {
-        if (file == null) {
-            throw new InputException("--cond " + name + ": required ((" + width + ") or (B, " + width + ") floats), e.g. --cond "
-                    + name + "=" + name + ".npy");
-        }
-        try (TensorSource src = TensorSources.open(file)) {
-            List<TensorInfo> all = src.tensors();
-            if (all.size() != 1) {
-                throw new InputException("--cond " + name + ": " + file + " holds " + all.size() + " tensors, expected exactly one");
-            }
-            TensorInfo t = all.get(0);
-            long[] s = t.shape();
-            boolean ok = t.dtype().isFloating() && (s.length == 1 && s[0] == width || s.length == 2 && s[0] >= 1 && s[1] == width);
-            if (!ok) {
-                throw new InputException("--cond " + name + ": " + file + " is " + t.dtype() + " " + Arrays.toString(s)
-                        + ", expected (" + width + ") or (B, " + width + ") floats");
-            }
-            int rows = s.length == 1 ? 1 : Math.toIntExact(s[0]);
-            TensorData d = src.data(t.name());
-            float[][] out = new float[rows][width];
-            for (int r = 0; r < rows; r++) {
-                d.readFloats((long) r * width, out[r], 0, width);
-                for (float v : out[r]) {
-                    if (!Float.isFinite(v)) {
-                        throw new InputException("--cond " + name + ": " + file + " holds NaN or Inf");
-                    }
-                }
-            }
-            return out;
-        }
+        FullCheckpoint.required(checkpoint, INFO);
+        FullConditions.CfgPair text = FullSd15Workload.readText(conditions, ID, new long[] {ROWS, CLAP}, new long[] {CLAP});
+        return new Loaded(FullSd15Workload.loaded(manager, CONFIG, FullSd15Workload.unetFile(checkpoint), ID), text);
     }
 
     /**
-     * The CFG class condition of one call: {@code samples} normalized text rows ({@code text[i mod B]}), then
-     * as many normalized unconditional rows; torch's F.normalize divides by max(norm, 1e-12).
+     * The CFG class condition of one call: {@link FullConditions.CfgPair#batch}, each row L2-normalized as
+     * the pipeline does (torch's F.normalize divides by max(norm, 1e-12)).
      */
-    static NDArray cfgClassCond(NDManager manager, float[][] text, float[][] uncond, int samples) {
-        int w = text[0].length;
-        float[] all = new float[2 * samples * w];
-        for (int i = 0; i < 2 * samples; i++) {
-            float[] row = i < samples ? text[i % text.length] : uncond[(i - samples) % uncond.length];
+    static NDArray cfgClassCond(NDManager manager, FullConditions.CfgPair text, int samples) {
+        int w = text.cond()[0].length;
+        float[] all = text.batch(samples);
+        for (int at = 0; at < all.length; at += w) {
             double norm = 0;
-            for (float v : row) {
-                norm += (double) v * v;
+            for (int k = 0; k < w; k++) {
+                norm += (double) all[at + k] * all[at + k];
             }
             double scale = 1 / Math.max(Math.sqrt(norm), 1e-12);
             for (int k = 0; k < w; k++) {
-                all[i * w + k] = (float) (row[k] * scale);
+                all[at + k] = (float) (all[at + k] * scale);
             }
         }
         return manager.create(all, new Shape(2L * samples, w));
@@ -160,43 +113,25 @@ public final class FullAudioLdmWorkload implements Workload {
     /** Guided DDIM from {@code xT} (taken over); {@code classCond} holds the conditional rows, then the unconditional. */
     static NDArray sample(FullUnet unet, NDManager run, NDArray xT, NDArray classCond, int steps, double guidance, GeluTap tap,
                           StepListener listener) {
-        long n = xT.getShape().get(0);
         NoiseSchedule trained = schedule();
-        DdimSampler sampler = new DdimSampler(trained.leading(steps, 1), 0, trained.alphaBars()[0]);
-        EpsModel model = Guidance.classifierFree(
-                (x, t) -> unet.forward(x, x.getManager().full(new Shape(2 * n), (float) t), null, classCond, tap), guidance);
-        return sampler.sample(run, xT, model, 0, listener);
+        return FullSd15Workload.sampleCfg(trained, trained.alphaBars()[0], run, xT, (x, t) -> unet.forward(x, t, null, classCond, tap), steps,
+                guidance, listener);
     }
 
-    static final class Loaded implements LoadedWorkload {
-        private final FullUnet unet;
-        private final NDManager manager;
-        private final float[][] text;
-        private final float[][] uncond;
+    static final class Loaded extends FullLoaded<FullUnet> {
+        private final FullConditions.CfgPair text;
 
-        Loaded(FullUnet unet, NDManager manager, float[][] text, float[][] uncond) {
-            this.unet = unet;
-            this.manager = manager;
+        Loaded(FullUnet unet, FullConditions.CfgPair text) {
+            super(INFO, unet);
             this.text = text;
-            this.uncond = uncond;
-        }
-
-        @Override
-        public DenoiserInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public List<GeluSite> sites() {
-            return unet.sites();
         }
 
         @Override
         public Samples sample(int samples, int steps, long seed, GeluTap tap, StepListener listener) {
-            try (NDManager run = manager.newSubManager()) {
+            try (NDManager run = runManager()) {
                 Shape shape = new Shape(samples, 8, LATENT_T, LATENT_F);
                 NDArray xT = run.create(GaussianPair.floats(new SplittableRandom(seed), Math.toIntExact(shape.size())), shape);
-                NDArray x = FullAudioLdmWorkload.sample(unet, run, xT, cfgClassCond(run, text, uncond, samples), steps, GUIDANCE, tap, listener);
+                NDArray x = FullAudioLdmWorkload.sample(net(), run, xT, cfgClassCond(run, text, samples), steps, GUIDANCE, tap, listener);
                 return new Samples(x.toFloatArray(), shape.getShape());
             }
         }
@@ -204,27 +139,23 @@ public final class FullAudioLdmWorkload implements Workload {
         @Override
         public Path writePreview(Samples samples, Path dir) {
             long[] s = samples.shape();
-            int tiles = (int) (s[0] * s[1]);
+            int pictures = (int) (s[0] * s[1]);
             int time = (int) s[2];
             int bins = (int) s[3];
             float[] v = samples.values();
-            // no VAE or vocoder ships: each latent channel as a picture with time to the right, mel bins up
-            float[] img = new float[tiles * time * bins];
-            for (int i = 0; i < tiles; i++) {
+            // (n, c, time, bins) drawn as (n, c, bins, time) with the bins reversed: time to the right, mel bins up, like a spectrogram
+            float[] turned = new float[v.length];
+            for (int i = 0; i < pictures; i++) {
                 for (int t = 0; t < time; t++) {
                     for (int f = 0; f < bins; f++) {
-                        img[(i * bins + (bins - 1 - f)) * time + t] = v[(i * time + t) * bins + f];
+                        turned[(i * bins + (bins - 1 - f)) * time + t] = v[(i * time + t) * bins + f];
                     }
                 }
             }
-            Path file = dir.resolve("latents.png");
-            ImageGrid.write(file, img, tiles, bins, time, -3f, 3f, 2);
-            return file;
-        }
-
-        @Override
-        public void close() {
-            unet.close();
+            String[] rows = IntStream.range(0, (int) s[0]).mapToObj(text::label).toArray(String[]::new);
+            // no VAE or vocoder ships; the latents are roughly unit variance, as SD's
+            return FullPreview.latentChannels(new Samples(turned, new long[] {s[0], s[1], bins, time}),
+                    "AudioLDM latents (time to the right, mel bins up)", rows, -3f, 3f, dir);
         }
     }
 }

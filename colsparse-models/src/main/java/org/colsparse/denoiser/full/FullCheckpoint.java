@@ -30,6 +30,15 @@ final class FullCheckpoint implements TensorSource {
     interface KeyRule {
         /** The model's name for {@code fileKey}, or null where a documented rule ignores the key. */
         String modelKey(String fileKey);
+
+        /**
+         * How the file's names differ from the ones messages show (e.g. "CompVis keys, named here as
+         * diffusers names them"), so a user can find a reported key; null where the rule only strips or
+         * skips keys.
+         */
+        default String naming() {
+            return null;
+        }
     }
 
     /**
@@ -48,23 +57,26 @@ final class FullCheckpoint implements TensorSource {
         }
     }
 
-    private final TensorSource file;
-    /** Model name -> the tensor in the file, in file order. */
-    private final Map<String, TensorInfo> byModelName = new LinkedHashMap<>();
+    /**
+     * One file of a checkpoint: where it is and how its keys become the model's names.
+     *
+     * @param export null where the official file is a bare state dict: a refused object then means
+     *               the file is not the official one, and no export line would make it so
+     */
+    record Part(Path path, Function<List<String>, KeyRule> ruleForKeys, Export export) {
+    }
 
-    private FullCheckpoint(TensorSource file, KeyRule rule) {
-        this.file = file;
-        for (TensorInfo t : file.tensors()) {
-            String name = rule.modelKey(t.name());
-            if (name == null) {
-                continue;
-            }
-            TensorInfo other = byModelName.putIfAbsent(name, t);
-            if (other != null) {
-                // a wrapped and a plain copy of one weight: which one the model should get is not ours to guess
-                throw new InputException(file.file() + ": keys '" + other.name() + "' and '" + t.name() + "' both hold the model's " + name);
-            }
-        }
+    /** A tensor under its model name: the file that holds it and its name there. */
+    private record Held(TensorSource file, TensorInfo tensor) {
+    }
+
+    private final List<TensorSource> files = new ArrayList<>();
+    /** Each file as messages name it, with its rule's note. */
+    private final List<String> described = new ArrayList<>();
+    /** Model name -> the tensor in its file, in file order. */
+    private final Map<String, Held> byModelName = new LinkedHashMap<>();
+
+    private FullCheckpoint() {
     }
 
     /** The {@code --checkpoint} of a full workload, which has no default: the error names the official file. */
@@ -78,24 +90,56 @@ final class FullCheckpoint implements TensorSource {
      * Opens {@code path}. The rule may depend on the whole key set (e.g. "a training checkpoint if any
      * key starts with {@code ema.}"), so {@code ruleForKeys} sees the file's keys first.
      *
-     * @param export null where the official file is a bare state dict: a refused object then means
-     *               the file is not the official one, and no export line would make it so
+     * @param export see {@link Part#export()}
      */
     static FullCheckpoint open(Path path, Function<List<String>, KeyRule> ruleForKeys, Export export) {
+        return open(List.of(new Part(path, ruleForKeys, export)));
+    }
+
+    /**
+     * Opens the files of a model that ships in several (AnimateDiff: the SD UNet and a motion module)
+     * as one checkpoint, each under its own rule. No model name may come from two files.
+     */
+    static FullCheckpoint open(List<Part> parts) {
+        FullCheckpoint checkpoint = new FullCheckpoint();
+        try {
+            parts.forEach(checkpoint::add);
+        } catch (RuntimeException e) {
+            checkpoint.close();
+            throw e;
+        }
+        return checkpoint;
+    }
+
+    /** Opens {@code part} and adds its tensors under the model's names; a name that some file already holds is an error. */
+    private void add(Part part) {
         TensorSource file;
         try {
-            file = TensorSources.open(path);
+            file = TensorSources.open(part.path());
         } catch (InputException e) {
-            if (export != null && e.getMessage() != null && e.getMessage().contains("refuses pickle global")) {
-                throw new InputException(e.getMessage() + "; " + export.advice(path));
+            if (part.export() != null && e.getMessage() != null && e.getMessage().contains("refuses pickle global")) {
+                throw new InputException(e.getMessage() + "; " + part.export().advice(part.path()));
             }
             throw e;
         }
-        try {
-            return new FullCheckpoint(file, ruleForKeys.apply(file.tensors().stream().map(TensorInfo::name).toList()));
-        } catch (RuntimeException e) {
-            file.close();
-            throw e;
+        files.add(file);
+        KeyRule rule = part.ruleForKeys().apply(file.tensors().stream().map(TensorInfo::name).toList());
+        described.add(rule.naming() == null ? file.file() : file.file() + " (" + rule.naming() + ")");
+        for (TensorInfo t : file.tensors()) {
+            String name = rule.modelKey(t.name());
+            if (name == null) {
+                continue;
+            }
+            Held other = byModelName.putIfAbsent(name, new Held(file, t));
+            if (other == null) {
+                continue;
+            }
+            // a wrapped and a plain copy of one weight, or one weight in two files: which one the model should get is not ours to guess
+            if (other.file() == file) {
+                throw new InputException(file.file() + ": keys '" + other.tensor().name() + "' and '" + t.name() + "' both hold the model's " + name);
+            }
+            throw new InputException(file.file() + ": key '" + t.name() + "' holds the model's " + name + ", which " + other.file().file()
+                    + " holds too (as '" + other.tensor().name() + "')");
         }
     }
 
@@ -111,33 +155,34 @@ final class FullCheckpoint implements TensorSource {
 
     /** The tensor's info under its model name, or null. */
     TensorInfo info(String name) {
-        TensorInfo t = byModelName.get(name);
-        return t == null ? null : new TensorInfo(name, t.dtype(), t.shape());
+        Held h = byModelName.get(name);
+        return h == null ? null : new TensorInfo(name, h.tensor().dtype(), h.tensor().shape());
     }
 
+    /** The file, or the files joined by " + ", each with its rule's note on naming. */
     @Override
     public String file() {
-        return file.file();
+        return String.join(" + ", described);
     }
 
     @Override
     public List<TensorInfo> tensors() {
         List<TensorInfo> out = new ArrayList<>();
-        byModelName.forEach((name, t) -> out.add(new TensorInfo(name, t.dtype(), t.shape())));
+        byModelName.forEach((name, h) -> out.add(new TensorInfo(name, h.tensor().dtype(), h.tensor().shape())));
         return out;
     }
 
     @Override
     public TensorData data(String name) {
-        TensorInfo t = byModelName.get(name);
-        if (t == null) {
-            throw new IllegalArgumentException("no tensor " + name + " in " + file.file() + " under the model's names");
+        Held h = byModelName.get(name);
+        if (h == null) {
+            throw new IllegalArgumentException("no tensor " + name + " in " + file() + " under the model's names");
         }
-        return file.data(t.name());
+        return h.file().data(h.tensor().name());
     }
 
     @Override
     public void close() {
-        file.close();
+        files.forEach(TensorSource::close);
     }
 }

@@ -27,6 +27,29 @@ final class FullConditions {
     private FullConditions() {
     }
 
+    /**
+     * Both halves of classifier-free guidance as the user's files give them, for encoders colsparse
+     * does not run: N conditional rows (the prompts) and M unconditional ones (the empty or a negative prompt).
+     */
+    record CfgPair(float[][] cond, float[][] uncond) {
+        /**
+         * One guided batch of n samples, flat: n conditional rows ({@code cond[i mod N]}) then n
+         * unconditional ones ({@code uncond[i mod M]}), the order every full runtime batches them in.
+         */
+        float[] batch(int n) {
+            float[] c = cycled(cond, n);
+            float[] u = cycled(uncond, n);
+            float[] all = Arrays.copyOf(c, c.length + u.length);
+            System.arraycopy(u, 0, all, c.length, u.length);
+            return all;
+        }
+
+        /** What sample i is conditioned on, for a preview's row label. */
+        String label(int sample) {
+            return "text row " + sample % cond.length;
+        }
+    }
+
     /** Rejects names {@code id} does not take; the CLI checks them too, this guards API callers. */
     static void onlyKnown(Map<String, Path> conditions, String id, List<String> known) {
         for (String name : conditions.keySet()) {

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.colsparse.denoiser.ConditionInput;
 import org.colsparse.denoiser.DenoiserInfo;
-import org.colsparse.denoiser.ImageGrid;
 import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
@@ -18,8 +17,6 @@ import org.colsparse.sampler.EpsModel;
 import org.colsparse.sampler.Guidance;
 import org.colsparse.sampler.NoiseSchedule;
 import org.colsparse.sampler.StepListener;
-import org.colsparse.tensor.TensorSource;
-import org.colsparse.tensor.TensorSources;
 import org.colsparse.util.InputException;
 
 import java.nio.file.Files;
@@ -28,6 +25,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.BinaryOperator;
+import java.util.stream.IntStream;
+
+import static org.colsparse.denoiser.full.FullConditions.ROWS;
 
 /**
  * {@code sd15 --preset full}: the UNet of Stable Diffusion 1.5 ({@code runwayml/stable-diffusion-v1-5}
@@ -45,12 +46,19 @@ public final class FullSd15Workload implements Workload {
     static final int LATENT = 64;
     static final int TRAINED_STEPS = 1000;
     static final double GUIDANCE = 7.5;
+    /** CLIP's context length and ViT-L/14's width: the text conditioning is (77, 768) per prompt. */
+    static final int TOKENS = 77;
+    static final int WIDTH = 768;
+    static final String TEXT = "text";
+    static final String UNCOND = "uncond";
+    /** The shapes a CLIP file may have: one prompt or B. */
+    static final long[][] CLIP = {{ROWS, TOKENS, WIDTH}, {TOKENS, WIDTH}};
     static final String CHECKPOINT = "v1-5-pruned-emaonly.safetensors/.ckpt or unet/diffusion_pytorch_model[.fp16].safetensors"
             + " (runwayml/stable-diffusion-v1-5)";
 
     /** SD 1.5's UNet; {@code frames}/{@code motion*} stay off for images. */
     static final FullUnet.Config CONFIG = new FullUnet.Config(4, new int[] {320, 640, 1280, 1280},
-            new boolean[] {true, true, true, false}, 2, 8, FullUnetConditions.WIDTH, 32, 0, 0, false, false, false, 0);
+            new boolean[] {true, true, true, false}, 2, 8, WIDTH, 32, 0, 0, false, false, false, 0);
 
     private static final DenoiserInfo INFO = new DenoiserInfo(ID, "unet-transformer", "image", "geglu",
             "Stable Diffusion 1.5 UNet at full size (859.52M parameters), 4x64x64 latent (512x512 px), cross-attention to"
@@ -66,7 +74,20 @@ public final class FullSd15Workload implements Workload {
 
     @Override
     public List<ConditionInput> conditions() {
-        return FullUnetConditions.inputs();
+        return textConditions();
+    }
+
+    /** SD 1.5's text conditioning, which AnimateDiff shares: CLIP states of the prompt and of the empty prompt. */
+    static List<ConditionInput> textConditions() {
+        String shape = "(77, 768) or (B, 77, 768), float32 or float16";
+        return List.of(
+                new ConditionInput(TEXT, shape, true,
+                        "CLIP ViT-L/14 last hidden state of the prompt padded to 77 tokens: what StableDiffusionPipeline feeds the UNet"
+                                + " as encoder_hidden_states (text_encoder(tokenizer(prompt, padding='max_length', max_length=77,"
+                                + " return_tensors='pt').input_ids)[0], saved with numpy.save); with B rows, sample i uses row i mod B"),
+                new ConditionInput(UNCOND, shape, true,
+                        "the same encoder's output for the empty prompt \"\" (or a negative prompt): the unconditional half of"
+                                + " classifier-free guidance; required because colsparse runs no text encoder"));
     }
 
     @Override
@@ -76,13 +97,21 @@ public final class FullSd15Workload implements Workload {
 
     @Override
     public LoadedWorkload load(NDManager manager, Path checkpoint, Map<String, Path> conditions) {
-        if (checkpoint == null) {
-            throw new InputException("--checkpoint: the full-size sd15 needs the official weights: " + CHECKPOINT);
-        }
-        float[][][] cond = FullUnetConditions.readBoth(conditions, FullUnetConditions.TOKENS, FullUnetConditions.WIDTH);
-        FullUnet unet = new FullUnet(manager, CONFIG);
-        loadWeights(unet, List.of(unetFile(checkpoint)), ID);
-        return new Loaded(unet, manager, cond[0], cond[1]);
+        FullCheckpoint.required(checkpoint, INFO);
+        FullConditions.CfgPair text = readText(conditions, ID, CLIP);
+        return new Loaded(loaded(manager, CONFIG, unetFile(checkpoint), ID), text);
+    }
+
+    /** {@code --cond text} and {@code --cond uncond} of {@code id}, each in one of {@code shapes} ({@link FullConditions#floats}). */
+    static FullConditions.CfgPair readText(Map<String, Path> conditions, String id, long[]... shapes) {
+        FullConditions.onlyKnown(conditions, id, List.of(TEXT, UNCOND));
+        float[][] text = FullConditions.floats(TEXT, FullConditions.required(conditions, id, TEXT), shapes);
+        return new FullConditions.CfgPair(text, FullConditions.floats(UNCOND, FullConditions.required(conditions, id, UNCOND), shapes));
+    }
+
+    /** The CFG context of one call: {@link FullConditions.CfgPair#batch} as one (2 samples, tokens, width) array. */
+    static NDArray cfgContext(NDManager manager, FullConditions.CfgPair text, int samples, int tokens, int width) {
+        return manager.create(text.batch(samples), new Shape(2L * samples, tokens, width));
     }
 
     /** The UNet file of a diffusers model folder, or the file itself. */
@@ -102,19 +131,12 @@ public final class FullSd15Workload implements Workload {
         throw new InputException("--checkpoint: " + checkpoint + " is a folder without unet/diffusion_pytorch_model[.fp16].safetensors");
     }
 
-    /** Loads every declared tensor from {@code files} (renamed by {@link FullUnetKeys}); closes the files. */
-    static void loadWeights(FullUnet unet, List<Path> files, String model) {
-        List<TensorSource> open = new ArrayList<>();
-        try {
-            for (Path f : files) {
-                open.add(TensorSources.open(f));
-            }
-            unet.params().load(FullUnetKeys.view(unet, open), model);
-        } catch (RuntimeException e) {
-            unet.close();
-            throw e;
-        } finally {
-            open.forEach(TensorSource::close);
+    /** A UNet of {@code config} with the weights of one official file, in either key layout ({@link FullUnetKeys}). */
+    static FullUnet loaded(NDManager manager, FullUnet.Config config, Path file, String model) {
+        try (FullCheckpoint weights = FullCheckpoint.open(file, FullUnetKeys.rule(config), FullUnetKeys.LIGHTNING_EXPORT)) {
+            FullUnet unet = new FullUnet(manager, config);
+            weights.loadInto(unet, model);
+            return unet;
         }
     }
 
@@ -150,69 +172,48 @@ public final class FullSd15Workload implements Workload {
     }
 
     /**
-     * Deterministic DDIM with classifier-free guidance from the starting latents {@code xT}, which it
-     * takes over: each step is one UNet call on the batch [x; x] with context [text; uncond].
+     * Deterministic DDIM (eta 0, leading spacing, steps_offset 1) with classifier-free guidance from the
+     * starting latents {@code xT}, which it takes over: each step is one UNet call on the batch [x; x],
+     * whose conditioning (context or class embedding) holds the n conditional rows, then the n unconditional.
      *
-     * @param finalAlphaBar   where the last step lands: SD's set_alpha_to_one False is the first training alpha-bar
-     * @param context (2 n, tokens, width): n conditional rows, then n unconditional
+     * @param finalAlphaBar where the last step lands: set_alpha_to_one False is the first training alpha-bar
+     * @param unet          the UNet call on (2n rows, their 2n timesteps as floats)
      */
-    static NDArray sampleCfg(FullUnet unet, NoiseSchedule trained, double finalAlphaBar, NDManager run, NDArray xT, NDArray context,
-                             int steps, double guidance, GeluTap tap, StepListener listener) {
+    static NDArray sampleCfg(NoiseSchedule trained, double finalAlphaBar, NDManager run, NDArray xT, BinaryOperator<NDArray> unet,
+                             int steps, double guidance, StepListener listener) {
         long n = xT.getShape().get(0);
         DdimSampler sampler = new DdimSampler(trained.leading(steps, 1), 0, finalAlphaBar);
-        EpsModel model = Guidance.classifierFree(
-                (x, t) -> unet.forward(x, x.getManager().full(new Shape(2 * n), (float) t), context, tap), guidance);
+        EpsModel model = Guidance.classifierFree((x, t) -> unet.apply(x, x.getManager().full(new Shape(2 * n), (float) t)), guidance);
         return sampler.sample(run, xT, model, 0, listener);
     }
 
-    static final class Loaded implements LoadedWorkload {
-        private final FullUnet unet;
-        private final NDManager manager;
-        private final float[][] text;
-        private final float[][] uncond;
+    static final class Loaded extends FullLoaded<FullUnet> {
+        private final FullConditions.CfgPair text;
 
-        Loaded(FullUnet unet, NDManager manager, float[][] text, float[][] uncond) {
-            this.unet = unet;
-            this.manager = manager;
+        Loaded(FullUnet unet, FullConditions.CfgPair text) {
+            super(INFO, unet);
             this.text = text;
-            this.uncond = uncond;
-        }
-
-        @Override
-        public DenoiserInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public List<GeluSite> sites() {
-            return unet.sites();
         }
 
         @Override
         public Samples sample(int samples, int steps, long seed, GeluTap tap, StepListener listener) {
-            try (NDManager run = manager.newSubManager()) {
-                NDArray context = FullUnetConditions.cfgContext(run, text, uncond, samples, FullUnetConditions.TOKENS, FullUnetConditions.WIDTH);
+            try (NDManager run = runManager()) {
+                NDArray context = cfgContext(run, text, samples, TOKENS, WIDTH);
                 Shape shape = new Shape(samples, 4, LATENT, LATENT);
                 NDArray xT = run.create(GaussianPair.floats(new SplittableRandom(seed),
                         Math.toIntExact(shape.size())), shape);
                 NoiseSchedule trained = schedule();
-                NDArray x = sampleCfg(unet, trained, trained.alphaBars()[0], run, xT, context, steps, GUIDANCE, tap, listener);
+                NDArray x = sampleCfg(trained, trained.alphaBars()[0], run, xT, (rows, t) -> net().forward(rows, t, context, tap), steps,
+                        GUIDANCE, listener);
                 return new Samples(x.toFloatArray(), shape.getShape());
             }
         }
 
         @Override
         public Path writePreview(Samples samples, Path dir) {
-            long[] s = samples.shape();
-            // no VAE ships: one grey tile per latent channel (4 per sample), scaled latents of unit variance shown over [-3, 3]
-            Path file = dir.resolve("latents.png");
-            ImageGrid.write(file, samples.values(), (int) (s[0] * s[1]), (int) s[2], (int) s[3], -3f, 3f, 2);
-            return file;
-        }
-
-        @Override
-        public void close() {
-            unet.close();
+            // no VAE ships; the scaled latents have unit variance: [-3, 3] shows them without clipping much
+            String[] rows = IntStream.range(0, Math.toIntExact(samples.shape()[0])).mapToObj(text::label).toArray(String[]::new);
+            return FullPreview.latentChannels(samples, "SD 1.5 latents", rows, -3f, 3f, dir);
         }
     }
 }

@@ -45,7 +45,7 @@ import java.util.Map;
  * {@code ldm/modules/diffusionmodules/openaimodel.py UNetModel} (input_blocks / middle_block /
  * output_blocks), which {@link FullUnetKeys} turns into the key mapping for original single-file checkpoints.
  */
-public final class FullUnet implements AutoCloseable {
+public final class FullUnet implements FullNet {
     /**
      * @param inChannels     latent channels (also the output's)
      * @param blockOut       diffusers {@code block_out_channels}
@@ -252,11 +252,13 @@ public final class FullUnet implements AutoCloseable {
         return c;
     }
 
+    @Override
     public Params params() {
         return p;
     }
 
     /** GELU sites in forward order. */
+    @Override
     public List<GeluSite> sites() {
         return sites;
     }

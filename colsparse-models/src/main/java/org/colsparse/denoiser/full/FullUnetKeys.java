@@ -1,19 +1,15 @@
 package org.colsparse.denoiser.full;
 
-import org.colsparse.tensor.TensorData;
-import org.colsparse.tensor.TensorInfo;
-import org.colsparse.tensor.TensorSource;
-import org.colsparse.util.InputException;
-
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * Reads a latent-diffusion UNet from the official files under diffusers' names, which is what
- * {@link FullUnet} declares. Two layouts are accepted:
+ * The key rule ({@link #rule}) under which {@link FullCheckpoint} reads a latent-diffusion UNet from the
+ * official files with diffusers' names, which is what {@link FullUnet} declares. Two layouts are accepted:
  *
  * <ul>
  *   <li>diffusers ({@code unet/diffusion_pytorch_model.safetensors}, fp32 or fp16): keys are used as they are;</li>
@@ -65,6 +61,13 @@ public final class FullUnetKeys {
             // LatentDiffusion's VAE latent scale (0.18215): a decoding constant, not a UNet weight
             "scale_factor");
 
+    /**
+     * A Lightning {@code .ckpt} (CompVis SD, the original AudioLDM) may pickle objects beside
+     * {@code state_dict} (hyper-parameters, callback state), which the restricted reader refuses; the
+     * {@code state_dict} entry alone reads like the whole file.
+     */
+    static final FullCheckpoint.Export LIGHTNING_EXPORT = new FullCheckpoint.Export("weights", "state_dict", "state_dict.ckpt");
+
     private static final List<String> IGNORED_PREFIXES = List.of("first_stage_model.", "cond_stage_model.", "model_ema.");
 
     private static final Map<String, String> RESNET_LAYERS = Map.of("norm1", "in_layers.0", "conv1", "in_layers.2",
@@ -101,41 +104,40 @@ public final class FullUnetKeys {
     }
 
     /**
-     * The tensors of {@code files} under the names {@code unet} declares: CompVis keys renamed, the
-     * documented non-UNet contents dropped, everything else passed through.
+     * How one official file's keys become the names a UNet of {@code config} declares: a file with
+     * CompVis keys is renamed, a MotionAdapter file (motion-module keys, none under
+     * {@code .temporal_transformer.}) gets the original names, any other file keeps its keys; in all of
+     * them {@code state_dict.} is stripped and the documented non-UNet contents are ignored.
      */
-    public static TensorSource view(FullUnet unet, List<TensorSource> files) {
-        Map<String, String> toDiffusers = new LinkedHashMap<>();
-        compVisNames(unet).forEach((d, cv) -> toDiffusers.put(COMPVIS_UNET + cv, d));
-        Map<String, TensorData> byName = new LinkedHashMap<>();
-        Map<String, String> origin = new LinkedHashMap<>();
-        List<String> names = new ArrayList<>();
-        for (TensorSource f : files) {
-            boolean compVis = false;
-            boolean adapter = false;
-            boolean original = false;
-            for (TensorInfo t : f.tensors()) {
-                compVis |= strip(t.name()).startsWith(COMPVIS_UNET);
-                adapter |= t.name().contains("motion_modules.");
-                original |= t.name().contains(".temporal_transformer.");
+    static Function<List<String>, FullCheckpoint.KeyRule> rule(FullUnet.Config config) {
+        return keys -> {
+            if (keys.stream().anyMatch(k -> strip(k).startsWith(COMPVIS_UNET))) {
+                Map<String, String> toDiffusers = new HashMap<>();
+                // the names need only the declared layout: a network that allocates nothing
+                compVisNames(new FullUnet(null, config)).forEach((d, cv) -> toDiffusers.put(COMPVIS_UNET + cv, d));
+                return new CompVis(toDiffusers);
             }
-            adapter &= !original;
-            // load errors name keys the diffusers way; say so for a file that spells them otherwise
-            names.add(compVis ? f.file() + " (CompVis keys, named here as diffusers names them)" : f.file());
-            for (TensorInfo t : f.tensors()) {
-                String key = strip(t.name());
-                if (ignored(key)) {
-                    continue;
-                }
-                String name = compVis ? toDiffusers.getOrDefault(key, key) : adapter ? fromMotionAdapter(key) : key;
-                String before = origin.putIfAbsent(name, f.file());
-                if (before != null) {
-                    throw new InputException(f.file() + ": tensor " + name + " is also in " + before);
-                }
-                byName.put(name, f.data(t.name()));
-            }
+            boolean adapter = keys.stream().anyMatch(k -> k.contains("motion_modules."))
+                    && keys.stream().noneMatch(k -> k.contains(".temporal_transformer."));
+            return k -> {
+                String key = strip(k);
+                return ignored(key) ? null : adapter ? fromMotionAdapter(key) : key;
+            };
+        };
+    }
+
+    /** A CompVis file: UNet keys under their diffusers names, which load errors show, and say so. */
+    private record CompVis(Map<String, String> toDiffusers) implements FullCheckpoint.KeyRule {
+        @Override
+        public String modelKey(String fileKey) {
+            String key = strip(fileKey);
+            return ignored(key) ? null : toDiffusers.getOrDefault(key, key);
         }
-        return new Renamed(String.join(" + ", names), byName);
+
+        @Override
+        public String naming() {
+            return "CompVis keys, named here as diffusers names them";
+        }
     }
 
     private static final Map<String, String> ADAPTER_LAYERS = Map.of("attn1", "attention_blocks.0", "attn2", "attention_blocks.1",
@@ -174,56 +176,5 @@ public final class FullUnetKeys {
             }
         }
         return LDM_SCHEDULE_BUFFERS.contains(key) || key.endsWith(".pos_encoder.pe") || key.endsWith(".pos_embed.pe");
-    }
-
-    /** The renamed view; data reads go to the underlying files, which the caller closes. */
-    private static final class Renamed implements TensorSource {
-        private final String file;
-        private final Map<String, TensorData> byName;
-
-        Renamed(String file, Map<String, TensorData> byName) {
-            this.file = file;
-            this.byName = byName;
-        }
-
-        @Override
-        public String file() {
-            return file;
-        }
-
-        @Override
-        public List<TensorInfo> tensors() {
-            List<TensorInfo> out = new ArrayList<>();
-            byName.forEach((n, d) -> out.add(new TensorInfo(n, d.info().dtype(), d.info().shape())));
-            return out;
-        }
-
-        @Override
-        public TensorData data(String name) {
-            TensorData d = byName.get(name);
-            if (d == null) {
-                throw new InputException(file + ": no tensor named '" + name + "'");
-            }
-            return new TensorData() {
-                @Override
-                public TensorInfo info() {
-                    return new TensorInfo(name, d.info().dtype(), d.info().shape());
-                }
-
-                @Override
-                public void readFloats(long first, float[] dst, int off, int count) {
-                    d.readFloats(first, dst, off, count);
-                }
-
-                @Override
-                public void readDoubles(long first, double[] dst, int off, int count) {
-                    d.readDoubles(first, dst, off, count);
-                }
-            };
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.colsparse.denoiser.Denoisers;
 import org.colsparse.denoiser.Preset;
+import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.runtime.Torch;
@@ -13,6 +14,8 @@ import org.colsparse.workload.FullPresets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,11 +106,29 @@ class FullAnimateDiffTest {
         Path in = fixture("inputs.npz");
         try (NDManager m = Torch.manager();
              FullUnet unet = FullAnimateDiffWorkload.build(m, folder(tmp, "Motion_Module/mm_sd_v15.ckpt", "mm_v1.ckpt"), FullSd15Test.SMALL, 4, 2)) {
-            NDArray context = FullUnetConditions.cfgContext(m, new float[][] {floats(in, "text")}, new float[][] {floats(in, "uncond")}, 1, 4, 8);
+            NDArray context = FullSd15Workload.cfgContext(m,
+                    new FullConditions.CfgPair(new float[][] {floats(in, "text")}, new float[][] {floats(in, "uncond")}), 1, 4, 8);
             float[] x = FullAnimateDiffWorkload.sample(unet, m, array(m, in, "xT"), context, 2, 8, null, (s, n, t) -> { }).toFloatArray();
             double err = relError(x, floats(fixture("expected.npz"), "sample2_v1"));
             assertTrue(err < 1e-4, "rel error " + err);
         }
+    }
+
+    @Test
+    void previewShowsEveryFrameAsARowOfChannels(@TempDir Path dir) throws IOException {
+        // one video of 2 frames, 4 channels of 1 x 1: frame 1's channel 2 is 0, everything else -3
+        float[] v = new float[8];
+        java.util.Arrays.fill(v, -3);
+        v[(1 * 4) + 2] = 0;
+        FullUnet declared = new FullUnet(null, FullAnimateDiffWorkload.Version.V1.apply(FullSd15Test.SMALL, 2, 2));
+        Path png = new FullAnimateDiffWorkload.Loaded(declared, new FullConditions.CfgPair(new float[][] {{1}}, new float[][] {{1}}))
+                .writePreview(new Samples(v, new long[] {1, 2, 4, 1, 1}), dir);
+        BufferedImage img = ImageIO.read(png.toFile());
+        // 1 x 1 pictures scaled to 128: 70 label + 4 x 132 + 4 wide, 22 title + 2 x 132 + 4 high
+        assertEquals(70 + 4 * 132 + 4, img.getWidth());
+        assertEquals(22 + 2 * 132 + 4, img.getHeight());
+        assertEquals(0x808080, img.getRGB(70 + 2 * 132 + 10, 22 + 132 + 10) & 0xffffff, "frame 1, channel 2");
+        assertEquals(0x000000, img.getRGB(70 + 2 * 132 + 10, 22 + 10) & 0xffffff, "frame 0, channel 2");
     }
 
     @Test

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.colsparse.denoiser.Denoisers;
 import org.colsparse.denoiser.Preset;
+import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.Workload;
 import org.colsparse.runtime.GeluTap;
@@ -16,6 +17,9 @@ import org.colsparse.workload.FullPresets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,8 +73,7 @@ class FullAudioLdmTest {
             float[][] outs = new float[2][];
             String[] files = {"unet_diffusers.safetensors", "unet_compvis.ckpt"};
             for (int f = 0; f < 2; f++) {
-                try (FullUnet unet = new FullUnet(m, SMALL)) {
-                    FullSd15Workload.loadWeights(unet, List.of(fixture(files[f])), "audioldm");
+                try (FullUnet unet = FullSd15Workload.loaded(m, SMALL, fixture(files[f]), "audioldm")) {
                     List<float[]> gates = new ArrayList<>();
                     List<Integer> rows = new ArrayList<>();
                     GeluTap tap = GeluTap.observing((site, data, r) -> {
@@ -94,13 +97,29 @@ class FullAudioLdmTest {
     @Test
     void twoGuidedDdimStepsMatchNumpy() {
         Path in = fixture("inputs.npz");
-        try (NDManager m = Torch.manager(); FullUnet unet = new FullUnet(m, SMALL)) {
-            FullSd15Workload.loadWeights(unet, List.of(fixture("unet_diffusers.safetensors")), "audioldm");
-            NDArray cls = FullAudioLdmWorkload.cfgClassCond(m, new float[][] {floats(in, "text")}, new float[][] {floats(in, "uncond")}, 1);
+        try (NDManager m = Torch.manager(); FullUnet unet = FullSd15Workload.loaded(m, SMALL, fixture("unet_diffusers.safetensors"), "audioldm")) {
+            NDArray cls = FullAudioLdmWorkload.cfgClassCond(m,
+                    new FullConditions.CfgPair(new float[][] {floats(in, "text")}, new float[][] {floats(in, "uncond")}), 1);
             float[] x = FullAudioLdmWorkload.sample(unet, m, array(m, in, "xT"), cls, 2, 2.5, null, (s, n, t) -> { }).toFloatArray();
             double err = relError(x, floats(fixture("expected.npz"), "sample2"));
             assertTrue(err < 1e-4, "rel error " + err);
         }
+    }
+
+    @Test
+    void previewDrawsTimeToTheRightAndMelBinsUp(@TempDir Path dir) throws IOException {
+        // one sample, one channel, 2 time steps x 3 bins: only (t 0, bin 0) is at the window's top
+        float[] v = {3, -3, -3, -3, -3, -3};
+        Path png = new FullAudioLdmWorkload.Loaded(new FullUnet(null, SMALL),
+                new FullConditions.CfgPair(new float[][] {{1}}, new float[][] {{1}}))
+                .writePreview(new Samples(v, new long[] {1, 1, 2, 3}), dir);
+        BufferedImage img = ImageIO.read(png.toFile());
+        // a 3 x 2 picture scaled by 128 / 3 = 42: 70 label + 84 + 4 + 4 wide, 22 title + 126 + 4 + 4 high
+        assertEquals(70 + 2 * 42 + 8, img.getWidth());
+        assertEquals(22 + 3 * 42 + 8, img.getHeight());
+        assertEquals(0xffffff, img.getRGB(70 + 5, 22 + 2 * 42 + 5) & 0xffffff, "bin 0 at the bottom, time 0 on the left");
+        assertEquals(0x000000, img.getRGB(70 + 5, 22 + 5) & 0xffffff);
+        assertEquals(0x000000, img.getRGB(70 + 42 + 5, 22 + 2 * 42 + 5) & 0xffffff);
     }
 
     @Test

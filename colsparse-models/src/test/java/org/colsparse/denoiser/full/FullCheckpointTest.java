@@ -32,12 +32,16 @@ class FullCheckpointTest {
     }
 
     private static Path file(Path dir, String... keys) {
+        return named(dir, "ckpt.safetensors", keys);
+    }
+
+    private static Path named(Path dir, String name, String... keys) {
         SafetensorsWriter w = new SafetensorsWriter();
         float v = 1;
         for (String k : keys) {
             w.put(k, new float[] {v++, v++}, 2);
         }
-        Path f = dir.resolve("ckpt.safetensors");
+        Path f = dir.resolve(name);
         w.write(f, false);
         return f;
     }
@@ -121,6 +125,35 @@ class FullCheckpointTest {
         InputException e = assertThrows(InputException.class,
                 () -> FullCheckpoint.open(f, keys -> k -> k.startsWith("ema.") ? k.substring(4) : k, EXPORT));
         assertTrue(e.getMessage().endsWith("keys 'ema.w' and 'w' both hold the model's w"), e.getMessage());
+    }
+
+    @Test
+    void severalFilesAreOneCheckpointWithNoNameFromTwoFiles(@TempDir Path dir) {
+        Path base = named(dir, "base.safetensors", "state_dict.net.w", "state_dict.vae.w");
+        Path extra = named(dir, "extra.safetensors", "net.v");
+        FullCheckpoint.KeyRule renamed = new FullCheckpoint.KeyRule() {
+            @Override
+            public String modelKey(String fileKey) {
+                return "net." + fileKey.substring("net.".length()).toUpperCase();
+            }
+
+            @Override
+            public String naming() {
+                return "keys shown in upper case";
+            }
+        };
+        try (FullCheckpoint c = FullCheckpoint.open(List.of(new FullCheckpoint.Part(base, keys -> FullCheckpointTest::lightning, EXPORT),
+                new FullCheckpoint.Part(extra, keys -> renamed, null)))) {
+            assertEquals(List.of("net.w", "net.V"), c.tensors().stream().map(TensorInfo::name).toList());
+            assertEquals(base + " + " + extra + " (keys shown in upper case)", c.file());
+            float[] v = new float[2];
+            c.data("net.V").readFloats(0, v, 0, 2);
+            assertArrayEquals(new float[] {1, 2}, v, "read from the second file");
+        }
+        Path again = named(dir, "again.safetensors", "net.w");
+        InputException e = assertThrows(InputException.class, () -> FullCheckpoint.open(List.of(
+                new FullCheckpoint.Part(base, keys -> FullCheckpointTest::lightning, EXPORT), new FullCheckpoint.Part(again, keys -> k -> k, null))));
+        assertEquals(again + ": key 'net.w' holds the model's net.w, which " + base + " holds too (as 'state_dict.net.w')", e.getMessage());
     }
 
     @Test

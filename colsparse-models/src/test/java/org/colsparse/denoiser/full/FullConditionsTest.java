@@ -30,7 +30,12 @@ class FullConditionsTest {
 
         Path one = dir.resolve("one.npy");
         NpyWriter.write(one, new long[] {3}, new float[] {7, 8, 9});
-        assertArrayEquals(new float[][] {{7, 8, 9}}, FullConditions.floats("c", one, PER_ROW, ONE));
+        float[][] o = FullConditions.floats("c", one, PER_ROW, ONE);
+        assertArrayEquals(new float[][] {{7, 8, 9}}, o);
+        // a guided batch of 3: the conditional rows cycled, then the unconditional one three times
+        FullConditions.CfgPair pair = new FullConditions.CfgPair(r, o);
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 1, 2, 3, 7, 8, 9, 7, 8, 9, 7, 8, 9}, pair.batch(3));
+        assertEquals("text row 0", pair.label(2));
     }
 
     @Test

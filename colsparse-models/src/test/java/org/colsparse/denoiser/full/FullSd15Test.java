@@ -8,7 +8,6 @@ import org.colsparse.denoiser.Preset;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.Workload;
 import org.colsparse.runtime.GeluTap;
-import org.colsparse.runtime.MapTensorSource;
 import org.colsparse.runtime.Torch;
 import org.colsparse.sampler.NoiseSchedule;
 import org.colsparse.sampler.StepListener;
@@ -17,6 +16,7 @@ import org.colsparse.tensor.NpyWriter;
 import org.colsparse.tensor.TensorData;
 import org.colsparse.tensor.TensorSource;
 import org.colsparse.tensor.TensorSources;
+import org.colsparse.train.SafetensorsWriter;
 import org.colsparse.util.InputException;
 import org.colsparse.workload.FullPreset;
 import org.colsparse.workload.FullPresets;
@@ -140,8 +140,7 @@ class FullSd15Test {
             float[][] outs = new float[2][];
             String[] files = {"unet_diffusers.safetensors", "unet_compvis.ckpt"};
             for (int f = 0; f < 2; f++) {
-                FullUnet unet = new FullUnet(m, SMALL);
-                FullSd15Workload.loadWeights(unet, List.of(fixture(files[f])), "sd15");
+                FullUnet unet = FullSd15Workload.loaded(m, SMALL, fixture(files[f]), "sd15");
                 List<float[]> gates = new ArrayList<>();
                 List<Integer> rows = new ArrayList<>();
                 GeluTap tap = GeluTap.observing((site, data, r) -> {
@@ -164,16 +163,15 @@ class FullSd15Test {
     @Test
     void twoGuidedDdimStepsMatchNumpy() {
         Path in = fixture("inputs.npz");
-        try (NDManager m = Torch.manager(); FullUnet unet = new FullUnet(m, SMALL)) {
-            FullSd15Workload.loadWeights(unet, List.of(fixture("unet_diffusers.safetensors")), "sd15");
+        try (NDManager m = Torch.manager(); FullUnet unet = FullSd15Workload.loaded(m, SMALL, fixture("unet_diffusers.safetensors"), "sd15")) {
             float[][] text = {floats(in, "text")};
             float[][] uncond = {floats(in, "uncond")};
-            NDArray context = FullUnetConditions.cfgContext(m, text, uncond, 1, 4, 8);
+            NDArray context = FullSd15Workload.cfgContext(m, new FullConditions.CfgPair(text, uncond), 1, 4, 8);
             NoiseSchedule s = FullSd15Workload.schedule();
             List<Integer> timesteps = new ArrayList<>();
             StepListener l = (step, steps, t) -> timesteps.add(t);
-            float[] x = FullSd15Workload.sampleCfg(unet, s, s.alphaBars()[0], m, array(m, in, "xT"), context, 2, 7.5, null, l)
-                    .toFloatArray();
+            float[] x = FullSd15Workload.sampleCfg(s, s.alphaBars()[0], m, array(m, in, "xT"), (rows, t) -> unet.forward(rows, t, context, null),
+                    2, 7.5, l).toFloatArray();
             assertEquals(List.of(501, 1), timesteps);
             float[] expected = floats(fixture("expected.npz"), "sample2");
             assertTrue(relError(x, expected) < 1e-4, "rel error " + relError(x, expected));
@@ -214,26 +212,30 @@ class FullSd15Test {
     }
 
     @Test
-    void missingAndMisShapedKeysAreNamed() {
+    void missingAndMisShapedKeysAreNamed(@TempDir Path dir) {
+        Map<String, long[]> spec = new FullUnet(null, SMALL).params().spec();
+        Path diffusers = dir.resolve("unet.safetensors");
+        FullFixtures.zeros(spec, "", "mid_block.attentions.0.transformer_blocks.0.attn2.to_k.weight", "conv_out.bias").write(diffusers, false);
+        // a CompVis file: a stray key inside the UNet is reported, the VAE/text encoder/schedule are not
+        SafetensorsWriter cv = new SafetensorsWriter();
+        FullUnetKeys.compVisNames(new FullUnet(null, SMALL)).forEach((d, c) -> {
+            long[] shape = spec.get(d);
+            cv.put(FullUnetKeys.COMPVIS_UNET + c, new float[Math.toIntExact(new Shape(shape).size())], shape);
+        });
+        cv.put("first_stage_model.encoder.conv_in.weight", new float[2], 2).put("cond_stage_model.transformer.x", new float[2], 2)
+                .put("alphas_cumprod", new float[10], 10);
+        Path compVis = dir.resolve("v1-5-pruned-emaonly.safetensors");
+        cv.write(compVis, false);
+        Path stray = dir.resolve("stray.safetensors");
+        cv.put("model.diffusion_model.input_blocks.99.0.weight", new float[3], 3).write(stray, false);
         try (NDManager m = Torch.manager()) {
-            FullUnet unet = new FullUnet(m, SMALL);
-            MapTensorSource src = new MapTensorSource("unet.safetensors");
-            unet.params().spec().forEach(src::put);
-            src.remove("mid_block.attentions.0.transformer_blocks.0.attn2.to_k.weight");
-            src.put("conv_out.bias", 5);
-            InputException e = assertThrows(InputException.class, () -> unet.params().load(FullUnetKeys.view(unet, List.of(src)), "sd15"));
+            InputException e = assertThrows(InputException.class, () -> FullSd15Workload.loaded(m, SMALL, diffusers, "sd15"));
             assertTrue(e.getMessage().contains("mid_block.attentions.0.transformer_blocks.0.attn2.to_k.weight"), e.getMessage());
             assertTrue(e.getMessage().contains("conv_out.bias is [5]"), e.getMessage());
-            // a CompVis file: a stray key inside the UNet is reported, the VAE/text encoder/schedule are not
-            MapTensorSource cv = new MapTensorSource("v1-5-pruned-emaonly.safetensors");
-            FullUnetKeys.compVisNames(unet).forEach((d, c) -> cv.put(FullUnetKeys.COMPVIS_UNET + c, unet.params().spec().get(d)));
-            cv.put("first_stage_model.encoder.conv_in.weight", 2).put("cond_stage_model.transformer.x", 2).put("alphas_cumprod", 10)
-                    .put("model.diffusion_model.input_blocks.99.0.weight", 3);
-            InputException e2 = assertThrows(InputException.class, () -> unet.params().load(FullUnetKeys.view(unet, List.of(cv)), "sd15"));
+            InputException e2 = assertThrows(InputException.class, () -> FullSd15Workload.loaded(m, SMALL, stray, "sd15"));
             assertTrue(e2.getMessage().contains("1 unexpected key(s) [model.diffusion_model.input_blocks.99.0.weight]"), e2.getMessage());
-            cv.remove("model.diffusion_model.input_blocks.99.0.weight");
-            unet.params().load(FullUnetKeys.view(unet, List.of(cv)), "sd15");
-            unet.close();
+            assertTrue(e2.getMessage().startsWith(stray + " (CompVis keys, named here as diffusers names them): "), e2.getMessage());
+            FullSd15Workload.loaded(m, SMALL, compVis, "sd15").close();
         }
     }
 
@@ -259,10 +261,14 @@ class FullSd15Test {
                 npy.writeFloats(v, 0, v.length);
                 npy.commit();
             }
-            InputException missing = assertThrows(InputException.class, () -> w.load(m, ckpt, Map.of("text", good)));
-            assertTrue(missing.getMessage().startsWith("--cond text: ") && missing.getMessage().contains("NaN"), missing.getMessage());
-            InputException noUncond = assertThrows(InputException.class, () -> FullUnetConditions.readBoth(Map.of("text", bad), 77, 512));
-            assertTrue(noUncond.getMessage().startsWith("--cond uncond: required"), noUncond.getMessage());
+            InputException nan = assertThrows(InputException.class, () -> w.load(m, ckpt, Map.of("text", good)));
+            assertTrue(nan.getMessage().startsWith("--cond text: ") && nan.getMessage().contains("NaN"), nan.getMessage());
+            Path rows = dir.resolve("rows.npy");
+            NpyWriter.write(rows, new long[] {2, 77, 768}, new float[2 * 77 * 768]);
+            InputException noUncond = assertThrows(InputException.class, () -> w.load(m, ckpt, Map.of("text", rows)));
+            assertEquals("--cond uncond: required by the full-size sd15 (see 'colsparse workloads --preset full')", noUncond.getMessage());
+            InputException unknown = assertThrows(InputException.class, () -> w.load(m, ckpt, Map.of("text", rows, "negative", rows)));
+            assertEquals("--cond negative: sd15 takes only --cond text=FILE and --cond uncond=FILE", unknown.getMessage());
         }
     }
 }
