@@ -13,6 +13,7 @@ import org.colsparse.util.InputException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,7 +46,8 @@ public final class DdpmMnistWorkload implements Workload {
     }
 
     @Override
-    public LoadedWorkload load(NDManager manager, Path checkpoint) {
+    public LoadedWorkload load(NDManager manager, Path checkpoint, Map<String, Path> conditions) {
+        Workload.refuseConditions(info(), conditions);
         Path file = checkpoint != null ? checkpoint : Denoisers.home().resolve(CHECKPOINT);
         if (!Files.isRegularFile(file)) {
             throw new InputException(file + ": checkpoint not found" + (checkpoint == null

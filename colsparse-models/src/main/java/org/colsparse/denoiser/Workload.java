@@ -15,22 +15,24 @@ public interface Workload {
      * Builds the network on {@code manager} and loads weights.
      *
      * @param checkpoint a user's checkpoint, or null for the shipped one
+     * @param conditions conditioning files by {@code --cond} name (see {@link #conditions()})
      */
-    LoadedWorkload load(NDManager manager, Path checkpoint);
+    LoadedWorkload load(NDManager manager, Path checkpoint, Map<String, Path> conditions);
+
+    /** {@link #load(NDManager, Path, Map)} without conditioning files. */
+    default LoadedWorkload load(NDManager manager, Path checkpoint) {
+        return load(manager, checkpoint, Map.of());
+    }
 
     /** The conditioning files this workload accepts ({@code --cond NAME=FILE}); none for the shipped models. */
     default List<ConditionInput> conditions() {
         return List.of();
     }
 
-    /**
-     * Like {@link #load(NDManager, Path)}, with conditioning files by name. Workloads that take none
-     * refuse any, so a misplaced {@code --cond} is never silently ignored.
-     */
-    default LoadedWorkload load(NDManager manager, Path checkpoint, Map<String, Path> conditions) {
+    /** For workloads that take no conditioning files: a misplaced {@code --cond} is never silently ignored. */
+    static void refuseConditions(DenoiserInfo info, Map<String, Path> conditions) {
         if (!conditions.isEmpty()) {
-            throw new InputException("--cond: workload " + info().id() + " takes no conditioning files, got " + conditions.keySet());
+            throw new InputException("--cond: workload " + info.id() + " takes no conditioning files, got " + conditions.keySet());
         }
-        return load(manager, checkpoint);
     }
 }

@@ -75,11 +75,6 @@ public final class FullAudioLdmWorkload implements Workload {
     }
 
     @Override
-    public LoadedWorkload load(NDManager manager, Path checkpoint) {
-        return load(manager, checkpoint, Map.of());
-    }
-
-    @Override
     public LoadedWorkload load(NDManager manager, Path checkpoint, Map<String, Path> conditions) {
         FullCheckpoint.required(checkpoint, INFO);
         FullConditions.CfgPair text = FullSd15Workload.readText(conditions, ID, new long[] {ROWS, CLAP}, new long[] {CLAP});

@@ -81,11 +81,6 @@ public final class FullDitWorkload implements Workload {
     }
 
     @Override
-    public LoadedWorkload load(NDManager manager, Path checkpoint) {
-        return load(manager, checkpoint, Map.of());
-    }
-
-    @Override
     public LoadedWorkload load(NDManager manager, Path checkpoint, Map<String, Path> conditions) {
         return load(manager, checkpoint, conditions, FullDit.Config.xl2(32));
     }

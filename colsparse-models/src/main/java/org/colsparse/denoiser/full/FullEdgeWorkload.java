@@ -71,11 +71,6 @@ public final class FullEdgeWorkload implements Workload {
     }
 
     @Override
-    public LoadedWorkload load(NDManager manager, Path checkpoint) {
-        return load(manager, checkpoint, Map.of());
-    }
-
-    @Override
     public LoadedWorkload load(NDManager manager, Path checkpoint, Map<String, Path> conditions) {
         return load(manager, checkpoint, conditions, FullEdge.OFFICIAL);
     }

@@ -79,11 +79,6 @@ public final class FullMldWorkload implements Workload {
     }
 
     @Override
-    public LoadedWorkload load(NDManager manager, Path checkpoint) {
-        return load(manager, checkpoint, Map.of());
-    }
-
-    @Override
     public LoadedWorkload load(NDManager manager, Path checkpoint, Map<String, Path> conditions) {
         return load(manager, checkpoint, conditions, FullMld.Config.humanml3d());
     }

@@ -91,11 +91,6 @@ public final class FullSd15Workload implements Workload {
     }
 
     @Override
-    public LoadedWorkload load(NDManager manager, Path checkpoint) {
-        return load(manager, checkpoint, Map.of());
-    }
-
-    @Override
     public LoadedWorkload load(NDManager manager, Path checkpoint, Map<String, Path> conditions) {
         FullCheckpoint.required(checkpoint, INFO);
         FullConditions.CfgPair text = readText(conditions, ID, CLIP);

@@ -25,6 +25,7 @@ import org.colsparse.util.InputException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.List;
 
 /** A tiny trained workload: the spec's network with its shipped weights, sampled with deterministic DDIM. */
@@ -45,7 +46,8 @@ public final class TinyWorkload implements Workload {
     }
 
     @Override
-    public LoadedWorkload load(NDManager manager, Path checkpoint) {
+    public LoadedWorkload load(NDManager manager, Path checkpoint, Map<String, Path> conditions) {
+        Workload.refuseConditions(info(), conditions);
         Path file = checkpoint != null ? checkpoint : Denoisers.home().resolve(spec.checkpoint());
         if (!Files.isRegularFile(file)) {
             throw new InputException(file + ": checkpoint not found" + (checkpoint == null
