@@ -9,7 +9,8 @@
   transformers/transformer_2d.py, attention.py, attention_processor.py, embeddings.py; used by
   ../sd15, ../animatediff and ../audioldm, whose scripts say what each configures differently;
 - compvis_names: the CompVis/stable-diffusion openaimodel.UNetModel names of that UNet's parameters;
-- ddim_cfg: DDIMScheduler's "leading" steps (steps_offset 1, eta 0) with classifier-free guidance.
+- ddim_cfg: DDIMScheduler's "leading" steps (steps_offset 1, eta 0) with classifier-free guidance;
+- posterior: GaussianDiffusion's q_posterior terms (DiT and MDM both use openai's gaussian_diffusion.py).
 
 Each script imports this with two lines that put this folder on sys.path (so it runs from any directory):
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))   # full/: shared helpers
@@ -404,3 +405,15 @@ def ddim_cfg(eps_fn, xT, cond, uncond, steps, scale, alphas_cumprod, final_alpha
         x0 = (x - math.sqrt(1 - a_t) * eps) / math.sqrt(a_t)
         x = math.sqrt(a_prev) * x0 + math.sqrt(1 - a_prev) * eps
     return x
+
+
+def posterior(betas):
+    """GaussianDiffusion.__init__'s terms (openai improved/guided-diffusion gaussian_diffusion.py, which DiT and
+    MDM carry): alphas_cumprod, posterior_log_variance_clipped, posterior_mean_coef1, posterior_mean_coef2."""
+    acp = np.cumprod(1.0 - betas)
+    acp_prev = np.append(1.0, acp[:-1])
+    post_var = betas * (1.0 - acp_prev) / (1.0 - acp)
+    post_log_clipped = np.log(np.append(post_var[1], post_var[1:]))
+    coef1 = betas * np.sqrt(acp_prev) / (1.0 - acp)
+    coef2 = (1.0 - acp_prev) * np.sqrt(1.0 - betas) / (1.0 - acp)
+    return acp, post_log_clipped, coef1, coef2

@@ -8,7 +8,7 @@ TimestepEmbedder, LabelEmbedder, get_2d_sincos_pos_embed, forward_with_cfg; timm
 diffusion/__init__.py (create_diffusion), diffusion/respace.py (space_timesteps, SpacedDiffusion),
 diffusion/gaussian_diffusion.py (get_named_beta_schedule, GaussianDiffusion.p_mean_variance / p_sample with
 LEARNED_RANGE). numpy only; the checkpoint is pickled by hand with torch's global names (torch is not needed)
-by ../fixture_io.py; silu and the sinusoidal timestep features are ../numpy_ref.py's.
+by ../fixture_io.py; silu, the sinusoidal timestep features and the posterior terms are ../numpy_ref.py's.
 """
 import collections
 import math
@@ -18,7 +18,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))   # full/: the shared helpers
-from numpy_ref import silu, timestep_embedding
+from numpy_ref import posterior, silu, timestep_embedding
 from fixture_io import save_pt
 
 os.chdir(os.path.dirname(os.path.abspath(__file__)))   # the files go next to this script
@@ -172,12 +172,7 @@ def spaced_betas(count):
 
 
 def p_sample(betas, x, out, k, noise):  # LEARNED_RANGE, eps prediction, clip_denoised=False
-    acp = np.cumprod(1.0 - betas)
-    acp_prev = np.append(1.0, acp[:-1])
-    post_var = betas * (1.0 - acp_prev) / (1.0 - acp)
-    post_log_clipped = np.log(np.append(post_var[1], post_var[1:]))
-    coef1 = betas * np.sqrt(acp_prev) / (1.0 - acp)
-    coef2 = (1.0 - acp_prev) * np.sqrt(1.0 - betas) / (1.0 - acp)
+    acp, post_log_clipped, coef1, coef2 = posterior(betas)
     c = x.shape[1]
     eps, v = out[:, :c], out[:, c:]
     frac = (v + 1) / 2

@@ -2,12 +2,12 @@
 zip, and the outputs of an independent NumPy implementation of the official code
 (GuyTevet/motion-diffusion-model: model/mdm.py MDM, PyTorch nn.TransformerEncoderLayer, model/cfg_sampler.py,
 diffusion/gaussian_diffusion.py). No torch: the .pt is assembled with pickle + zipfile (../fixture_io.py);
-the layers (nn.MultiheadAttention, LayerNorm, exact GELU) are ../numpy_ref.py's.
+the layers (nn.MultiheadAttention, LayerNorm, exact GELU) and the posterior terms are ../numpy_ref.py's.
 Run: python3 make_fixtures.py (the files go next to this script)"""
 import collections, math, os, sys
 import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))   # full/: the shared helpers
-from numpy_ref import gelu, layer_norm, linear, mha, randn, silu
+from numpy_ref import gelu, layer_norm, linear, mha, posterior, randn, silu
 from fixture_io import save_pt
 
 
@@ -123,12 +123,7 @@ def main():
     out = {'text': text, 'x': x.astype(np.float32).transpose(0, 3, 1, 2).reshape(B, FRAMES, FEATS)}
     xr = x.astype(np.float32).astype(np.float64)
     betas = cosine_betas(T)
-    ab = np.cumprod(1 - betas)
-    ab_prev = np.append(1.0, ab[:-1])
-    post_var = betas * (1 - ab_prev) / (1 - ab)
-    post_logvar = np.log(np.append(post_var[1], post_var[1:]))
-    coef1 = betas * np.sqrt(ab_prev) / (1 - ab)
-    coef2 = (1 - ab_prev) * np.sqrt(1 - betas) / (1 - ab)
+    _, post_logvar, coef1, coef2 = posterior(betas)
     for t in (999, 500, 0):
         ts = np.full(B, t)
         cond = mdm_forward(W, xr, ts, text[None].astype(np.float64), False)
