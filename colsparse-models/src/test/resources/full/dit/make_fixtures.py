@@ -7,17 +7,21 @@ Written from the official source (facebookresearch/DiT): models.py (DiT, DiTBloc
 TimestepEmbedder, LabelEmbedder, get_2d_sincos_pos_embed, forward_with_cfg; timm's Attention and Mlp),
 diffusion/__init__.py (create_diffusion), diffusion/respace.py (space_timesteps, SpacedDiffusion),
 diffusion/gaussian_diffusion.py (get_named_beta_schedule, GaussianDiffusion.p_mean_variance / p_sample with
-LEARNED_RANGE). numpy only; the checkpoint is pickled by hand with torch's global names (torch is not needed).
+LEARNED_RANGE). numpy only; the checkpoint is pickled by hand with torch's global names (torch is not needed)
+by ../fixture_io.py; silu, the sinusoidal timestep features and the posterior terms are ../numpy_ref.py's.
 """
 import collections
-import io
 import math
-import pickle
+import os
 import sys
-import types
-import zipfile
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))   # full/: the shared helpers
+from numpy_ref import posterior, silu, timestep_embedding
+from fixture_io import save_pt
+
+os.chdir(os.path.dirname(os.path.abspath(__file__)))   # the files go next to this script
 
 # reduced DiT: input 8x8x4 latent, patch 2 (16 tokens), hidden 48, depth 2, 4 heads, mlp 4, 10 classes, learn_sigma
 INPUT, PATCH, CIN, HID, DEPTH, HEADS, MLP, CLASSES = 8, 2, 4, 48, 2, 4, 4, 10
@@ -90,23 +94,12 @@ def layer_norm(x, eps=1e-6):  # nn.LayerNorm(elementwise_affine=False, eps=1e-6)
     return (x - mu) / np.sqrt(var + eps)
 
 
-def silu(x):
-    return x / (1 + np.exp(-x))
-
-
 def gelu_tanh(x):
     return 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x ** 3)))
 
 
 def modulate(x, shift, scale):
     return x * (1 + scale[:, None]) + shift[:, None]
-
-
-def timestep_embedding(t, dim, max_period=10000):
-    half = dim // 2
-    freqs = np.exp(-math.log(max_period) * np.arange(half, dtype=np.float64) / half)
-    args = t[:, None].astype(np.float64) * freqs[None]
-    return np.concatenate([np.cos(args), np.sin(args)], axis=-1)
 
 
 def attention(x, p):  # timm Attention: fused qkv, heads split inside each of q, k, v
@@ -179,12 +172,7 @@ def spaced_betas(count):
 
 
 def p_sample(betas, x, out, k, noise):  # LEARNED_RANGE, eps prediction, clip_denoised=False
-    acp = np.cumprod(1.0 - betas)
-    acp_prev = np.append(1.0, acp[:-1])
-    post_var = betas * (1.0 - acp_prev) / (1.0 - acp)
-    post_log_clipped = np.log(np.append(post_var[1], post_var[1:]))
-    coef1 = betas * np.sqrt(acp_prev) / (1.0 - acp)
-    coef2 = (1.0 - acp_prev) * np.sqrt(1.0 - betas) / (1.0 - acp)
+    acp, post_log_clipped, coef1, coef2 = posterior(betas)
     c = x.shape[1]
     eps, v = out[:, :c], out[:, c:]
     frac = (v + 1) / 2
@@ -232,55 +220,7 @@ np.savez('expected.npz', **ref)
 
 
 # ---------------------------------------------------------------- the checkpoint, as torch.save writes a state dict
-torch = types.ModuleType('torch')
-tutils = types.ModuleType('torch._utils')
-sys.modules['torch'], sys.modules['torch._utils'] = torch, tutils
-torch._utils = tutils
-for cls in ('FloatStorage', 'HalfStorage'):
-    setattr(torch, cls, type(cls, (), {'__module__': 'torch'}))
-
-
-def _rebuild_tensor_v2(*args):
-    raise RuntimeError('only pickled, never called')
-
-
-_rebuild_tensor_v2.__module__ = 'torch._utils'
-tutils._rebuild_tensor_v2 = _rebuild_tensor_v2
-
-
-class Storage:
-    def __init__(self, key, array):
-        self.key, self.array = key, array
-
-
-class Tensor:
-    def __init__(self, storage):
-        a = storage.array
-        strides = tuple(int(np.prod(a.shape[i + 1:])) for i in range(a.ndim))
-        self.args = (storage, 0, tuple(a.shape), strides, False, collections.OrderedDict())
-
-    def __reduce_ex__(self, proto):
-        return _rebuild_tensor_v2, self.args
-
-
-class Pickler(pickle.Pickler):
-    def persistent_id(self, obj):
-        if isinstance(obj, Storage):
-            kind = 'HalfStorage' if obj.array.dtype == np.float16 else 'FloatStorage'
-            return 'storage', getattr(torch, kind), obj.key, 'cpu', obj.array.size
-        return None
-
-
-storages = [Storage(str(i), np.ascontiguousarray(a)) for i, a in enumerate(sd.values())]
-tree = collections.OrderedDict((k, Tensor(s)) for k, s in zip(sd.keys(), storages))
-buf = io.BytesIO()
-Pickler(buf, protocol=2).dump(tree)
-with zipfile.ZipFile('dit_small.pt', 'w') as zf:
-    zf.writestr('archive/data.pkl', buf.getvalue())
-    zf.writestr('archive/byteorder', 'little')
-    for s in storages:
-        zf.writestr('archive/data/' + s.key, s.array.astype('<' + s.array.dtype.str[1:]).tobytes())
-    zf.writestr('archive/version', '3\n')
+save_pt('dit_small.pt', sd)
 
 print('forward_out[0,0,0,:4]', ref['forward_out'][0, 0, 0, :4])
 print('respace_250 first/last', ref['respace_250_timesteps'][:5], ref['respace_250_timesteps'][-3:])

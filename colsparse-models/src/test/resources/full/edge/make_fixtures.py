@@ -2,15 +2,13 @@
 float16) in a training-style dict {'ema_state_dict': ..., 'model_state_dict': ...} written as a torch.save
 zip, and the outputs of an independent NumPy implementation of the official code (Stanford-TML/EDGE:
 model/model.py DanceDecoder, model/rotary_embedding_torch.py, model/utils.py, model/diffusion.py
-ddim_sample). Uses the .pt writer and NumPy layers of ../mdm/make_fixtures.py.
-Run from this directory: python3 make_fixtures.py"""
-import collections, importlib.util, math, os, sys, types
+ddim_sample). The .pt writer is ../fixture_io.py's, the NumPy layers ../numpy_ref.py's (as MDM's).
+Run: python3 make_fixtures.py (the files go next to this script)"""
+import collections, math, os, sys, types
 import numpy as np
-
-_spec = importlib.util.spec_from_file_location('mdm_fixtures', os.path.join('..', 'mdm', 'make_fixtures.py'))
-mf = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(mf)
-gelu, layer_norm, linear, mha, randn, save_pt = mf.gelu, mf.layer_norm, mf.linear, mf.mha, mf.randn, mf.save_pt
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))   # full/: the shared helpers
+from numpy_ref import gelu, layer_norm, linear, mha, randn
+from fixture_io import save_pt
 
 FEATS, FRAMES, DIM, LAYERS, HEADS, FF, COND, T = 151, 12, 32, 2, 4, 64, 24, 1000
 
@@ -146,6 +144,7 @@ def alphas_cumprod(n):
 
 
 def main():
+    os.chdir(os.path.dirname(os.path.abspath(__file__)))
     rng = np.random.default_rng(20260512)
     W = weights(rng)
     half = collections.OrderedDict((k, v.astype(np.float16)) for k, v in W.items())
@@ -158,14 +157,14 @@ def main():
     save_pt('checkpoint.pt', {'ema_state_dict': ema,
                               'model_state_dict': {'final_layer.bias': np.zeros(FEATS, np.float32)},
                               'optimizer_state_dict': {'state': {0: {'exp_avg': np.zeros(3, np.float32)}},
-                                                       'param_groups': [{'lr': 4e-4, 'params': [0]}]}})
+                                                       'param_groups': [{'lr': 4e-4, 'params': [0]}]}}, ordered_dicts=True)
     # the official checkpoint.pt also pickles EDGE's data normalizer, a Python object: the loader must
     # refuse it and say how to export the weights
     pkg, mod = types.ModuleType('dataset'), types.ModuleType('dataset.preprocess')
     normalizer = type('Normalizer', (), {'__module__': 'dataset.preprocess'})
     mod.Normalizer, pkg.preprocess = normalizer, mod
     sys.modules['dataset'], sys.modules['dataset.preprocess'] = pkg, mod
-    save_pt('with_normalizer.pt', {'ema_state_dict': {'final_layer.bias': np.zeros(3, np.float32)}, 'normalizer': normalizer()})
+    save_pt('with_normalizer.pt', {'ema_state_dict': {'final_layer.bias': np.zeros(3, np.float32)}, 'normalizer': normalizer()}, ordered_dicts=True)
     Wd = {k: v.astype(np.float64) for k, v in half.items()}                   # what the model holds after loading
 
     B = 2

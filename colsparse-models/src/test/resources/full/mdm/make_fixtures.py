@@ -1,124 +1,14 @@
 """Fixtures for FullMdmTest: a reduced MDM (official key names, random weights) written as a torch.save
 zip, and the outputs of an independent NumPy implementation of the official code
 (GuyTevet/motion-diffusion-model: model/mdm.py MDM, PyTorch nn.TransformerEncoderLayer, model/cfg_sampler.py,
-diffusion/gaussian_diffusion.py). No torch: the .pt is assembled with pickle + zipfile.
-Run from this directory: python3 make_fixtures.py"""
-import collections, io, math, pickle, sys, types, zipfile
+diffusion/gaussian_diffusion.py). No torch: the .pt is assembled with pickle + zipfile (../fixture_io.py);
+the layers (nn.MultiheadAttention, LayerNorm, exact GELU) and the posterior terms are ../numpy_ref.py's.
+Run: python3 make_fixtures.py (the files go next to this script)"""
+import collections, math, os, sys
 import numpy as np
-
-# ---- a minimal torch.save writer (protocol 2, little endian, float32/float16 storages) -------------
-_torch = types.ModuleType('torch')
-_tutils = types.ModuleType('torch._utils')
-_torch._utils = _tutils
-_torch.FloatStorage = type('FloatStorage', (), {'__module__': 'torch'})
-_torch.HalfStorage = type('HalfStorage', (), {'__module__': 'torch'})
-
-
-def _rebuild_tensor_v2(*a):
-    pass
-
-
-_rebuild_tensor_v2.__module__ = 'torch._utils'
-_tutils._rebuild_tensor_v2 = _rebuild_tensor_v2
-
-
-class _Storage:
-    def __init__(self, key, arr):
-        self.key, self.arr = key, arr
-
-
-class _Tensor:
-    def __init__(self, storage):
-        self.storage = storage
-
-    def __reduce_ex__(self, proto):
-        a = self.storage.arr
-        stride, acc = [], 1
-        for d in reversed(a.shape):
-            stride.insert(0, acc)
-            acc *= d
-        return (_rebuild_tensor_v2, (self.storage, 0, tuple(a.shape), tuple(stride), False, collections.OrderedDict()))
-
-
-class _Pickler(pickle.Pickler):
-    def persistent_id(self, obj):
-        if isinstance(obj, _Storage):
-            kind = _torch.HalfStorage if obj.arr.dtype == np.float16 else _torch.FloatStorage
-            return ('storage', kind, obj.key, 'cpu', obj.arr.size)
-        return None
-
-
-def save_pt(fname, tree):
-    """tree: nested dicts/lists of numpy float32/float16 arrays and plain numbers, saved as torch.save would."""
-    saved = dict(sys.modules)
-    sys.modules['torch'], sys.modules['torch._utils'] = _torch, _tutils
-    storages = []
-
-    def conv(o):
-        if isinstance(o, dict):
-            return collections.OrderedDict((k, conv(v)) for k, v in o.items())
-        if isinstance(o, list):
-            return [conv(v) for v in o]
-        if not isinstance(o, np.ndarray):
-            return o
-        s = _Storage(str(len(storages)), np.ascontiguousarray(o))
-        storages.append(s)
-        return _Tensor(s)
-    try:
-        buf = io.BytesIO()
-        _Pickler(buf, protocol=2).dump(conv(tree))
-    finally:
-        sys.modules.clear()
-        sys.modules.update(saved)
-    entry = lambda name: zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))  # reruns give the same bytes
-    with zipfile.ZipFile(fname, 'w') as z:
-        z.writestr(entry('archive/data.pkl'), buf.getvalue())
-        z.writestr(entry('archive/byteorder'), 'little')
-        for s in storages:
-            z.writestr(entry('archive/data/' + s.key), s.arr.astype(s.arr.dtype.newbyteorder('<')).tobytes())
-        z.writestr(entry('archive/version'), '3\n')
-
-
-# ---- shared NumPy pieces ---------------------------------------------------------------------------
-_erf = np.vectorize(math.erf)
-
-
-def gelu(x):  # F.gelu, exact
-    return 0.5 * x * (1 + _erf(x / math.sqrt(2)))
-
-
-def layer_norm(x, w, b, eps=1e-5):
-    m = x.mean(-1, keepdims=True)
-    v = ((x - m) ** 2).mean(-1, keepdims=True)
-    return (x - m) / np.sqrt(v + eps) * w + b
-
-
-def linear(x, W, pre):
-    return x @ W[pre + '.weight'].T + W[pre + '.bias']
-
-
-def mha(q_in, k_in, v_in, W, pre, heads):
-    """nn.MultiheadAttention, batch-first inputs (B, L, E), packed in_proj."""
-    E = q_in.shape[-1]
-    w, b = W[pre + '.in_proj_weight'], W[pre + '.in_proj_bias']
-    q = q_in @ w[:E].T + b[:E]
-    k = k_in @ w[E:2 * E].T + b[E:2 * E]
-    v = v_in @ w[2 * E:].T + b[2 * E:]
-    B, L, _ = q.shape
-    S = k.shape[1]
-    hd = E // heads
-    q = q.reshape(B, L, heads, hd).transpose(0, 2, 1, 3)
-    k = k.reshape(B, S, heads, hd).transpose(0, 2, 1, 3)
-    v = v.reshape(B, S, heads, hd).transpose(0, 2, 1, 3)
-    s = q @ k.transpose(0, 1, 3, 2) / math.sqrt(hd)
-    s = np.exp(s - s.max(-1, keepdims=True))
-    s = s / s.sum(-1, keepdims=True)
-    o = (s @ v).transpose(0, 2, 1, 3).reshape(B, L, E)
-    return o @ W[pre + '.out_proj.weight'].T + W[pre + '.out_proj.bias']
-
-
-def randn(rng, shape, fan_in):
-    return (rng.standard_normal(shape) / math.sqrt(fan_in)).astype(np.float32)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))   # full/: the shared helpers
+from numpy_ref import gelu, layer_norm, linear, mha, posterior, randn, silu
+from fixture_io import save_pt
 
 
 # ---- MDM --------------------------------------------------------------------------------------------
@@ -183,10 +73,6 @@ def mdm_forward(W, x, timesteps, enc_text, force_mask):
     return out.reshape(nframes, bs, nj, nf).transpose(1, 2, 3, 0)             # [bs, njoints, nfeats, nframes]
 
 
-def silu(x):
-    return x / (1 + np.exp(-x))
-
-
 def cosine_betas(n):
     """gaussian_diffusion.get_named_beta_schedule('cosine') / betas_for_alpha_bar."""
     f = lambda t: math.cos((t + 0.008) / 1.008 * math.pi / 2) ** 2
@@ -220,6 +106,7 @@ def recover_from_ric(data, joints_num=22):
 
 
 def main():
+    os.chdir(os.path.dirname(os.path.abspath(__file__)))
     rng = np.random.default_rng(20260511)
     W = mdm_weights(rng)
     stored = collections.OrderedDict(W)
@@ -228,7 +115,7 @@ def main():
     stored['sequence_pos_encoder.pe'] = pe_table(20, DIM)
     stored['embed_timestep.sequence_pos_encoder.pe'] = pe_table(20, DIM)
     stored['clip_model.positional_embedding'] = randn(rng, (4, 3), 3).astype(np.float16)
-    save_pt('model.pt', stored)
+    save_pt('model.pt', stored, ordered_dicts=True)
 
     B = 2
     x = rng.standard_normal((B, FEATS, 1, FRAMES))
@@ -236,12 +123,7 @@ def main():
     out = {'text': text, 'x': x.astype(np.float32).transpose(0, 3, 1, 2).reshape(B, FRAMES, FEATS)}
     xr = x.astype(np.float32).astype(np.float64)
     betas = cosine_betas(T)
-    ab = np.cumprod(1 - betas)
-    ab_prev = np.append(1.0, ab[:-1])
-    post_var = betas * (1 - ab_prev) / (1 - ab)
-    post_logvar = np.log(np.append(post_var[1], post_var[1:]))
-    coef1 = betas * np.sqrt(ab_prev) / (1 - ab)
-    coef2 = (1 - ab_prev) * np.sqrt(1 - betas) / (1 - ab)
+    _, post_logvar, coef1, coef2 = posterior(betas)
     for t in (999, 500, 0):
         ts = np.full(B, t)
         cond = mdm_forward(W, xr, ts, text[None].astype(np.float64), False)

@@ -9,17 +9,20 @@ Written from the official source (ChenFengYe/motion-latent-diffusion): mld/model
 (PositionEmbeddingLearned1D), mld/models/architectures/tools/embeddings.py (get_timestep_embedding,
 TimestepEmbedding), mld/models/modeltype/mld.py (_diffusion_reverse: [uncond; cond] batch, guidance), and
 configs/modules/scheduler.yaml (diffusers DDIMScheduler: scaled_linear, set_alpha_to_one false, steps_offset 1,
-eta 0). The module runs sequence-first (S, B, d) here, as the official code does. numpy only.
+eta 0). The module runs sequence-first (S, B, d) here, as the official code does. numpy only; the checkpoint
+is pickled by hand with torch's global names by ../fixture_io.py.
 """
 import collections
-import io
 import math
-import pickle
+import os
 import sys
-import types
-import zipfile
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))   # full/: the shared helpers
+from fixture_io import save_pt
+
+os.chdir(os.path.dirname(os.path.abspath(__file__)))   # the files go next to this script
 
 # reduced MLD denoiser: latent 32, ff 128 (4x), 4 heads, 5 layers (2 in, middle, 2 out), text features 24, pos table 10
 D, FF, HEADS, LAYERS, TEXT, POS = 32, 128, 4, 5, 24, 10
@@ -185,66 +188,19 @@ ref['final_next'] = ddim_step(ref['final_eps'].astype(np.float64), 1, xt.astype(
 np.savez('expected.npz', **ref)
 
 # ---------------------------------------------------------------- a Lightning-style checkpoint (torch zip, by hand)
-torch = types.ModuleType('torch')
-tutils = types.ModuleType('torch._utils')
-sys.modules['torch'], sys.modules['torch._utils'] = torch, tutils
-torch._utils = tutils
-torch.FloatStorage = type('FloatStorage', (), {'__module__': 'torch'})
-
-
-def _rebuild_tensor_v2(*args):
-    raise RuntimeError('only pickled, never called')
-
-
-_rebuild_tensor_v2.__module__ = 'torch._utils'
-tutils._rebuild_tensor_v2 = _rebuild_tensor_v2
-storages = []
-
-
-class Tensor:
-    def __init__(self, array):
-        self.array = np.ascontiguousarray(array, dtype='<f4')
-        self.key = str(len(storages))
-        storages.append(self)
-
-    def __reduce_ex__(self, proto):
-        a = self.array
-        strides = tuple(int(np.prod(a.shape[i + 1:])) for i in range(a.ndim))
-        return _rebuild_tensor_v2, (StorageRef(self), 0, tuple(a.shape), strides, False, collections.OrderedDict())
-
-
-class StorageRef:
-    def __init__(self, t):
-        self.t = t
-
-
-class Pickler(pickle.Pickler):
-    def persistent_id(self, obj):
-        if isinstance(obj, StorageRef):
-            return 'storage', torch.FloatStorage, obj.t.key, 'cpu', obj.t.array.size
-        return None
-
-
-state = collections.OrderedDict((k, Tensor(v)) for k, v in sd.items())
+state = collections.OrderedDict(sd)
 # the other modules of MLD and Lightning's bookkeeping: not the denoiser
-state['vae.skel_embedding.weight'] = Tensor(w(D, 7))
-state['text_encoder.text_model.text_model.embeddings.position_ids'] = Tensor(np.arange(5, dtype=np.float32)[None])
-state['t2m_textencoder.output_net.0.weight'] = Tensor(w(4, 4))
+state['vae.skel_embedding.weight'] = w(D, 7)
+state['text_encoder.text_model.text_model.embeddings.position_ids'] = np.arange(5, dtype=np.float32)[None]
+state['t2m_textencoder.output_net.0.weight'] = w(4, 4)
 ckpt = {
     'epoch': 2999, 'global_step': 123, 'pytorch-lightning_version': '1.7.7',
     'state_dict': state,
-    'optimizer_states': [{'state': {0: {'step': 5, 'exp_avg': Tensor(w(3)), 'exp_avg_sq': Tensor(w(3))}},
+    'optimizer_states': [{'state': {0: {'step': 5, 'exp_avg': w(3), 'exp_avg_sq': w(3)}},
                           'param_groups': [{'lr': 1e-4, 'params': [0]}]}],
     'lr_schedulers': [],
 }
-buf = io.BytesIO()
-Pickler(buf, protocol=2).dump(ckpt)
-with zipfile.ZipFile('mld_small.ckpt', 'w') as zf:
-    zf.writestr('archive/data.pkl', buf.getvalue())
-    zf.writestr('archive/byteorder', 'little')
-    for t in storages:
-        zf.writestr('archive/data/' + t.key, t.array.tobytes())
-    zf.writestr('archive/version', '3\n')
+save_pt('mld_small.ckpt', ckpt)
 
 print('forward_out[0,0,:4]', ref['forward_out'][0, 0, :4])
 print('timesteps_50', ref['timesteps_50'][:3], ref['timesteps_50'][-2:])
