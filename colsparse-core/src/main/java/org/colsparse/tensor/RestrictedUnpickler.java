@@ -16,15 +16,35 @@ import java.util.Map;
  * A pickle reader (protocols 0 to 5) that understands exactly what {@code torch.save} writes for a
  * state dict: plain containers, tensors rebuilt by {@code torch._utils._rebuild_tensor_v2} /
  * {@code _rebuild_parameter} over persistent-id storages, and {@code torch.Size}. Globals are
- * matched as strings against that list; any other global is refused on sight, so nothing named in
- * the file is ever loaded, let alone called. Python values become Java values: dict -> LinkedHashMap,
- * list/set -> ArrayList, tuple -> {@link Tuple}, int -> Long/BigInteger, float -> Double, str ->
- * String, bytes -> byte[], None -> null.
+ * matched as strings against that list, so nothing named in the file is ever loaded, let alone
+ * called. What happens to any other global depends on the {@link Mode}: {@link Mode#STRICT} refuses
+ * it on sight; {@link Mode#WEIGHTS} keeps it as a {@link Foreign}, the name only. Python values
+ * become Java values: dict -> LinkedHashMap, list/set -> ArrayList, tuple -> {@link Tuple}, int ->
+ * Long/BigInteger, float -> Double, str -> String, bytes -> byte[], None -> null.
  */
 final class RestrictedUnpickler {
     /** The only callables a pickle may name. */
     enum Callable {
         ORDERED_DICT, DICT, LIST, TUPLE, TORCH_SIZE, REBUILD_TENSOR_V2, REBUILD_PARAMETER, REBUILD_PARAMETER_WITH_STATE
+    }
+
+    /** What a global that is not on the list means. */
+    enum Mode {
+        /** An error naming it: for tools that report what a file holds, which must not pass over anything. */
+        STRICT,
+        /**
+         * A {@link Foreign}: for reading model weights out of training checkpoints that pickle other
+         * objects beside them (argparse args, OmegaConf hyper-parameters, numpy arrays, a data normalizer).
+         */
+        WEIGHTS
+    }
+
+    /**
+     * A Python object the file builds from a class colsparse never runs, kept as its name only
+     * ({@code module name} of the global): calling it, instantiating it, setting its state or adding
+     * items to it yields the same placeholder, and everything passed to it is dropped.
+     */
+    record Foreign(String name) {
     }
 
     /** A {@code torch.XxxStorage} class named in a persistent id: only a dtype tag, never instantiated. */
@@ -45,6 +65,7 @@ final class RestrictedUnpickler {
     private static final Object MARK = new Object();
 
     private final String where;
+    private final Mode mode;
     private final byte[] b;
     private int pos;
     private final List<Object> stack = new ArrayList<>();
@@ -52,14 +73,20 @@ final class RestrictedUnpickler {
     private final Map<Long, Object> memo = new HashMap<>();
     private final Map<String, Storage> storages = new LinkedHashMap<>();
 
-    private RestrictedUnpickler(String where, byte[] pickle) {
+    private RestrictedUnpickler(String where, Mode mode, byte[] pickle) {
         this.where = where;
+        this.mode = mode;
         this.b = pickle;
     }
 
-    /** Reads one pickle; {@code where} names the file in every error. */
+    /** Reads one pickle, refusing any global not on the list; {@code where} names the file in every error. */
     static Object load(String where, byte[] pickle) {
-        return new RestrictedUnpickler(where, pickle).run();
+        return load(where, Mode.STRICT, pickle);
+    }
+
+    /** Reads one pickle; {@code where} names the file in every error. */
+    static Object load(String where, Mode mode, byte[] pickle) {
+        return new RestrictedUnpickler(where, mode, pickle).run();
     }
 
     private Object run() {
@@ -128,22 +155,31 @@ final class RestrictedUnpickler {
                 case 0x85 -> push(tuple(1));
                 case 0x86 -> push(tuple(2));
                 case 0x87 -> push(tuple(3));
+                // items added to a Foreign (a list or dict subclass) are dropped with it
                 case 'a' -> {
                     Object v = pop();
-                    list(peek()).add(v);
+                    if (!(peek() instanceof Foreign)) {
+                        list(peek()).add(v);
+                    }
                 }
                 case 'e', 0x90 -> { // APPENDS, ADDITEMS
                     List<Object> items = popMark();
-                    list(peek()).addAll(items);
+                    if (!(peek() instanceof Foreign)) {
+                        list(peek()).addAll(items);
+                    }
                 }
                 case 's' -> {
                     Object v = pop();
                     Object k = pop();
-                    map(peek()).put(key(k), v);
+                    if (!(peek() instanceof Foreign)) {
+                        map(peek()).put(key(k), v);
+                    }
                 }
                 case 'u' -> {
                     List<Object> items = popMark();
-                    setItems(map(peek()), items);
+                    if (!(peek() instanceof Foreign)) {
+                        setItems(map(peek()), items);
+                    }
                 }
                 // memo
                 case 'p' -> memo.put(memoIndex(line()), peek());
@@ -168,8 +204,12 @@ final class RestrictedUnpickler {
                 }
                 case 'i' -> { // INST names a class to instantiate: refused like any other global
                     String module = line();
-                    global(module, line());
-                    throw bad("unsupported pickle opcode INST");
+                    Object cls = global(module, line());
+                    if (!(cls instanceof Foreign)) {
+                        throw bad("unsupported pickle opcode INST");
+                    }
+                    popMark(); // the constructor's arguments
+                    push(cls);
                 }
                 case 'R' -> {
                     Object args = pop();
@@ -179,22 +219,46 @@ final class RestrictedUnpickler {
                 case 'b' -> {
                     Object state = pop();
                     Object target = peek();
-                    // OrderedDict carries `_metadata` as instance state; tensors may carry hooks: neither matters here
-                    if (!(target instanceof Map<?, ?>) && !(target instanceof Tensor)) {
+                    // OrderedDict carries `_metadata` as instance state; tensors may carry hooks: neither matters
+                    // here, nor does a Foreign's state, which is dropped with it
+                    if (!(target instanceof Map<?, ?>) && !(target instanceof Tensor) && !(target instanceof Foreign)) {
                         throw bad("pickle BUILD on an unsupported object");
                     }
-                    if (state == null) {
+                    if (state == null && !(target instanceof Foreign)) {
                         throw bad("pickle BUILD without state");
                     }
                 }
                 case 'Q' -> push(persistent(pop()));
                 case 'P' -> push(persistent(line()));
-                case 0x81, 0x92, 'o' -> throw bad("unsupported pickle opcode " + opName(op) + " (creates an arbitrary object)");
+                case 0x81, 0x92, 'o' -> push(instance(op));
                 case 0x82, 0x83, 0x84 -> throw bad("unsupported pickle opcode EXT (copyreg extension codes)");
                 case 0x96, 0x97, 0x98 -> throw bad("unsupported pickle opcode " + opName(op) + " (out-of-band buffers)");
                 default -> throw bad(String.format("unknown pickle opcode 0x%02x at byte %d", op, opAt));
             }
         }
+    }
+
+    /** The object NEWOBJ, NEWOBJ_EX or OBJ creates: only from a Foreign class, which is then all it is. */
+    private Object instance(int op) {
+        String refused = "unsupported pickle opcode " + opName(op) + " (creates an arbitrary object)";
+        if (mode == Mode.STRICT) {
+            throw bad(refused);
+        }
+        Object cls;
+        if (op == 'o') { // MARK cls args...
+            List<Object> items = popMark();
+            cls = items.isEmpty() ? null : items.get(0);
+        } else { // cls args (NEWOBJ) or cls args kwargs (NEWOBJ_EX)
+            pop();
+            if (op == 0x92) {
+                pop();
+            }
+            cls = pop();
+        }
+        if (!(cls instanceof Foreign)) {
+            throw bad(refused);
+        }
+        return cls;
     }
 
     private static String opName(int op) {
@@ -251,6 +315,9 @@ final class RestrictedUnpickler {
                         + "' (supported: Float, Double, Half, BFloat16, Long, Int, Short, Char, Byte, Bool)");
             }
         }
+        if (mode == Mode.WEIGHTS) {
+            return new Foreign(module + " " + name);
+        }
         throw new InputException(where + ": refuses pickle global '" + printable(module) + " " + printable(name)
                 + "' (only tensors, storages and plain containers are allowed)");
     }
@@ -262,6 +329,9 @@ final class RestrictedUnpickler {
     }
 
     private Object call(Object fn, Object argsObj) {
+        if (fn instanceof Foreign) {
+            return fn; // never called: the result is the same placeholder, the arguments are dropped
+        }
         if (!(fn instanceof Callable c)) {
             throw bad(fn instanceof StorageType ? "pickle calls a storage type (only tensors rebuilt from storages are supported)"
                     : "malformed pickle (REDUCE on a non-callable)");

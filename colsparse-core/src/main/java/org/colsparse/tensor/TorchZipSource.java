@@ -18,10 +18,11 @@ import java.util.Collections;
 /**
  * A PyTorch zip checkpoint ({@code torch.save} since 1.6): {@code <dir>/data.pkl} holds the object
  * tree, {@code <dir>/data/<key>} the raw bytes of each storage, {@code <dir>/byteorder} their byte
- * order. The pickle is read by {@link RestrictedUnpickler}. Every tensor in the tree is listed under
- * its dotted path ({@code {"state_dict": {"fc.weight": t}}} gives {@code state_dict.fc.weight}; list
- * items use their index); ints, floats and strings in the tree are ignored. A file that is a single
- * tensor lists it under the file's stem.
+ * order. The pickle is read by {@link RestrictedUnpickler} in the given mode. Every tensor in the
+ * tree is listed under its dotted path ({@code {"state_dict": {"fc.weight": t}}} gives {@code
+ * state_dict.fc.weight}; list items use their index); ints, floats, strings and (in the weights mode)
+ * {@link RestrictedUnpickler.Foreign} objects in the tree are ignored. A file that is a single tensor
+ * lists it under the file's stem.
  */
 final class TorchZipSource extends NamedTensors {
     private static final int MAX_DEPTH = 64;
@@ -39,7 +40,7 @@ final class TorchZipSource extends NamedTensors {
         this.order = order;
     }
 
-    static TorchZipSource open(Path path) {
+    static TorchZipSource open(Path path, RestrictedUnpickler.Mode mode) {
         OpenedFile f = OpenedFile.open(path);
         try {
             if (!ZipArchive.looksLikeZip(f.bytes)) {
@@ -80,7 +81,7 @@ final class TorchZipSource extends NamedTensors {
             if (pkl.size() > 1L << 30) {
                 throw new InputException(f.name + ": data.pkl of " + pkl.size() + " bytes is implausibly large");
             }
-            Object root = RestrictedUnpickler.load(f.name, zip.prefix(pkl, (int) pkl.size()));
+            Object root = RestrictedUnpickler.load(f.name, mode, zip.prefix(pkl, (int) pkl.size()));
             TorchZipSource src = new TorchZipSource(f, zip, prefix, order);
             if (root instanceof Tensor t) {
                 src.add(src.tensor(stem(path.getFileName().toString()), t));
@@ -100,7 +101,7 @@ final class TorchZipSource extends NamedTensors {
             return;
         }
         if (!(o instanceof Map<?, ?>) && !(o instanceof List<?>) && !(o instanceof Tuple)) {
-            return; // numbers, strings, None, bytes: not tensors
+            return; // numbers, strings, None, bytes, foreign objects: not tensors
         }
         if (depth > MAX_DEPTH || !path.add(o)) {
             throw new InputException(file() + ": object tree is cyclic or nested more than " + MAX_DEPTH + " deep");

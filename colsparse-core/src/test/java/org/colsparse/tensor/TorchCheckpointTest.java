@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -232,14 +233,156 @@ class TorchCheckpointTest {
     private static byte[] tensorPickle(int size) throws IOException {
         ByteArrayOutputStream p = new ByteArrayOutputStream();
         p.write(new byte[] {(byte) 0x80, 2, '}', '('});
+        tensorItem(p, size);
+        p.write(new byte[] {'u', '.'});
+        return p.toByteArray();
+    }
+
+    /** The key "w" and its tensor, inside a dict's SETITEMS. */
+    private static void tensorItem(ByteArrayOutputStream p, int size) throws IOException {
         unicode(p, "w");
         p.write("ctorch._utils\n_rebuild_tensor_v2\n((".getBytes(StandardCharsets.US_ASCII));
         unicode(p, "storage");
         p.write("ctorch\nFloatStorage\n".getBytes(StandardCharsets.US_ASCII));
         unicode(p, "0");
         unicode(p, "cpu");
-        p.write(new byte[] {'K', 6, 't', 'Q', 'K', 0, 'K', (byte) size, (byte) 0x85, 'K', 1, (byte) 0x85, (byte) 0x89, '}', 't', 'R', 'u', '.'});
+        p.write(new byte[] {'K', 6, 't', 'Q', 'K', 0, 'K', (byte) size, (byte) 0x85, 'K', 1, (byte) 0x85, (byte) 0x89, '}', 't', 'R'});
+    }
+
+    /** os.system("touch marker") as a REDUCE, the call a malicious pickle makes. */
+    private static void osSystem(ByteArrayOutputStream p, Path marker) throws IOException {
+        p.write("cos\nsystem\n".getBytes(StandardCharsets.US_ASCII));
+        unicode(p, "touch " + marker);
+        p.write(new byte[] {(byte) 0x85, 'R'});
+    }
+
+    private static void ascii(ByteArrayOutputStream p, String s) throws IOException {
+        p.write(s.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static final byte[] SIX_FLOATS = littleEndianFloats(1, 2, 3, 4, 5, 6);
+
+    private static byte[] littleEndianFloats(float... values) {
+        ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            b.putFloat(v);
+        }
+        return b.array();
+    }
+
+    /**
+     * A training checkpoint's shape by hand: {"evil": os.system(...), "args": NEWOBJ argparse.Namespace
+     * + BUILD whose state calls os.system again, "kw": NEWOBJ_EX, "obj": OBJ, "inst": INST + BUILD(None),
+     * "dd": a defaultdict REDUCE + SETITEMS, "lst"/"l2": a list subclass + APPEND/APPENDS, "w": tensor}.
+     */
+    private static byte[] trainingPickle(Path marker) throws IOException {
+        ByteArrayOutputStream p = new ByteArrayOutputStream();
+        p.write(new byte[] {(byte) 0x80, 2, '}', '('});
+        unicode(p, "evil");
+        osSystem(p, marker);
+        unicode(p, "args");
+        ascii(p, "cargparse\nNamespace\n)");
+        p.write(new byte[] {(byte) 0x81, '}', '('});
+        unicode(p, "lr");
+        p.write(new byte[] {'K', 3});
+        unicode(p, "cmd");
+        osSystem(p, marker);
+        p.write(new byte[] {'u', 'b'});
+        unicode(p, "kw");
+        ascii(p, "cnumpy\ndtype\n)}");
+        p.write(0x92);
+        unicode(p, "obj");
+        ascii(p, "(comegaconf.dictconfig\nDictConfig\nK\001o");
+        unicode(p, "inst");
+        ascii(p, "(K\001inormalizer\nNormalizer\nNb");
+        unicode(p, "dd");
+        ascii(p, "ccollections\ndefaultdict\n)R(");
+        unicode(p, "k");
+        ascii(p, "K\001u");
+        unicode(p, "lst");
+        ascii(p, "cmodule\nMyList\n)");
+        p.write(new byte[] {(byte) 0x81, 'K', 2, 'a'});
+        unicode(p, "l2");
+        ascii(p, "cmodule\nMyList\n)");
+        p.write(new byte[] {(byte) 0x81, '(', 'K', 1, 'K', 2, 'e'});
+        tensorItem(p, 6);
+        p.write(new byte[] {'u', '.'});
         return p.toByteArray();
+    }
+
+    @Test
+    void weightsModeKeepsForeignObjectsAsNamesAndReadsTheTensorsBesideThem() throws IOException {
+        Path marker = tmp.resolve("pwned");
+        byte[] pickle = trainingPickle(marker);
+        Object root = RestrictedUnpickler.load("t.pt", RestrictedUnpickler.Mode.WEIGHTS, pickle);
+        Map<?, ?> m = (Map<?, ?>) root;
+        assertEquals(List.of("evil", "args", "kw", "obj", "inst", "dd", "lst", "l2", "w"), List.copyOf(m.keySet()));
+        assertEquals(new RestrictedUnpickler.Foreign("os system"), m.get("evil"));
+        assertEquals(new RestrictedUnpickler.Foreign("argparse Namespace"), m.get("args"));
+        assertEquals(new RestrictedUnpickler.Foreign("numpy dtype"), m.get("kw"));
+        assertEquals(new RestrictedUnpickler.Foreign("omegaconf.dictconfig DictConfig"), m.get("obj"));
+        assertEquals(new RestrictedUnpickler.Foreign("normalizer Normalizer"), m.get("inst"));
+        assertEquals(new RestrictedUnpickler.Foreign("collections defaultdict"), m.get("dd"));
+        assertEquals(new RestrictedUnpickler.Foreign("module MyList"), m.get("lst"));
+        assertEquals(new RestrictedUnpickler.Foreign("module MyList"), m.get("l2"));
+
+        Path file = checkpoint("train.pt", pickle, SIX_FLOATS);
+        try (TensorSource s = TensorSources.openWeights(file)) {
+            assertEquals(List.of(new TensorInfo("w", DType.F32, new long[] {6})), s.tensors());
+            assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6}, doubles(s, "w"), 0.0);
+        }
+        // the default (inspect, analyze) still refuses the file, with the same message as ever
+        InputException e = assertThrows(InputException.class, () -> TensorSources.open(file));
+        assertEquals(file + ": refuses pickle global 'os system' (only tensors, storages and plain containers are allowed)",
+                e.getMessage());
+        assertFalse(Files.exists(marker), "the pickled command must never run");
+    }
+
+    @Test
+    void weightsModeLoadsAPickleThatIsOnlyOsSystemAsNothing() throws IOException {
+        Path marker = tmp.resolve("pwned");
+        ByteArrayOutputStream p = new ByteArrayOutputStream();
+        p.write(new byte[] {(byte) 0x80, 2});
+        osSystem(p, marker);
+        p.write('.');
+        Path file = checkpoint("evil.pth", p.toByteArray());
+        try (TensorSource s = TensorSources.openWeights(file)) {
+            assertEquals(List.of(), s.tensors());
+        }
+        assertFalse(Files.exists(marker), "the pickled command must never run");
+    }
+
+    @Test
+    void weightsModeStillRefusesWhatIsNotAForeignObjectAndMalformedPickles() throws IOException {
+        // creating an object from a class on the list is refused in both modes, with the same message
+        String[][] creations = {{"cbuiltins\ndict\n)\u0081.", "NEWOBJ"}, {"cbuiltins\ndict\n)}\u0092.", "NEWOBJ_EX"},
+            {"(cbuiltins\ndict\no.", "OBJ"}};
+        for (String[] c : creations) {
+            Path file = checkpoint(c[1] + ".pt", c[0].getBytes(StandardCharsets.ISO_8859_1));
+            String m = file + ": unsupported pickle opcode " + c[1] + " (creates an arbitrary object)";
+            assertEquals(m, assertThrows(InputException.class, () -> TensorSources.open(file)).getMessage());
+            assertEquals(m, assertThrows(InputException.class, () -> TensorSources.openWeights(file)).getMessage());
+        }
+        Path inst = checkpoint("inst.pt", "(ibuiltins\ndict\n.".getBytes(StandardCharsets.US_ASCII));
+        assertWeightsRejected(inst, "unsupported pickle opcode INST");
+        assertWeightsRejected(checkpoint("build.pt", "cbuiltins\ndict\n}b.".getBytes(StandardCharsets.US_ASCII)),
+                "pickle BUILD on an unsupported object");
+        // storage types stay checked: an unknown one is not a Foreign
+        assertWeightsRejected(checkpoint("storage.pt", "ctorch\nComplexFloatStorage\n.".getBytes(StandardCharsets.US_ASCII)),
+                "unsupported storage type 'torch ComplexFloatStorage'");
+
+        Path marker = tmp.resolve("pwned");
+        byte[] good = trainingPickle(marker);
+        assertWeightsRejected(checkpoint("cut.pt", Arrays.copyOf(good, good.length - 30), SIX_FLOATS), "truncated pickle");
+        assertWeightsRejected(checkpoint("under.pt", new byte[] {(byte) 0x80, 2, (byte) 0x81, '.'}), "malformed pickle (stack underflow)");
+        assertWeightsRejected(checkpoint("unmarked.pt", "ios\nsystem\n.".getBytes(StandardCharsets.US_ASCII)), "malformed pickle (no MARK)");
+        assertWeightsRejected(checkpoint("twice.pt", "cos\nsystem\nK\001.".getBytes(StandardCharsets.ISO_8859_1)),
+                "stack not balanced at STOP");
+        assertFalse(Files.exists(marker));
+    }
+
+    private static void assertWeightsRejected(Path file, String fragment) {
+        assertMessage(assertThrows(InputException.class, () -> TensorSources.openWeights(file).close()), file, fragment);
     }
 
     @Test
