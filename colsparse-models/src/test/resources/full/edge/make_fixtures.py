@@ -154,17 +154,21 @@ def main():
         ema['cond_encoder.%d.rotary.freqs' % i] = rotary_freqs(DIM)
     for i in range(LAYERS):
         ema['seqTransDecoder.stack.%d.rotary.freqs' % i] = rotary_freqs(DIM)
-    save_pt('checkpoint.pt', {'ema_state_dict': ema,
-                              'model_state_dict': {'final_layer.bias': np.zeros(FEATS, np.float32)},
-                              'optimizer_state_dict': {'state': {0: {'exp_avg': np.zeros(3, np.float32)}},
-                                                       'param_groups': [{'lr': 4e-4, 'params': [0]}]}}, ordered_dicts=True)
-    # the official checkpoint.pt also pickles EDGE's data normalizer, a Python object: the loader must
-    # refuse it and say how to export the weights
+    training = {'ema_state_dict': ema,
+                'model_state_dict': {'final_layer.bias': np.zeros(FEATS, np.float32)},
+                'optimizer_state_dict': {'state': {0: {'exp_avg': np.zeros(3, np.float32)}},
+                                         'param_groups': [{'lr': 4e-4, 'params': [0]}]}}
+    save_pt('checkpoint.pt', training, ordered_dicts=True)
+    # the official checkpoint.pt also pickles EDGE's data normalizer, a Python object (NEWOBJ + BUILD
+    # of its __dict__, here holding a numpy array as the real one holds its scaler's statistics): the
+    # loader skips it unread and loads the same weights
     pkg, mod = types.ModuleType('dataset'), types.ModuleType('dataset.preprocess')
     normalizer = type('Normalizer', (), {'__module__': 'dataset.preprocess'})
     mod.Normalizer, pkg.preprocess = normalizer, mod
     sys.modules['dataset'], sys.modules['dataset.preprocess'] = pkg, mod
-    save_pt('with_normalizer.pt', {'ema_state_dict': {'final_layer.bias': np.zeros(3, np.float32)}, 'normalizer': normalizer()}, ordered_dicts=True)
+    norm = normalizer()
+    norm.scale = np.linspace(0.5, 2, FEATS)
+    save_pt('with_normalizer.pt', dict(training, normalizer=norm), ordered_dicts=True)
     Wd = {k: v.astype(np.float64) for k, v in half.items()}                   # what the model holds after loading
 
     B = 2

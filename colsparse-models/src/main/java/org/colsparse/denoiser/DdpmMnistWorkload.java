@@ -54,7 +54,7 @@ public final class DdpmMnistWorkload implements Workload {
                     ? " (shipped with the repository; is colsparse.home set to the repository root?)" : ""));
         }
         DdpmMnist model = new DdpmMnist(manager);
-        try (TensorSource source = TensorSources.open(file)) {
+        try (TensorSource source = TensorSources.openWeights(file)) {
             model.params().load(source, ID);
         } catch (RuntimeException e) {
             model.close();

@@ -136,8 +136,8 @@ public final class FullAnimateDiffWorkload implements Workload {
         Path motionFile = only(dir, "motion module", List.copyOf(MOTION_FILES.keySet()));
         Version version = MOTION_FILES.get(dir.relativize(motionFile).toString().replace('\\', '/'));
         // one rule for both files: it tells the SD layouts and a MotionAdapter apart by their keys; motion files are bare state dicts
-        List<FullCheckpoint.Part> parts = List.of(new FullCheckpoint.Part(unetFile, FullUnetKeys.rule(sd), FullUnetKeys.LIGHTNING_EXPORT),
-                new FullCheckpoint.Part(motionFile, FullUnetKeys.rule(sd), null));
+        List<FullCheckpoint.Part> parts = List.of(new FullCheckpoint.Part(unetFile, FullUnetKeys.rule(sd)),
+                new FullCheckpoint.Part(motionFile, FullUnetKeys.rule(sd)));
         try (FullCheckpoint weights = FullCheckpoint.open(parts)) {
             // a MotionAdapter's config says use_motion_mid_block; its keys say the same
             if (version == Version.DIFFUSERS && weights.tensors().stream().anyMatch(t -> t.name().startsWith("mid_block.motion_modules."))) {

@@ -20,7 +20,9 @@ import java.util.function.Function;
  * (Lightning's {@code state_dict.}, a training script's {@code ema.}) and hold more than the model
  * (optimizer state, other modules); each workload states that as a {@link KeyRule}. A key the rule
  * keeps but the model does not declare stays visible, so {@link Params#load} reports it as
- * unexpected: nothing is dropped without a rule that names it.
+ * unexpected: nothing is dropped without a rule that names it. Files are opened with {@link
+ * TensorSources#openWeights}: Python objects a training checkpoint pickles beside the tensors
+ * (argparse args, OmegaConf hyper-parameters, a data normalizer) are skipped, never run.
  */
 final class FullCheckpoint implements TensorSource {
     /**
@@ -41,29 +43,8 @@ final class FullCheckpoint implements TensorSource {
         }
     }
 
-    /**
-     * What to tell a user whose file pickles Python objects beside the tensors (argparse args,
-     * OmegaConf hyper-parameters, a data normalizer): the restricted reader never unpickles them, and
-     * one line of torch saves the entry that holds the weights as a plain state dict.
-     *
-     * @param what   what the entry holds, for the message ("weights", "EMA weights")
-     * @param entry  the top-level key of the weights in the pickled dict
-     * @param output the file name suggested for the plain copy
-     */
-    record Export(String what, String entry, String output) {
-        String advice(Path file) {
-            return "keep only the " + what + " with python -c \"import torch; torch.save(torch.load('" + file.getFileName()
-                    + "', map_location='cpu', weights_only=False)['" + entry + "'], '" + output + "')\" and pass that file";
-        }
-    }
-
-    /**
-     * One file of a checkpoint: where it is and how its keys become the model's names.
-     *
-     * @param export null where the official file is a bare state dict: a refused object then means
-     *               the file is not the official one, and no export line would make it so
-     */
-    record Part(Path path, Function<List<String>, KeyRule> ruleForKeys, Export export) {
+    /** One file of a checkpoint: where it is and how its keys become the model's names. */
+    record Part(Path path, Function<List<String>, KeyRule> ruleForKeys) {
     }
 
     /** A tensor under its model name: the file that holds it and its name there. */
@@ -89,11 +70,9 @@ final class FullCheckpoint implements TensorSource {
     /**
      * Opens {@code path}. The rule may depend on the whole key set (e.g. "a training checkpoint if any
      * key starts with {@code ema.}"), so {@code ruleForKeys} sees the file's keys first.
-     *
-     * @param export see {@link Part#export()}
      */
-    static FullCheckpoint open(Path path, Function<List<String>, KeyRule> ruleForKeys, Export export) {
-        return open(List.of(new Part(path, ruleForKeys, export)));
+    static FullCheckpoint open(Path path, Function<List<String>, KeyRule> ruleForKeys) {
+        return open(List.of(new Part(path, ruleForKeys)));
     }
 
     /**
@@ -113,15 +92,7 @@ final class FullCheckpoint implements TensorSource {
 
     /** Opens {@code part} and adds its tensors under the model's names; a name that some file already holds is an error. */
     private void add(Part part) {
-        TensorSource file;
-        try {
-            file = TensorSources.open(part.path());
-        } catch (InputException e) {
-            if (part.export() != null && e.getMessage() != null && e.getMessage().contains("refuses pickle global")) {
-                throw new InputException(e.getMessage() + "; " + part.export().advice(part.path()));
-            }
-            throw e;
-        }
+        TensorSource file = TensorSources.openWeights(part.path());
         files.add(file);
         KeyRule rule = part.ruleForKeys().apply(file.tensors().stream().map(TensorInfo::name).toList());
         described.add(rule.naming() == null ? file.file() : file.file() + " (" + rule.naming() + ")");

@@ -49,8 +49,6 @@ public final class FullDitWorkload implements Workload {
     static final String CHECKPOINT = "DiT-XL-2-256x256.pt or DiT-XL-2-512x512.pt (facebookresearch/DiT, dl.fbaipublicfiles.com/DiT/models/)";
     static final String CLASS = "class";
     private static final String EMA = "ema.";
-    /** A train.py checkpoint also pickles {@code args}, an argparse Namespace; its {@code ema} entry alone is the model. */
-    private static final FullCheckpoint.Export EXPORT = new FullCheckpoint.Export("EMA weights", "ema", "dit_ema.pt");
 
     private static final DenoiserInfo INFO;
 
@@ -94,7 +92,7 @@ public final class FullDitWorkload implements Workload {
         FullConditions.onlyKnown(conditions, "dit", List.of(CLASS));
         int[] labels = conditions.containsKey(CLASS)
                 ? FullConditions.classIds(CLASS, conditions.get(CLASS), base.classes()) : DEFAULT_LABELS.clone();
-        try (FullCheckpoint source = FullCheckpoint.open(checkpoint, FullDitWorkload::keyRule, EXPORT)) {
+        try (FullCheckpoint source = FullCheckpoint.open(checkpoint, FullDitWorkload::keyRule)) {
             FullDit net = new FullDit(manager, base.withInputSize(inputSize(source, base)));
             source.loadInto(net, "DiT-XL/2");
             return new Loaded(net, labels);
@@ -107,8 +105,9 @@ public final class FullDitWorkload implements Workload {
      * plain state dict, keys used as they are. A {@code train.py} checkpoint {@code {"model", "ema",
      * "opt", "args"}} is recognized by its {@code ema.} keys: like {@code find_model}, the EMA weights
      * are the model ({@code ema.} stripped); {@code model.*} (the raw, non-averaged weights) and
-     * {@code opt.*} (Adam state) are ignored by name. Any other key stays visible, so the loader
-     * reports it as unexpected.
+     * {@code opt.*} (Adam state) are ignored by name; {@code args} (an argparse Namespace, a pickled
+     * Python object) holds no tensors the reader lists: it is skipped unread. Any other key stays
+     * visible, so the loader reports it as unexpected.
      */
     static FullCheckpoint.KeyRule keyRule(List<String> keys) {
         if (keys.stream().noneMatch(k -> k.startsWith(EMA))) {

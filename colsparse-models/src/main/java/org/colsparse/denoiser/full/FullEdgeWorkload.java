@@ -39,14 +39,12 @@ import static org.colsparse.denoiser.full.FullConditions.ROWS;
  * batch (DESIGN §2); noise comes from the project's seeded generator, not torch's.
  */
 public final class FullEdgeWorkload implements Workload {
-    static final String CHECKPOINT = "checkpoint.pt (Stanford-TML/EDGE, download_model.sh), its ema_state_dict exported as a plain state dict";
+    static final String CHECKPOINT = "checkpoint.pt (Stanford-TML/EDGE, download_model.sh)";
     static final double GUIDANCE = 2;
     static final String HOW_MUSIC = "Jukebox features of one 5 s slice at 30 fps; in the EDGE repo, "
             + "slice the song with data/slice.py slice_audio(wav, 2.5, 5.0, dir), then for a slice "
             + "reps, _ = data.audio_extraction.jukebox_features.extract(slice_wav) (jukemirlib layer 66, 30 fps); np.save('music.npy', reps)";
     static final String MUSIC = "music";
-    /** The official checkpoint.pt also pickles EDGE's data normalizer, a Python object the reader never unpickles. */
-    private static final FullCheckpoint.Export EXPORT = new FullCheckpoint.Export("EMA weights", "ema_state_dict", "edge_ema.pt");
     private static final DenoiserInfo INFO;
 
     static {
@@ -82,7 +80,7 @@ public final class FullEdgeWorkload implements Workload {
         long features = config.condFeatures();
         float[][] music = FullConditions.floats(MUSIC, FullConditions.required(conditions, "edge", MUSIC),
                 new long[] {frames, features}, new long[] {ROWS, frames, features});
-        try (FullCheckpoint source = FullCheckpoint.open(checkpoint, keys -> FullEdgeWorkload::modelKey, EXPORT)) {
+        try (FullCheckpoint source = FullCheckpoint.open(checkpoint, keys -> FullEdgeWorkload::modelKey)) {
             FullEdge net = new FullEdge(manager, config);
             source.loadInto(net, "EDGE DanceDecoder");
             return new Loaded(net, music);
@@ -90,10 +88,15 @@ public final class FullEdgeWorkload implements Workload {
     }
 
     /**
-     * The file's key as the model names it, or null for a key ignored by rule:
+     * The file's key as the model names it, or null for a key ignored by rule. The official
+     * checkpoint.pt is EDGE.py's training dict {@code {"ema_state_dict", "model_state_dict",
+     * "optimizer_state_dict", "normalizer"}}; a plain state dict exported from the model reads the same
+     * without the first rule:
      * <ul>
      * <li>{@code ema_state_dict.*} is used (EDGE.py loads the EMA weights by default);
-     * {@code model_state_dict.*} and {@code optimizer_state_dict.*} of a full training dict are ignored;</li>
+     * {@code model_state_dict.*} (the raw, non-averaged weights) and {@code optimizer_state_dict.*} are
+     * ignored; the {@code normalizer} (EDGE's data normalizer, a pickled Python object) holds no
+     * tensors the reader lists: it is skipped unread;</li>
      * <li>a {@code module.} prefix (a DistributedDataParallel save, EDGE.py {@code maybe_wrap}) is stripped;</li>
      * <li>{@code rotary.freqs} and every layer's {@code *.rotary.freqs}: the fixed rotary frequency buffer
      * ({@code learned_freq=False}), shared by all layers and stored once per layer; recomputed.</li>

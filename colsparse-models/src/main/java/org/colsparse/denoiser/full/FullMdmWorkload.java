@@ -108,8 +108,7 @@ public final class FullMdmWorkload implements Workload {
             mean = FullConditions.floats(MEAN, conditions.get(MEAN), one, oneRow)[0];
             std = FullConditions.floats(STD, conditions.get(STD), one, oneRow)[0];
         }
-        // the released file is a bare state dict: nothing pickled beside the tensors, nothing to export
-        try (FullCheckpoint source = FullCheckpoint.open(checkpoint, keys -> FullMdmWorkload::modelKey, null)) {
+        try (FullCheckpoint source = FullCheckpoint.open(checkpoint, keys -> FullMdmWorkload::modelKey)) {
             FullMdm net = new FullMdm(manager, config);
             source.loadInto(net, "MDM (HumanML3D)");
             return new Loaded(net, text, frames, mean, std);

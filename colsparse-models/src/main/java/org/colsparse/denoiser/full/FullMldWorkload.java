@@ -45,8 +45,6 @@ public final class FullMldWorkload implements Workload {
     static final String NULL_TEXT = "null_text";
     private static final String LIGHTNING = "state_dict.";
     private static final String DENOISER = "denoiser.";
-    /** Lightning checkpoints may pickle objects too (e.g. OmegaConf configs among the hyper-parameters). */
-    private static final FullCheckpoint.Export EXPORT = new FullCheckpoint.Export("weights", "state_dict", "mld_state_dict.pt");
 
     private static final DenoiserInfo INFO;
 
@@ -92,7 +90,7 @@ public final class FullMldWorkload implements Workload {
         int dim = config.textDim();
         float[][] text = FullConditions.floats(TEXT, textFile, new long[] {ROWS, dim}, new long[] {ROWS, 1, dim});
         float[] nullText = FullConditions.floats(NULL_TEXT, nullFile, new long[] {dim}, new long[] {1, dim}, new long[] {1, 1, dim})[0];
-        try (FullCheckpoint source = FullCheckpoint.open(checkpoint, keys -> FullMldWorkload::modelKey, EXPORT)) {
+        try (FullCheckpoint source = FullCheckpoint.open(checkpoint, keys -> FullMldWorkload::modelKey)) {
             FullMld net = new FullMld(manager, config);
             source.loadInto(net, "MLD denoiser");
             return new Loaded(net, text, nullText);
@@ -108,7 +106,8 @@ public final class FullMldWorkload implements Workload {
      * (or {@code denoiser.} in a bare state dict saved from the module) are read, under their module
      * names; every other tensor (the other modules, and Lightning's own entries outside
      * {@code state_dict}: optimizer_states, lr_schedulers, callbacks) is not part of the denoiser and is
-     * ignored. A file without them is reported with all its missing keys.
+     * ignored; Python objects Lightning pickles beside them (OmegaConf hyper-parameters, numpy
+     * arrays) are no tensors to the reader and are skipped unread. A file without them is reported with all its missing keys.
      */
     static String modelKey(String key) {
         if (key.startsWith(LIGHTNING + DENOISER)) {

@@ -128,7 +128,7 @@ public final class FullSd15Workload implements Workload {
 
     /** A UNet of {@code config} with the weights of one official file, in either key layout ({@link FullUnetKeys}). */
     static FullUnet loaded(NDManager manager, FullUnet.Config config, Path file, String model) {
-        try (FullCheckpoint weights = FullCheckpoint.open(file, FullUnetKeys.rule(config), FullUnetKeys.LIGHTNING_EXPORT)) {
+        try (FullCheckpoint weights = FullCheckpoint.open(file, FullUnetKeys.rule(config))) {
             FullUnet unet = new FullUnet(manager, config);
             weights.loadInto(unet, model);
             return unet;

@@ -61,13 +61,6 @@ public final class FullUnetKeys {
             // LatentDiffusion's VAE latent scale (0.18215): a decoding constant, not a UNet weight
             "scale_factor");
 
-    /**
-     * A Lightning {@code .ckpt} (CompVis SD, the original AudioLDM) may pickle objects beside
-     * {@code state_dict} (hyper-parameters, callback state), which the restricted reader refuses; the
-     * {@code state_dict} entry alone reads like the whole file.
-     */
-    static final FullCheckpoint.Export LIGHTNING_EXPORT = new FullCheckpoint.Export("weights", "state_dict", "state_dict.ckpt");
-
     private static final List<String> IGNORED_PREFIXES = List.of("first_stage_model.", "cond_stage_model.", "model_ema.");
 
     private static final Map<String, String> RESNET_LAYERS = Map.of("norm1", "in_layers.0", "conv1", "in_layers.2",

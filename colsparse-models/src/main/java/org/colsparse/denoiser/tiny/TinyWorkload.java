@@ -54,7 +54,7 @@ public final class TinyWorkload implements Workload {
                     ? " (shipped with the repository; rebuild it with: colsparse train --workload " + spec.id() + " --out models/" + spec.id() + ")" : ""));
         }
         TinyNet net = spec.build(manager);
-        try (TensorSource source = TensorSources.open(file)) {
+        try (TensorSource source = TensorSources.openWeights(file)) {
             net.params().load(source, spec.id());
         } catch (RuntimeException e) {
             net.close();

@@ -8,14 +8,20 @@ import org.colsparse.tensor.TensorSource;
 import org.colsparse.tensor.TensorSources;
 import org.colsparse.train.SafetensorsWriter;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -93,23 +99,71 @@ final class FullFixtures implements AutoCloseable {
         return w;
     }
 
-    /** A torch zip whose pickle names a class, as a Lightning checkpoint with OmegaConf hyper-parameters does. */
-    static void writeCheckpointWithAnObject(Path file) throws IOException {
-        byte[] pickle = "\u0080\u0002comegaconf.dictconfig\nDictConfig\nq\u0000)\u0081q\u0001.".getBytes(StandardCharsets.ISO_8859_1);
-        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(file))) {
-            for (String[] entry : new String[][] {{"archive/data.pkl", null}, {"archive/byteorder", "little"}}) {
-                byte[] data = entry[1] == null ? pickle : entry[1].getBytes(StandardCharsets.US_ASCII);
-                ZipEntry e = new ZipEntry(entry[0]);
-                e.setMethod(ZipEntry.STORED);
-                e.setSize(data.length);
-                CRC32 crc = new CRC32();
-                crc.update(data);
-                e.setCrc(crc.getValue());
-                z.putNextEntry(e);
-                z.write(data);
-                z.closeEntry();
+    /**
+     * A copy of the torch zip {@code plain} whose pickle is {@code pickle.apply(plain's)}: how the loader
+     * tests put Python objects beside real weights without a second copy of the weights.
+     */
+    static void rewritePickle(Path plain, Path out, UnaryOperator<byte[]> pickle) throws IOException {
+        try (ZipFile in = new ZipFile(plain.toFile()); ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(out))) {
+            for (ZipEntry e : Collections.list(in.entries())) {
+                byte[] data = in.getInputStream(e).readAllBytes();
+                stored(z, e.getName(), e.getName().endsWith("/data.pkl") ? pickle.apply(data) : data);
             }
         }
+    }
+
+    private static void stored(ZipOutputStream z, String name, byte[] data) throws IOException {
+        ZipEntry e = new ZipEntry(name);
+        e.setMethod(ZipEntry.STORED);
+        e.setSize(data.length);
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        e.setCrc(crc.getValue());
+        z.putNextEntry(e);
+        z.write(data);
+        z.closeEntry();
+    }
+
+    /** A protocol 2 pickle (as fixture_io.py writes) without its PROTO header and STOP: the opcodes that push its root. */
+    static byte[] body(byte[] pickle) {
+        assertTrue(pickle.length > 3 && (pickle[0] & 0xff) == 0x80 && pickle[1] == 2 && pickle[pickle.length - 1] == '.');
+        return Arrays.copyOfRange(pickle, 2, pickle.length - 1);
+    }
+
+    /** {@code pickle}, whose root is a dict, with one more item: {@code key} -> an instance of {@code module.cls} ({@link #object}). */
+    static byte[] withObject(byte[] pickle, String key, String module, String cls) {
+        return concat(Arrays.copyOf(pickle, pickle.length - 1), unicode(key), object(module, cls), ascii("s."));
+    }
+
+    /**
+     * An instance of {@code module.cls} as pickle protocol 2 writes one: NEWOBJ of the class, then
+     * BUILD of its {@code __dict__}, here {@code {"lr": 1e-4, "mean": a float64 numpy array}} in
+     * numpy's own pickled form (a {@code _reconstruct} call whose state names {@code numpy dtype}).
+     */
+    static byte[] object(String module, String cls) {
+        byte[] lr = ByteBuffer.allocate(9).put((byte) 'G').putDouble(1e-4).array();
+        byte[] array = concat(ascii("cnumpy.core.multiarray\n_reconstruct\ncnumpy\nndarray\nK\u0000\u0085C\u0001b\u0087R(K\u0001K\u0002\u0085"
+                + "cnumpy\ndtype\n"), unicode("f8"), ascii("\u0089\u0088\u0087R(K\u0003"), unicode("<"),
+                ascii("NNNJ\u00ff\u00ff\u00ff\u00ffJ\u00ff\u00ff\u00ff\u00ffK\u0000tb\u0089C\u0010"), new byte[16], ascii("tb"));
+        return concat(ascii("c" + module + "\n" + cls + "\n)\u0081}("), unicode("lr"), lr, unicode("mean"), array, ascii("ub"));
+    }
+
+    static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** BINUNICODE. */
+    static byte[] unicode(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        return concat(new byte[] {'X'}, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(b.length).array(), b);
+    }
+
+    static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
     }
 
     @Override

@@ -187,13 +187,16 @@ class FullMldTest {
     }
 
     @Test
-    void aCheckpointWithPickledObjectsSaysHowToKeepTheWeights(@TempDir Path dir) throws Exception {
+    void aCheckpointWithPickledHyperParametersLoadsTheSameWeights(@TempDir Path dir) throws Exception {
+        // Lightning saves hyper-parameters (OmegaConf objects, numpy arrays) beside state_dict
         Path file = dir.resolve("lightning.ckpt");
-        FullFixtures.writeCheckpointWithAnObject(file);
-        InputException e = assertThrows(InputException.class, () -> FullMldWorkload.load(manager, file, conditions, SMALL));
-        assertTrue(e.getMessage().contains("refuses pickle global 'omegaconf.dictconfig DictConfig'")
-                && e.getMessage().contains("weights_only=False)['state_dict']"), e.getMessage());
-        // the bare state dict it suggests saving (keys denoiser.*) loads
+        FullFixtures.rewritePickle(DIR.resolve("mld_small.ckpt"), file,
+                p -> FullFixtures.withObject(p, "hyper_parameters", "omegaconf.dictconfig", "DictConfig"));
+        try (FullMldWorkload.Loaded withObjects = FullMldWorkload.load(manager, file, conditions, SMALL)) {
+            assertArrayEquals(model.sample(2, 3, 5, null, StepListener.NONE).values(),
+                    withObjects.sample(2, 3, 5, null, StepListener.NONE).values());
+        }
+        // a bare state dict saved from the module (keys denoiser.*) loads too
         Path state = dir.resolve("mld_state_dict.safetensors");
         try (NDManager m = Torch.manager(); FullMld net = new FullMld(m, SMALL)) {
             FullFixtures.zeros(net.params().spec(), "", null, null).write(state, false);
