@@ -202,7 +202,7 @@ final class RestrictedUnpickler {
                     }
                     push(global(m, n));
                 }
-                case 'i' -> { // INST names a class to instantiate: refused like any other global
+                case 'i' -> { // INST names a class to instantiate: refused like any other global, or a Foreign in the weights mode
                     String module = line();
                     Object cls = global(module, line());
                     if (!(cls instanceof Foreign)) {
