@@ -1,19 +1,14 @@
 package org.colsparse.denoiser.tiny;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import org.colsparse.denoiser.ImageGrid;
-import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.DenoiserInfo;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /** {@code dit}: tiny class-conditional DiT on Fashion-MNIST. */
-public final class DitSpec implements TinySpec {
+public final class DitSpec extends FashionImageSpec {
     static final int DIM = 48;
     static final int DEPTH = 4;
     static final int HEADS = 4;
@@ -41,11 +36,6 @@ public final class DitSpec implements TinySpec {
     }
 
     @Override
-    public TrainingData data() {
-        return new FashionData();
-    }
-
-    @Override
     public Recipe recipe() {
         return new Recipe(1500, 32, 1e-3, 0.1);
     }
@@ -53,29 +43,6 @@ public final class DitSpec implements TinySpec {
     @Override
     public double guidance() {
         return 4;
-    }
-
-    @Override
-    public double clipSample() {
-        return 1;
-    }
-
-    @Override
-    public Shape sampleShape(int n) {
-        return new Shape(n, 1, FashionData.SIZE, FashionData.SIZE);
-    }
-
-    @Override
-    public NDArray sampleCond(NDManager manager, int n) {
-        return Labels.oneHot(manager, Labels.cycle(n, FashionData.CLASSES), FashionData.CLASSES);
-    }
-
-    @Override
-    public Path writePreview(TinyNet net, Samples samples, Path dir) {
-        long[] s = samples.shape();
-        Path file = dir.resolve("samples.png");
-        ImageGrid.write(file, samples.values(), (int) s[0], (int) s[2], (int) s[3], -1f, 1f, 3);
-        return file;
     }
 
     @Override

@@ -1,18 +1,13 @@
 package org.colsparse.denoiser.tiny;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import org.colsparse.denoiser.ImageGrid;
-import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.DenoiserInfo;
 
-import java.nio.file.Path;
 import java.util.List;
 
 /** {@code sd15}: tiny class-conditional SD-style UNet (cross-attention to label tokens, GEGLU) on Fashion-MNIST. */
-public final class Sd15Spec implements TinySpec {
+public final class Sd15Spec extends FashionImageSpec {
     static final int[] CH = {16, 32, 32};
     static final int CONTEXT_TOKENS = 4;
     private static final DenoiserInfo INFO;
@@ -41,11 +36,6 @@ public final class Sd15Spec implements TinySpec {
     }
 
     @Override
-    public TrainingData data() {
-        return new FashionData();
-    }
-
-    @Override
     public Recipe recipe() {
         return new Recipe(400, 16, 1e-3, 0.1);
     }
@@ -53,29 +43,6 @@ public final class Sd15Spec implements TinySpec {
     @Override
     public double guidance() {
         return 7.5;
-    }
-
-    @Override
-    public double clipSample() {
-        return 1;
-    }
-
-    @Override
-    public Shape sampleShape(int n) {
-        return new Shape(n, 1, FashionData.SIZE, FashionData.SIZE);
-    }
-
-    @Override
-    public NDArray sampleCond(NDManager manager, int n) {
-        return Labels.oneHot(manager, Labels.cycle(n, FashionData.CLASSES), FashionData.CLASSES);
-    }
-
-    @Override
-    public Path writePreview(TinyNet net, Samples samples, Path dir) {
-        long[] s = samples.shape();
-        Path file = dir.resolve("samples.png");
-        ImageGrid.write(file, samples.values(), (int) s[0], (int) s[2], (int) s[3], -1f, 1f, 3);
-        return file;
     }
 
     @Override
