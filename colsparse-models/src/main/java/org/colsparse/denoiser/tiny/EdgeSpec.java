@@ -18,14 +18,13 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /** {@code edge}: tiny EDGE dance decoder conditioned on per-frame beat/phase features, CMU clips at 30 fps. */
-public final class EdgeSpec implements TinySpec {
+public final class EdgeSpec extends MotionSpec {
     static final int FPS = 30;
     static final int FRAMES = 60;
     /** Wider than the 93 features: a narrower token cannot carry the noise it must predict. */
     static final int DIM = 96;
     static final int LAYERS = 4;
     private static final DenoiserInfo INFO;
-    private MotionData data;
 
     static {
         List<SiteSpec> sites = new ArrayList<>();
@@ -50,11 +49,8 @@ public final class EdgeSpec implements TinySpec {
         return new TinyEdge(manager, FRAMES, MdmSpec.FEATURES, MotionData.DANCE_FEATURES, DIM, LAYERS, 4);
     }
 
-    private synchronized MotionData motion() {
-        if (data == null) {
-            data = new MotionData(FPS, FRAMES);
-        }
-        return data;
+    public EdgeSpec() {
+        super(FPS, FRAMES);
     }
 
     private static NDArray withFlag(NDArray dance) {
@@ -130,7 +126,7 @@ public final class EdgeSpec implements TinySpec {
 
     @Override
     public Path writePreview(TinyNet net, Samples samples, Path dir) {
-        return MdmSpec.writeMotion(motion(), samples, dir, i -> "beats " + i);
+        return writeMotion(samples, dir, i -> "beats " + i);
     }
 
     @Override

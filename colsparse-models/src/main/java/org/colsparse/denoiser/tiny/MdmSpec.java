@@ -9,14 +9,13 @@ import ai.djl.ndarray.types.Shape;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.DenoiserInfo;
-import org.colsparse.motion.MotionClip;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /** {@code mdm}: tiny action-conditioned MDM on the CMU clips at 20 fps. */
-public final class MdmSpec implements TinySpec {
+public final class MdmSpec extends MotionSpec {
     static final int FPS = 20;
     static final int FRAMES = 40;
     static final int FEATURES = 93;
@@ -24,7 +23,6 @@ public final class MdmSpec implements TinySpec {
     static final int DIM = 96;
     static final int LAYERS = 4;
     private static final DenoiserInfo INFO;
-    private MotionData data;
 
     static {
         List<SiteSpec> sites = new ArrayList<>();
@@ -46,11 +44,8 @@ public final class MdmSpec implements TinySpec {
         return new TinyMdm(manager, FEATURES, DIM, LAYERS, 4, MotionData.CLASSES);
     }
 
-    private synchronized MotionData motion() {
-        if (data == null) {
-            data = new MotionData(FPS, FRAMES);
-        }
-        return data;
+    public MdmSpec() {
+        super(FPS, FRAMES);
     }
 
     @Override
@@ -85,31 +80,12 @@ public final class MdmSpec implements TinySpec {
 
     @Override
     public NDArray sampleCond(NDManager manager, int n) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = i % 2;
-        }
-        return Labels.oneHot(manager, a, MotionData.CLASSES);
+        return alternatingActions(manager, n);
     }
 
     @Override
     public Path writePreview(TinyNet net, Samples samples, Path dir) {
-        return writeMotion(motion(), samples, dir, i -> MotionData.ACTIONS[i % 2]);
-    }
-
-    static Path writeMotion(MotionData data, Samples samples, Path dir, java.util.function.IntFunction<String> label) {
-        long[] s = samples.shape();
-        float[] v = samples.values();
-        int per = (int) (s[1] * s[2]);
-        List<MotionClip> clips = new ArrayList<>();
-        List<String> labels = new ArrayList<>();
-        for (int i = 0; i < s[0]; i++) {
-            clips.add(data.decode(java.util.Arrays.copyOfRange(v, i * per, (i + 1) * per)));
-            labels.add(label.apply(i));
-        }
-        Path file = dir.resolve("samples.png");
-        StickFigures.write(file, clips, 8, labels);
-        return file;
+        return writeMotion(samples, dir, i -> MotionData.ACTIONS[i % 2]);
     }
 
     @Override

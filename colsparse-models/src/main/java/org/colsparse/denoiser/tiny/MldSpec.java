@@ -18,13 +18,12 @@ import java.util.SplittableRandom;
 import java.util.function.Predicate;
 
 /** {@code mld}: tiny motion latent diffusion (VAE + 3-token skip-connected denoiser) on the CMU clips. */
-public final class MldSpec implements TinySpec {
+public final class MldSpec extends MotionSpec {
     static final int DIM = 64;
     static final int VAE_HIDDEN = 128;
     /** KL weight of the VAE: small, so latents keep the motion, yet bounded enough to diffuse. */
     static final float KL_WEIGHT = 1e-3f;
     private static final DenoiserInfo INFO;
-    private MotionData data;
 
     static {
         List<SiteSpec> sites = new ArrayList<>();
@@ -48,11 +47,8 @@ public final class MldSpec implements TinySpec {
         return new TinyMld(manager, MdmSpec.FRAMES, MdmSpec.FEATURES, DIM, VAE_HIDDEN, 4, MotionData.CLASSES);
     }
 
-    private synchronized MotionData motion() {
-        if (data == null) {
-            data = new MotionData(MdmSpec.FPS, MdmSpec.FRAMES);
-        }
-        return data;
+    public MldSpec() {
+        super(MdmSpec.FPS, MdmSpec.FRAMES);
     }
 
     @Override
@@ -121,16 +117,12 @@ public final class MldSpec implements TinySpec {
 
     @Override
     public NDArray sampleCond(NDManager manager, int n) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = i % 2;
-        }
-        return Labels.oneHot(manager, a, MotionData.CLASSES);
+        return alternatingActions(manager, n);
     }
 
     @Override
     public Path writePreview(TinyNet net, Samples samples, Path dir) {
-        return MdmSpec.writeMotion(motion(), samples, dir, i -> MotionData.ACTIONS[i % 2]);
+        return writeMotion(samples, dir, i -> MotionData.ACTIONS[i % 2]);
     }
 
     @Override

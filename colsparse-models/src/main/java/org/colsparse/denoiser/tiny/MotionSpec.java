@@ -1,0 +1,61 @@
+package org.colsparse.denoiser.tiny;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import org.colsparse.denoiser.Samples;
+import org.colsparse.motion.MotionClip;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * What the motion workloads (mdm, mld, edge) share: the CMU clips at the workload's frame rate and
+ * window, parsed once on first use, and stick-figure previews of the samples. MDM and MLD are also
+ * conditioned the same way: the two action labels in turn.
+ */
+abstract class MotionSpec implements TinySpec {
+    private final int fps;
+    private final int frames;
+    private MotionData data;
+
+    MotionSpec(int fps, int frames) {
+        this.fps = fps;
+        this.frames = frames;
+    }
+
+    /** Parsing the BVH files takes seconds, and listing workloads needs none of it. */
+    final synchronized MotionData motion() {
+        if (data == null) {
+            data = new MotionData(fps, frames);
+        }
+        return data;
+    }
+
+    /** One-hot action labels walk, hop, walk, ... for {@code n} samples. */
+    static NDArray alternatingActions(NDManager manager, int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i % 2;
+        }
+        return Labels.oneHot(manager, a, MotionData.CLASSES);
+    }
+
+    /** Stick figures of the samples, decoded from the model's features, one labelled row each. */
+    final Path writeMotion(Samples samples, Path dir, IntFunction<String> label) {
+        long[] s = samples.shape();
+        float[] v = samples.values();
+        int per = (int) (s[1] * s[2]);
+        List<MotionClip> clips = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < s[0]; i++) {
+            clips.add(motion().decode(Arrays.copyOfRange(v, i * per, (i + 1) * per)));
+            labels.add(label.apply(i));
+        }
+        Path file = dir.resolve("samples.png");
+        StickFigures.write(file, clips, 8, labels);
+        return file;
+    }
+}
