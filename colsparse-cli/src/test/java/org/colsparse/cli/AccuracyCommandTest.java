@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.colsparse.cli.WorkloadsCommandTest.run;
+import static org.colsparse.cli.CliRun.expect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,7 +27,7 @@ class AccuracyCommandTest {
     void jsonContractAndDeterminism() throws Exception {
         String[] args = {"accuracy", "--workload", "ddpm-mnist", "--samples", "1", "--steps", "3", "--seed", "5",
                 "--threshold", "0", "--threshold", "0.05,1000", "--format", "json"};
-        JsonNode r = Json.MAPPER.readTree(run(0, args));
+        JsonNode r = Json.MAPPER.readTree(expect(0, args));
         assertEquals(List.of(5L), List.of(r.get("seeds").get(0).asLong()));
         assertEquals(1, r.get("seeds").size());
         assertEquals("relative_l2", r.get("cliff_rule").get("metric").asText());
@@ -64,14 +64,14 @@ class AccuracyCommandTest {
         }
         assertEquals(firstCliff, run.get("cliff_at").asDouble(), "cliff_at is the first threshold flagged");
 
-        JsonNode again = Json.MAPPER.readTree(run(0, args));
+        JsonNode again = Json.MAPPER.readTree(expect(0, args));
         assertEquals(results, again.get("results"), "a second run gives identical results");
     }
 
     @Test
     void outFolderHoldsResultsAndEveryRunsSamples(@TempDir Path dir) throws Exception {
         Path target = dir.resolve("sweep");
-        String json = run(0, "accuracy", "--samples", "1", "--steps", "2", "--threshold", "0.01,0.1", "--format", "json",
+        String json = expect(0, "accuracy", "--samples", "1", "--steps", "2", "--threshold", "0.01,0.1", "--format", "json",
                 "--out", target.toString());
         assertEquals(Json.MAPPER.readTree(json), Json.MAPPER.readTree(target.resolve("results.json").toFile()));
         for (String run : List.of("dense", "tau-0.01", "tau-0.1")) {
@@ -82,11 +82,11 @@ class AccuracyCommandTest {
 
     @Test
     void tableAndCsv() {
-        String table = run(0, "accuracy", "--samples", "1", "--steps", "2", "--threshold", "0,0.01");
+        String table = expect(0, "accuracy", "--samples", "1", "--steps", "2", "--threshold", "0,0.01");
         assertTrue(table.startsWith("seed 0 "), table);
         assertTrue(table.contains("psnr_db"), table);
         assertTrue(table.contains("cliff rule: step i is a cliff when relative_l2 rises by more than max(0.05, 3 x"), table);
-        String csv = run(0, "accuracy", "--samples", "1", "--steps", "2", "--threshold", "0", "--format", "csv");
+        String csv = expect(0, "accuracy", "--samples", "1", "--steps", "2", "--threshold", "0", "--format", "csv");
         String[] lines = csv.strip().split("\n");
         assertEquals("workload,threshold,relative_l2,psnr_db,ssim,element_sparsity_pct,column_sparsity_pct,cliff", lines[0]);
         assertTrue(lines[1].startsWith("ddpm-mnist,0,0.00000,inf,1.00000,"), lines[1]);
@@ -94,10 +94,10 @@ class AccuracyCommandTest {
 
     @Test
     void badInputExitsTwoWithOneLine() {
-        assertTrue(run(2, "accuracy", "--workload", "nope").contains("unknown workload 'nope'"));
-        assertTrue(run(2, "accuracy", "--threshold", "-1").contains("--threshold: must be finite and >= 0"));
-        assertTrue(run(2, "accuracy", "--steps", "1001").contains("--steps: must be between 1 and ddpm-mnist's trained schedule of 1000"));
-        assertTrue(run(2, "accuracy", "--samples", "0").contains("--samples"));
-        assertTrue(run(2, "accuracy", "--tile-rows", "0").contains("--tile-rows"));
+        assertTrue(expect(2, "accuracy", "--workload", "nope").contains("unknown workload 'nope'"));
+        assertTrue(expect(2, "accuracy", "--threshold", "-1").contains("--threshold: must be finite and >= 0"));
+        assertTrue(expect(2, "accuracy", "--steps", "1001").contains("--steps: must be between 1 and ddpm-mnist's trained schedule of 1000"));
+        assertTrue(expect(2, "accuracy", "--samples", "0").contains("--samples"));
+        assertTrue(expect(2, "accuracy", "--tile-rows", "0").contains("--tile-rows"));
     }
 }

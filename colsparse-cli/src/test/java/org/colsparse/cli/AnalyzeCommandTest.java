@@ -6,15 +6,13 @@ import org.colsparse.tensor.DType;
 import org.colsparse.tensor.NpyWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
+import static org.colsparse.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,19 +22,6 @@ class AnalyzeCommandTest {
 
     @TempDir
     Path tmp;
-
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     private Path npy(String name, float[] v, long... shape) {
         Path p = tmp.resolve(name);
@@ -59,7 +44,7 @@ class AnalyzeCommandTest {
 
     @Test
     void jsonHasEveryFieldWithHandComputedValues() throws Exception {
-        Run r = run("analyze", handCase().toString(), "--threshold", "0.1", "--threshold", "0.01",
+        CliRun r = run("analyze", handCase().toString(), "--threshold", "0.1", "--threshold", "0.01",
                 "--tile-rows", "4", "--tile-rows", "2", "--format", "json");
         assertEquals(0, r.code(), r.err());
         JsonNode root = new ObjectMapper().readTree(r.out());
@@ -112,9 +97,9 @@ class AnalyzeCommandTest {
     @Test
     void tableAndCsvCarryTheSameNumbers() throws Exception {
         Path f = handCase();
-        Run json = run("analyze", f.toString(), "--tile-rows", "2", "--format", "json");
-        Run csv = run("analyze", f.toString(), "--tile-rows", "2", "--format", "csv");
-        Run table = run("analyze", f.toString(), "--tile-rows", "2");
+        CliRun json = run("analyze", f.toString(), "--tile-rows", "2", "--format", "json");
+        CliRun csv = run("analyze", f.toString(), "--tile-rows", "2", "--format", "csv");
+        CliRun table = run("analyze", f.toString(), "--tile-rows", "2");
         assertEquals(0, csv.code(), csv.err());
         String[] lines = csv.out().split("\n");
         assertEquals(2, lines.length);
@@ -150,7 +135,7 @@ class AnalyzeCommandTest {
     @Test
     void severalSitesGetTotalsAndIntegerTensorsAreSkipped() throws Exception {
         Path f = handCase();
-        Run r = run("analyze", f.toString(), FIXTURES.resolve("stored.npz").toString(), "--format", "json",
+        CliRun r = run("analyze", f.toString(), FIXTURES.resolve("stored.npz").toString(), "--format", "json",
                 "--no-channel-activity");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("skipping " + FIXTURES.resolve("stored.npz") + ":b (I64)"), r.err());
@@ -166,7 +151,7 @@ class AnalyzeCommandTest {
         assertEquals(2 + 5, total.get("cols").asInt());
         assertEquals(3, root.get("taxonomy").size());
 
-        Run only = run("analyze", f.toString(), FIXTURES.resolve("stored.npz").toString(), "--site", "acts", "--format", "json");
+        CliRun only = run("analyze", f.toString(), FIXTURES.resolve("stored.npz").toString(), "--site", "acts", "--format", "json");
         assertEquals(1, new ObjectMapper().readTree(only.out()).get("sites").size());
     }
 
@@ -174,13 +159,13 @@ class AnalyzeCommandTest {
     void channelAxisAndRowsPerCall() throws Exception {
         // (B=1, C=2, W=2) channel-first: channel 0 = 0, 0; channel 1 = 0.5, 0 -> rows (0, 0.5), (0, 0)
         Path f = npy("conv.npy", new float[] {0f, 0f, 0.5f, 0f}, 1, 2, 2);
-        Run r = run("analyze", f.toString(), "--channel-axis", "1", "--tile-rows", "2", "--format", "json");
+        CliRun r = run("analyze", f.toString(), "--channel-axis", "1", "--tile-rows", "2", "--format", "json");
         JsonNode s = new ObjectMapper().readTree(r.out()).get("sites").get(0);
         assertEquals(2, s.get("rows").asLong());
         assertEquals("[0.0,0.5]", s.get("channel_activity").toString());
         assertEquals(1, s.get("zero_columns").asLong());
         // two calls of one row each: tiles of one row -> 3 zero columns of 4
-        Run calls = run("analyze", f.toString(), "--channel-axis", "1", "--tile-rows", "2", "--rows-per-call", "1",
+        CliRun calls = run("analyze", f.toString(), "--channel-axis", "1", "--tile-rows", "2", "--rows-per-call", "1",
                 "--format", "json");
         JsonNode c = new ObjectMapper().readTree(calls.out()).get("sites").get(0);
         assertEquals(2, c.get("calls").asLong());
@@ -192,7 +177,7 @@ class AnalyzeCommandTest {
         float[] v = new float[12];
         v[7] = Float.NaN;
         Path f = npy("bad.npy", v, 4, 3);
-        Run r = run("analyze", f.toString());
+        CliRun r = run("analyze", f.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("site 'bad': NaN activation at row 2, channel 1"), r.err());
     }

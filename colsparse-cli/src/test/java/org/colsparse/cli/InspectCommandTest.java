@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.colsparse.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,22 +23,9 @@ class InspectCommandTest {
     @TempDir
     Path tmp;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void jsonListsEveryTensorOfEveryFile() throws IOException {
-        Run r = run("inspect", FIXTURES.resolve("tiny_mlp_2d.pth").toString(), FIXTURES.resolve("fortran_3x4.npy").toString(),
+        CliRun r = run("inspect", FIXTURES.resolve("tiny_mlp_2d.pth").toString(), FIXTURES.resolve("fortran_3x4.npy").toString(),
                 "--format", "json");
         assertEquals(0, r.code(), r.err());
         JsonNode files = new ObjectMapper().readTree(r.out()).get("files");
@@ -61,7 +46,7 @@ class InspectCommandTest {
 
     @Test
     void csvAndTableCarryTheSameRows() {
-        Run csv = run("inspect", "--format", "csv", FIXTURES.resolve("stored.npz").toString());
+        CliRun csv = run("inspect", "--format", "csv", FIXTURES.resolve("stored.npz").toString());
         assertEquals(0, csv.code(), csv.err());
         String file = FIXTURES.resolve("stored.npz").toString();
         assertEquals(String.join(System.lineSeparator(),
@@ -69,7 +54,7 @@ class InspectCommandTest {
                 file + ",a,F32,4x5,20,2.763013578951359",
                 file + ",b,I64,3,3,6.0",
                 file + ",c,BOOL,2x2,4,3.0", ""), csv.out());
-        Run table = run("inspect", FIXTURES.resolve("stored.npz").toString());
+        CliRun table = run("inspect", FIXTURES.resolve("stored.npz").toString());
         assertEquals(0, table.code(), table.err());
         String[] lines = table.out().split("\\R");
         assertEquals(5, lines.length);
@@ -80,15 +65,15 @@ class InspectCommandTest {
     void badInputExitsTwoWithOneLineNamingTheFile() throws IOException {
         Path bad = tmp.resolve("broken.safetensors");
         Files.write(bad, new byte[] {1, 2, 3});
-        Run r = run("inspect", bad.toString());
+        CliRun r = run("inspect", bad.toString());
         assertEquals(2, r.code());
         assertEquals("colsparse: error: " + bad + ": not a .safetensors file (only 3 bytes)", r.err().strip());
 
-        Run unknown = run("inspect", tmp.resolve("x.onnx").toString());
+        CliRun unknown = run("inspect", tmp.resolve("x.onnx").toString());
         assertEquals(2, unknown.code());
         assertTrue(unknown.err().contains("x.onnx: unknown tensor file type"), unknown.err());
 
-        Run none = run("inspect");
+        CliRun none = run("inspect");
         assertEquals(2, none.code());
     }
 }

@@ -4,13 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.colsparse.cli.CliRun.expect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,28 +19,16 @@ class PresetOptionsTest {
         System.setProperty("colsparse.home", "..");
     }
 
-    /** Runs through the same entry as the launcher, which registers only the named subcommand. */
-    private static String run(int expectedExit, String... args) {
-        CommandLine cl = Main.commandLine(args[0]);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int rc = cl.execute(args);
-        assertEquals(expectedExit, rc, err.toString());
-        return expectedExit == 0 ? out.toString() : err.toString();
-    }
-
     @Test
     void fullPresetWithoutCheckpointNamesTheOfficialFile() {
-        String err = run(2, "profile", "--workload", "dit", "--preset", "full");
+        String err = expect(2, "profile", "--workload", "dit", "--preset", "full");
         assertTrue(err.startsWith("colsparse: error: --checkpoint: the full-size dit has no shipped weights; give DiT-XL-2"), err);
         assertEquals(1, err.strip().lines().count(), err);
     }
 
     @Test
     void fullPresetOfAWorkloadWithoutARuntimeListsTheOnesThatExist() {
-        String err = run(2, "profile", "--workload", "ddpm-mnist", "--preset", "full");
+        String err = expect(2, "profile", "--workload", "ddpm-mnist", "--preset", "full");
         assertTrue(err.contains("--preset full: no full-size runtime for 'ddpm-mnist', available: "), err);
         assertTrue(err.contains("dit"), err);
     }
@@ -50,18 +36,18 @@ class PresetOptionsTest {
     @Test
     void conditioningFilesAreRefusedByTinyModelsAndCheckedByName(@TempDir Path dir) throws Exception {
         Path f = Files.writeString(dir.resolve("emb.npy"), "not read");
-        assertTrue(run(2, "profile", "--cond", "text=" + f).contains("--cond: ddpm-mnist (tiny) takes no conditioning files, got 'text'"));
-        assertTrue(run(2, "profile", "--workload", "dit", "--preset", "full", "--checkpoint", f.toString(), "--cond", "txt=" + f)
+        assertTrue(expect(2, "profile", "--cond", "text=" + f).contains("--cond: ddpm-mnist (tiny) takes no conditioning files, got 'text'"));
+        assertTrue(expect(2, "profile", "--workload", "dit", "--preset", "full", "--checkpoint", f.toString(), "--cond", "txt=" + f)
                 .contains("--cond: dit (full) takes only class, got 'txt'"));
-        assertTrue(run(2, "profile", "--workload", "dit", "--preset", "full", "--checkpoint", f.toString(),
+        assertTrue(expect(2, "profile", "--workload", "dit", "--preset", "full", "--checkpoint", f.toString(),
                 "--cond", "class=" + dir.resolve("missing.npy")).contains("--cond class: no such file"));
-        assertTrue(run(2, "accuracy", "--workload", "dit", "--workload", "mld", "--preset", "full")
+        assertTrue(expect(2, "accuracy", "--workload", "dit", "--workload", "mld", "--preset", "full")
                 .contains("apply to one --workload, got 2"));
     }
 
     @Test
     void workloadsListsTheFullRuntimesWithTheirConditioning() throws Exception {
-        JsonNode all = Json.MAPPER.readTree(run(0, "workloads", "--preset", "full", "--format", "json")).get("workloads");
+        JsonNode all = Json.MAPPER.readTree(expect(0, "workloads", "--preset", "full", "--format", "json")).get("workloads");
         JsonNode dit = null;
         for (JsonNode w : all) {
             if (w.get("workload").get("id").asText().equals("dit")) {
@@ -77,6 +63,6 @@ class PresetOptionsTest {
     void theLauncherEntryBuildsOnlyTheNamedSubcommandAndHelpStillSeesAll() {
         assertEquals(1, Main.commandLine("analyze").getSubcommands().size());
         assertEquals(Main.commandLine().getSubcommands().size(), Main.commandLine("help").getSubcommands().size());
-        assertTrue(run(0, "help", "analyze").contains("Usage: colsparse analyze"));
+        assertTrue(expect(0, "help", "analyze").contains("Usage: colsparse analyze"));
     }
 }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import static org.colsparse.cli.WorkloadsCommandTest.run;
+import static org.colsparse.cli.CliRun.expect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,7 +21,7 @@ class ProfileCommandTest {
 
     @Test
     void jsonHasSitesTotalsVerdictsAndTimestepBuckets(@TempDir Path dir) throws Exception {
-        String json = run(0, "profile", "--workload", "ddpm-mnist", "--samples", "2", "--steps", "3", "--threshold", "0.01,0.05",
+        String json = expect(0, "profile", "--workload", "ddpm-mnist", "--samples", "2", "--steps", "3", "--threshold", "0.01,0.05",
                 "--tile-rows", "32", "--format", "json", "--out", dir.toString());
         JsonNode r = Json.MAPPER.readTree(json);
         assertEquals(r, Json.MAPPER.readTree(dir.resolve("results.json").toFile()), "results.json holds what was printed");
@@ -53,20 +53,20 @@ class ProfileCommandTest {
 
     @Test
     void tableAndCsv() {
-        String table = run(0, "profile", "--samples", "1", "--steps", "2");
+        String table = expect(0, "profile", "--samples", "1", "--steps", "2");
         assertTrue(table.contains("blocks.3.gelu"), table);
         assertTrue(table.contains("verdict ddpm-mnist (tau 0.01, R 32): "), table);
-        String csv = run(0, "profile", "--samples", "1", "--steps", "2", "--format", "csv");
+        String csv = expect(0, "profile", "--samples", "1", "--steps", "2", "--format", "csv");
         assertTrue(csv.startsWith("scope,site,rows,cols,threshold,tile_rows,elements,near_zero_elements,element_sparsity,"), csv);
         assertEquals(1 + 8 + 2 * 8, csv.strip().split("\n").length, "header, 7 sites + total for the run and for each of 2 buckets");
     }
 
     @Test
     void badInputExitsTwoWithOneLine() {
-        assertTrue(run(2, "profile", "--steps", "0").contains("--steps: must be between 1 and the trained schedule's 1000"));
-        assertTrue(run(2, "profile", "--steps", "1001").contains("--steps"));
-        assertTrue(run(2, "profile", "--workload", "nope").contains("unknown workload 'nope'"));
-        String err = run(2, "profile", "--steps", "1", "--checkpoint", "../colsparse-core/src/test/resources/fixtures/tiny_mlp_2d.pth");
+        assertTrue(expect(2, "profile", "--steps", "0").contains("--steps: must be between 1 and the trained schedule's 1000"));
+        assertTrue(expect(2, "profile", "--steps", "1001").contains("--steps"));
+        assertTrue(expect(2, "profile", "--workload", "nope").contains("unknown workload 'nope'"));
+        String err = expect(2, "profile", "--steps", "1", "--checkpoint", "../colsparse-core/src/test/resources/fixtures/tiny_mlp_2d.pth");
         assertTrue(err.contains("not a ddpm-mnist checkpoint: 29 missing key(s)"), err);
         assertEquals(1, err.strip().split("\n").length, err);
     }

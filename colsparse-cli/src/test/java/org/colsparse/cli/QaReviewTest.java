@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class QaReviewTest {
     /** Exit code 2 and exactly one stderr line that contains {@code fragment}. */
     private static void badInput(String fragment, String... args) {
-        GemmCommandTest.Run r = GemmCommandTest.run(args);
+        CliRun r = CliRun.run(args);
         assertEquals(2, r.code(), String.join(" ", args) + " -> " + r.err());
         String err = r.err().strip();
         assertFalse(err.contains("\n"), "one line expected: " + err);
@@ -55,14 +55,14 @@ class QaReviewTest {
         long[][] expect = {{39, 15}, {63, 31}, {63, 23}};
         String[] dfs = {"os", "ws", "is"};
         for (int i = 0; i < 3; i++) {
-            GemmCommandTest.Run r = GemmCommandTest.run("gemm", "--mask", mask, "--n", "4", "--array", "2x2", "--dataflow", dfs[i], "--format", "json");
+            CliRun r = CliRun.run("gemm", "--mask", mask, "--n", "4", "--array", "2x2", "--dataflow", dfs[i], "--format", "json");
             assertEquals(0, r.code(), r.err());
             JsonNode l = Json.MAPPER.readTree(r.out()).get("layers").get(0);
             assertEquals(expect[i][0], l.get("compute_cycles").asLong(), dfs[i]);
             assertEquals(expect[i][1], l.get("skipped_compute_cycles").asLong(), dfs[i]);
         }
         // tau = 1 is inclusive: channel 2 (= 1) and 7 (= 0.5) become near zero, only {2,3} keeps channel 5
-        GemmCommandTest.Run r = GemmCommandTest.run("gemm", "--mask", mask, "--n", "4", "--array", "2x2", "--threshold", "1", "--format", "json");
+        CliRun r = CliRun.run("gemm", "--mask", mask, "--n", "4", "--array", "2x2", "--threshold", "1", "--format", "json");
         assertEquals(5, Json.MAPPER.readTree(r.out()).get("layers").get(0).get("skipped_compute_cycles").asLong());
     }
 
@@ -71,7 +71,7 @@ class QaReviewTest {
         Path topo = dir.resolve("t.csv");
         Files.writeString(topo, "Layer, M, N, K\nup, 4, 8, 4\na, 4, 4, 8\n");
         handMask(dir);
-        GemmCommandTest.Run r = GemmCommandTest.run("gemm", "--topology", topo.toString(), "--mask-dir", dir.toString(), "--array", "2x2", "--format", "csv");
+        CliRun r = CliRun.run("gemm", "--topology", topo.toString(), "--mask-dir", dir.toString(), "--array", "2x2", "--format", "csv");
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals(3, lines.size(), r.out());
@@ -114,7 +114,7 @@ class QaReviewTest {
     @Test
     void traceOutReplacesAnExistingFileAndLeavesNoPartials(@TempDir Path dir) throws Exception {
         Path trace = Files.writeString(dir.resolve("run.trace"), "old contents\n");
-        GemmCommandTest.Run r = GemmCommandTest.run("simulate", "--m", "16", "--n", "16", "--k", "16", "--array", "16x16",
+        CliRun r = CliRun.run("simulate", "--m", "16", "--n", "16", "--k", "16", "--array", "16x16",
                 "--layout", "row-major", "--trace-out", trace.toString());
         assertEquals(0, r.code(), r.err());
         List<String> lines = Files.readAllLines(trace);
@@ -123,7 +123,7 @@ class QaReviewTest {
             assertEquals(List.of(trace), s.toList());
         }
         // a repeated layout is simulated once, so one trace file, not two runs appended
-        r = GemmCommandTest.run("simulate", "--m", "16", "--n", "16", "--k", "16", "--array", "16x16",
+        r = CliRun.run("simulate", "--m", "16", "--n", "16", "--k", "16", "--array", "16x16",
                 "--layout", "row-major,row-major", "--trace-out", trace.toString(), "--format", "json");
         assertEquals(1, Json.MAPPER.readTree(r.out()).get("layers").size());
         assertEquals(lines, Files.readAllLines(trace));
@@ -138,8 +138,8 @@ class QaReviewTest {
             seq.append("LD 0x").append(Long.toHexString(32L * i)).append('\n');
             rnd.append("LD 0x").append(Long.toHexString(32L * g.nextInt(1 << 25))).append('\n');
         }
-        JsonNode s = Json.MAPPER.readTree(GemmCommandTest.run("dram", "--trace", Files.writeString(dir.resolve("s"), seq).toString(), "--format", "json").out());
-        JsonNode x = Json.MAPPER.readTree(GemmCommandTest.run("dram", "--trace", Files.writeString(dir.resolve("r"), rnd).toString(), "--format", "json").out());
+        JsonNode s = Json.MAPPER.readTree(CliRun.run("dram", "--trace", Files.writeString(dir.resolve("s"), seq).toString(), "--format", "json").out());
+        JsonNode x = Json.MAPPER.readTree(CliRun.run("dram", "--trace", Files.writeString(dir.resolve("r"), rnd).toString(), "--format", "json").out());
         assertEquals(2048, s.get("reads").asLong());
         assertTrue(s.get("row_hit_rate").asDouble() > 0.95, s.toString());
         assertTrue(x.get("row_hit_rate").asDouble() < 0.1, x.toString());
@@ -169,8 +169,8 @@ class QaReviewTest {
         for (List<String> c : commands) {
             for (String f : List.of("table", "json", "csv")) {
                 String[] args = Stream.concat(c.stream(), Stream.of("--format", f)).toArray(String[]::new);
-                GemmCommandTest.Run a = GemmCommandTest.run(args);
-                GemmCommandTest.Run b = GemmCommandTest.run(args);
+                CliRun a = CliRun.run(args);
+                CliRun b = CliRun.run(args);
                 String what = String.join(" ", args);
                 assertEquals(0, a.code(), what + ": " + a.err());
                 assertEquals(a.out(), b.out(), what);

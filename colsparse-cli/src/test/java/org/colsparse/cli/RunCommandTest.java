@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-import static org.colsparse.cli.WorkloadsCommandTest.run;
+import static org.colsparse.cli.CliRun.expect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,7 +36,7 @@ class RunCommandTest {
     @Test
     void reportAndResultsJsonExistAndAgree(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("results");
-        String json = run(0, args(out, "--format", "json"));
+        String json = expect(0, args(out, "--format", "json"));
         JsonNode printed = Json.MAPPER.readTree(json);
         JsonNode saved = Json.MAPPER.readTree(out.resolve("results.json").toFile());
         assertEquals(printed, saved);
@@ -65,7 +65,7 @@ class RunCommandTest {
     @Test
     void resumeReusesFinishedStagesAndGivesTheSameResults(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("r");
-        run(0, args(out, "--format", "json"));
+        expect(0, args(out, "--format", "json"));
         JsonNode first = Json.MAPPER.readTree(out.resolve("results.json").toFile());
         // An interrupted run: the finished profile stage sits in the partial folder, nothing else.
         Path partial = dir.resolve("r.partial/stages");
@@ -74,7 +74,7 @@ class RunCommandTest {
         JsonNode profile = first.get("workloads").get(0).get("profile");
         ((com.fasterxml.jackson.databind.node.ObjectNode) profile).put("seconds", 12345.0);
         Files.writeString(partial.resolve("profile-ddpm-mnist.json"), Json.MAPPER.writeValueAsString(profile));
-        run(0, args(out, "--resume", "--format", "json"));
+        expect(0, args(out, "--resume", "--format", "json"));
         JsonNode resumed = Json.MAPPER.readTree(out.resolve("results.json").toFile());
         assertEquals(12345.0, resumed.get("workloads").get(0).get("profile").get("seconds").asDouble(), "finished stage reused");
         assertEquals(first.get("workloads").get(0).get("profile").get("totals"), resumed.get("workloads").get(0).get("profile").get("totals"));
@@ -85,15 +85,15 @@ class RunCommandTest {
         Path partial = dir.resolve("r.partial/stages");
         Files.createDirectories(partial);
         Files.writeString(partial.resolve("options.txt"), "something else");
-        String err = run(2, args(dir.resolve("r"), "--resume"));
+        String err = expect(2, args(dir.resolve("r"), "--resume"));
         assertTrue(err.contains("--resume"), err);
     }
 
     @Test
     void badOptionsFailBeforeAnyWork(@TempDir Path dir) {
-        assertTrue(run(2, "run", "--workload", "nope", "--out", dir.resolve("x").toString()).contains("unknown workload"));
-        assertTrue(run(2, "run", "--primary", "0.02", "--out", dir.resolve("x").toString()).contains("--primary"));
-        assertTrue(run(2, "run", "--array", "0x4", "--out", dir.resolve("x").toString()).contains("--array"));
+        assertTrue(expect(2, "run", "--workload", "nope", "--out", dir.resolve("x").toString()).contains("unknown workload"));
+        assertTrue(expect(2, "run", "--primary", "0.02", "--out", dir.resolve("x").toString()).contains("--primary"));
+        assertTrue(expect(2, "run", "--array", "0x4", "--out", dir.resolve("x").toString()).contains("--array"));
         assertFalse(Files.exists(dir.resolve("x.partial")), "nothing written for bad options");
     }
 }

@@ -2,27 +2,13 @@ package org.colsparse.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 
+import static org.colsparse.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ShapesCommandTest {
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     private static JsonNode gemm(JsonNode root, String name) {
         for (JsonNode g : root.get("gemms")) {
@@ -35,7 +21,7 @@ class ShapesCommandTest {
 
     @Test
     void jsonListsEveryGemmWithTotals() throws Exception {
-        Run r = run("shapes", "--workload", "sd15", "--preset", "full", "--format", "json");
+        CliRun r = run("shapes", "--workload", "sd15", "--preset", "full", "--format", "json");
         assertEquals(0, r.code(), r.err());
         JsonNode root = Json.MAPPER.readTree(r.out());
         assertEquals("sd15", root.get("workload").asText());
@@ -61,11 +47,11 @@ class ShapesCommandTest {
 
     @Test
     void tableAndCsv() {
-        Run table = run("shapes", "--workload", "mld");
+        CliRun table = run("shapes", "--workload", "mld");
         assertEquals(0, table.code(), table.err());
         assertTrue(table.out().contains("gelu_sites"), table.out());
         assertTrue(table.out().lines().anyMatch(l -> l.startsWith("middle.linear2") && l.contains("middle.ff")), table.out());
-        Run csv = run("shapes", "--workload", "edge", "--format", "csv");
+        CliRun csv = run("shapes", "--workload", "edge", "--format", "csv");
         assertEquals(0, csv.code(), csv.err());
         String[] lines = csv.out().split("\\R");
         assertEquals("name,m,k,n,instances,consumes_site,macs", lines[0]);
@@ -74,7 +60,7 @@ class ShapesCommandTest {
 
     @Test
     void unknownWorkloadIsBadInputNamingTheKnownOnes() {
-        Run r = run("shapes", "--workload", "sdxl");
+        CliRun r = run("shapes", "--workload", "sdxl");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("sdxl") && r.err().contains("animatediff") && r.err().contains("edge"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -85,7 +71,7 @@ class ShapesCommandTest {
 
     @Test
     void batchOneIsOneSample() throws Exception {
-        Run r = run("shapes", "--workload", "dit", "--batch", "1", "--format", "json");
+        CliRun r = run("shapes", "--workload", "dit", "--batch", "1", "--format", "json");
         assertEquals(0, r.code(), r.err());
         JsonNode root = Json.MAPPER.readTree(r.out());
         assertEquals(1, root.get("batch").asInt());

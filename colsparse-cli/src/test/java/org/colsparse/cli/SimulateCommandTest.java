@@ -32,7 +32,7 @@ class SimulateCommandTest {
         Path masks = Files.createDirectory(dir.resolve("masks"));
         writeMask(masks.resolve("ffn_down.npy"));
         Path trace = dir.resolve("run.trace");
-        GemmCommandTest.Run r = GemmCommandTest.run("simulate", "--topology", topo.toString(), "--array", "16x16",
+        CliRun r = CliRun.run("simulate", "--topology", topo.toString(), "--array", "16x16",
                 "--mask-dir", masks.toString(), "--trace-out", trace.toString(), "--format", "json");
         assertEquals(0, r.code(), r.err());
         JsonNode j = Json.MAPPER.readTree(r.out());
@@ -91,24 +91,24 @@ class SimulateCommandTest {
 
     @Test
     void singleGemmTableAndBadInput(@TempDir Path dir) throws Exception {
-        GemmCommandTest.Run r = GemmCommandTest.run("simulate", "--m", "32", "--n", "16", "--k", "64", "--array", "16x16", "--layout", "tiled");
+        CliRun r = CliRun.run("simulate", "--m", "32", "--n", "16", "--k", "64", "--array", "16x16", "--layout", "tiled");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("tiled") && r.out().contains("TOTAL"), r.out());
-        assertEquals(2, GemmCommandTest.run("simulate", "--m", "32", "--n", "16", "--k", "64", "--layout", "diagonal").code());
+        assertEquals(2, CliRun.run("simulate", "--m", "32", "--n", "16", "--k", "64", "--layout", "diagonal").code());
         Path cfg = dir.resolve("a.yaml");
         Files.writeString(cfg, "array: 16x16\nsram: 12\n");
-        GemmCommandTest.Run bad = GemmCommandTest.run("simulate", "--m", "32", "--n", "16", "--k", "64", "--config", cfg.toString());
+        CliRun bad = CliRun.run("simulate", "--m", "32", "--n", "16", "--k", "64", "--config", cfg.toString());
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("sram"), bad.err());
         Path mask = writeMask(dir.resolve("m.npy"));
-        assertEquals(2, GemmCommandTest.run("simulate", "--m", "16", "--n", "16", "--k", "64", "--mask", mask.toString()).code());
+        assertEquals(2, CliRun.run("simulate", "--m", "16", "--n", "16", "--k", "64", "--mask", mask.toString()).code());
     }
 
     @Test
     void gemmWithMaskReportsSkippedCycles(@TempDir Path dir) throws Exception {
         Path mask = writeMask(dir.resolve("m.npy"));
         // M and K come from the mask (32 x 64)
-        GemmCommandTest.Run r = GemmCommandTest.run("gemm", "--n", "16", "--array", "16x16", "--mask", mask.toString(), "--format", "json");
+        CliRun r = CliRun.run("gemm", "--n", "16", "--array", "16x16", "--mask", mask.toString(), "--format", "json");
         assertEquals(0, r.code(), r.err());
         JsonNode l = Json.MAPPER.readTree(r.out()).get("layers").get(0);
         assertEquals(32, l.get("m").asLong());
@@ -117,7 +117,7 @@ class SimulateCommandTest {
         assertEquals(75, l.get("skipped_compute_cycles").asLong());
         assertEquals(1 - 75.0 / 187, l.get("cycle_reduction").asDouble(), 1e-12);
         // a 0.6 threshold makes every element near zero: nothing left to compute
-        GemmCommandTest.Run z = GemmCommandTest.run("gemm", "--n", "16", "--array", "16x16", "--mask", mask.toString(), "--threshold", "0.6", "--format", "json");
+        CliRun z = CliRun.run("gemm", "--n", "16", "--array", "16x16", "--mask", mask.toString(), "--threshold", "0.6", "--format", "json");
         assertEquals(0, Json.MAPPER.readTree(z.out()).get("layers").get(0).get("skipped_compute_cycles").asLong());
     }
 }

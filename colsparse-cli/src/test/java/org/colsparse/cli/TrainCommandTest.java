@@ -20,8 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code train} on the shipped 512-image Fashion-MNIST slice, a few DiT steps. */
 class TrainCommandTest {
-    private record Run(int code, String out, String err) {
-    }
 
     @BeforeAll
     static void useTheSlice() {
@@ -34,29 +32,23 @@ class TrainCommandTest {
         System.clearProperty("colsparse.fashion-mnist");
     }
 
-    private static Run run(Path out, String... extra) {
+    private static CliRun run(Path out, String... extra) {
         List<String> args = new ArrayList<>(List.of("train", "--workload", "dit", "--out", out.toString(), "--held-out", "8",
                 "--preview-steps", "0", "--log-every", "1", "--checkpoint-every", "1"));
         args.addAll(List.of(extra));
-        CommandLine cl = Main.commandLine();
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        cl.setOut(new PrintWriter(o));
-        cl.setErr(new PrintWriter(e));
-        int code = cl.execute(args.toArray(String[]::new));
-        return new Run(code, o.toString(), e.toString());
+        return CliRun.run(args.toArray(String[]::new));
     }
 
     @Test
     void resumedRunEndsWithTheSameWeightsAsAnUninterruptedOne(@TempDir Path dir) throws Exception {
         Path straight = dir.resolve("straight");
         Path split = dir.resolve("split");
-        Run a = run(straight, "--steps", "3");
+        CliRun a = run(straight, "--steps", "3");
         assertEquals(0, a.code(), a.err());
         assertTrue(a.err().contains("denoiser step 3/3"), a.err());
         assertTrue(a.out().contains("dit"), a.out());
         assertEquals(0, run(split, "--steps", "2").code());
-        Run c = run(split, "--steps", "3", "--resume");
+        CliRun c = run(split, "--steps", "3", "--resume");
         assertEquals(0, c.code(), c.err());
         assertTrue(c.err().contains("resuming denoiser at step 2"), c.err());
         assertFalse(c.err().contains("denoiser step 1/3"), "resume skips the steps already done");

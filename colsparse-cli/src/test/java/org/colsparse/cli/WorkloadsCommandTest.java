@@ -3,11 +3,9 @@ package org.colsparse.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 
+import static org.colsparse.cli.CliRun.expect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,27 +15,16 @@ class WorkloadsCommandTest {
         System.setProperty("colsparse.home", ".."); // the repository root, seen from the module
     }
 
-    static String run(int expectedExit, String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int rc = cl.execute(args);
-        assertEquals(expectedExit, rc, err.toString());
-        return expectedExit == 0 ? out.toString() : err.toString();
-    }
-
     @Test
     void listsDdpmMnistWithItsSevenSitesAndShippedCheckpoint() throws Exception {
-        String table = run(0, "workloads");
+        String table = expect(0, "workloads");
         assertTrue(table.contains("ddpm-mnist"), table);
         assertTrue(table.contains("16/128/128/128/32/32/16"), table);
-        JsonNode w = Json.MAPPER.readTree(run(0, "workloads", "--format", "json")).get("workloads").get(0);
+        JsonNode w = Json.MAPPER.readTree(expect(0, "workloads", "--format", "json")).get("workloads").get(0);
         assertEquals("ddpm-mnist", w.get("workload").get("id").asText());
         assertEquals(7, w.get("workload").get("sites").size());
         assertEquals(784, w.get("workload").get("sites").get(0).get("rows_per_sample").asInt());
         assertTrue(w.get("checkpoint_present").asBoolean());
-        assertTrue(run(0, "workloads", "--format", "csv").startsWith("id,group,modality,gelu,sites,"));
+        assertTrue(expect(0, "workloads", "--format", "csv").startsWith("id,group,modality,gelu,sites,"));
     }
 }
