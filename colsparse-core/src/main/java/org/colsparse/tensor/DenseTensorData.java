@@ -31,31 +31,31 @@ final class DenseTensorData implements TensorData {
     public void readFloats(long first, float[] dst, int off, int count) {
         check(first, dst.length, off, count);
         DType t = info.dtype();
-        int es = t.bytes();
-        ByteSource src = bytes.get();
-        long pos = first * es;
-        int done = 0;
-        while (done < count) {
-            ByteBuffer s = span(src, pos, count - done, es);
-            int n = s.remaining() / es;
-            Elements.toFloats(s.order(order), t, dst, off + done, n);
-            done += n;
-            pos += (long) n * es;
-        }
+        spans(first, count, (s, at, n) -> Elements.toFloats(s, t, dst, off + at, n));
     }
 
     @Override
     public void readDoubles(long first, double[] dst, int off, int count) {
         check(first, dst.length, off, count);
         DType t = info.dtype();
-        int es = t.bytes();
+        spans(first, count, (s, at, n) -> Elements.toDoubles(s, t, dst, off + at, n));
+    }
+
+    /** Receives {@code n} whole elements in {@code s} (positioned, in the file's byte order), the {@code at}-th on. */
+    private interface Span {
+        void accept(ByteBuffer s, int at, int n);
+    }
+
+    /** Elements {@code [first, first + count)} as the longest contiguous byte spans the source gives. */
+    private void spans(long first, int count, Span sink) {
+        int es = info.dtype().bytes();
         ByteSource src = bytes.get();
         long pos = first * es;
         int done = 0;
         while (done < count) {
             ByteBuffer s = span(src, pos, count - done, es);
             int n = s.remaining() / es;
-            Elements.toDoubles(s.order(order), t, dst, off + done, n);
+            sink.accept(s.order(order), done, n);
             done += n;
             pos += (long) n * es;
         }
