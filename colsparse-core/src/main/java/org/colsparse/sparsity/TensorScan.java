@@ -213,23 +213,7 @@ public final class TensorScan {
                 data.readFloats(row * channels, buf, 0, n * channels);
                 return;
             }
-            int done = 0;
-            while (done < n) {
-                long r = row + done;
-                long p = r / after;
-                long s = r % after;
-                int len = (int) Math.min(n - done, after - s);
-                for (int c = 0; c < channels; c++) {
-                    data.readFloats((p * channels + c) * after + s, tmp, c * len, len);
-                }
-                for (int i = 0; i < len; i++) {
-                    int dst = (done + i) * channels;
-                    for (int c = 0; c < channels; c++) {
-                        buf[dst + c] = tmp[c * len + i];
-                    }
-                }
-                done += len;
-            }
+            transpose(row, n, (first, at, len) -> data.readFloats(first, tmp, at, len), (from, to) -> buf[to] = tmp[from]);
         }
 
         void readDoubles(TensorData data, long row, int n, double[] buf, double[] tmp) {
@@ -237,6 +221,25 @@ public final class TensorScan {
                 data.readDoubles(row * channels, buf, 0, n * channels);
                 return;
             }
+            transpose(row, n, (first, at, len) -> data.readDoubles(first, tmp, at, len), (from, to) -> buf[to] = tmp[from]);
+        }
+
+        /** Reads {@code len} consecutive elements of the tensor, from {@code first}, into the scratch at {@code at}. */
+        interface Gather {
+            void read(long first, int at, int len);
+        }
+
+        /** Copies scratch element {@code from} to row-major position {@code to}. */
+        interface Place {
+            void move(int from, int to);
+        }
+
+        /**
+         * Rows {@code [row, row + n)} of a channel-first tensor: for each run of rows within one
+         * {@code p}, every channel's run is contiguous in the file, so it is read whole and then
+         * scattered to its column of the row-major chunk.
+         */
+        private void transpose(long row, int n, Gather gather, Place place) {
             int done = 0;
             while (done < n) {
                 long r = row + done;
@@ -244,12 +247,12 @@ public final class TensorScan {
                 long s = r % after;
                 int len = (int) Math.min(n - done, after - s);
                 for (int c = 0; c < channels; c++) {
-                    data.readDoubles((p * channels + c) * after + s, tmp, c * len, len);
+                    gather.read((p * channels + c) * after + s, c * len, len);
                 }
                 for (int i = 0; i < len; i++) {
                     int dst = (done + i) * channels;
                     for (int c = 0; c < channels; c++) {
-                        buf[dst + c] = tmp[c * len + i];
+                        place.move(c * len + i, dst + c);
                     }
                 }
                 done += len;
