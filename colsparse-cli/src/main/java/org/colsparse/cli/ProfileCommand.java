@@ -9,7 +9,6 @@ import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Profiler;
 import org.colsparse.denoiser.Workload;
 import org.colsparse.denoiser.DenoiserInfo;
-import org.colsparse.denoiser.Denoisers;
 import org.colsparse.runtime.Torch;
 import org.colsparse.sparsity.AnalysisConfig;
 import org.colsparse.sparsity.SiteStats;
@@ -171,14 +170,14 @@ public final class ProfileCommand implements Runnable {
                 png = model.writePreview(r.output(), out);
             }
         }
-        Report report = report(r, png, analysis);
+        Report report = report(r, png, analysis, info);
         if (out != null) {
             writeAtomically(out.resolve("results.json"), report);
         }
         print(report);
     }
 
-    private Report report(Profiler.Result r, Path png, AnalysisConfig analysis) {
+    private Report report(Profiler.Result r, Path png, AnalysisConfig analysis, DenoiserInfo info) {
         List<Bucket> buckets = new ArrayList<>();
         for (Profiler.Bucket b : r.timesteps()) {
             buckets.add(new Bucket(b.bucket(), b.firstStep(), b.lastStep(), b.firstTimestep(), b.lastTimestep(), b.sites(),
@@ -186,7 +185,7 @@ public final class ProfileCommand implements Runnable {
         }
         List<SiteStats> all = new ArrayList<>(r.sites());
         all.addAll(r.totals());
-        return new Report(r.workload(), checkpoint != null ? checkpoint.toString() : Denoisers.get(workload, presetOptions.preset).info().checkpoint(),
+        return new Report(r.workload(), checkpoint != null ? checkpoint.toString() : info.checkpoint(),
                 r.samples(), r.steps(), r.seed(), threads, r.seconds(), analysis.thresholds(), analysis.tileRows(), r.sites(),
                 r.totals(), Taxonomy.classifyAll(all, rule), buckets, png == null ? null : png.getFileName().toString());
     }
