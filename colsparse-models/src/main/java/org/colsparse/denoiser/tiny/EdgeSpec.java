@@ -1,7 +1,5 @@
 package org.colsparse.denoiser.tiny;
 
-import org.colsparse.sweep.Decoders;
-import org.colsparse.sweep.OutputDecoder;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -152,12 +150,5 @@ public final class EdgeSpec extends MotionSpec {
 
                 Samples, honestly: after 400 steps the figures are human-shaped and move, with stretched arms in some frames; they are
                 not dances. The untrained network's large held-out loss is its raw x0 output at initialization.""";
-    }
-
-    /** Decoded clips in metres after forward kinematics; the toes are the contact joints for foot skate. */
-    @Override
-    public OutputDecoder outputDecoder() {
-        MotionData d = motion();
-        return s -> Decoders.motion(s, d::decode, "LeftToe", "RightToe");
     }
 }

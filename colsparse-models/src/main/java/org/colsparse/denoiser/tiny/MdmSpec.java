@@ -1,16 +1,10 @@
 package org.colsparse.denoiser.tiny;
 
-import org.colsparse.sweep.Decoders;
-import org.colsparse.sweep.OutputDecoder;
-
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.DenoiserInfo;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -79,16 +73,6 @@ public final class MdmSpec extends MotionSpec {
     }
 
     @Override
-    public NDArray sampleCond(NDManager manager, int n) {
-        return alternatingActions(manager, n);
-    }
-
-    @Override
-    public Path writePreview(TinyNet net, Samples samples, Path dir) {
-        return writeMotion(samples, dir, i -> MotionData.ACTIONS[i % 2]);
-    }
-
-    @Override
     public String card() {
         return """
                 Architecture, in MDM's order (action-conditioned variant, as MDM uses for HumanAct12): every frame's 93 features ->
@@ -105,12 +89,5 @@ public final class MdmSpec extends MotionSpec {
                 Samples, honestly: human-shaped stick figures; the walks barely travel and look alike (little diversity after 600
                 steps on 302 overlapping windows); hops show the crouch. An earlier noise-predicting version with width 64 (narrower
                 than the 93 features) produced exploding samples, which is why this one is wider and predicts x0 as MDM does.""";
-    }
-
-    /** Decoded clips in metres after forward kinematics; the toes are the contact joints for foot skate. */
-    @Override
-    public OutputDecoder outputDecoder() {
-        MotionData d = motion();
-        return s -> Decoders.motion(s, d::decode, "LeftToe", "RightToe");
     }
 }

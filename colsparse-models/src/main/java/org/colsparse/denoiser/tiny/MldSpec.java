@@ -1,17 +1,13 @@
 package org.colsparse.denoiser.tiny;
 
-import org.colsparse.sweep.Decoders;
-import org.colsparse.sweep.OutputDecoder;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.DenoiserInfo;
 import org.colsparse.runtime.GaussianPair;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -116,16 +112,6 @@ public final class MldSpec extends MotionSpec {
     }
 
     @Override
-    public NDArray sampleCond(NDManager manager, int n) {
-        return alternatingActions(manager, n);
-    }
-
-    @Override
-    public Path writePreview(TinyNet net, Samples samples, Path dir) {
-        return writeMotion(samples, dir, i -> MotionData.ACTIONS[i % 2]);
-    }
-
-    @Override
     public String card() {
         return """
                 Two parts trained in order by the same `train` run. (1) A small motion VAE: the 40-frame window (40 x 93 features)
@@ -147,12 +133,5 @@ public final class MldSpec extends MotionSpec {
                 With three clips of training data the decoded samples are figure-like but jittery, with stretched limbs in some
                 frames; walk vs hop is not reliably distinguishable. The activations are those of a trained model; the motions are
                 not good.""";
-    }
-
-    /** Decoded clips in metres after forward kinematics; the toes are the contact joints for foot skate. */
-    @Override
-    public OutputDecoder outputDecoder() {
-        MotionData d = motion();
-        return s -> Decoders.motion(s, d::decode, "LeftToe", "RightToe");
     }
 }

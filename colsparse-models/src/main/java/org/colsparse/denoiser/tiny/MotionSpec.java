@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.motion.MotionClip;
+import org.colsparse.sweep.Decoders;
+import org.colsparse.sweep.OutputDecoder;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,8 +15,9 @@ import java.util.function.IntFunction;
 
 /**
  * What the motion workloads (mdm, mld, edge) share: the CMU clips at the workload's frame rate and
- * window, parsed once on first use, and stick-figure previews of the samples. MDM and MLD are also
- * conditioned the same way: the two action labels in turn.
+ * window, parsed once on first use, stick-figure previews, and the accuracy sweep's decoding to
+ * joint positions. The default runs are conditioned on the two action labels in turn, as MDM and
+ * MLD are; EDGE overrides that with its music features.
  */
 abstract class MotionSpec implements TinySpec {
     private final int fps;
@@ -35,12 +38,25 @@ abstract class MotionSpec implements TinySpec {
     }
 
     /** One-hot action labels walk, hop, walk, ... for {@code n} samples. */
-    static NDArray alternatingActions(NDManager manager, int n) {
+    @Override
+    public NDArray sampleCond(NDManager manager, int n) {
         int[] a = new int[n];
         for (int i = 0; i < n; i++) {
             a[i] = i % 2;
         }
         return Labels.oneHot(manager, a, MotionData.CLASSES);
+    }
+
+    @Override
+    public Path writePreview(TinyNet net, Samples samples, Path dir) {
+        return writeMotion(samples, dir, i -> MotionData.ACTIONS[i % 2]);
+    }
+
+    /** Decoded clips in metres after forward kinematics; the toes are the contact joints for foot skate. */
+    @Override
+    public OutputDecoder outputDecoder() {
+        MotionData d = motion();
+        return s -> Decoders.motion(s, d::decode, "LeftToe", "RightToe");
     }
 
     /** Stick figures of the samples, decoded from the model's features, one labelled row each. */
