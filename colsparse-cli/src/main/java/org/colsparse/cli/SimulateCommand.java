@@ -11,11 +11,11 @@ import org.colsparse.systolic.ActivationMask;
 import org.colsparse.systolic.ArrayShape;
 import org.colsparse.systolic.CycleModel;
 import org.colsparse.systolic.Dataflow;
-import org.colsparse.systolic.Topology;
 import org.colsparse.util.InputException;
 import org.colsparse.workload.Gemm;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -41,16 +41,8 @@ public final class SimulateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--topology", description = "SCALE-Sim topology CSV (GEMM or conv format).")
-    Path topology;
-    @Option(names = "--m", description = "Rows of A (tokens) of a single GEMM.")
-    Long m;
-    @Option(names = "--n", description = "Columns of W of a single GEMM.")
-    Long n;
-    @Option(names = "--k", description = "Shared dimension of a single GEMM.")
-    Long k;
-    @Option(names = "--name", defaultValue = "gemm", description = "Layer name of a single GEMM (default: ${DEFAULT-VALUE}).")
-    String name;
+    @Mixin
+    GemmInputs inputs = new GemmInputs();
     @Option(names = "--config", description = "Accelerator YAML (default: built-in, identical to config/accel.yaml).")
     Path config;
     @Option(names = "--array", description = "Override the config's array, ROWSxCOLS.")
@@ -60,12 +52,6 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--layout", defaultValue = "all",
             description = "row-major, column-major, tiled, compacted, a comma list, or all (default: ${DEFAULT-VALUE}).")
     String layout;
-    @Option(names = "--mask", description = "Activation A of a single GEMM (.npy, channel-last) for column skipping.")
-    Path mask;
-    @Option(names = "--mask-dir", description = "Folder of masks <layer>.npy; layers with one are also simulated with skipping.")
-    Path maskDir;
-    @Option(names = "--threshold", defaultValue = "0.01", description = "Near-zero threshold tau, |a| <= tau (default: ${DEFAULT-VALUE}).")
-    double threshold;
     @Option(names = "--trace-out", description = "Write the DRAM requests as a Ramulator LoadStoreTrace (LD/ST 0xADDR); "
             + "with several layouts or sparsity settings, one file each, named FILE-<layout>[-masked].")
     Path traceOut;
@@ -96,52 +82,9 @@ public final class SimulateCommand implements Callable<Integer> {
             cfg = cfg.withDataflow(Dataflow.parse(dataflow, "--dataflow"));
         }
         List<LayoutKind> layouts = LayoutKind.parse(layout, "--layout");
-        if (!(threshold >= 0) || Double.isInfinite(threshold)) {
-            throw new InputException("--threshold: must be a finite number >= 0, got " + threshold);
-        }
-        if (mask != null && maskDir != null) {
-            throw new InputException("--mask and --mask-dir: give one of them");
-        }
-        List<Gemm> layers = new ArrayList<>();
-        Map<String, ActivationMask> masks = new LinkedHashMap<>();
-        if (topology != null) {
-            if (m != null || n != null || k != null) {
-                throw new InputException("--topology: give either a topology or --m/--n/--k, not both");
-            }
-            if (mask != null) {
-                throw new InputException("--mask: with --topology, name masks per layer with --mask-dir DIR (DIR/<layer>.npy)");
-            }
-            layers.addAll(Topology.read(topology));
-        } else {
-            ActivationMask am = mask == null ? null : GemmCommand.readMask(mask, threshold);
-            long mm = m != null ? m : am != null ? am.m() : -1;
-            long kk = k != null ? k : am != null ? am.k() : -1;
-            if (mm <= 0 || kk <= 0 || n == null || n <= 0) {
-                throw new InputException("--m/--n/--k: give three positive dimensions (or --topology FILE)");
-            }
-            if (am != null && (am.m() != mm || am.k() != kk)) {
-                throw new InputException(mask + ": mask is " + am.m() + " x " + am.k() + " (tokens x channels) but the GEMM's A is --m " + mm + " x --k " + kk);
-            }
-            layers.add(new Gemm(name, mm, n, kk));
-            if (am != null) {
-                masks.put(name, am);
-            }
-        }
-        if (maskDir != null) {
-            if (!Files.isDirectory(maskDir)) {
-                throw new InputException("--mask-dir " + maskDir + ": not a directory");
-            }
-            for (Gemm g : layers) {
-                Path p = maskDir.resolve(g.name() + ".npy");
-                if (Files.isRegularFile(p)) {
-                    ActivationMask am = GemmCommand.readMask(p, threshold);
-                    if (am.m() != g.m() || am.k() != g.k()) {
-                        throw new InputException(p + ": mask is " + am.m() + " x " + am.k() + " but layer " + g.name() + " has M " + g.m() + " x K " + g.k());
-                    }
-                    masks.put(g.name(), am);
-                }
-            }
-        }
+        GemmInputs.Layers resolved = inputs.resolve();
+        List<Gemm> layers = resolved.gemms();
+        Map<String, ActivationMask> masks = resolved.activationMasks();
         for (Gemm g : layers) {
             try {
                 CycleModel.denseCycles(g.m(), g.n(), g.k(), cfg.array(), cfg.dataflow());
@@ -256,7 +199,7 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         if (format == OutputFormat.json) {
             Setup setup = new Setup(cfg.array().toString(), cfg.dataflow().cliName(), cfg.wordBytes(), cfg.arrayClockMhz(),
-                    cfg.ifmapSramBytes() >> 10, cfg.filterSramBytes() >> 10, cfg.ofmapSramBytes() >> 10, dram, anyMask ? threshold : null,
+                    cfg.ifmapSramBytes() >> 10, cfg.filterSramBytes() >> 10, cfg.ofmapSramBytes() >> 10, dram, anyMask ? inputs.threshold : null,
                     anyMask ? CycleModel.skipUnit(cfg.dataflow(), cfg.array()) : null);
             Json.print(out, new Result(setup, rows, totals));
             return;
@@ -275,7 +218,7 @@ public final class SimulateCommand implements Callable<Integer> {
         if (format == OutputFormat.table) {
             out.printf("array %s %s, %d-byte words, %.0f MHz; SRAM KiB ifmap/filter/ofmap %d/%d/%d; DRAM %s%s%n",
                     cfg.array(), cfg.dataflow().cliName(), cfg.wordBytes(), cfg.arrayClockMhz(), cfg.ifmapSramBytes() >> 10,
-                    cfg.filterSramBytes() >> 10, cfg.ofmapSramBytes() >> 10, dram, anyMask ? "; masked: |a| <= " + threshold + " skipped per " + CycleModel.skipUnit(cfg.dataflow(), cfg.array()) : "");
+                    cfg.filterSramBytes() >> 10, cfg.ofmapSramBytes() >> 10, dram, anyMask ? "; masked: |a| <= " + inputs.threshold + " skipped per " + CycleModel.skipUnit(cfg.dataflow(), cfg.array()) : "");
             out.flush();
         }
     }
