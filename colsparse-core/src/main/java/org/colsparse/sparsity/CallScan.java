@@ -173,8 +173,14 @@ abstract class CallScan {
 
     /** Closes the segment: the last, possibly short tiles are counted. */
     final void end() {
-        if (position > 0) {
-            boundary(true);
+        // Only when a tile is still open: a segment whose tiles are all complete (the usual case
+        // for large calls) must not reach boundary(true), or the compiled boundary(), which has
+        // never seen end = true, is deoptimized while other threads are still scanning.
+        for (int h : levelHeight) {
+            if (position % h != 0) {
+                boundary(true);
+                return;
+            }
         }
     }
 
