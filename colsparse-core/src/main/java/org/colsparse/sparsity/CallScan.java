@@ -36,7 +36,8 @@ abstract class CallScan {
     final int[][] levelMax;
     private final boolean[] done;
 
-    private final long[][] zeroColumns;      // [threshold][configured height]
+    /** [threshold][configured height][channel]: zero columns of this segment, per channel (see countZeroColumns). */
+    private final int[][][] zeroTiles;
     private final long[] fullTiles;          // [configured height]
     private final int[] partialTile;         // [configured height], 0 = none
 
@@ -83,7 +84,7 @@ abstract class CallScan {
         }
         levelMax = new int[n][channels];
         done = new boolean[n];
-        zeroColumns = new long[nThresholds][heights.length];
+        zeroTiles = new int[nThresholds][heights.length][channels];
         fullTiles = new long[heights.length];
         partialTile = new int[heights.length];
     }
@@ -99,8 +100,10 @@ abstract class CallScan {
         for (int[] m : levelMax) {
             Arrays.fill(m, 0);
         }
-        for (long[] z : zeroColumns) {
-            Arrays.fill(z, 0);
+        for (int[][] perHeight : zeroTiles) {
+            for (int[] z : perHeight) {
+                Arrays.fill(z, 0);
+            }
         }
         Arrays.fill(fullTiles, 0);
         Arrays.fill(partialTile, 0);
@@ -152,22 +155,41 @@ abstract class CallScan {
         }
     }
 
-    /* The tile bookkeeping below runs once per tile, not per element. */
+    /*
+     * The tile bookkeeping below runs once per tile, not per element, but with 8-row tiles it was
+     * still a fifth of a scan until its loops took the shapes the JIT vectorizes (as in FloatScan).
+     */
+
     private static void foldMax(int[] from, int[] into) {
-        for (int k = 0; k < from.length; k++) {
-            into[k] = Math.max(into[k], from[k]);
+        maxInto(from, into, 0, from.length);
+    }
+
+    /**
+     * into[k] = max(into[k], from[k]) for non-negative values, without a branch or Math.max (the
+     * JIT vectorizes neither; this is 6x faster): m - v cannot overflow.
+     */
+    static void maxInto(int[] from, int[] into, int k0, int k1) {
+        for (int k = k0; k < k1; k++) {
+            int m = into[k];
+            int v = from[k];
+            into[k] = m + ((v - m) & ((m - v) >> 31));
         }
     }
 
+    /**
+     * Counted per channel, not summed over channels: the JIT does not vectorize the sum, and the
+     * per-channel form is 3x faster. The channels are summed once, at commit.
+     */
     private void countZeroColumns(int[] max, int c) {
         for (int t = 0; t < nThresholds; t++) {
-            int lim = levelThreshold[t];
-            // (lim - m) >>> 31 is 1 exactly when m > lim (both non-negative, so no overflow): branch-free
-            int above = 0;
-            for (int k = 0; k < max.length; k++) {
-                above += (lim - max[k]) >>> 31;
-            }
-            zeroColumns[t][c] += max.length - above;
+            countAtMost(max, zeroTiles[t][c], levelThreshold[t]);
+        }
+    }
+
+    /** (limit - m) >>> 31 is 1 exactly when m > limit (both non-negative, so no overflow): its XOR 1 counts m <= limit. */
+    private static void countAtMost(int[] max, int[] count, int limit) {
+        for (int k = 0; k < max.length; k++) {
+            count[k] += ((limit - max[k]) >>> 31) ^ 1;
         }
     }
 
@@ -190,7 +212,11 @@ abstract class CallScan {
         commitCounts(into.nearZero);
         for (int t = 0; t < nThresholds; t++) {
             for (int c = 0; c < fullTiles.length; c++) {
-                into.zeroColumns[t][c] += zeroColumns[t][c];
+                long zero = 0;
+                for (int z : zeroTiles[t][c]) {
+                    zero += z;
+                }
+                into.zeroColumns[t][c] += zero;
             }
         }
         for (int c = 0; c < fullTiles.length; c++) {

@@ -209,6 +209,20 @@ class SiteAccumulatorTest {
     }
 
     @Test
+    void largestFiniteFloatsAreValuesAndNegativeNanIsNot() {
+        // |x| bits 0x7F7FFFFF are one below +Inf's 0x7F800000: the non-finite test must split exactly there
+        SiteAccumulator a = new SiteAccumulator("s", 3, cfg(new double[] {0.01}, 2));
+        a.acceptCall(new float[] {Float.MAX_VALUE, -Float.MAX_VALUE, 0f, 0f, 0f, 0f}, 0, 2);
+        SiteStats s = only(a);
+        assertEquals(4, s.nearZeroElements());
+        assertEquals(1, s.zeroColumns());
+        float negativeNan = Float.intBitsToFloat(0xFFC00001);
+        InputException e = assertThrows(InputException.class,
+                () -> a.acceptCall(new float[] {0f, 0f, 0f, 0f, negativeNan, 0f}, 0, 2));
+        assertTrue(e.getMessage().contains("NaN activation at row 1, channel 1"), e.getMessage());
+    }
+
+    @Test
     void nanInAScalarTailChannelIsFoundToo() {
         // K = 11: channels 8..10 are outside the 8-lane vectors
         SiteAccumulator a = new SiteAccumulator("s", 11, cfg(new double[] {0.01}, 4));
