@@ -6,5 +6,5 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/colsparse/djl}"
 exec java -Dcolsparse.home="$root" -Dai.djl.offline=true \
   -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 \
-  -cp "$root/colsparse-cli/target/colsparse-cli.jar:$root/colsparse-cli/target/lib/*" \
+  -cp "$root/colsparse-cli/target/colsparse-cli.jar" \
   "$root/bench/runtime/TapOverhead.java" "$@" 2> >(grep -v SLF4J >&2)
