@@ -11,13 +11,13 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The run the launcher records its class-data-sharing archive from, right after a build.
+ * The run the launcher records its class-data-sharing class list from, right after a build.
  *
- * <p>A dynamic CDS archive holds the classes one JVM run loaded. Recorded from whatever command
- * happened to run first, it missed the classes of every other one (an archive made by
- * {@code workloads} lacks the readers and the sparsity kernel, which {@code analyze} then loads
- * from the jars on every run). This run loads what the quick commands need: the full command tree, the readers,
- * the sparsity kernel and the JSON, table and CSV writers. Its output is discarded.
+ * <p>The archive holds the classes one JVM run loaded. Recorded from whatever command happened to
+ * run first, it missed the classes of every other one (an archive made by {@code workloads} lacks
+ * the readers and the sparsity kernel, which {@code analyze} then loads from the jars on every
+ * run). This run loads what the quick commands need: the full command tree, the readers, the
+ * sparsity kernel and the JSON, table and CSV writers. Its output is discarded.
  */
 public final class CdsTraining {
     private CdsTraining() {
