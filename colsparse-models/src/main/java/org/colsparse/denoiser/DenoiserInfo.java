@@ -1,5 +1,8 @@
 package org.colsparse.denoiser;
 
+import org.colsparse.workload.WorkloadInfo;
+import org.colsparse.workload.Workloads;
+
 import java.util.List;
 
 /**
@@ -17,5 +20,13 @@ public record DenoiserInfo(String id, String group, String modality, String gelu
                            int defaultSteps, int trainedSteps) {
     public DenoiserInfo {
         sites = List.copyOf(sites);
+    }
+
+    /** A DESIGN §3 workload's runtime, with the group and modality {@link Workloads} states for it. */
+    public static DenoiserInfo of(String id, String geluForm, String description, List<SiteSpec> sites, String checkpoint,
+                                  String sampler, int defaultSamples, int defaultSteps, int trainedSteps) {
+        WorkloadInfo w = Workloads.get(id);
+        return new DenoiserInfo(id, w.group(), w.modality(), geluForm, description, sites, checkpoint, sampler,
+                defaultSamples, defaultSteps, trainedSteps);
     }
 }

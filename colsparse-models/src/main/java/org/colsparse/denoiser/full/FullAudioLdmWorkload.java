@@ -50,7 +50,7 @@ public final class FullAudioLdmWorkload implements Workload {
     static final FullUnet.Config CONFIG = new FullUnet.Config(8, new int[] {128, 256, 384, 640},
             new boolean[] {false, true, true, true}, 2, 8, 0, 32, 0, 0, false, false, false, CLAP);
 
-    private static final DenoiserInfo INFO = new DenoiserInfo(ID, "unet-transformer", "audio", "geglu",
+    private static final DenoiserInfo INFO = DenoiserInfo.of(ID, "geglu",
             "AudioLDM-S UNet at full size (diffusers port): 8x256x16 latent (10.24 s), FiLM-style CLAP conditioning"
                     + " concatenated to the time embedding, self-attention only, 16 GEGLU sites (256..640 -> 4x, exact gelu)",
             FullSd15Workload.siteSpecs(CONFIG, LATENT_T, LATENT_F), CHECKPOINT,

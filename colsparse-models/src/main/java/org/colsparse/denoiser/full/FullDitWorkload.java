@@ -57,7 +57,7 @@ public final class FullDitWorkload implements Workload {
         for (org.colsparse.workload.GeluSite s : FullPresets.of("dit").sites()) {
             sites.add(new SiteSpec(s.name(), Math.toIntExact(s.k()), s.tokensPerSample(), "mlp"));
         }
-        INFO = new DenoiserInfo("dit", "pure-transformer", "image", "tanh",
+        INFO = DenoiserInfo.of("dit", "tanh",
                 "DiT-XL/2 (facebookresearch/DiT), class-conditional ImageNet: 28 adaLN-Zero blocks, width 1152, MLP 1152 -> 4608 tanh GELU,"
                         + " 256 patch tokens at 256^2 (1024 at 512^2), outputs SD-VAE latents (no VAE decode)",
                 sites, CHECKPOINT,

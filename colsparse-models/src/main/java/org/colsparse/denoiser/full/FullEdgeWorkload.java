@@ -52,7 +52,7 @@ public final class FullEdgeWorkload implements Workload {
         for (org.colsparse.workload.GeluSite s : FullPresets.of("edge", 1).sites()) {
             sites.add(new SiteSpec(s.name(), (int) s.k(), s.tokensPerSample(), s.name().startsWith("cond.") ? "cond-ffn" : "ffn"));
         }
-        INFO = new DenoiserInfo("edge", "motion", "dance", "exact",
+        INFO = DenoiserInfo.of("edge", "exact",
                 "full-size EDGE DanceDecoder: 2 pre-norm music-encoder layers + 8 FiLM decoder layers, width 512, 8 heads, rotary, "
                         + "FFN 512 -> 1024 exact GELU, 150 frames (5 s at 30 fps), Jukebox 4800-d music features",
                 sites, CHECKPOINT, "DDIM 50 steps (eta 1, cosine, x0 prediction clipped to [-1, 1]), guidance 2 (batch x2)", 1, 50, 1000);

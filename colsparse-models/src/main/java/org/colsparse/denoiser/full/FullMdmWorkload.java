@@ -65,7 +65,7 @@ public final class FullMdmWorkload implements Workload {
         for (org.colsparse.workload.GeluSite s : FullPresets.of("mdm", 1).sites()) {
             sites.add(new SiteSpec(s.name(), (int) s.k(), s.tokensPerSample(), "ffn"));
         }
-        INFO = new DenoiserInfo("mdm", "motion", "motion", "exact",
+        INFO = DenoiserInfo.of("mdm", "exact",
                 "full-size MDM (HumanML3D text-to-motion, trans_enc): 8 post-norm encoder layers, width 512, 4 heads, FFN 512 -> 1024 exact GELU, "
                         + FRAMES + " frames + 1 condition token, CLIP ViT-B/32 text feature",
                 sites, CHECKPOINT, "DDPM 1000 steps (cosine, x0 prediction, posterior variance), CFG 2.5 (batch x2)", 1, 1000, 1000);

@@ -27,7 +27,7 @@ public final class AnimateDiffSpec implements TinySpec {
             sites.add(new SiteSpec(blocks[i] + ".attentions.0.geglu", inner, (long) f * px[i] * px[i], "geglu-gate"));
             sites.add(new SiteSpec(blocks[i] + ".motion_modules.0.geglu", inner, (long) f * px[i] * px[i], "temporal-geglu-gate"));
         }
-        INFO = new DenoiserInfo("animatediff", "unet-transformer", "video", "geglu",
+        INFO = DenoiserInfo.of("animatediff", "geglu",
                 "tiny trained AnimateDiff: the tiny SD-style UNet with a motion module (temporal transformer over 8 frames, GEGLU) after each of its 5 spatial transformers, 8-frame moving Fashion-MNIST clips",
                 sites, "models/animatediff/model.safetensors", "DDIM (eta 0), CFG 8 (batch x2)", 4, 16, TRAINING_TIMESTEPS);
     }
