@@ -1,6 +1,7 @@
 package org.colsparse.denoiser.full;
 
 import org.colsparse.denoiser.DenoiserInfo;
+import org.colsparse.runtime.Network;
 import org.colsparse.runtime.Params;
 import org.colsparse.tensor.TensorData;
 import org.colsparse.tensor.TensorInfo;
@@ -115,7 +116,7 @@ final class FullCheckpoint implements TensorSource {
     }
 
     /** Loads {@code net}'s parameters from this file; a refused file closes {@code net}, so a failed load leaves no native memory behind. */
-    void loadInto(FullNet net, String model) {
+    void loadInto(Network net, String model) {
         try {
             net.params().load(this, model);
         } catch (RuntimeException e) {

@@ -5,13 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.colsparse.runtime.DitBlock;
 import org.colsparse.runtime.Embeddings;
-import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
+import org.colsparse.runtime.Network;
 import org.colsparse.runtime.Nn;
-import org.colsparse.runtime.Params;
-import org.colsparse.runtime.Sites;
-
-import java.util.List;
 
 /**
  * DiT (Peebles &amp; Xie 2023) at any size, with the parameter names and shapes of the official
@@ -26,7 +22,7 @@ import java.util.List;
  * the blocks with adaLN-Zero, the final adaLN layer, unpatchify to (N, out, H, W), where
  * out = 2 x in_channels with {@code learn_sigma} (noise, then the variance interpolation).
  */
-public final class FullDit implements FullNet {
+public final class FullDit extends Network {
     /** Width of the sinusoidal timestep features ({@code TimestepEmbedder.frequency_embedding_size}). */
     static final int FREQUENCY_EMBEDDING = 256;
 
@@ -67,14 +63,12 @@ public final class FullDit implements FullNet {
     }
 
     private final Config config;
-    private final Params p;
     private final DitBlock[] blocks;
-    private final List<GeluSite> sites;
 
     /** Declares every parameter (allocating nothing until they are loaded or initialized). */
     public FullDit(NDManager manager, Config config) {
+        super(manager);
         this.config = config;
-        this.p = new Params(manager);
         int d = config.hidden();
         int k = config.patch();
         p.declare("pos_embed", 1, config.tokens(), d);
@@ -85,7 +79,6 @@ public final class FullDit implements FullNet {
         p.declare("t_embedder.mlp.2.weight", d, d);
         p.declare("t_embedder.mlp.2.bias", d);
         p.declare("y_embedder.embedding_table.weight", config.classes() + 1L, d);
-        Sites s = new Sites();
         blocks = new DitBlock[config.depth()];
         for (int i = 0; i < config.depth(); i++) {
             // site names as the full preset (org.colsparse.workload.DiT) names them
@@ -95,19 +88,10 @@ public final class FullDit implements FullNet {
         p.declare("final_layer.adaLN_modulation.1.bias", 2L * d);
         p.declare("final_layer.linear.weight", (long) k * k * config.outChannels(), d);
         p.declare("final_layer.linear.bias", (long) k * k * config.outChannels());
-        sites = s.list();
     }
 
     public Config config() {
         return config;
-    }
-
-    public Params params() {
-        return p;
-    }
-
-    public List<GeluSite> sites() {
-        return sites;
     }
 
     /** The null label, {@code num_classes}: what {@code forward_with_cfg}'s unconditional half gets. */
@@ -161,10 +145,5 @@ public final class FullDit implements FullNet {
             v[i * rows + labels[i]] = 1f;
         }
         return m.create(v, new Shape(labels.length, rows));
-    }
-
-    @Override
-    public void close() {
-        p.close();
     }
 }

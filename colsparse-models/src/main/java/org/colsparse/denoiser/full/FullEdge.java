@@ -8,13 +8,9 @@ import ai.djl.ndarray.types.Shape;
 import org.colsparse.runtime.Embeddings;
 import org.colsparse.runtime.EncoderLayer;
 import org.colsparse.runtime.FilmDecoderLayer;
-import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
+import org.colsparse.runtime.Network;
 import org.colsparse.runtime.Nn;
-import org.colsparse.runtime.Params;
-import org.colsparse.runtime.Sites;
-
-import java.util.List;
 
 /**
  * EDGE's {@code DanceDecoder} ({@code Stanford-TML/EDGE}, {@code model/model.py}, built by
@@ -31,7 +27,7 @@ import java.util.List;
  * inference; Mish is PyTorch's (see {@link FilmDecoderLayer#mish}). EDGE encodes the music for unconditional rows too and then swaps in the null
  * embeddings, so the condition encoder's GELUs see the music in both halves of a guided batch.
  */
-public final class FullEdge implements FullNet {
+public final class FullEdge extends Network {
     /** The official model. */
     public static final Config OFFICIAL = new Config(151, 150, 512, 8, 8, 1024, 4800);
 
@@ -39,14 +35,12 @@ public final class FullEdge implements FullNet {
     }
 
     private final Config c;
-    private final Params p;
     private final EncoderLayer[] condEncoder = new EncoderLayer[2];
     private final FilmDecoderLayer[] decoder;
-    private final List<GeluSite> sites;
 
     public FullEdge(NDManager manager, Config c) {
+        super(manager);
         this.c = c;
-        this.p = new Params(manager);
         int d = c.dim();
         p.declare("time_mlp.1.weight", 4L * d, d);
         p.declare("time_mlp.1.bias", 4L * d);
@@ -60,7 +54,6 @@ public final class FullEdge implements FullNet {
         p.declare("norm_cond.bias", d);
         p.declare("input_projection.weight", d, c.features());
         p.declare("input_projection.bias", d);
-        Sites s = new Sites();
         for (int i = 0; i < 2; i++) {
             // site names follow FullPresets.of("edge"): cond.i.ff, decoder.i.ff
             condEncoder[i] = new EncoderLayer(p, "cond_encoder." + i, d, c.heads(), c.ffDim(), true, true, s, "cond." + i + ".ff");
@@ -79,19 +72,10 @@ public final class FullEdge implements FullNet {
         }
         p.declare("final_layer.weight", c.features(), d);
         p.declare("final_layer.bias", c.features());
-        sites = s.list();
     }
 
     public Config config() {
         return c;
-    }
-
-    public Params params() {
-        return p;
-    }
-
-    public List<GeluSite> sites() {
-        return sites;
     }
 
     /**
@@ -129,10 +113,5 @@ public final class FullEdge implements FullNet {
             h = l.forward(h, memory, film, tap);
         }
         return Nn.linear(h, p, "final_layer");
-    }
-
-    @Override
-    public void close() {
-        p.close();
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import org.colsparse.denoiser.DenoiserInfo;
 import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.runtime.GeluSite;
+import org.colsparse.runtime.Network;
 
 import java.util.List;
 
@@ -12,7 +13,7 @@ import java.util.List;
  * closes it; sampling runs under a sub-manager of the weights' manager, so a run's arrays go with
  * the run.
  */
-abstract class FullLoaded<N extends FullNet> implements LoadedWorkload {
+abstract class FullLoaded<N extends Network> implements LoadedWorkload {
     private final DenoiserInfo info;
     private final N net;
 

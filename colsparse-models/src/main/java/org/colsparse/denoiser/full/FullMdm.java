@@ -7,13 +7,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.colsparse.runtime.Embeddings;
 import org.colsparse.runtime.EncoderLayer;
-import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
+import org.colsparse.runtime.Network;
 import org.colsparse.runtime.Nn;
-import org.colsparse.runtime.Params;
-import org.colsparse.runtime.Sites;
-
-import java.util.List;
 
 /**
  * MDM's denoiser in its HumanML3D text-to-motion form ({@code GuyTevet/motion-diffusion-model},
@@ -28,7 +24,7 @@ import java.util.List;
  * the same arithmetic. Unconditional rows carry an all-zero text feature: MDM's
  * {@code mask_cond(force_mask=True)} returns {@code zeros_like(cond)} before {@code embed_text}.
  */
-public final class FullMdm implements FullNet {
+public final class FullMdm extends Network {
     /** The official HumanML3D model: 263 features, width 512, 8 layers, 4 heads, FFN 1024, CLIP 512, T = 1000. */
     public static final Config OFFICIAL = new Config(263, 512, 8, 4, 1024, 512, 1000);
 
@@ -37,16 +33,14 @@ public final class FullMdm implements FullNet {
     }
 
     private final Config c;
-    private final Params p;
     private final EncoderLayer[] layers;
-    private final List<GeluSite> sites;
     /** MDM's {@code sequence_pos_encoder.pe}, recomputed (the official loader deletes the stored copy too). */
     private final float[] table;
     private final int tableRows;
 
     public FullMdm(NDManager manager, Config c) {
+        super(manager);
         this.c = c;
-        this.p = new Params(manager);
         p.declare("input_process.poseEmbedding.weight", c.dim(), c.features());
         p.declare("input_process.poseEmbedding.bias", c.dim());
         p.declare("embed_timestep.time_embed.0.weight", c.dim(), c.dim());
@@ -55,7 +49,6 @@ public final class FullMdm implements FullNet {
         p.declare("embed_timestep.time_embed.2.bias", c.dim());
         p.declare("embed_text.weight", c.dim(), c.clipDim());
         p.declare("embed_text.bias", c.dim());
-        Sites s = new Sites();
         layers = new EncoderLayer[c.layers()];
         for (int i = 0; i < c.layers(); i++) {
             // site names follow FullPresets.of("mdm"): layer.i.ff
@@ -63,7 +56,6 @@ public final class FullMdm implements FullNet {
         }
         p.declare("output_process.poseFinal.weight", c.features(), c.dim());
         p.declare("output_process.poseFinal.bias", c.features());
-        sites = s.list();
         // HumanML3D motions have at most 196 frames; the table must also reach the last timestep
         tableRows = Math.max(c.timesteps(), 197);
         table = Embeddings.positionalFloat32(tableRows, c.dim());
@@ -71,14 +63,6 @@ public final class FullMdm implements FullNet {
 
     public Config config() {
         return c;
-    }
-
-    public Params params() {
-        return p;
-    }
-
-    public List<GeluSite> sites() {
-        return sites;
     }
 
     private NDArray sinusoidRows(NDManager m, int[] rows) {
@@ -115,10 +99,5 @@ public final class FullMdm implements FullNet {
             h = l.forward(h, tap);
         }
         return Nn.linear(h.get(":, 1:, :"), p, "output_process.poseFinal");
-    }
-
-    @Override
-    public void close() {
-        p.close();
     }
 }

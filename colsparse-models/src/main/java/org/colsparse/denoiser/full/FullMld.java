@@ -7,13 +7,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
 import org.colsparse.runtime.EncoderLayer;
 import org.colsparse.runtime.Embeddings;
-import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
+import org.colsparse.runtime.Network;
 import org.colsparse.runtime.Nn;
-import org.colsparse.runtime.Params;
 import org.colsparse.runtime.Sites;
-
-import java.util.List;
 
 /**
  * MLD's text-conditioned denoiser (Chen et al. 2023) with the parameter names of the official
@@ -37,7 +34,7 @@ import java.util.List;
  * The official code runs sequence-first (3, B, 256); this runtime is batch-first (B, 3, 256), the same
  * arithmetic, so each site's rows are ordered batch, then token (DESIGN §2).
  */
-public final class FullMld implements FullNet {
+public final class FullMld extends Network {
     /**
      * @param latent   latent_dim[-1]
      * @param textDim  text_encoded_dim (CLIP ViT-L/14 projection width)
@@ -60,13 +57,11 @@ public final class FullMld implements FullNet {
     public static final int TOKENS = 3;
 
     private final Config config;
-    private final Params p;
     private final EncoderLayer[] blocks;
-    private final List<GeluSite> sites;
 
     public FullMld(NDManager manager, Config config) {
+        super(manager);
         this.config = config;
-        this.p = new Params(manager);
         int d = config.latent();
         p.declare("denoiser.time_embedding.linear_1.weight", d, config.textDim());
         p.declare("denoiser.time_embedding.linear_1.bias", d);
@@ -76,7 +71,6 @@ public final class FullMld implements FullNet {
         p.declare("denoiser.emb_proj.1.bias", d);
         p.declare("denoiser.query_pos.pe", config.posLen(), 1, d);
         p.declare("denoiser.mem_pos.pe", config.posLen(), 1, d);
-        Sites s = new Sites();
         int half = (config.layers() - 1) / 2;
         blocks = new EncoderLayer[config.layers()];
         // declaration order = forward order, so site indices follow the call; names as the full preset (org.colsparse.workload.Mld)
@@ -91,7 +85,6 @@ public final class FullMld implements FullNet {
         }
         p.declare("denoiser.encoder.norm.weight", d);
         p.declare("denoiser.encoder.norm.bias", d);
-        sites = s.list();
     }
 
     private EncoderLayer layer(String name, Sites s, String site) {
@@ -100,14 +93,6 @@ public final class FullMld implements FullNet {
 
     public Config config() {
         return config;
-    }
-
-    public Params params() {
-        return p;
-    }
-
-    public List<GeluSite> sites() {
-        return sites;
     }
 
     /**
@@ -138,10 +123,5 @@ public final class FullMld implements FullNet {
         }
         h = Nn.layerNorm(h, p, "denoiser.encoder.norm", 1e-5f);
         return h.get(":, 0:1, :");
-    }
-
-    @Override
-    public void close() {
-        p.close();
     }
 }

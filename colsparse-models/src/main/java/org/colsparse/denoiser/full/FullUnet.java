@@ -8,10 +8,9 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import org.colsparse.runtime.Embeddings;
-import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
+import org.colsparse.runtime.Network;
 import org.colsparse.runtime.Nn;
-import org.colsparse.runtime.Params;
 import org.colsparse.runtime.ResBlock;
 import org.colsparse.runtime.Sites;
 import org.colsparse.runtime.SpatialTransformer;
@@ -45,7 +44,7 @@ import java.util.Map;
  * {@code ldm/modules/diffusionmodules/openaimodel.py UNetModel} (input_blocks / middle_block /
  * output_blocks), which {@link FullUnetKeys} turns into the key mapping for original single-file checkpoints.
  */
-public final class FullUnet implements FullNet {
+public final class FullUnet extends Network {
     /**
      * @param inChannels     latent channels (also the output's)
      * @param blockOut       diffusers {@code block_out_channels}
@@ -109,8 +108,6 @@ public final class FullUnet implements FullNet {
     }
 
     private final Config c;
-    private final Params p;
-    private final List<GeluSite> sites;
     private final List<Module> modules = new ArrayList<>();
     private final ResBlock[][] downRes;
     private final SpatialTransformer[][] downAttn;
@@ -124,8 +121,8 @@ public final class FullUnet implements FullNet {
     private final TemporalTransformer[][] upMotion;
 
     public FullUnet(NDManager manager, Config config) {
+        super(manager);
         this.c = config;
-        this.p = new Params(manager);
         int levels = c.levels();
         int layers = c.layersPerBlock();
         int temb = c.tembDim();
@@ -137,7 +134,6 @@ public final class FullUnet implements FullNet {
             // AudioLDM's original UNet calls it film_emb (diffusers' convert_original_audioldm_to_diffusers.py)
             linear("class_embedding", "film_emb", temb, c.classEmbedDim());
         }
-        Sites s = new Sites();
         downRes = new ResBlock[levels][layers];
         downAttn = new SpatialTransformer[levels][layers];
         downMotion = new TemporalTransformer[levels][layers];
@@ -209,7 +205,6 @@ public final class FullUnet implements FullNet {
         p.declare("conv_norm_out.bias", ch[0]);
         modules.add(new Module("conv_norm_out", "out.0", false));
         conv("conv_out", "out.2", c.inChannels(), ch[0], 3);
-        sites = s.list();
     }
 
     private void conv(String name, String compVis, int out, int in, int k) {
@@ -250,17 +245,6 @@ public final class FullUnet implements FullNet {
 
     public Config config() {
         return c;
-    }
-
-    @Override
-    public Params params() {
-        return p;
-    }
-
-    /** GELU sites in forward order. */
-    @Override
-    public List<GeluSite> sites() {
-        return sites;
     }
 
     /** Total number of declared parameter values. */
@@ -358,10 +342,5 @@ public final class FullUnet implements FullNet {
             m.put(mod.diffusers(), mod);
         }
         return m;
-    }
-
-    @Override
-    public void close() {
-        p.close();
     }
 }

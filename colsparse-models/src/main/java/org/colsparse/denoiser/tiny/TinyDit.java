@@ -7,13 +7,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.colsparse.runtime.DitBlock;
 import org.colsparse.runtime.Embeddings;
-import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
+import org.colsparse.runtime.Network;
 import org.colsparse.runtime.Nn;
-import org.colsparse.runtime.Params;
-import org.colsparse.runtime.Sites;
-
-import java.util.List;
 
 /**
  * A tiny DiT (Peebles & Xie 2023) for 28 x 28 x 1 images: patchify (4 x 4 patches, 49 tokens), fixed
@@ -21,17 +17,15 @@ import java.util.List;
  * layer, unpatchify. Conditioning c = timestep embedding (sinusoidal 256 -> MLP) + class embedding
  * (with a null class for CFG), as in DiT. Parameter names follow facebookresearch/DiT.
  */
-public final class TinyDit implements TinyNet {
+public final class TinyDit extends Network implements TinyNet {
     public static final int PATCH = 4;
-    private final Params p;
     private final int dim;
     private final int grid;
     private final int classes;
     private final DitBlock[] blocks;
-    private final List<GeluSite> sites;
 
     public TinyDit(NDManager manager, int size, int dim, int depth, int heads, int classes) {
-        this.p = new Params(manager);
+        super(manager);
         this.dim = dim;
         this.grid = size / PATCH;
         this.classes = classes;
@@ -42,7 +36,6 @@ public final class TinyDit implements TinyNet {
         p.declare("t_embedder.mlp.2.weight", dim, dim);
         p.declare("t_embedder.mlp.2.bias", dim);
         p.declare("y_embedder.embedding_table.weight", classes + 1, dim);
-        Sites s = new Sites();
         blocks = new DitBlock[depth];
         for (int i = 0; i < depth; i++) {
             blocks[i] = new DitBlock(p, "blocks." + i, dim, heads, 4, s, "blocks." + i + ".mlp.gelu");
@@ -51,17 +44,6 @@ public final class TinyDit implements TinyNet {
         p.declare("final_layer.adaLN_modulation.1.bias", 2L * dim);
         p.declare("final_layer.linear.weight", PATCH * PATCH, dim);
         p.declare("final_layer.linear.bias", PATCH * PATCH);
-        sites = s.list();
-    }
-
-    @Override
-    public Params params() {
-        return p;
-    }
-
-    @Override
-    public List<GeluSite> sites() {
-        return sites;
     }
 
     @Override

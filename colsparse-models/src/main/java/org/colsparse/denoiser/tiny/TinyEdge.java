@@ -8,13 +8,9 @@ import ai.djl.ndarray.types.Shape;
 import org.colsparse.runtime.Embeddings;
 import org.colsparse.runtime.EncoderLayer;
 import org.colsparse.runtime.FilmDecoderLayer;
-import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
+import org.colsparse.runtime.Network;
 import org.colsparse.runtime.Nn;
-import org.colsparse.runtime.Params;
-import org.colsparse.runtime.Sites;
-
-import java.util.List;
 
 /**
  * A tiny EDGE (Tseng et al. 2023) DanceDecoder: per-frame conditioning features -> cond_projection
@@ -26,16 +22,14 @@ import java.util.List;
  *
  * <p>Conditioning tensor: (B, frames, features + 1); the last channel is 1 on rows whose condition is dropped.
  */
-public final class TinyEdge implements TinyNet {
-    private final Params p;
+public final class TinyEdge extends Network implements TinyNet {
     private final int dim;
     private final int condFeatures;
     private final EncoderLayer[] condEncoder = new EncoderLayer[2];
     private final FilmDecoderLayer[] decoder;
-    private final List<GeluSite> sites;
 
     public TinyEdge(NDManager manager, int frames, int features, int condFeatures, int dim, int layers, int heads) {
-        this.p = new Params(manager);
+        super(manager);
         this.dim = dim;
         this.condFeatures = condFeatures;
         p.declare("input_projection.weight", dim, features);
@@ -50,7 +44,6 @@ public final class TinyEdge implements TinyNet {
         p.declare("null_cond_hidden", 1, dim);
         p.declare("cond_projection.weight", dim, condFeatures);
         p.declare("cond_projection.bias", dim);
-        Sites s = new Sites();
         for (int i = 0; i < 2; i++) {
             condEncoder[i] = new EncoderLayer(p, "cond_encoder." + i, dim, heads, 2 * dim, false, s, "cond_encoder." + i + ".gelu");
         }
@@ -66,17 +59,6 @@ public final class TinyEdge implements TinyNet {
         }
         p.declare("final_layer.weight", features, dim);
         p.declare("final_layer.bias", features);
-        sites = s.list();
-    }
-
-    @Override
-    public Params params() {
-        return p;
-    }
-
-    @Override
-    public List<GeluSite> sites() {
-        return sites;
     }
 
     @Override

@@ -6,13 +6,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import org.colsparse.runtime.Embeddings;
 import org.colsparse.runtime.EncoderLayer;
-import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
+import org.colsparse.runtime.Network;
 import org.colsparse.runtime.Nn;
-import org.colsparse.runtime.Params;
-import org.colsparse.runtime.Sites;
-
-import java.util.List;
 
 /**
  * A tiny MDM (Tevet et al. 2023) in its action-conditioned form: poseEmbedding of every frame, one
@@ -20,15 +16,13 @@ import java.util.List;
  * transformer encoder with exact-GELU FFNs (ratio 2, as MDM's 512 -> 1024), poseFinal on the frame
  * tokens. Parameter names follow GuyTevet/motion-diffusion-model.
  */
-public final class TinyMdm implements TinyNet {
-    private final Params p;
+public final class TinyMdm extends Network implements TinyNet {
     private final int dim;
     private final int features;
     private final EncoderLayer[] layers;
-    private final List<GeluSite> sites;
 
     public TinyMdm(NDManager manager, int features, int dim, int layersCount, int heads, int classes) {
-        this.p = new Params(manager);
+        super(manager);
         this.dim = dim;
         this.features = features;
         p.declare("input_process.poseEmbedding.weight", dim, features);
@@ -38,7 +32,6 @@ public final class TinyMdm implements TinyNet {
         p.declare("embed_timestep.time_embed.2.weight", dim, dim);
         p.declare("embed_timestep.time_embed.2.bias", dim);
         p.declare("embed_action.action_embedding", classes + 1, dim);
-        Sites s = new Sites();
         layers = new EncoderLayer[layersCount];
         for (int i = 0; i < layersCount; i++) {
             layers[i] = new EncoderLayer(p, "seqTransEncoder.layers." + i, dim, heads, 2 * dim, false, s,
@@ -46,17 +39,6 @@ public final class TinyMdm implements TinyNet {
         }
         p.declare("output_process.poseFinal.weight", features, dim);
         p.declare("output_process.poseFinal.bias", features);
-        sites = s.list();
-    }
-
-    @Override
-    public Params params() {
-        return p;
-    }
-
-    @Override
-    public List<GeluSite> sites() {
-        return sites;
     }
 
     /** @param x (B, frames, features); cond (B, classes + 1) one-hot action */

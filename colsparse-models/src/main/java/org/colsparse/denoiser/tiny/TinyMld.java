@@ -6,13 +6,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import org.colsparse.runtime.Embeddings;
 import org.colsparse.runtime.EncoderLayer;
-import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
+import org.colsparse.runtime.Network;
 import org.colsparse.runtime.Nn;
-import org.colsparse.runtime.Params;
-import org.colsparse.runtime.Sites;
 
-import java.util.List;
 import java.util.function.Predicate;
 
 /**
@@ -22,17 +19,15 @@ import java.util.function.Predicate;
  * SkipTransformerEncoder) with exact-GELU FFNs of ratio 4 (MLD's 256 -> 1024), final LayerNorm, and
  * predicts the latent token's noise. Names follow ChenFengYe/motion-latent-diffusion where they exist.
  */
-public final class TinyMld implements TinyNet {
+public final class TinyMld extends Network implements TinyNet {
     public static final int LAYERS = 9;
-    private final Params p;
     private final int dim;
     private final int frames;
     private final int features;
     private final EncoderLayer[] blocks = new EncoderLayer[LAYERS];
-    private final List<GeluSite> sites;
 
     public TinyMld(NDManager manager, int frames, int features, int dim, int vaeHidden, int heads, int classes) {
-        this.p = new Params(manager);
+        super(manager);
         this.dim = dim;
         this.frames = frames;
         this.features = features;
@@ -50,7 +45,6 @@ public final class TinyMld implements TinyNet {
         p.declare("denoiser.time_embedding.linear_2.weight", dim, dim);
         p.declare("denoiser.time_embedding.linear_2.bias", dim);
         p.declare("denoiser.emb_proj.weight", classes + 1, dim);
-        Sites s = new Sites();
         int half = (LAYERS - 1) / 2;
         for (int i = 0; i < LAYERS; i++) {
             String name = i < half ? "input_blocks." + i : i == half ? "middle_block" : "output_blocks." + (i - half - 1);
@@ -62,17 +56,6 @@ public final class TinyMld implements TinyNet {
         }
         p.declare("denoiser.encoder.norm.weight", dim);
         p.declare("denoiser.encoder.norm.bias", dim);
-        sites = s.list();
-    }
-
-    @Override
-    public Params params() {
-        return p;
-    }
-
-    @Override
-    public List<GeluSite> sites() {
-        return sites;
     }
 
     @Override

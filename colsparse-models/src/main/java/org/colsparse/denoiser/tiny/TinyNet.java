@@ -49,8 +49,7 @@ public interface TinyNet extends AutoCloseable {
         return name -> true;
     }
 
+    /** Frees the weights; throws nothing. */
     @Override
-    default void close() {
-        params().close();
-    }
+    void close();
 }

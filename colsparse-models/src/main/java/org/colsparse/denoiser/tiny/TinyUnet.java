@@ -7,16 +7,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import org.colsparse.runtime.Embeddings;
-import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
+import org.colsparse.runtime.Network;
 import org.colsparse.runtime.Nn;
-import org.colsparse.runtime.Params;
 import org.colsparse.runtime.ResBlock;
-import org.colsparse.runtime.Sites;
 import org.colsparse.runtime.SpatialTransformer;
 import org.colsparse.runtime.TemporalTransformer;
-
-import java.util.List;
 
 /**
  * A tiny SD-style UNet (diffusers UNet2DConditionModel layout, three resolutions): conv_in; down
@@ -27,8 +23,7 @@ import java.util.List;
  * cross-attention to the context tokens, GEGLU FFN (ratio 4): the GEGLU gate is the GELU site.
  * The class label becomes {@code contextTokens} learned context tokens (SD's text-encoder states).
  */
-public final class TinyUnet implements TinyNet {
-    private final Params p;
+public final class TinyUnet extends Network implements TinyNet {
     private final int[] ch;
     private final int contextTokens;
     private final int contextDim;
@@ -41,7 +36,6 @@ public final class TinyUnet implements TinyNet {
     private final SpatialTransformer midAttn;
     private final ResBlock[] up = new ResBlock[3];
     private final SpatialTransformer[] upAttn = new SpatialTransformer[3];
-    private final List<GeluSite> sites;
     private final int groups;
     private final int frames;
     private final TemporalTransformer[] downMotion = new TemporalTransformer[3];
@@ -58,7 +52,7 @@ public final class TinyUnet implements TinyNet {
      *               {@code frames} frames) after every spatial transformer, input (B, frames, H, W) single-channel video
      */
     public TinyUnet(NDManager manager, int inChannels, int[] ch, int classes, int contextTokens, int heads, int groups, int frames) {
-        this.p = new Params(manager);
+        super(manager);
         this.frames = frames;
         this.ch = ch.clone();
         this.classes = classes;
@@ -73,7 +67,6 @@ public final class TinyUnet implements TinyNet {
         p.declare("time_embedding.linear_2.weight", tembDim, tembDim);
         p.declare("time_embedding.linear_2.bias", tembDim);
         p.declare("context_embedding.weight", classes + 1, (long) contextTokens * contextDim);
-        Sites s = new Sites();
         int prev = ch[0];
         for (int i = 0; i < 3; i++) {
             String b = "down_blocks." + i;
@@ -118,17 +111,6 @@ public final class TinyUnet implements TinyNet {
         p.declare("conv_norm_out.bias", ch[0]);
         p.declare("conv_out.weight", inChannels, ch[0], 3, 3);
         p.declare("conv_out.bias", inChannels);
-        sites = s.list();
-    }
-
-    @Override
-    public Params params() {
-        return p;
-    }
-
-    @Override
-    public List<GeluSite> sites() {
-        return sites;
     }
 
     @Override

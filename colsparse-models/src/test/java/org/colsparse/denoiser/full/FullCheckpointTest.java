@@ -2,8 +2,7 @@ package org.colsparse.denoiser.full;
 
 import ai.djl.ndarray.NDManager;
 import org.colsparse.denoiser.DenoiserInfo;
-import org.colsparse.runtime.GeluSite;
-import org.colsparse.runtime.Params;
+import org.colsparse.runtime.Network;
 import org.colsparse.runtime.Torch;
 import org.colsparse.tensor.TensorInfo;
 import org.colsparse.tensor.TensorSources;
@@ -73,29 +72,18 @@ class FullCheckpointTest {
     }
 
     /** A one-weight network that records whether it was closed. */
-    private static final class OneWeight implements FullNet {
-        private final Params params;
+    private static final class OneWeight extends Network {
         private boolean closed;
 
         OneWeight(NDManager manager) {
-            params = new Params(manager);
-            params.declare("net.w", 2);
-        }
-
-        @Override
-        public Params params() {
-            return params;
-        }
-
-        @Override
-        public List<GeluSite> sites() {
-            return List.of();
+            super(manager);
+            p.declare("net.w", 2);
         }
 
         @Override
         public void close() {
             closed = true;
-            params.close();
+            super.close();
         }
     }
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.runtime.GeluSite;
+import org.colsparse.runtime.Network;
 import org.colsparse.tensor.DType;
 import org.colsparse.tensor.NpyWriter;
 import org.colsparse.tensor.TensorData;
@@ -59,7 +60,7 @@ final class FullMotionFixtures {
      * order, and the workload lists them with the preset's rows; the preset's M is the CFG batch of 2
      * samples, so each site sees {@code rowsPerSample} rows of each.
      */
-    static void assertMatchesPreset(FullNet net, String id, List<SiteSpec> listed, long rowsPerSample) {
+    static void assertMatchesPreset(Network net, String id, List<SiteSpec> listed, long rowsPerSample) {
         FullPreset preset = FullPresets.of(id);
         long params = net.params().spec().values().stream().mapToLong(s -> new Shape(s).size()).sum();
         assertEquals(preset.parameters(), params);
