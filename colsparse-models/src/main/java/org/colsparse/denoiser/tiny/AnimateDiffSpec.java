@@ -18,15 +18,7 @@ public final class AnimateDiffSpec implements TinySpec {
     private static final DenoiserInfo INFO;
 
     static {
-        int inner = 4 * CH[1];
-        int f = VideoData.FRAMES;
-        List<SiteSpec> sites = new java.util.ArrayList<>();
-        String[] blocks = {"down_blocks.1", "down_blocks.2", "mid_block", "up_blocks.0", "up_blocks.1"};
-        int[] px = {14, 7, 7, 7, 14};
-        for (int i = 0; i < blocks.length; i++) {
-            sites.add(new SiteSpec(blocks[i] + ".attentions.0.geglu", inner, (long) f * px[i] * px[i], "geglu-gate"));
-            sites.add(new SiteSpec(blocks[i] + ".motion_modules.0.geglu", inner, (long) f * px[i] * px[i], "temporal-geglu-gate"));
-        }
+        List<SiteSpec> sites = TinyUnet.siteSpecs(CH, FashionData.SIZE, VideoData.FRAMES);
         INFO = DenoiserInfo.of("animatediff", "geglu",
                 "tiny trained AnimateDiff: the tiny SD-style UNet with a motion module (temporal transformer over 8 frames, GEGLU) after each of its 5 spatial transformers, 8-frame moving Fashion-MNIST clips",
                 sites, "models/animatediff/model.safetensors", "DDIM (eta 0), CFG 8 (batch x2)", 4, 16, TRAINING_TIMESTEPS);

@@ -18,13 +18,7 @@ public final class AudioLdmSpec implements TinySpec {
     private static final DenoiserInfo INFO;
 
     static {
-        int inner = 4 * CH[1];
-        List<SiteSpec> sites = List.of(
-                new SiteSpec("down_blocks.1.attentions.0.geglu", inner, 16 * 16, "geglu-gate"),
-                new SiteSpec("down_blocks.2.attentions.0.geglu", inner, 8 * 8, "geglu-gate"),
-                new SiteSpec("mid_block.attentions.0.geglu", inner, 8 * 8, "geglu-gate"),
-                new SiteSpec("up_blocks.0.attentions.0.geglu", inner, 8 * 8, "geglu-gate"),
-                new SiteSpec("up_blocks.1.attentions.0.geglu", inner, 16 * 16, "geglu-gate"));
+        List<SiteSpec> sites = TinyUnet.siteSpecs(CH, AudioData.BANDS, 0);
         INFO = DenoiserInfo.of("audioldm", "geglu",
                 "tiny trained AudioLDM-style UNet: 3 resolutions (16/32/32 channels, 32/16/8 px) on 32-band x 32-frame log-mel patches, 5 spatial transformers, GEGLU 32 -> 2x128 exact gelu, speech",
                 sites, "models/audioldm/model.safetensors", "DDIM (eta 0), CFG 2.5 (batch x2)", 4, 25, TRAINING_TIMESTEPS);

@@ -101,16 +101,6 @@ public final class EdgeSpec extends MotionSpec {
         return true;
     }
 
-    @Override
-    public double clipSample() {
-        return 5;
-    }
-
-    @Override
-    public Shape sampleShape(int n) {
-        return new Shape(n, FRAMES, MdmSpec.FEATURES);
-    }
-
     /** Beat/phase features of held-out windows (spread over the held-out set), so samples follow real, unseen rhythm. */
     @Override
     public NDArray sampleCond(NDManager manager, int n) {

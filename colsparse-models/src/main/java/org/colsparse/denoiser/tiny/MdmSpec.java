@@ -1,7 +1,6 @@
 package org.colsparse.denoiser.tiny;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.DenoiserInfo;
 
@@ -60,16 +59,6 @@ public final class MdmSpec extends MotionSpec {
     @Override
     public boolean predictsX0() {
         return true;
-    }
-
-    @Override
-    public double clipSample() {
-        return 5;
-    }
-
-    @Override
-    public Shape sampleShape(int n) {
-        return new Shape(n, FRAMES, FEATURES);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.colsparse.denoiser.tiny;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.motion.MotionClip;
 import org.colsparse.sweep.Decoders;
@@ -35,6 +36,18 @@ abstract class MotionSpec implements TinySpec {
             data = new MotionData(fps, frames);
         }
         return data;
+    }
+
+    /** Samples are motion windows, frames x standardized features; MLD, which samples its VAE latent, overrides this. */
+    @Override
+    public Shape sampleShape(int n) {
+        return new Shape(n, frames, MdmSpec.FEATURES);
+    }
+
+    /** The clip bound of motion-space samples (standardized features); MLD sets its latent's. */
+    @Override
+    public double clipSample() {
+        return 5;
     }
 
     /** One-hot action labels walk, hop, walk, ... for {@code n} samples. */

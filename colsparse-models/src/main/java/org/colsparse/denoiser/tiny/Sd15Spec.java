@@ -13,13 +13,7 @@ public final class Sd15Spec extends FashionImageSpec {
     private static final DenoiserInfo INFO;
 
     static {
-        int inner = 4 * CH[1];
-        List<SiteSpec> sites = List.of(
-                new SiteSpec("down_blocks.1.attentions.0.geglu", inner, 14 * 14, "geglu-gate"),
-                new SiteSpec("down_blocks.2.attentions.0.geglu", inner, 7 * 7, "geglu-gate"),
-                new SiteSpec("mid_block.attentions.0.geglu", inner, 7 * 7, "geglu-gate"),
-                new SiteSpec("up_blocks.0.attentions.0.geglu", inner, 7 * 7, "geglu-gate"),
-                new SiteSpec("up_blocks.1.attentions.0.geglu", inner, 14 * 14, "geglu-gate"));
+        List<SiteSpec> sites = TinyUnet.siteSpecs(CH, FashionData.SIZE, 0);
         INFO = DenoiserInfo.of("sd15", "geglu",
                 "tiny trained SD-style UNet: 3 resolutions (16/32/32 channels, 28/14/7 px), 5 spatial transformers with cross-attention to 4 label tokens, GEGLU 32 -> 2x128 exact gelu, Fashion-MNIST",
                 sites, "models/sd15/model.safetensors", "DDIM (eta 0), CFG 7.5 (batch x2)", 10, 25, TRAINING_TIMESTEPS);

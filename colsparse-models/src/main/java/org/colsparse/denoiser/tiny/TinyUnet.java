@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
+import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.runtime.Embeddings;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.runtime.Network;
@@ -13,6 +14,9 @@ import org.colsparse.runtime.Nn;
 import org.colsparse.runtime.ResBlock;
 import org.colsparse.runtime.SpatialTransformer;
 import org.colsparse.runtime.TemporalTransformer;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A tiny SD-style UNet (diffusers UNet2DConditionModel layout, three resolutions): conv_in; down
@@ -41,6 +45,26 @@ public final class TinyUnet extends Network implements TinyNet {
     private final TemporalTransformer[] downMotion = new TemporalTransformer[3];
     private final TemporalTransformer midMotion;
     private final TemporalTransformer[] upMotion = new TemporalTransformer[3];
+
+    /**
+     * The sites a UNet of these channels declares, in forward order, for a side x side input: the
+     * GEGLU gate of each spatial transformer (down 1 and 2, mid, up 0 and 1, at side/2, side/4,
+     * side/4, side/4 and side/2 px), with {@code frames > 0} each followed by its motion module's.
+     */
+    static List<SiteSpec> siteSpecs(int[] ch, int side, int frames) {
+        String[] blocks = {"down_blocks.1", "down_blocks.2", "mid_block", "up_blocks.0", "up_blocks.1"};
+        int[] px = {side / 2, side / 4, side / 4, side / 4, side / 2};
+        int inner = 4 * ch[1];
+        List<SiteSpec> sites = new ArrayList<>();
+        for (int i = 0; i < blocks.length; i++) {
+            long rows = (long) Math.max(frames, 1) * px[i] * px[i];
+            sites.add(new SiteSpec(blocks[i] + ".attentions.0.geglu", inner, rows, "geglu-gate"));
+            if (frames > 0) {
+                sites.add(new SiteSpec(blocks[i] + ".motion_modules.0.geglu", inner, rows, "temporal-geglu-gate"));
+            }
+        }
+        return List.copyOf(sites);
+    }
 
     /** @param ch channels of the three resolutions, e.g. {16, 32, 32} */
     public TinyUnet(NDManager manager, int inChannels, int[] ch, int classes, int contextTokens, int heads, int groups) {
