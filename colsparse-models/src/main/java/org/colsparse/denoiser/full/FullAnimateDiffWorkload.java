@@ -8,7 +8,6 @@ import org.colsparse.denoiser.DenoiserInfo;
 import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.Workload;
-import org.colsparse.runtime.GaussianPair;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.sampler.NoiseSchedule;
 import org.colsparse.sampler.StepListener;
@@ -20,7 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * {@code animatediff --preset full}: Stable Diffusion 1.5's UNet with AnimateDiff motion modules
@@ -179,12 +177,9 @@ public final class FullAnimateDiffWorkload implements Workload {
         return FullSd15Workload.sampleCfg(schedule(), 1, run, xT, (x, t) -> unet.forward(x, t, context, tap), steps, guidance, listener);
     }
 
-    static final class Loaded extends FullLoaded<FullUnet> {
-        private final FullConditions.CfgPair text;
-
+    static final class Loaded extends FullUnetLoaded {
         Loaded(FullUnet unet, FullConditions.CfgPair text) {
-            super(INFO, unet);
-            this.text = text;
+            super(INFO, unet, text);
         }
 
         @Override
@@ -193,7 +188,7 @@ public final class FullAnimateDiffWorkload implements Workload {
             try (NDManager run = runManager()) {
                 NDArray context = FullSd15Workload.cfgContext(run, text, samples, FullSd15Workload.TOKENS, FullSd15Workload.WIDTH);
                 Shape frames = new Shape((long) samples * FRAMES, 4, latent, latent);
-                NDArray xT = run.create(GaussianPair.floats(new SplittableRandom(seed), Math.toIntExact(frames.size())), frames);
+                NDArray xT = noise(run, frames, seed);
                 NDArray x = FullAnimateDiffWorkload.sample(net(), run, xT, context, steps, GUIDANCE, tap, listener);
                 // frames-major: (samples, frames, 4, h, w); AnimateDiff's own latents are (b, c, f, h, w)
                 return new Samples(x.toFloatArray(), new long[] {samples, FRAMES, 4, latent, latent});

@@ -8,7 +8,6 @@ import org.colsparse.denoiser.DenoiserInfo;
 import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.Workload;
-import org.colsparse.runtime.GaussianPair;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.sampler.NoiseSchedule;
 import org.colsparse.sampler.StepListener;
@@ -16,8 +15,6 @@ import org.colsparse.sampler.StepListener;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.stream.IntStream;
 
 import static org.colsparse.denoiser.full.FullConditions.ROWS;
 
@@ -113,19 +110,16 @@ public final class FullAudioLdmWorkload implements Workload {
                 guidance, listener);
     }
 
-    static final class Loaded extends FullLoaded<FullUnet> {
-        private final FullConditions.CfgPair text;
-
+    static final class Loaded extends FullUnetLoaded {
         Loaded(FullUnet unet, FullConditions.CfgPair text) {
-            super(INFO, unet);
-            this.text = text;
+            super(INFO, unet, text);
         }
 
         @Override
         public Samples sample(int samples, int steps, long seed, GeluTap tap, StepListener listener) {
             try (NDManager run = runManager()) {
                 Shape shape = new Shape(samples, 8, LATENT_T, LATENT_F);
-                NDArray xT = run.create(GaussianPair.floats(new SplittableRandom(seed), Math.toIntExact(shape.size())), shape);
+                NDArray xT = noise(run, shape, seed);
                 NDArray x = FullAudioLdmWorkload.sample(net(), run, xT, cfgClassCond(run, text, samples), steps, GUIDANCE, tap, listener);
                 return new Samples(x.toFloatArray(), shape.getShape());
             }
@@ -147,7 +141,7 @@ public final class FullAudioLdmWorkload implements Workload {
                     }
                 }
             }
-            String[] rows = IntStream.range(0, (int) s[0]).mapToObj(text::label).toArray(String[]::new);
+            String[] rows = promptLabels(s[0]);
             // no VAE or vocoder ships; the latents are roughly unit variance, as SD's
             return FullPreview.latentChannels(new Samples(turned, new long[] {s[0], s[1], bins, time}),
                     "AudioLDM latents (time to the right, mel bins up)", rows, -3f, 3f, dir);

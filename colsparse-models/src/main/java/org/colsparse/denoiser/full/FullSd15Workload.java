@@ -9,7 +9,6 @@ import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.Workload;
-import org.colsparse.runtime.GaussianPair;
 import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.sampler.DdimSampler;
@@ -24,9 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.function.BinaryOperator;
-import java.util.stream.IntStream;
 
 import static org.colsparse.denoiser.full.FullConditions.ROWS;
 
@@ -182,12 +179,9 @@ public final class FullSd15Workload implements Workload {
         return sampler.sample(run, xT, model, 0, listener);
     }
 
-    static final class Loaded extends FullLoaded<FullUnet> {
-        private final FullConditions.CfgPair text;
-
+    static final class Loaded extends FullUnetLoaded {
         Loaded(FullUnet unet, FullConditions.CfgPair text) {
-            super(INFO, unet);
-            this.text = text;
+            super(INFO, unet, text);
         }
 
         @Override
@@ -195,8 +189,7 @@ public final class FullSd15Workload implements Workload {
             try (NDManager run = runManager()) {
                 NDArray context = cfgContext(run, text, samples, TOKENS, WIDTH);
                 Shape shape = new Shape(samples, 4, LATENT, LATENT);
-                NDArray xT = run.create(GaussianPair.floats(new SplittableRandom(seed),
-                        Math.toIntExact(shape.size())), shape);
+                NDArray xT = noise(run, shape, seed);
                 NoiseSchedule trained = schedule();
                 NDArray x = sampleCfg(trained, trained.alphaBars()[0], run, xT, (rows, t) -> net().forward(rows, t, context, tap), steps,
                         GUIDANCE, listener);
@@ -207,8 +200,7 @@ public final class FullSd15Workload implements Workload {
         @Override
         public Path writePreview(Samples samples, Path dir) {
             // no VAE ships; the scaled latents have unit variance: [-3, 3] shows them without clipping much
-            String[] rows = IntStream.range(0, Math.toIntExact(samples.shape()[0])).mapToObj(text::label).toArray(String[]::new);
-            return FullPreview.latentChannels(samples, "SD 1.5 latents", rows, -3f, 3f, dir);
+            return FullPreview.latentChannels(samples, "SD 1.5 latents", promptLabels(samples.shape()[0]), -3f, 3f, dir);
         }
     }
 }
