@@ -24,7 +24,39 @@ public final class Nn {
 
     /** 2-D convolution, stride 1, symmetric zero padding. */
     public static NDArray conv2d(NDArray x, NDArray w, NDArray b, int padding) {
-        return Conv2d.conv2d(x, w, b, new Shape(1, 1), new Shape(padding, padding), new Shape(1, 1), 1).singletonOrThrow();
+        return conv2d(x, w, b, 1, padding);
+    }
+
+    /** Channels oneDNN's AVX-512 convolution packs into one block; see {@link #conv2d(NDArray, NDArray, NDArray, int, int)}. */
+    static final int CHANNEL_BLOCK = 16;
+
+    /**
+     * 2-D convolution with a square stride and symmetric zero padding.
+     *
+     * <p>Input channels are zero-padded to a multiple of 16 when there are more than 16 of them and
+     * the kernel is larger than 1x1: on AVX-512 CPUs the PyTorch 2.7.1 native library (oneDNN 3.7.1,
+     * {@code jit:avx512_core} direct convolution on {@code aBcd16b} blocked tensors) returns wrong
+     * outputs, 10-60 % off and sometimes NaN, for exactly those shapes (docs/avx512.md,
+     * {@code ConvolutionIsaTest}). Zero channels with zero weights add exact zeros to every sum, so
+     * the result is the same convolution on every CPU.
+     */
+    public static NDArray conv2d(NDArray x, NDArray w, NDArray b, int stride, int padding) {
+        long in = w.getShape().get(1);
+        boolean kernelOverOne = w.getShape().get(2) * w.getShape().get(3) > 1;
+        if (kernelOverOne && in > CHANNEL_BLOCK && in % CHANNEL_BLOCK != 0) {
+            long pad = CHANNEL_BLOCK - in % CHANNEL_BLOCK;
+            x = padChannels(x, pad);
+            w = padChannels(w, pad);
+        }
+        return Conv2d.conv2d(x, w, b, new Shape(stride, stride), new Shape(padding, padding), new Shape(1, 1), 1).singletonOrThrow();
+    }
+
+    /** Appends {@code extra} all-zero channels on axis 1. */
+    private static NDArray padChannels(NDArray t, long extra) {
+        Shape s = t.getShape();
+        long[] dims = s.getShape().clone();
+        dims[1] = extra;
+        return t.concat(t.getManager().zeros(new Shape(dims), t.getDataType()), 1);
     }
 
     /** Layer norm over the trailing {@code normalized} axes; gamma/beta may be null (no affine). */

@@ -55,7 +55,12 @@ public final class Torch {
             if (System.getenv("DJL_CACHE_DIR") == null) {
                 setIfAbsent("DJL_CACHE_DIR", defaultCacheDir().toString());
             }
-            engine = Engine.getEngine("PyTorch");
+            Engine started = Engine.getEngine("PyTorch");
+            NnpackSwitch.disable();
+            try (NDManager m = started.newBaseManager()) {
+                NativeSelfCheck.verify(m);
+            }
+            engine = started;
         }
         return engine;
     }

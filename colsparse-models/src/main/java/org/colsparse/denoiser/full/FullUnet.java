@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
 import org.colsparse.runtime.Embeddings;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.runtime.Network;
@@ -289,8 +288,7 @@ public final class FullUnet extends Network {
             }
             if (level < levels - 1) {
                 String w = "down_blocks." + level + ".downsamplers.0.conv";
-                h = Conv2d.conv2d(h, p.get(w + ".weight"), p.get(w + ".bias"), new Shape(2, 2), new Shape(1, 1), new Shape(1, 1), 1)
-                        .singletonOrThrow();
+                h = Nn.conv2d(h, p.get(w + ".weight"), p.get(w + ".bias"), 2, 1);
                 skips.add(h);
             }
         }

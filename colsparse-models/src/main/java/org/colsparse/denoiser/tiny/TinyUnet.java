@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.runtime.Embeddings;
 import org.colsparse.runtime.GeluTap;
@@ -166,8 +165,7 @@ public final class TinyUnet extends Network implements TinyNet {
             skips[i] = h;
             if (i < 2) {
                 String w = "down_blocks." + i + ".downsamplers.0.conv";
-                h = Conv2d.conv2d(h, p.get(w + ".weight"), p.get(w + ".bias"), new Shape(2, 2), new Shape(1, 1), new Shape(1, 1), 1)
-                        .singletonOrThrow();
+                h = Nn.conv2d(h, p.get(w + ".weight"), p.get(w + ".bias"), 2, 1);
             }
         }
         h = mid1.forward(h, temb);
