@@ -17,6 +17,7 @@ import org.colsparse.tensor.TensorSource;
 import org.colsparse.tensor.TensorSources;
 import org.colsparse.util.Decimal;
 import org.colsparse.util.InputException;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -80,14 +81,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
             description = "leave the per-channel activity array out of the JSON output")
     boolean noChannelActivity;
 
-    @Option(names = "--max-token-rows", defaultValue = "8", paramLabel = "N",
-            description = "taxonomy: mean rows per call at or below which a site is token-limited (default: ${DEFAULT-VALUE})")
-    double maxTokenRows;
-
-    @Option(names = "--min-excess-pp", defaultValue = "5", paramLabel = "PP",
-            description = "taxonomy: excess of column sparsity over the independence baseline, in percentage"
-                    + " points, from which a site shows concentration (default: ${DEFAULT-VALUE})")
-    double minExcessPp;
+    @CommandLine.Mixin
+    TaxonomyOptions taxonomy = new TaxonomyOptions();
 
     @Option(names = "--threads", paramLabel = "N",
             description = "scan threads (default: the number of processors)")
@@ -106,10 +101,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AnalysisConfig config = config();
-        TaxonomyRule rule;
+        TaxonomyRule rule = taxonomy.rule();
         TensorScan.View view;
         try {
-            rule = new TaxonomyRule(maxTokenRows, minExcessPp);
             view = new TensorScan.View(channelAxis, rowsPerCall);
         } catch (IllegalArgumentException e) {
             throw new InputException("analyze: " + e.getMessage());

@@ -64,13 +64,8 @@ public final class ProfileCommand implements Runnable {
     @Option(names = "--tile-rows", split = ",", description = "row-tile heights R (systolic array rows; default: 32)")
     int[] tileRows = {AnalysisConfig.DEFAULT_TILE_ROWS};
 
-    @Option(names = "--max-token-rows", defaultValue = "8", paramLabel = "N",
-            description = "taxonomy: mean rows per call at or below which a site is token-limited (default: ${DEFAULT-VALUE})")
-    double maxTokenRows;
-
-    @Option(names = "--min-excess-pp", defaultValue = "5", paramLabel = "PP",
-            description = "taxonomy: excess over the independence baseline (pp) from which a site shows concentration (default: ${DEFAULT-VALUE})")
-    double minExcessPp;
+    @CommandLine.Mixin
+    TaxonomyOptions taxonomy = new TaxonomyOptions();
 
     @Option(names = "--buckets", description = "timestep buckets for the per-timestep results (default: ${DEFAULT-VALUE})", defaultValue = "10")
     int buckets;
@@ -143,11 +138,7 @@ public final class ProfileCommand implements Runnable {
         } catch (IllegalArgumentException e) {
             throw new InputException("--threshold/--tile-rows: " + e.getMessage());
         }
-        try {
-            rule = new TaxonomyRule(maxTokenRows, minExcessPp);
-        } catch (IllegalArgumentException e) {
-            throw new InputException("--max-token-rows/--min-excess-pp: " + e.getMessage());
-        }
+        rule = taxonomy.rule();
         if (out != null) {
             try {
                 Files.createDirectories(out);

@@ -8,6 +8,8 @@ import org.colsparse.report.ReportWriter;
 import org.colsparse.report.Summary;
 import org.colsparse.run.Characterization;
 import org.colsparse.run.RunOptions;
+import org.colsparse.denoiser.Preset;
+import org.colsparse.taxonomy.TaxonomyRule;
 import org.colsparse.sparsity.AnalysisConfig;
 import org.colsparse.systolic.ArrayShape;
 import org.colsparse.util.InputException;
@@ -68,8 +70,20 @@ public final class RunCommand implements Runnable {
     @Option(names = "--buckets", description = "timestep buckets (default: ${DEFAULT-VALUE})", defaultValue = "10")
     int buckets;
 
-    @Option(names = "--sim-rows", description = "rows of the full-size consumer GEMM simulated cycle by cycle (default: ${DEFAULT-VALUE})", defaultValue = "512")
-    int simRows;
+    @Option(names = "--mask-calls", description = "denoiser calls of the first sample whose real masks are recorded (spread over its steps) and replayed by estimate and simulate (default: ${DEFAULT-VALUE})", defaultValue = "4")
+    int maskCalls;
+
+    @Option(names = "--sim-calls", description = "recorded calls simulated cycle by cycle, whole call, every layout (default: ${DEFAULT-VALUE})", defaultValue = "2")
+    int simCalls;
+
+    @Option(names = "--checkpoint", description = "a checkpoint to characterize instead of the shipped weights (with --preset full: the official weights; one --workload)")
+    Path checkpoint;
+
+    @CommandLine.Mixin
+    PresetOptions presetOptions = new PresetOptions();
+
+    @CommandLine.Mixin
+    TaxonomyOptions taxonomyOptions = new TaxonomyOptions();
 
     @Option(names = "--threads", description = "PyTorch threads (default: ${DEFAULT-VALUE})", defaultValue = "1")
     int threads;
@@ -136,9 +150,6 @@ public final class RunCommand implements Runnable {
         List<String> ids = workloads == null || workloads.isEmpty()
                 ? org.colsparse.denoiser.Denoisers.all().stream().map(w -> w.info().id()).toList()
                 : List.copyOf(workloads);
-        for (String id : ids) {
-            org.colsparse.denoiser.Denoisers.get(id);
-        }
         AccelConfig accel = config == null ? AccelConfig.defaults() : AccelConfig.load(config);
         if (array != null) {
             accel = accel.withArray(ArrayShape.parse(array, "--array"));
@@ -172,9 +183,25 @@ public final class RunCommand implements Runnable {
         if (buckets < 1) {
             throw new InputException("--buckets: must be >= 1, got " + buckets);
         }
-        if (simRows < 1) {
-            throw new InputException("--sim-rows: must be >= 1, got " + simRows);
+        if (maskCalls < 1) {
+            throw new InputException("--mask-calls: must be >= 1, got " + maskCalls);
         }
+        if (simCalls < 1) {
+            throw new InputException("--sim-calls: must be >= 1, got " + simCalls);
+        }
+        if ((checkpoint != null || presetOptions.preset == Preset.full) && ids.size() != 1) {
+            throw new InputException("--checkpoint/--preset full: name exactly one --workload, got " + ids.size());
+        }
+        if (checkpoint != null && !Files.isRegularFile(checkpoint)) {
+            throw new InputException("--checkpoint: no such file " + checkpoint);
+        }
+        for (String id : ids) {
+            presetOptions.resolve(id, checkpoint);
+        }
+        if (presetOptions.preset == Preset.tiny && !presetOptions.conditions.isEmpty()) {
+            throw new InputException("--cond: only full-size models (--preset full) take conditioning files");
+        }
+        TaxonomyRule rule = taxonomyOptions.rule();
         if (threads < 1) {
             throw new InputException("--threads: must be >= 1, got " + threads);
         }
@@ -186,6 +213,6 @@ public final class RunCommand implements Runnable {
             throw new InputException("--out: " + out + " exists and is not a folder");
         }
         return new RunOptions(new ArrayList<>(ids), out, accel, layouts, primary, tsArr, tileArr, samples, steps, seed,
-                buckets, simRows, threads);
+                buckets, threads, presetOptions.preset, checkpoint, presetOptions.conditions, rule, maskCalls, simCalls);
     }
 }

@@ -43,10 +43,14 @@ public final class ReportWriter {
                 cfg.path("array").asText(), cfg.path("dataflow").asText(), cfg.path("dram").asText(), fmt(primary), tile));
         html.heading(2, "Summary");
         html.table(Summary.HEADER, summary);
-        html.paragraph("elem/col sparsity: near-zero elements and all-near-zero columns (one channel within one row tile of R rows) "
-                + "over the whole sampling loop at the primary threshold. cycle_red_consumers: cycle reduction of the GEMMs that read GELU "
-                + "outputs; cycle_red_model: of the whole denoiser call (only consumers skip) - both analytic on the full-size shapes. "
-                + "mem_stall_share: dense row-major run of the simulated consumer GEMM; best_layout_gain: its fastest skipping layout vs that run.");
+        html.paragraph("elem/col sparsity: near-zero elements and all-near-zero columns (one channel within one row tile of R rows of one "
+                + "denoiser call) over the whole sampling loop at the primary threshold, over the headline sites: "
+                + org.colsparse.workload.SiteRoles.rule() + ". cycle_red_consumers: cycle reduction of the GEMMs that read GELU "
+                + "outputs; cycle_red_model: of the whole denoiser call (only consumers skip) - both analytic on the profiled model's own GEMMs "
+                + "with its real recorded masks. mem_stall_share: dense row-major simulation of whole calls; best_layout_gain: the fastest "
+                + "layout with skipping vs that run.");
+        taxonomyVsLayout(results, html);
+        otherSites(results, html, primary, tile);
 
         figures(results, html, out, primary, tile);
         provenance(results, html);
@@ -112,17 +116,18 @@ public final class ReportWriter {
         for (JsonNode w : results.path("workloads")) {
             for (JsonNode r : w.path("simulate").path("results")) {
                 cats.add(w.path("id").asText() + " " + r.path("layout").asText() + (r.path("masked").asBoolean() ? " skip" : " dense"));
-                double cycles = Math.max(1, r.path("cycles").asDouble());
-                compute.add(100 * r.path("compute_cycles").asDouble() / cycles);
-                stall.add(100 * r.path("stall_cycles").asDouble() / cycles);
+                double calls = Math.max(1, r.path("calls").asDouble());
+                compute.add(r.path("compute_cycles").asDouble() / calls / 1e6);
+                stall.add(r.path("stall_cycles").asDouble() / calls / 1e6);
             }
         }
         if (!cats.isEmpty()) {
             Map<String, List<Double>> s = new LinkedHashMap<>();
             s.put("compute", compute);
             s.put("memory stall", stall);
-            figure(html, out, "cycles.png", Charts.stackedBars("Cycle breakdown per layout (simulated consumer GEMM slice)", "% of the run's cycles", cats, s),
-                    "Compute-busy vs memory-stall share of the cycles of the largest GELU-consuming GEMM (a slice of its rows), per layout, dense and with column skipping; absolute cycles are in simulate.csv.");
+            figure(html, out, "cycles.png", Charts.stackedBars("Cycles per denoiser call, per layout (simulated, real masks)", "million array cycles per call", cats, s),
+                    "Compute-busy and memory-stall cycles of one whole denoiser call of the profiled model (mean over the simulated calls), "
+                    + "per activation layout, dense and with column skipping from the real recorded masks; numbers in simulate.csv.");
         }
         Map<String, double[][]> acc = new LinkedHashMap<>();
         for (JsonNode w : results.path("workloads")) {
@@ -183,17 +188,108 @@ public final class ReportWriter {
         items.add("Configuration: " + cfg.toString());
         for (JsonNode w : results.path("workloads")) {
             JsonNode p = w.path("profile");
-            items.add(String.format(Locale.ROOT, "%s: %s; profiled %d samples x %d sampler steps, seed %d, %.1f s. %s",
+            JsonNode e = w.path("estimate");
+            items.add(String.format(Locale.ROOT, "%s: %s; profiled %d samples x %d sampler steps (one sample per denoiser call), seed %d, %.1f s; "
+                            + "masks recorded at steps %s of the first sample. %s",
                     w.path("id").asText(), w.path("weights").asText(), p.path("samples").asInt(), p.path("steps").asInt(),
-                    p.path("seed").asLong(), p.path("seconds").asDouble(),
-                    w.has("estimate") ? "Cycle estimate: " + w.path("estimate").path("method").asText()
-                            + " (" + w.path("estimate").path("preset").asText() + "). Simulation mask: " + w.path("simulate").path("mask_note").asText() + "."
-                            : "No full-size preset: no cycle estimate or simulation."));
+                    p.path("seed").asLong(), p.path("seconds").asDouble(), p.path("mask_steps").toString(),
+                    w.has("estimate") ? "Cycle estimate: " + e.path("method").asText() + ". Simulation: " + w.path("simulate").path("method").asText()
+                            + " (steps " + w.path("simulate").path("call_steps") + ")."
+                            + (e.path("projection").isObject() ? " Full-size " + e.path("projection").path("label").asText() + String.format(Locale.ROOT,
+                            ": consumer reduction %.1f%%, model %.1f%%.", 100 * e.path("projection").path("consumer_reduction").asDouble(),
+                            100 * e.path("projection").path("model_reduction").asDouble()) : "")
+                            : "No GEMMs recorded: no cycle estimate or simulation."));
         }
-        items.add("Measured: sparsity statistics come from real activations of the models named above during their full sampling loop. "
-                + "Estimated: full-size cycle counts apply the tiny model's measured column sparsity to the real model's layer shapes. "
-                + "Simulated: the cycle-level accelerator with the GDDR6 command-level model, on a slice of rows of one full-size GEMM with a synthetic mask.");
+        items.add("Measured: sparsity statistics come from real activations of the models named above during their full sampling loop, "
+                + "one sample per denoiser call. Estimated and simulated: the profiled model's own GEMMs, replaying the real masks recorded "
+                + "in masks/<workload>.npz; no synthetic mask is used. Full-size numbers, where shown, are projections and labelled so.");
         html.bullets(items);
+    }
+
+    /**
+     * Class and layout sensitivity side by side (DESIGN §1's claim: layout sensitivity follows the
+     * taxonomy). A layout's skipping gain is 1 - cycles with skipping / its own dense cycles;
+     * sensitivity is the best layout's gain minus row-major's.
+     */
+    private void taxonomyVsLayout(JsonNode results, HtmlReport html) {
+        List<List<String>> rows = new ArrayList<>();
+        Map<String, List<Double>> byClass = new LinkedHashMap<>();
+        double primary = results.path("config").path("primary_threshold").asDouble();
+        int tile = results.path("config").path("tile_rows_primary").asInt();
+        for (JsonNode w : results.path("workloads")) {
+            JsonNode v = Summary.primaryVerdict(w, primary, tile);
+            Map<String, Double> gain = Summary.skipGains(w.path("simulate"));
+            if (v == null || gain.isEmpty()) {
+                continue;
+            }
+            double rowMajor = gain.getOrDefault("row-major", 0.0);
+            String best = null;
+            for (Map.Entry<String, Double> g : gain.entrySet()) {
+                if (best == null || g.getValue() > gain.get(best)) {
+                    best = g.getKey();
+                }
+            }
+            double sensitivity = gain.get(best) - rowMajor;
+            byClass.computeIfAbsent(v.path("verdict").asText(), k -> new ArrayList<>()).add(sensitivity);
+            List<String> r = new ArrayList<>(List.of(w.path("id").asText(), v.path("verdict").asText()));
+            for (Map.Entry<String, Double> g : gain.entrySet()) {
+                r.add(g.getKey() + " " + String.format(Locale.ROOT, "%.2f%%", 100 * g.getValue()));
+            }
+            r.add(best + String.format(Locale.ROOT, " (+%.2f pp)", 100 * sensitivity));
+            rows.add(r);
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        html.heading(2, "Taxonomy vs layout");
+        html.table(List.of("workload", "class", "skipping gain per layout (vs the same layout dense)", "", "", "", "layout sensitivity"),
+                rows.stream().map(r -> pad(r, 7)).toList());
+        StringBuilder verdict = new StringBuilder("Layout sensitivity = the best layout's skipping gain minus row-major's. Mean per class: ");
+        for (Map.Entry<String, List<Double>> c : byClass.entrySet()) {
+            verdict.append(String.format(Locale.ROOT, "%s %.2f pp (%d workloads); ", c.getKey(),
+                    100 * c.getValue().stream().mapToDouble(Double::doubleValue).average().orElse(0), c.getValue().size()));
+        }
+        if (byClass.size() < 2) {
+            verdict.append("every workload has the same class, so whether layout gain tracks the class cannot be tested on this run.");
+        } else {
+            double conc = byClass.getOrDefault("concentration", List.of()).stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            double disp = byClass.getOrDefault("dispersion", List.of()).stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            if (!Double.isNaN(conc) && !Double.isNaN(disp)) {
+                verdict.append(conc > disp ? "concentration workloads gain more from a layout change than dispersion ones: layout gain tracks the class."
+                        : "concentration workloads do not gain more from a layout change than dispersion ones: layout gain does not track the class here.");
+            } else {
+                verdict.append("no concentration/dispersion pair to compare.");
+            }
+        }
+        html.paragraph(verdict.toString());
+    }
+
+    private static List<String> pad(List<String> r, int n) {
+        List<String> out = new ArrayList<>(r);
+        while (out.size() < n) {
+            out.add(out.size() - 1, "");
+        }
+        return out;
+    }
+
+    /** Sites outside the headline (time-embedding MLPs), reported beside it, never pooled in. */
+    private void otherSites(JsonNode results, HtmlReport html, double primary, int tile) {
+        List<List<String>> rows = new ArrayList<>();
+        for (JsonNode w : results.path("workloads")) {
+            for (JsonNode t : w.path("profile").path("other_totals")) {
+                if (t.path("threshold").asDouble() == primary && t.path("tile_rows").asInt() == tile) {
+                    rows.add(List.of(w.path("id").asText(), String.format(Locale.ROOT, "%.1f%%", 100 * t.path("element_sparsity").asDouble()),
+                            String.format(Locale.ROOT, "%.1f%%", 100 * t.path("column_sparsity").asDouble()),
+                            String.format(Locale.ROOT, "%.1f", t.path("mean_tile_height").asDouble())));
+                }
+            }
+        }
+        if (!rows.isEmpty()) {
+            html.heading(3, "Sites outside the headline");
+            html.table(List.of("workload", "elem_sparsity", "col_sparsity", "mean rows per tile"), rows);
+            html.paragraph("Time-embedding MLP sites: one row per sample per call, so a column is a single element and column sparsity "
+                    + "equals element sparsity by construction. They are shown here and left out of the summary.");
+        }
     }
 
     private static void figure(HtmlReport html, AtomicOutput out, String file, byte[] png, String caption) {
@@ -217,13 +313,14 @@ public final class ReportWriter {
     }
 
     private static String simulateCsv(JsonNode results) {
-        return perWorkloadCsv(results, List.of("simulate", "results"), List.of("name", "m", "n", "k", "layout", "masked", "cycles",
-                "compute_cycles", "stall_cycles", "stall_share", "bytes_read", "bytes_written", "bandwidth_g_bps", "row_hit_rate"));
+        return perWorkloadCsv(results, List.of("simulate", "results"), List.of("layout", "masked", "calls", "cycles",
+                "compute_cycles", "stall_cycles", "stall_share", "bytes_read", "bytes_written", "dram_mb", "row_hit_rate"));
     }
 
     private static String estimateCsv(JsonNode results) {
         return perWorkloadCsv(results, List.of("estimate", "gemms"), List.of("name", "m", "n", "k", "instances", "consumes_site",
-                "dense_cycles", "skipped_cycles"));
+                "dense_cycles_os", "cycles_with_skipping_os", "dense_cycles_ws", "cycles_with_skipping_ws", "dense_cycles_is",
+                "cycles_with_skipping_is"));
     }
 
     /** One row per entry of the array at {@code path} in each workload, led by the workload id. */

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The summary table a researcher quotes: one row per workload, every cell read from the run's
@@ -115,6 +117,23 @@ public final class Summary {
             return new String[] {"n/a", "n/a"};
         }
         return new String[] {best, String.format(Locale.ROOT, "%.1f%%", 100.0 * (1 - (double) bestCycles / base))};
+    }
+
+    /** Per layout, the skipping gain of whole simulated calls: 1 - cycles with skipping / the same layout's dense cycles. */
+    public static Map<String, Double> skipGains(JsonNode sim) {
+        Map<String, Long> dense = new LinkedHashMap<>();
+        Map<String, Long> skip = new LinkedHashMap<>();
+        for (JsonNode r : sim.path("results")) {
+            (r.path("masked").asBoolean() ? skip : dense).put(r.path("layout").asText(), r.path("cycles").asLong());
+        }
+        Map<String, Double> gain = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> d : dense.entrySet()) {
+            Long s = skip.get(d.getKey());
+            if (s != null && d.getValue() > 0) {
+                gain.put(d.getKey(), 1 - (double) s / d.getValue());
+            }
+        }
+        return gain;
     }
 
     private static String pct(JsonNode n, String field) {

@@ -21,6 +21,7 @@ import org.colsparse.sparsity.SiteStats;
 import org.colsparse.systolic.ActivationMask;
 import org.colsparse.systolic.CycleModel;
 import org.colsparse.systolic.Dataflow;
+import org.colsparse.systolic.GemmEstimate;
 import org.colsparse.taxonomy.Taxonomy;
 import org.colsparse.taxonomy.TaxonomyRule;
 import org.colsparse.taxonomy.TaxonomyVerdict;
@@ -36,7 +37,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
 /**
@@ -75,26 +75,33 @@ public final class Characterization {
         ArrayNode workloads = results.putArray("workloads");
         int i = 0;
         for (String id : opt.workloads()) {
-            Workload w = org.colsparse.denoiser.Denoisers.get(id);
+            Workload w = org.colsparse.denoiser.Denoisers.get(id, opt.preset());
             ObjectNode node = workloads.addObject();
             node.put("id", id);
             node.put("group", w.info().group());
             node.put("modality", w.info().modality());
             node.put("gelu_form", w.info().geluForm());
             node.put("description", w.info().description());
-            // tiny models are trained by colsparse's own train command; every other workload ships real pretrained weights
-            node.put("weights", w instanceof TinyWorkload ? "tiny model trained by colsparse" : "real third-party pretrained weights");
+            node.put("preset", opt.preset().name());
+            // tiny models are trained by colsparse's own train command; ddpm-mnist (and vit-mnist) ship real pretrained weights
+            node.put("weights", opt.checkpoint() != null ? "user checkpoint " + opt.checkpoint().getFileName()
+                    : w instanceof TinyWorkload ? "tiny model trained by colsparse" : "real third-party pretrained weights");
+            ArrayNode roles = node.putArray("site_roles");
+            for (org.colsparse.denoiser.SiteSpec site : w.info().sites()) {
+                roles.addObject().put("site", site.name()).put("role", site.role())
+                        .put("headline", org.colsparse.workload.SiteRoles.headline(site.role()));
+            }
             listener.stage("profile", id, i, opt.workloads().size());
             JsonNode profile = stage("profile-" + id, () -> profile(w));
             node.set("profile", profile);
             listener.stage("accuracy", id, i, opt.workloads().size());
             node.set("accuracy", stage("accuracy-" + id, () -> accuracy(w)));
-            FullPreset full = fullPreset(id);
-            if (full != null) {
+            RecordedMasks masks = RecordedMasks.read(out.dir().resolve(profile.path("masks_file").asText()));
+            if (!masks.calls().isEmpty() && !masks.gemms().isEmpty()) {
                 listener.stage("estimate", id, i, opt.workloads().size());
-                node.set("estimate", stage("estimate-" + id, () -> estimate(full, profile)));
+                node.set("estimate", stage("estimate-" + id, () -> estimate(id, masks, profile)));
                 listener.stage("simulate", id, i, opt.workloads().size());
-                node.set("simulate", stage("simulate-" + id, () -> simulate(full, profile)));
+                node.set("simulate", stage("simulate-" + id, () -> simulate(masks)));
             }
             i++;
         }
@@ -104,8 +111,21 @@ public final class Characterization {
     private void checkResumable() {
         Path f = out.dir().resolve("stages/options.txt");
         try {
-            if (resume && Files.exists(f) && !Files.readString(f).equals(opt.fingerprint())) {
-                throw new InputException("--resume: " + out.dir() + " was made with different options; rerun them or drop --resume");
+            if (resume && Files.exists(f)) {
+                List<String> before = List.of(Files.readString(f).split("\n"));
+                List<String> now = List.of(opt.fingerprint().split("\n"));
+                if (!before.equals(now)) {
+                    List<String> differ = new ArrayList<>();
+                    for (String line : now) {
+                        if (!before.contains(line)) {
+                            String key = line.substring(0, Math.max(0, line.indexOf('=')));
+                            String old = before.stream().filter(b -> b.startsWith(key + "=")).findFirst().orElse(key + "=(absent)");
+                            differ.add("--" + key.replace('_', '-') + " was " + old.substring(key.length() + 1) + ", now " + line.substring(key.length() + 1));
+                        }
+                    }
+                    throw new InputException("--resume: " + out.dir() + " was made with other options (" + String.join("; ", differ)
+                            + "); rerun with those options or drop --resume");
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -140,16 +160,29 @@ public final class Characterization {
         c.put("tile_rows_primary", opt.arrayRows());
         c.put("seed", opt.seed());
         c.put("timestep_buckets", opt.buckets());
-        c.put("simulated_rows", opt.simRows());
-        c.set("layouts", MAPPER.valueToTree(opt.layouts().stream().map(Object::toString).toList()));
-        c.put("taxonomy_rule", TaxonomyRule.DEFAULT.toString());
+        c.put("preset", opt.preset().name());
+        c.put("mask_calls", opt.maskCalls());
+        c.put("simulated_calls", opt.simCalls());
+        c.put("calls", "one sample per denoiser call (its classifier-free-guidance pair together); sample i from seed + i");
+        c.set("layouts", MAPPER.valueToTree(opt.layouts().stream().map(org.colsparse.layout.LayoutKind::cliName).toList()));
+        c.put("taxonomy_rule", "token-limited when a call holds <= " + plain(opt.taxonomy().maxTokenRows())
+                + " rows on average; concentration when column sparsity exceeds the independence baseline by >= "
+                + plain(opt.taxonomy().minExcessPp()) + " pp; dispersion otherwise");
+        c.put("site_rule", org.colsparse.workload.SiteRoles.rule());
         return c;
     }
 
-    /** Profile stage: real activations of the workload's whole sampling loop. */
+    /**
+     * Profile stage: real activations of the workload's whole sampling loop.
+     *
+     * @param totals      headline totals (sites that feed skippable GEMMs)
+     * @param otherTotals the remaining sites' totals, reported beside the headline
+     * @param masksFile   the recorded masks and GEMMs, relative to the output folder
+     */
     record ProfileResult(String workload, int samples, int steps, long seed, double seconds, List<SiteStats> sites,
-                         List<SiteStats> totals, List<TaxonomyVerdict> verdicts, List<TaxonomyVerdict> totalVerdicts,
-                         List<BucketResult> timesteps, String samplesPng) {
+                         List<SiteStats> totals, List<SiteStats> otherTotals, List<TaxonomyVerdict> verdicts,
+                         List<TaxonomyVerdict> totalVerdicts, List<BucketResult> timesteps, String samplesPng, String masksFile,
+                         List<Integer> maskSteps) {
     }
 
     /** One timestep bucket, at the primary threshold and the array's tile height only (keeps results.json small). */
@@ -162,29 +195,39 @@ public final class Characterization {
     /** Profile sampler steps unless --steps says otherwise (capped by the workload's own default; fewer respace the schedule). */
     public static final int PROFILE_STEPS = 100;
 
+    private LoadedWorkload load(Workload w, NDManager manager) {
+        return w.load(manager, opt.checkpoint(), opt.conditions());
+    }
+
     private ProfileResult profile(Workload w) {
         int samples = opt.samples() != null ? opt.samples() : Math.min(PROFILE_SAMPLES, w.info().defaultSamples());
-        int steps = opt.steps() != null ? Math.min(opt.steps(), w.info().trainedSteps()) : Math.min(PROFILE_STEPS, w.info().defaultSteps());
+        int steps = opt.steps() != null ? opt.steps() : Math.min(PROFILE_STEPS, w.info().defaultSteps());
         Torch.configureThreads(opt.threads());
-        try (NDManager manager = Torch.manager(); LoadedWorkload model = w.load(manager, null)) {
+        try (NDManager manager = Torch.manager(); LoadedWorkload model = load(w, manager)) {
             StepListener progress = (step, all, t) -> listener.progress(step, all);
-            Profiler.Result r = Profiler.run(model, new Profiler.Config(samples, steps, opt.seed(), opt.analysis(), opt.buckets()), progress);
-            listener.progress(steps, steps);
-            Path dir = out.dir().resolve("samples").resolve(w.info().id());
+            Profiler.Config config = new Profiler.Config(samples, steps, opt.seed(), opt.analysis(), opt.buckets(),
+                    opt.primaryThreshold(), opt.maskCalls());
+            Profiler.Result r = Profiler.run(model, config, progress);
+            listener.progress(samples * (long) steps, samples * (long) steps);
+            String id = w.info().id();
+            Path dir = out.dir().resolve("samples").resolve(id);
             try {
                 Files.createDirectories(dir);
+                Files.createDirectories(out.dir().resolve("masks"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
             Path png = model.writePreview(r.output(), dir);
+            Path masks = out.dir().resolve("masks").resolve(id + ".npz");
+            RecordedMasks.of(r, model.sites()).write(masks);
             List<BucketResult> buckets = new ArrayList<>();
             for (Profiler.Bucket b : r.timesteps()) {
                 buckets.add(new BucketResult(b.bucket(), b.firstStep(), b.lastStep(), b.firstTimestep(), b.lastTimestep(),
                         primary(b.sites()), primary(b.totals()).get(0)));
             }
-            return new ProfileResult(r.workload(), r.samples(), r.steps(), r.seed(), r.seconds(), r.sites(), r.totals(),
-                    Taxonomy.classifyAll(r.sites(), TaxonomyRule.DEFAULT), Taxonomy.classifyAll(r.totals(), TaxonomyRule.DEFAULT),
-                    buckets, out.dir().relativize(png).toString());
+            return new ProfileResult(r.workload(), r.samples(), r.steps(), r.seed(), r.seconds(), r.sites(), r.totals(), r.otherTotals(),
+                    Taxonomy.classifyAll(r.sites(), opt.taxonomy()), Taxonomy.classifyAll(r.totals(), opt.taxonomy()),
+                    buckets, out.dir().relativize(png).toString(), out.dir().relativize(masks).toString(), config.maskSteps());
         }
     }
 
@@ -195,14 +238,13 @@ public final class Characterization {
      */
     private AccuracyCommand.Report accuracy(Workload w) {
         int samples = opt.samples() != null ? opt.samples() : Math.min(AccuracyCommand.DEFAULT_SAMPLES, w.info().defaultSamples());
-        int steps = opt.steps() != null ? Math.min(opt.steps(), w.info().trainedSteps())
-                : Math.min(AccuracyCommand.DEFAULT_STEPS, w.info().defaultSteps());
+        int steps = opt.steps() != null ? opt.steps() : Math.min(AccuracyCommand.DEFAULT_STEPS, w.info().defaultSteps());
         AccuracySweep.Config c = new AccuracySweep.Config(samples, steps, opt.seed(), opt.thresholds(), opt.arrayRows(), CliffRule.RELATIVE_L2);
         Torch.configureThreads(opt.threads());
-        try (NDManager manager = Torch.manager(); LoadedWorkload model = w.load(manager, null)) {
+        try (NDManager manager = Torch.manager(); LoadedWorkload model = load(w, manager)) {
             long t0 = System.nanoTime();
             AccuracySweep.Result r = AccuracySweep.run(model, c, listener::progress);
-            return AccuracyCommand.report(List.of(r), List.of((System.nanoTime() - t0) / 1e9), CliffRule.RELATIVE_L2, org.colsparse.denoiser.Preset.tiny);
+            return AccuracyCommand.report(List.of(r), List.of((System.nanoTime() - t0) / 1e9), CliffRule.RELATIVE_L2, opt.preset());
         }
     }
 
@@ -210,115 +252,258 @@ public final class Characterization {
         return stats.stream().filter(s -> s.threshold() == opt.primaryThreshold() && s.tileRows() == opt.arrayRows()).toList();
     }
 
-    static FullPreset fullPreset(String id) {
-        return org.colsparse.workload.Workloads.ids().contains(id) ? FullPresets.of(id) : null;
-    }
-
-    /** Measured workload column sparsity at the primary threshold and the array's tile height. */
-    private double measuredColumnSparsity(JsonNode profile) {
-        for (JsonNode t : profile.get("totals")) {
-            if (t.get("threshold").asDouble() == opt.primaryThreshold() && t.get("tile_rows").asInt() == opt.arrayRows()) {
-                return t.get("column_sparsity").asDouble();
-            }
-        }
-        throw new IllegalStateException("profile lacks the primary threshold at tile height " + opt.arrayRows());
-    }
-
-    /** One GEMM of the full-size estimate. */
-    record GemmCycles(String name, long m, long n, long k, long instances, String consumesSite, long denseCycles,
-                      long skippedCycles) {
+    /** One GEMM of the profiled call: dense cycles and cycles with skipping, each dataflow, mean over the recorded calls. */
+    record GemmCycles(String name, long m, long n, long k, long instances, String consumesSite, long denseCyclesOs,
+                      double cyclesWithSkippingOs, long denseCyclesWs, double cyclesWithSkippingWs, long denseCyclesIs,
+                      double cyclesWithSkippingIs) {
     }
 
     /**
-     * @param consumerReduction cycle reduction of the GEMMs that read GELU outputs (FFN down-projections)
+     * One dataflow's totals over the recorded calls.
+     *
+     * @param consumerReduction cycle reduction of the GEMMs that read GELU outputs (FFN down-projections, next convolutions)
      * @param modelReduction    cycle reduction of the whole denoiser call (all GEMMs; only consumers skip)
      */
-    record EstimateResult(String workload, String preset, String dataflow, String array, double columnSparsity,
-                          String method, long denseCycles, long skippedCycles, long consumerDenseCycles,
-                          long consumerSkippedCycles, double consumerReduction, double modelReduction,
-                          List<GemmCycles> gemms) {
+    record DataflowCycles(String dataflow, String skipUnit, long denseCycles, long cyclesWithSkipping, long consumerDenseCycles,
+                          long consumerCyclesWithSkipping, double consumerReduction, double modelReduction) {
+    }
+
+    /** A full-size consumer GEMM in the projection, with the tiny site whose measured column sparsity it borrows. */
+    record ProjectedGemm(String name, long m, long n, long k, long instances, String fullSite, String tinySite,
+                         double columnSparsity, long denseCycles, long projectedCycles) {
+    }
+
+    record Projection(String label, String preset, double consumerReduction, double modelReduction, List<ProjectedGemm> gemms) {
     }
 
     /**
-     * Analytic estimate on the full-size shapes. The tiny model's measured column sparsity at the
-     * array's tile height stands in for the full model's: every consumer row tile streams
-     * {@code (1 - s) * K} columns on average. The os fold cost {@code R + C + k - 2} is linear in
-     * the streamed columns, so the mean is exact for os as long as no row tile is wholly zero
-     * (those would save their fill/drain too: the estimate is conservative there).
+     * @param consumerReduction the configured dataflow's consumer reduction (the summary's number)
+     * @param projection        the full-size projection, labelled; null when the profiled model is itself full size
      */
-    private EstimateResult estimate(FullPreset full, JsonNode profile) {
-        double s = measuredColumnSparsity(profile);
+    record EstimateResult(String workload, String method, String array, String dataflow, int calls, List<Integer> callSteps,
+                          double consumerReduction, double modelReduction, List<DataflowCycles> dataflows,
+                          List<GemmCycles> gemms, Projection projection) {
+    }
+
+    /**
+     * Analytic cycles (SCALE-Sim-exact dense counts) of every GEMM of the profiled model's own denoiser
+     * call, each consumer skipping with its site's real recorded mask, exactly per tile, for os, ws and
+     * is; summed over the recorded calls.
+     */
+    private EstimateResult estimate(String id, RecordedMasks masks, JsonNode profile) {
         var array = opt.accel().array();
-        Dataflow df = Dataflow.OS;
-        long dense = 0;
-        long skipped = 0;
-        long cDense = 0;
-        long cSkipped = 0;
+        Dataflow[] flows = {Dataflow.OS, Dataflow.WS, Dataflow.IS};
+        long[] dense = new long[3];
+        long[] skip = new long[3];
+        long[] cDense = new long[3];
+        long[] cSkip = new long[3];
+        int n = masks.calls().size();
         List<GemmCycles> rows = new ArrayList<>();
-        for (Gemm g : full.gemms()) {
-            long d = CycleModel.denseCycles(g.m(), g.n(), g.k(), array, df) * g.instances();
-            long k = g.consumesGelu() ? Math.max(0, Math.round((1 - s) * g.k())) : g.k();
-            long sk = g.consumesGelu() ? (k == 0 ? 0 : CycleModel.denseCycles(g.m(), g.n(), k, array, df) * g.instances()) : d;
-            rows.add(new GemmCycles(g.name(), g.m(), g.n(), g.k(), g.instances(), g.consumesSite(), d, sk));
-            dense += d;
-            skipped += sk;
-            if (g.consumesGelu()) {
-                cDense += d;
-                cSkipped += sk;
-            }
-        }
-        return new EstimateResult(full.workload(), full.config(), "os", array.rows() + "x" + array.cols(), s,
-                "analytic (SCALE-Sim-exact dense cycles); consumer GEMMs stream (1 - measured column sparsity) x K columns per row tile",
-                dense, skipped, cDense, cSkipped, 1 - (double) cSkipped / cDense, 1 - (double) skipped / dense, rows);
-    }
-
-    /**
-     * @param layer    the simulated GEMM: the largest GELU consumer of the full-size call, first {@code rows} rows of M
-     * @param maskNote how the skipping mask was made
-     */
-    record SimulateResult(String workload, Gemm layer, String maskNote, double columnSparsity, List<LayerResult> results) {
-    }
-
-    /**
-     * Cycle-level simulation of the largest GELU-consuming GEMM of the full-size call, on a slice of
-     * its rows (steady-state tiles; simulating every GEMM of a full call at command level takes hours).
-     * Full-size activations do not exist here, so the mask is synthetic: each (row tile, channel)
-     * column is zero with the measured column-sparsity probability, seeded.
-     */
-    private SimulateResult simulate(FullPreset full, JsonNode profile) {
-        double s = measuredColumnSparsity(profile);
-        Gemm biggest = null;
-        for (Gemm g : full.gemms()) {
-            if (g.consumesGelu() && (biggest == null || g.macs() > biggest.macs())) {
-                biggest = g;
-            }
-        }
-        if (biggest == null) {
-            throw new IllegalStateException(full.workload() + ": full preset has no GELU consumer");
-        }
-        int r = opt.arrayRows();
-        long rows = Math.min(biggest.m(), Math.max(r, (long) opt.simRows() / r * r));
-        Gemm slice = new Gemm(biggest.name(), rows, biggest.n(), biggest.k(), 1, biggest.consumesSite());
-        ActivationMask mask = syntheticMask((int) rows, (int) biggest.k(), r, s, opt.seed());
-        AcceleratorSim sim = new AcceleratorSim(opt.accel());
-        List<LayerResult> res = sim.run(List.of(slice), opt.layouts(), Map.of(slice.name(), mask), null);
-        return new SimulateResult(full.workload(), slice,
-                "synthetic: each (row tile, channel) column zero with probability = measured column sparsity " + String.format("%.4f", s),
-                s, res);
-    }
-
-    static ActivationMask syntheticMask(int m, int k, int tileRows, double zeroProbability, long seed) {
-        double[] v = new double[m * k];
-        SplittableRandom rnd = new SplittableRandom(seed);
-        for (int t = 0; t * tileRows < m; t++) {
-            for (int c = 0; c < k; c++) {
-                if (rnd.nextDouble() >= zeroProbability) {
-                    for (int row = t * tileRows; row < Math.min(m, (t + 1) * tileRows); row++) {
-                        v[row * k + c] = 1.0;
+        for (org.colsparse.runtime.GemmRecorder.Op op : masks.gemms()) {
+            Gemm g = op.gemm();
+            long[] d = new long[3];
+            double[] sk = new double[3];
+            for (RecordedMasks.Call call : masks.calls()) {
+                ActivationMask mask = masks.operand(op, call);
+                for (int f = 0; f < 3; f++) {
+                    GemmEstimate e = mask == null ? GemmEstimate.dense(g, array, flows[f]) : GemmEstimate.withMask(g, array, flows[f], mask);
+                    d[f] = e.denseCycles();
+                    sk[f] += e.effectiveCycles();
+                    dense[f] += e.denseCycles();
+                    skip[f] += e.effectiveCycles();
+                    if (mask != null) {
+                        cDense[f] += e.denseCycles();
+                        cSkip[f] += e.effectiveCycles();
                     }
                 }
             }
+            rows.add(new GemmCycles(g.name(), g.m(), g.n(), g.k(), g.instances(), g.consumesSite(), d[0], sk[0] / n, d[1], sk[1] / n,
+                    d[2], sk[2] / n));
         }
-        return ActivationMask.of(v, m, k, 0.0);
+        List<DataflowCycles> flowsOut = new ArrayList<>();
+        int configured = 0;
+        for (int f = 0; f < 3; f++) {
+            flowsOut.add(new DataflowCycles(flows[f].name().toLowerCase(), CycleModel.skipUnit(flows[f], array), dense[f], skip[f],
+                    cDense[f], cSkip[f], cDense[f] == 0 ? 0 : 1 - (double) cSkip[f] / cDense[f], 1 - (double) skip[f] / dense[f]));
+            if (flows[f] == opt.accel().dataflow()) {
+                configured = f;
+            }
+        }
+        DataflowCycles main = flowsOut.get(configured);
+        List<Integer> steps = masks.calls().stream().map(RecordedMasks.Call::step).toList();
+        Projection projection = opt.preset() == org.colsparse.denoiser.Preset.tiny ? projection(id, profile) : null;
+        return new EstimateResult(id, "analytic (SCALE-Sim-exact dense cycles) on the profiled model's own GEMMs; each consumer "
+                + "skips with its site's real recorded mask, exactly per tile; summed over " + n + " recorded calls",
+                array.rows() + "x" + array.cols(), main.dataflow(), n, steps, main.consumerReduction(), main.modelReduction(),
+                flowsOut, rows, projection);
+    }
+
+    /**
+     * The full-size projection: the real model's shapes, each consumer GEMM streaming
+     * {@code (1 - s) K} columns per row tile with {@code s} the measured column sparsity (primary
+     * threshold, array rows) of the tiny site at the same relative depth. A mean per tile, not a mask.
+     */
+    private Projection projection(String id, JsonNode profile) {
+        FullPreset full = org.colsparse.workload.Workloads.ids().contains(id) ? FullPresets.of(id) : null;
+        if (full == null) {
+            return null;
+        }
+        Map<String, Double> measured = new java.util.LinkedHashMap<>();
+        for (JsonNode s : profile.path("sites")) {
+            if (s.path("threshold").asDouble() == opt.primaryThreshold() && s.path("tile_rows").asInt() == opt.arrayRows()) {
+                measured.put(s.path("site").asText(), s.path("column_sparsity").asDouble());
+            }
+        }
+        List<String> tiny = new ArrayList<>();
+        for (org.colsparse.denoiser.SiteSpec site : org.colsparse.denoiser.Denoisers.get(id).info().sites()) {
+            if (org.colsparse.workload.SiteRoles.headline(site.role()) && measured.containsKey(site.name())) {
+                tiny.add(site.name());
+            }
+        }
+        List<String> fullSites = full.sites().stream().map(org.colsparse.workload.GeluSite::name).toList();
+        if (tiny.isEmpty() || fullSites.isEmpty()) {
+            return null;
+        }
+        var array = opt.accel().array();
+        Dataflow df = Dataflow.OS;
+        long dense = 0;
+        long projected = 0;
+        long cDense = 0;
+        long cProjected = 0;
+        List<ProjectedGemm> rows = new ArrayList<>();
+        for (Gemm g : full.gemms()) {
+            long d = CycleModel.denseCycles(g.m(), g.n(), g.k(), array, df) * g.instances();
+            long p = d;
+            if (g.consumesGelu()) {
+                int at = Math.max(0, fullSites.indexOf(g.consumesSite()));
+                String t = tiny.get(Math.min(tiny.size() - 1, at * tiny.size() / fullSites.size()));
+                double s = measured.get(t);
+                long k = Math.max(0, Math.round((1 - s) * g.k()));
+                p = k == 0 ? 0 : CycleModel.denseCycles(g.m(), g.n(), k, array, df) * g.instances();
+                rows.add(new ProjectedGemm(g.name(), g.m(), g.n(), g.k(), g.instances(), g.consumesSite(), t, s, d, p));
+                cDense += d;
+                cProjected += p;
+            }
+            dense += d;
+            projected += p;
+        }
+        return new Projection("PROJECTION, not a measurement: full-size " + full.config() + " shapes (os); each consumer GEMM streams "
+                + "(1 - s) x K columns per row tile, s = measured column sparsity of the tiny site at the same relative depth",
+                full.config(), cDense == 0 ? 0 : 1 - (double) cProjected / cDense, 1 - (double) projected / dense, rows);
+    }
+
+    /** One layout's whole-call totals, dense or with skipping, summed over the simulated calls. */
+    record LayoutTotals(String layout, boolean masked, int calls, long cycles, long computeCycles, long stallCycles,
+                        double stallShare, long bytesRead, long bytesWritten, double dramMb, double rowHitRate) {
+    }
+
+    /** One simulated call, per layout: cycles with skipping and the gain over that layout's dense call. */
+    record CallResult(int step, int timestep, String layout, long denseCycles, long cyclesWithSkipping, double skipGain) {
+    }
+
+    /**
+     * @param results per layout, dense and with skipping, summed over the simulated calls
+     * @param calls   each simulated call on its own
+     */
+    record SimulateResult(String workload, String method, int gemmsPerCall, List<Integer> callSteps, List<LayoutTotals> results,
+                          List<CallResult> calls) {
+    }
+
+    /**
+     * Cycle-level simulation (array + SRAM + GDDR6) of every GEMM of whole denoiser calls of the
+     * profiled model, dense and with each consumer's real recorded mask, per layout, for
+     * {@code simCalls} recorded calls spread over the timesteps.
+     */
+    private SimulateResult simulate(RecordedMasks masks) {
+        List<RecordedMasks.Call> picked = spread(masks.calls(), opt.simCalls());
+        List<Gemm> layers = masks.gemms().stream().map(org.colsparse.runtime.GemmRecorder.Op::gemm).toList();
+        AcceleratorSim sim = new AcceleratorSim(opt.accel());
+        Map<String, long[]> totals = new java.util.LinkedHashMap<>();
+        List<CallResult> perCall = new ArrayList<>();
+        int runs = 0;
+        long total = 0;
+        for (RecordedMasks.Call call : picked) {
+            Map<String, ActivationMask> m = new java.util.HashMap<>();
+            for (org.colsparse.runtime.GemmRecorder.Op op : masks.gemms()) {
+                ActivationMask a = masks.operand(op, call);
+                if (a != null) {
+                    m.put(op.gemm().name(), a);
+                }
+            }
+            total += (long) AcceleratorSim.runCount(layers, opt.layouts(), m) * picked.size();
+            long before = runs;
+            int[] done = {0};
+            long all = total;
+            List<LayerResult> res = sim.run(layers, opt.layouts(), m, null, k -> listener.progress(before + ++done[0], all));
+            runs += done[0];
+            for (org.colsparse.layout.LayoutKind layout : opt.layouts()) {
+                Map<String, LayerResult> dense = new java.util.HashMap<>();
+                Map<String, LayerResult> masked = new java.util.HashMap<>();
+                for (LayerResult r : res) {
+                    if (r.layout().equals(layout.cliName())) {
+                        (r.masked() ? masked : dense).put(r.name(), r);
+                    }
+                }
+                long[] d = totals.computeIfAbsent(layout.cliName() + "/dense", k -> new long[6]);
+                long[] s = totals.computeIfAbsent(layout.cliName() + "/skip", k -> new long[6]);
+                for (Gemm g : layers) {
+                    LayerResult dr = dense.get(g.name());
+                    LayerResult sr = masked.getOrDefault(g.name(), dr);
+                    add(d, dr);
+                    add(s, sr);
+                }
+                perCall.add(new CallResult(call.step(), call.timestep(), layout.cliName(), cycles(layers, dense, dense),
+                        cycles(layers, masked, dense), 1 - (double) cycles(layers, masked, dense) / cycles(layers, dense, dense)));
+            }
+        }
+        List<LayoutTotals> out = new ArrayList<>();
+        for (org.colsparse.layout.LayoutKind layout : opt.layouts()) {
+            for (boolean masked : new boolean[] {false, true}) {
+                long[] t = totals.get(layout.cliName() + (masked ? "/skip" : "/dense"));
+                long hits = t[4];
+                long requests = t[5];
+                out.add(new LayoutTotals(layout.cliName(), masked, picked.size(), t[0], t[1], t[0] - t[1],
+                        t[0] == 0 ? 0 : (double) (t[0] - t[1]) / t[0], t[2], t[3], (t[2] + t[3]) / 1e6,
+                        requests == 0 ? Double.NaN : (double) hits / requests));
+            }
+        }
+        return new SimulateResult(masks.workload(), "cycle-level (array + double-buffered SRAM + " + sim.dramName() + ") of every GEMM of "
+                + "the profiled model's denoiser call; consumers skip with their site's real recorded mask", layers.size(),
+                picked.stream().map(RecordedMasks.Call::step).toList(), out, perCall);
+    }
+
+    private static long cycles(List<Gemm> layers, Map<String, LayerResult> preferred, Map<String, LayerResult> dense) {
+        long c = 0;
+        for (Gemm g : layers) {
+            c += preferred.getOrDefault(g.name(), dense.get(g.name())).cycles();
+        }
+        return c;
+    }
+
+    private static void add(long[] t, LayerResult r) {
+        t[0] += r.cycles();
+        t[1] += r.computeCycles();
+        t[2] += r.bytesRead();
+        t[3] += r.bytesWritten();
+        if (r.rowHits() >= 0) {
+            t[4] += r.rowHits();
+            t[5] += r.rowHits() + r.rowMisses() + r.rowConflicts();
+        }
+    }
+
+    private static String plain(double v) {
+        return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+    }
+
+    /** {@code count} of {@code calls}, evenly spread, first and last included. */
+    static <T> List<T> spread(List<T> calls, int count) {
+        if (count >= calls.size()) {
+            return calls;
+        }
+        java.util.TreeSet<Integer> at = new java.util.TreeSet<>();
+        for (int j = 0; j < count; j++) {
+            at.add(count == 1 ? 0 : (int) Math.round((double) j * (calls.size() - 1) / (count - 1)));
+        }
+        return at.stream().map(calls::get).toList();
     }
 }

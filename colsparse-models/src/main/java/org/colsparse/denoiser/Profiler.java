@@ -2,50 +2,91 @@ package org.colsparse.denoiser;
 
 import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
+import org.colsparse.runtime.GemmRecorder;
 import org.colsparse.sampler.StepListener;
 import org.colsparse.sparsity.AnalysisConfig;
+import org.colsparse.sparsity.NearZeroMask;
 import org.colsparse.sparsity.SiteAccumulator;
 import org.colsparse.sparsity.SiteStats;
 import org.colsparse.sparsity.WorkloadTotals;
+import org.colsparse.workload.SiteRoles;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Runs a workload's full sampling loop with an observing tap on every GELU site and streams each
  * call's output straight into per-site accumulators: only counts are kept, never activations.
  * Each site has one accumulator per timestep bucket; the whole-run figures are their merge, so
  * every element is scanned once.
+ *
+ * <p>Samples run as deployed (DESIGN §2 "calls as deployed"): one sample per denoiser call, with its
+ * classifier-free-guidance pair, sample {@code i} from seed {@code seed + i}. More samples are more
+ * calls, never taller tiles, so rows per call, tiles and verdicts do not depend on how many samples
+ * are profiled.
+ *
+ * <p>A few calls of the first sample, spread evenly over its steps, are also recorded whole: every
+ * site's near-zero bitmap at the mask threshold, and the GEMMs of one call with the site each one
+ * consumes. Cycle estimates and simulations replay these real masks.
  */
 public final class Profiler {
     private Profiler() {
     }
 
     /**
-     * @param buckets timestep buckets (consecutive runs of sampler steps); capped at the step count
+     * @param buckets       timestep buckets (consecutive runs of sampler steps); capped at the step count
+     * @param maskThreshold tau of the recorded masks (the primary threshold)
+     * @param maskCalls     calls of the first sample to record masks of (0: none); steps {@code round(j (S-1) / maskCalls)}
      */
-    public record Config(int samples, int steps, long seed, AnalysisConfig analysis, int buckets) {
+    public record Config(int samples, int steps, long seed, AnalysisConfig analysis, int buckets, double maskThreshold, int maskCalls) {
         public Config {
-            if (samples < 1 || steps < 1 || buckets < 1) {
-                throw new IllegalArgumentException("samples, steps and buckets must be >= 1");
+            if (samples < 1 || steps < 1 || buckets < 1 || maskCalls < 0) {
+                throw new IllegalArgumentException("samples, steps and buckets must be >= 1, mask calls >= 0");
             }
+        }
+
+        public Config(int samples, int steps, long seed, AnalysisConfig analysis, int buckets) {
+            this(samples, steps, seed, analysis, buckets, AnalysisConfig.PRIMARY_THRESHOLD, 0);
+        }
+
+        /** The sampler steps of the first sample whose calls are recorded. */
+        public List<Integer> maskSteps() {
+            TreeSet<Integer> s = new TreeSet<>();
+            for (int j = 0; j < maskCalls; j++) {
+                s.add((int) Math.round((double) j * (steps - 1) / maskCalls));
+            }
+            return List.copyOf(s);
         }
     }
 
     /**
      * Results of the steps {@code firstStep..lastStep} (0 = noisiest), which call the model at
      * training timesteps {@code firstTimestep} down to {@code lastTimestep}.
+     *
+     * @param totals headline totals ({@link SiteRoles})
      */
     public record Bucket(int bucket, int firstStep, int lastStep, int firstTimestep, int lastTimestep,
                          List<SiteStats> sites, List<SiteStats> totals) {
     }
 
+    /** One recorded denoiser call: sample 0's step {@code step} at training timestep {@code timestep}. */
+    public record RecordedCall(int step, int timestep, Map<String, NearZeroMask> masks) {
+    }
+
     /**
-     * @param sites    one entry per site x threshold x tile height, aggregated over the run
-     * @param totals   the workload: one total per threshold x tile height over all sites
+     * @param sites       one entry per site x threshold x tile height, aggregated over the run
+     * @param totals      the workload's headline: one total per threshold x tile height over the sites
+     *                    that feed skippable GEMMs ({@link SiteRoles})
+     * @param otherTotals the same over the remaining sites (empty when there are none)
+     * @param calls       the recorded calls, with masks at {@code maskThreshold}
+     * @param gemms       every GEMM of one denoiser call, in order, with the site each consumes
      */
     public record Result(String workload, int samples, int steps, long seed, List<SiteStats> sites,
-                         List<SiteStats> totals, List<Bucket> timesteps, Samples output, double seconds) {
+                         List<SiteStats> totals, List<SiteStats> otherTotals, List<Bucket> timesteps, Samples output,
+                         double seconds, double maskThreshold, List<RecordedCall> calls, List<GemmRecorder.Op> gemms) {
     }
 
     public static Result run(LoadedWorkload model, Config config, StepListener progress) {
@@ -57,10 +98,28 @@ public final class Profiler {
                 acc[b][s.index()] = new SiteAccumulator(s.name(), s.channels(), config.analysis());
             }
         }
+        List<Integer> maskSteps = config.maskSteps();
         int[] current = {0};
+        int[] sample = {0};
+        Map<String, NearZeroMask>[] recording = new Map[1];
+        List<RecordedCall> calls = new ArrayList<>();
+        List<List<GemmRecorder.Op>> gemms = new ArrayList<>();
         int[][] range = new int[buckets][4];
-        StepListener listener = (step, steps, timestep) -> {
-            int b = (int) ((long) step * buckets / steps);
+        int steps = config.steps();
+        StepListener listener = (step, all, timestep) -> {
+            if (recording[0] != null && gemms.isEmpty()) {
+                gemms.add(GemmRecorder.stop());
+            }
+            recording[0] = null;
+            if (sample[0] == 0 && maskSteps.contains(step)) {
+                Map<String, NearZeroMask> masks = new LinkedHashMap<>();
+                calls.add(new RecordedCall(step, timestep, masks));
+                recording[0] = masks;
+                if (gemms.isEmpty()) {
+                    GemmRecorder.start();
+                }
+            }
+            int b = (int) ((long) step * buckets / all);
             if (current[0] != b || step == 0) {
                 range[b][0] = step;
                 range[b][2] = timestep;
@@ -68,11 +127,29 @@ public final class Profiler {
             range[b][1] = step;
             range[b][3] = timestep;
             current[0] = b;
-            progress.beforeStep(step, steps, timestep);
+            progress.beforeStep(sample[0] * all + step, config.samples() * all, timestep);
         };
-        GeluTap tap = GeluTap.observing((site, data, rows) -> acc[current[0]][site.index()].acceptCall(data, 0, rows));
+        double maskTau = config.maskThreshold();
+        GeluTap tap = GeluTap.observing((site, data, rows) -> {
+            acc[current[0]][site.index()].acceptCall(data, 0, rows);
+            if (recording[0] != null) {
+                recording[0].put(site.name(), NearZeroMask.of(data, rows, site.channels(), maskTau));
+            }
+        });
         long t0 = System.nanoTime();
-        Samples out = model.sample(config.samples(), config.steps(), config.seed(), tap, listener);
+        List<Samples> outputs = new ArrayList<>();
+        try {
+            for (int i = 0; i < config.samples(); i++) {
+                sample[0] = i;
+                outputs.add(model.sample(1, steps, config.seed() + i, tap, listener));
+                if (recording[0] != null && gemms.isEmpty()) {
+                    gemms.add(GemmRecorder.stop());
+                }
+                recording[0] = null;
+            }
+        } finally {
+            GemmRecorder.stop();
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
 
         String id = model.info().id();
@@ -82,7 +159,7 @@ public final class Profiler {
             for (SiteAccumulator a : acc[b]) {
                 stats.addAll(a.results());
             }
-            timesteps.add(new Bucket(b, range[b][0], range[b][1], range[b][2], range[b][3], stats, WorkloadTotals.of(id, stats)));
+            timesteps.add(new Bucket(b, range[b][0], range[b][1], range[b][2], range[b][3], stats, headline(id, sites, stats)));
         }
         List<SiteStats> all = new ArrayList<>();
         for (GeluSite s : sites) {
@@ -92,6 +169,28 @@ public final class Profiler {
             }
             all.addAll(total.results());
         }
-        return new Result(id, config.samples(), config.steps(), config.seed(), all, WorkloadTotals.of(id, all), timesteps, out, seconds);
+        return new Result(id, config.samples(), config.steps(), config.seed(), all, headline(id, sites, all),
+                others(id, sites, all), timesteps, Samples.concat(outputs), seconds, maskTau, calls,
+                gemms.isEmpty() ? List.of() : gemms.get(0));
+    }
+
+    /** Totals over the headline sites ({@link SiteRoles}); every site when none has a headline role. */
+    public static List<SiteStats> headline(String id, List<GeluSite> sites, List<SiteStats> stats) {
+        List<SiteStats> picked = pick(sites, stats, true);
+        return WorkloadTotals.of(id, picked.isEmpty() ? stats : picked);
+    }
+
+    /** Totals over the sites outside the headline, named {@code <id>:other}; empty when there are none. */
+    public static List<SiteStats> others(String id, List<GeluSite> sites, List<SiteStats> stats) {
+        List<SiteStats> picked = pick(sites, stats, false);
+        return picked.isEmpty() || picked.size() == stats.size() ? List.of() : WorkloadTotals.of(id + ":other", picked);
+    }
+
+    private static List<SiteStats> pick(List<GeluSite> sites, List<SiteStats> stats, boolean headline) {
+        Map<String, String> roles = new LinkedHashMap<>();
+        for (GeluSite s : sites) {
+            roles.put(s.name(), s.role());
+        }
+        return stats.stream().filter(s -> SiteRoles.headline(roles.getOrDefault(s.site(), "")) == headline).toList();
     }
 }

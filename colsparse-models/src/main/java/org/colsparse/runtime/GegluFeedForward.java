@@ -33,6 +33,9 @@ public final class GegluFeedForward {
         NDArray proj = Nn.linear(x, p, prefix + ".net.0.proj");
         NDArray value = proj.get("..., 0:" + inner);
         NDArray gate = proj.get("..., " + inner + ":");
-        return Nn.linear(value.mul(site.apply(gate, tap)), p, prefix + ".net.2");
+        // h = value * gelu(gate): a column of h is zero wherever the gate's is, so net.2 skips with the gate's mask
+        NDArray h = value.mul(site.apply(gate, tap));
+        GemmRecorder.siteOutput(h, site);
+        return Nn.linear(h, p, prefix + ".net.2");
     }
 }

@@ -18,6 +18,8 @@ public record GeluSite(int index, String name, int channels, GeluForm form, Site
     /** GELU of {@code x}; with a tap, the (possibly sparsified) output is also handed to its observer. */
     public NDArray apply(NDArray x, GeluTap tap) {
         NDArray y = form.apply(x);
-        return tap == null ? y : tap.process(this, y);
+        NDArray out = tap == null ? y : tap.process(this, y);
+        GemmRecorder.siteOutput(out, this);
+        return out;
     }
 }

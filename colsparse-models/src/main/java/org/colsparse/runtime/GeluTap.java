@@ -22,7 +22,7 @@ public final class GeluTap {
         }
         this.observer = observer;
         this.tau = tau;
-        this.tauFloat = Double.isNaN(tau) ? Float.NaN : largestFloatNotAbove(tau);
+        this.tauFloat = Double.isNaN(tau) ? Float.NaN : org.colsparse.sparsity.NearZeroMask.largestFloatNotAbove(tau);
     }
 
     /** Only watches: outputs flow on unchanged. */
@@ -92,10 +92,5 @@ public final class GeluTap {
             }
         }
         return data;
-    }
-
-    static float largestFloatNotAbove(double tau) {
-        float f = (float) tau;
-        return f > tau ? Math.nextDown(f) : f;
     }
 }

@@ -14,12 +14,17 @@ public final class Nn {
 
     /** x @ w^T + b over the last axis; {@code b} may be null. */
     public static NDArray linear(NDArray x, NDArray w, NDArray b) {
-        return b == null ? Linear.linear(x, w).singletonOrThrow() : Linear.linear(x, w, b).singletonOrThrow();
+        return linear("linear", x, w, b);
     }
 
     /** Linear layer {@code prefix.weight}/{@code prefix.bias} of a parameter store. */
     public static NDArray linear(NDArray x, Params p, String prefix) {
-        return linear(x, p.get(prefix + ".weight"), p.get(prefix + ".bias"));
+        return linear(prefix, x, p.get(prefix + ".weight"), p.get(prefix + ".bias"));
+    }
+
+    private static NDArray linear(String name, NDArray x, NDArray w, NDArray b) {
+        GemmRecorder.linear(name, x, w);
+        return b == null ? Linear.linear(x, w).singletonOrThrow() : Linear.linear(x, w, b).singletonOrThrow();
     }
 
     /** 2-D convolution, stride 1, symmetric zero padding. */
@@ -41,6 +46,7 @@ public final class Nn {
      * the result is the same convolution on every CPU.
      */
     public static NDArray conv2d(NDArray x, NDArray w, NDArray b, int stride, int padding) {
+        GemmRecorder.conv2d(x, w, stride, padding);
         long in = w.getShape().get(1);
         boolean kernelOverOne = w.getShape().get(2) * w.getShape().get(3) > 1;
         if (kernelOverOne && in > CHANNEL_BLOCK && in % CHANNEL_BLOCK != 0) {
@@ -122,6 +128,7 @@ public final class Nn {
         long l = k.getShape().get(1);
         long c = q.getShape().get(2);
         long d = c / heads;
+        GemmRecorder.attention(b, n, l, c, heads);
         NDArray qh = q.reshape(b, n, heads, d).transpose(0, 2, 1, 3);
         NDArray kh = k.reshape(b, l, heads, d).transpose(0, 2, 3, 1);
         NDArray vh = v.reshape(b, l, heads, d).transpose(0, 2, 1, 3);

@@ -11,7 +11,6 @@ import org.colsparse.sampler.StepListener;
 import org.colsparse.sparsity.AnalysisConfig;
 import org.colsparse.sparsity.SiteAccumulator;
 import org.colsparse.sparsity.SiteStats;
-import org.colsparse.sparsity.WorkloadTotals;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -56,8 +55,8 @@ public final class AccuracySweep {
      *
      * @param relativeL2      ||out - dense|| / ||dense|| in the model's output space; +inf if the run diverged (NaN or Inf output)
      * @param metrics         the modality's metrics against the dense output ({@link Fidelity}); empty if diverged
-     * @param elementSparsity near-zero elements / elements over every site and call of this run
-     * @param columnSparsity  zero columns / columns (R-row tiles) over every site and call of this run
+     * @param elementSparsity near-zero elements / elements over the headline sites (SiteRoles) and every call of this run
+     * @param columnSparsity  zero columns / columns (R-row tiles) over the same sites and calls
      * @param cliff           true where the cliff rule fires on the step into this threshold
      * @param output          this run's final output
      */
@@ -98,9 +97,9 @@ public final class AccuracySweep {
         Decoders.Choice decoding = Decoders.of(model);
         OutputDecoder decoder = decoding.decoder();
         double[] thresholds = config.thresholds();
-        long total = (long) (1 + thresholds.length) * config.steps();
+        long total = (long) (1 + thresholds.length) * config.samples() * config.steps();
         long t0 = System.nanoTime();
-        Samples dense = model.sample(config.samples(), config.steps(), config.seed(), null, listener(progress, 0, total));
+        Samples dense = sample(model, config, null, progress, 0, total);
         double denseSeconds = (System.nanoTime() - t0) / 1e9;
         ModalOutput denseDecoded = decoder.decode(dense);
         float[] ref = dense.values();
@@ -117,13 +116,12 @@ public final class AccuracySweep {
                 acc[s.index()] = new SiteAccumulator(s.name(), s.channels(), analysis);
             }
             GeluTap tap = GeluTap.zeroingAndObserving(tau, (site, data, rows) -> acc[site.index()].acceptCall(data, 0, rows));
-            Samples out = model.sample(config.samples(), config.steps(), config.seed(), tap,
-                    listener(progress, (long) (i + 1) * config.steps(), total));
+            Samples out = sample(model, config, tap, progress, (long) (i + 1) * config.samples() * config.steps(), total);
             List<SiteStats> stats = new ArrayList<>();
             for (SiteAccumulator a : acc) {
                 stats.addAll(a.results());
             }
-            SiteStats sum = WorkloadTotals.total(model.info().id(), stats);
+            SiteStats sum = org.colsparse.denoiser.Profiler.headline(model.info().id(), sites, stats).get(0);
             float[] v = out.values();
             boolean finite = allFinite(v);
             double rel = finite ? OutputMetrics.relativeL2(ref, v) : Double.POSITIVE_INFINITY;
@@ -182,7 +180,18 @@ public final class AccuracySweep {
         return true;
     }
 
-    private static StepListener listener(Progress progress, long before, long total) {
-        return (step, steps, timestep) -> progress.stepsDone(before + step, total);
+    /**
+     * The samples one per denoiser call, as deployed (DESIGN §2), sample {@code i} from seed
+     * {@code seed + i} as in {@link org.colsparse.denoiser.Profiler}: the zeroed and dense runs see the
+     * same rows per call, whatever the number of samples.
+     */
+    private static Samples sample(LoadedWorkload model, Config config, GeluTap tap, Progress progress, long before, long total) {
+        List<Samples> parts = new ArrayList<>();
+        for (int i = 0; i < config.samples(); i++) {
+            long offset = before + (long) i * config.steps();
+            StepListener l = (step, steps, timestep) -> progress.stepsDone(offset + step, total);
+            parts.add(model.sample(1, config.steps(), config.seed() + i, tap, l));
+        }
+        return Samples.concat(parts);
     }
 }

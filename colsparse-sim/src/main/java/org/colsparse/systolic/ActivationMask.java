@@ -47,6 +47,25 @@ public final class ActivationMask {
         return mask;
     }
 
+    /** Tells whether element (row, col) of an {@code m x k} activation is not near zero. */
+    @FunctionalInterface
+    public interface NonZero {
+        boolean test(int row, int col);
+    }
+
+    /** Builds the mask of an {@code m x k} activation element by element (recorded masks, im2col views of them). */
+    public static ActivationMask of(int m, int k, NonZero nonZero) {
+        ActivationMask mask = new ActivationMask(m, k);
+        for (int row = 0; row < m; row++) {
+            for (int col = 0; col < k; col++) {
+                if (nonZero.test(row, col)) {
+                    mask.bits[row * mask.rowWords + (col >>> 6)] |= 1L << col;
+                }
+            }
+        }
+        return mask;
+    }
+
     /** Builds the mask from a tensor whose last axis is K and whose other axes flatten into M. */
     public static ActivationMask of(TensorData data, double tau, String file) {
         TensorInfo info = data.info();

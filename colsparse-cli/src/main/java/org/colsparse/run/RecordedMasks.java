@@ -1,0 +1,203 @@
+package org.colsparse.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.colsparse.cli.Json;
+import org.colsparse.denoiser.Profiler;
+import org.colsparse.runtime.GeluSite;
+import org.colsparse.runtime.GemmRecorder;
+import org.colsparse.sparsity.NearZeroMask;
+import org.colsparse.systolic.ActivationMask;
+import org.colsparse.tensor.NpzWriter;
+import org.colsparse.tensor.TensorData;
+import org.colsparse.tensor.TensorSource;
+import org.colsparse.tensor.TensorSources;
+import org.colsparse.util.InputException;
+import org.colsparse.workload.Gemm;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real masks of a profiled run and the GEMMs of one of its denoiser calls, as one {@code .npz}
+ * (format {@code colsparse-masks/1}, docs/masks.md):
+ * <ul>
+ * <li>{@code index}: uint8, UTF-8 JSON: workload, threshold, the recorded calls (name, step,
+ *     timestep), the sites (name, role, rows per call, channels) and the call's GEMMs (name, m, n, k,
+ *     instances, the site each consumes, convolution geometry);</li>
+ * <li>{@code <call>/<site>}: uint8 {@code [rows, ceil(channels / 8)]}, the site's near-zero bits in
+ *     that call, packed along channels as {@code numpy.packbits(near_zero, axis=-1)} (1 = {@code |a| <= threshold}).</li>
+ * </ul>
+ * Everything downstream (cycle estimates, simulations, {@code gemm}/{@code simulate --masks}) reads
+ * this file, so what was measured is what is replayed.
+ */
+public record RecordedMasks(String workload, double threshold, List<Call> calls, List<Site> sites, List<GemmRecorder.Op> gemms) {
+    public static final String FORMAT = "colsparse-masks/1";
+
+    public record Call(String name, int step, int timestep, Map<String, NearZeroMask> masks) {
+    }
+
+    public record Site(String name, String role, int rows, int channels) {
+    }
+
+    /** The masks and GEMMs a profiling run recorded. */
+    public static RecordedMasks of(Profiler.Result r, List<GeluSite> modelSites) {
+        List<Call> calls = new ArrayList<>();
+        for (int i = 0; i < r.calls().size(); i++) {
+            Profiler.RecordedCall c = r.calls().get(i);
+            calls.add(new Call("c" + i, c.step(), c.timestep(), c.masks()));
+        }
+        List<Site> sites = new ArrayList<>();
+        for (GeluSite s : modelSites) {
+            NearZeroMask m = calls.isEmpty() ? null : calls.get(0).masks().get(s.name());
+            sites.add(new Site(s.name(), s.role(), m == null ? 0 : m.rows(), s.channels()));
+        }
+        return new RecordedMasks(r.workload(), r.maskThreshold(), calls, sites, r.gemms());
+    }
+
+    public void write(Path file) {
+        ObjectNode index = Json.MAPPER.createObjectNode();
+        index.put("format", FORMAT);
+        index.put("workload", workload);
+        index.put("threshold", threshold);
+        index.put("bits", "1 = near zero (|a| <= threshold); rows packed along channels, first channel in the high bit");
+        ArrayNode c = index.putArray("calls");
+        for (Call call : calls) {
+            c.addObject().put("name", call.name()).put("step", call.step()).put("timestep", call.timestep());
+        }
+        ArrayNode s = index.putArray("sites");
+        for (Site site : sites) {
+            s.addObject().put("name", site.name()).put("role", site.role()).put("rows", site.rows()).put("channels", site.channels());
+        }
+        ArrayNode g = index.putArray("gemms");
+        for (GemmRecorder.Op op : gemms) {
+            ObjectNode o = g.addObject();
+            o.put("name", op.gemm().name()).put("m", op.gemm().m()).put("n", op.gemm().n()).put("k", op.gemm().k())
+                    .put("instances", op.gemm().instances()).put("consumes_site", op.gemm().consumesSite());
+            if (op.conv() != null) {
+                GemmRecorder.ConvGeometry cg = op.conv();
+                o.putObject("conv").put("batch", cg.batch()).put("channels", cg.channels()).put("height", cg.height())
+                        .put("width", cg.width()).put("kernel", cg.kernel()).put("stride", cg.stride()).put("padding", cg.padding());
+            }
+        }
+        NpzWriter w = new NpzWriter();
+        byte[] json;
+        try {
+            json = Json.MAPPER.writeValueAsBytes(index);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        w.addU8("index", new long[] {json.length}, json);
+        for (Call call : calls) {
+            for (Map.Entry<String, NearZeroMask> e : call.masks().entrySet()) {
+                NearZeroMask m = e.getValue();
+                w.addU8(call.name() + "/" + e.getKey(), new long[] {m.rows(), NearZeroMask.rowBytes(m.channels())}, m.packed());
+            }
+        }
+        w.write(file);
+    }
+
+    public static RecordedMasks read(Path file) {
+        try (TensorSource src = TensorSources.open(file)) {
+            JsonNode index;
+            try {
+                index = Json.MAPPER.readTree(new String(bytes(src.data("index")), StandardCharsets.UTF_8));
+            } catch (IOException | RuntimeException e) {
+                throw new InputException(file + ": not a colsparse masks file (no readable 'index' array)");
+            }
+            if (!FORMAT.equals(index.path("format").asText())) {
+                throw new InputException(file + ": format '" + index.path("format").asText() + "', expected " + FORMAT);
+            }
+            List<Site> sites = new ArrayList<>();
+            for (JsonNode s : index.path("sites")) {
+                sites.add(new Site(s.path("name").asText(), s.path("role").asText(), s.path("rows").asInt(), s.path("channels").asInt()));
+            }
+            List<Call> calls = new ArrayList<>();
+            for (JsonNode c : index.path("calls")) {
+                Map<String, NearZeroMask> masks = new LinkedHashMap<>();
+                for (Site s : sites) {
+                    String name = c.path("name").asText() + "/" + s.name();
+                    byte[] packed = bytes(src.data(name));
+                    if ((long) s.rows() * NearZeroMask.rowBytes(s.channels()) != packed.length) {
+                        throw new InputException(file + ": array '" + name + "' has " + packed.length + " bytes, index says "
+                                + s.rows() + " rows x " + s.channels() + " channels");
+                    }
+                    masks.put(s.name(), new NearZeroMask(s.rows(), s.channels(), packed));
+                }
+                calls.add(new Call(c.path("name").asText(), c.path("step").asInt(), c.path("timestep").asInt(), masks));
+            }
+            List<GemmRecorder.Op> gemms = new ArrayList<>();
+            for (JsonNode o : index.path("gemms")) {
+                JsonNode cv = o.get("conv");
+                GemmRecorder.ConvGeometry conv = cv == null ? null : new GemmRecorder.ConvGeometry(cv.path("batch").asInt(),
+                        cv.path("channels").asInt(), cv.path("height").asInt(), cv.path("width").asInt(), cv.path("kernel").asInt(),
+                        cv.path("stride").asInt(), cv.path("padding").asInt());
+                gemms.add(new GemmRecorder.Op(new Gemm(o.path("name").asText(), o.path("m").asLong(), o.path("n").asLong(),
+                        o.path("k").asLong(), o.path("instances").asLong(), o.path("consumes_site").asText()), conv));
+            }
+            return new RecordedMasks(index.path("workload").asText(), index.path("threshold").asDouble(), calls, sites, gemms);
+        }
+    }
+
+    private static byte[] bytes(TensorData d) {
+        long n = d.info().elementCount();
+        if (n > Integer.MAX_VALUE) {
+            throw new InputException("array '" + d.info().name() + "' too large");
+        }
+        double[] v = new double[(int) n];
+        d.readDoubles(0, v, 0, v.length);
+        byte[] b = new byte[v.length];
+        for (int i = 0; i < v.length; i++) {
+            b[i] = (byte) (int) v[i];
+        }
+        return b;
+    }
+
+    /**
+     * The activation operand of {@code op} in call {@code call} as the array sees it, or null when the
+     * GEMM consumes no site: the site's own mask for a linear layer, its im2col view for a
+     * convolution (column (channel, ky, kx) of output pixel (b, y, x) reads input pixel
+     * (b, y·stride − pad + ky, x·stride − pad + kx)). Padding counts as non-zero: a column that is
+     * zero only because it lies in the padding would be skipped by any array, GELU or not, so it is
+     * not credited to GELU sparsity.
+     */
+    public ActivationMask operand(GemmRecorder.Op op, Call call) {
+        Gemm g = op.gemm();
+        if (!g.consumesGelu()) {
+            return null;
+        }
+        NearZeroMask site = call.masks().get(g.consumesSite());
+        if (site == null) {
+            throw new InputException("masks of " + call.name() + " lack site " + g.consumesSite() + " consumed by " + g.name());
+        }
+        GemmRecorder.ConvGeometry cv = op.conv();
+        if (cv == null) {
+            if (site.rows() != g.m() || site.channels() != g.k()) {
+                throw new IllegalStateException(g.name() + " reads " + g.m() + "x" + g.k() + ", site mask is " + site.rows() + "x" + site.channels());
+            }
+            return ActivationMask.of(site.rows(), site.channels(), (r, c) -> !site.nearZero(r, c));
+        }
+        int oh = cv.outHeight();
+        int ow = cv.outWidth();
+        int kk = cv.kernel() * cv.kernel();
+        return ActivationMask.of((int) g.m(), (int) g.k(), (r, c) -> {
+            int b = r / (oh * ow);
+            int y = r / ow % oh;
+            int x = r % ow;
+            int ch = c / kk;
+            int iy = y * cv.stride() - cv.padding() + c % kk / cv.kernel();
+            int ix = x * cv.stride() - cv.padding() + c % cv.kernel();
+            if (iy < 0 || ix < 0 || iy >= cv.height() || ix >= cv.width()) {
+                return true;
+            }
+            return !site.nearZero((b * cv.height() + iy) * cv.width() + ix, ch);
+        });
+    }
+}
