@@ -165,7 +165,7 @@ public final class AccuracyCommand implements Runnable {
             AccuracySweep.Config c = configs.get(i);
             long t0 = System.nanoTime();
             try (NDManager manager = Torch.manager(); LoadedWorkload model = w.load(manager, checkpoint, presetOptions.conditions);
-                 Progress progress = Progress.start("accuracy " + w.info().id(), (1L + c.thresholds().length) * c.steps(), err)) {
+                 Progress progress = Progress.start("accuracy " + w.info().id(), (1L + c.thresholds().length) * c.samples() * c.steps(), err)) {
                 AccuracySweep.Result r = AccuracySweep.run(model, c, (done, total) -> progress.stepTo(done));
                 results.add(r);
                 if (folder != null) {

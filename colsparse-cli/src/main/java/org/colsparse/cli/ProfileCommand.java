@@ -76,8 +76,14 @@ public final class ProfileCommand implements Runnable {
     @Option(names = "--threads", description = "PyTorch threads (default: ${DEFAULT-VALUE}; more is slower on 2-core machines)", defaultValue = "1")
     int threads;
 
-    @Option(names = "--out", description = "folder for results.json and a picture of the samples")
+    @Option(names = "--out", description = "folder for results.json, a picture of the samples and masks.npz (the recorded masks, docs/masks.md)")
     Path out;
+
+    @Option(names = "--mask-calls", description = "with --out: denoiser calls of the first sample whose masks and GEMMs are recorded into masks.npz (default: ${DEFAULT-VALUE})", defaultValue = "4")
+    int maskCalls;
+
+    @Option(names = "--mask-threshold", description = "with --out: tau of the recorded masks (default: ${DEFAULT-VALUE})", defaultValue = "0.01")
+    double maskThreshold;
 
     @Option(names = "--format", description = "table, json or csv (default: ${DEFAULT-VALUE})", defaultValue = "table")
     OutputFormat format;
@@ -89,8 +95,8 @@ public final class ProfileCommand implements Runnable {
      * {@code analyze} writes them, plus the run's settings and the per-timestep buckets.
      */
     record Report(String workload, String checkpoint, int samples, int steps, long seed, int threads, double seconds,
-                  double[] thresholds, int[] tileRows, List<SiteStats> sites, List<SiteStats> totals,
-                  List<TaxonomyVerdict> taxonomy, List<Bucket> timesteps, String samplesPng) {
+                  double[] thresholds, int[] tileRows, List<SiteStats> sites, List<SiteStats> totals, List<SiteStats> otherTotals,
+                  List<TaxonomyVerdict> taxonomy, List<Bucket> timesteps, String samplesPng, String masks) {
     }
 
     /** One timestep bucket: the model's timesteps it covers and the same fields as the run. */
@@ -128,6 +134,12 @@ public final class ProfileCommand implements Runnable {
         if (threads < 1) {
             throw new InputException("--threads: must be >= 1, got " + threads);
         }
+        if (maskCalls < 0) {
+            throw new InputException("--mask-calls: must be >= 0, got " + maskCalls);
+        }
+        if (!(maskThreshold >= 0) || Double.isInfinite(maskThreshold)) {
+            throw new InputException("--mask-threshold: must be a finite value >= 0, got " + maskThreshold);
+        }
         AnalysisConfig analysis;
         try {
             double[] t = thresholds;
@@ -151,14 +163,17 @@ public final class ProfileCommand implements Runnable {
         Profiler.Result r;
         Path png = null;
         try (NDManager manager = Torch.manager(); LoadedWorkload model = w.load(manager, checkpoint, presetOptions.conditions)) {
-            int total = s;
+            long total = (long) n * s;
             try (Progress progress = Progress.start("profile " + info.id(), total, err)) {
-                r = Profiler.run(model, new Profiler.Config(n, s, seed, analysis, buckets),
+                r = Profiler.run(model, new Profiler.Config(n, s, seed, analysis, buckets, maskThreshold, out == null ? 0 : maskCalls),
                         (step, all, t) -> progress.stepTo(step));
                 progress.stepTo(total);
             }
             if (out != null) {
                 png = model.writePreview(r.output(), out);
+                if (!r.calls().isEmpty()) {
+                    org.colsparse.run.RecordedMasks.of(r, model.sites()).write(out.resolve("masks.npz"));
+                }
             }
         }
         Report report = report(r, png, analysis, info);
@@ -176,9 +191,11 @@ public final class ProfileCommand implements Runnable {
         }
         List<SiteStats> all = new ArrayList<>(r.sites());
         all.addAll(r.totals());
+        all.addAll(r.otherTotals());
         return new Report(r.workload(), checkpoint != null ? checkpoint.toString() : info.checkpoint(),
                 r.samples(), r.steps(), r.seed(), threads, r.seconds(), analysis.thresholds(), analysis.tileRows(), r.sites(),
-                r.totals(), Taxonomy.classifyAll(all, rule), buckets, png == null ? null : png.getFileName().toString());
+                r.totals(), r.otherTotals(), Taxonomy.classifyAll(all, rule), buckets, png == null ? null : png.getFileName().toString(),
+                r.calls().isEmpty() ? null : "masks.npz");
     }
 
     private void print(Report report) {
@@ -202,6 +219,7 @@ public final class ProfileCommand implements Runnable {
                 "dead_channel_fraction", "calls", "verdict"));
         List<SiteStats> run = new ArrayList<>(report.sites());
         run.addAll(report.totals());
+        run.addAll(report.otherTotals());
         for (SiteStats st : run) {
             TaxonomyVerdict v = verdicts.get(key(st.site(), st.threshold(), st.tileRows()));
             t.add(row("run", st, v, format == OutputFormat.csv));
@@ -218,8 +236,9 @@ public final class ProfileCommand implements Runnable {
             }
         }
         if (format == OutputFormat.table) {
-            o.printf(Locale.ROOT, "%s: %d samples x %d steps, seed %d, %.1f s sampling with the tap%n", report.workload(),
-                    report.samples(), report.steps(), report.seed(), report.seconds());
+            o.printf(Locale.ROOT, "%s: %d samples x %d steps (one sample per denoiser call), seed %d, %.1f s sampling with the tap%n",
+                    report.workload(), report.samples(), report.steps(), report.seed(), report.seconds());
+            o.println("totals: '" + report.workload() + "' is the headline (" + org.colsparse.workload.SiteRoles.rule() + ")");
         }
         t.print(o, format);
         if (format == OutputFormat.table) {

@@ -111,6 +111,12 @@ public final class RunCommand implements Runnable {
             }
 
             @Override
+            public void reused(String stage) {
+                err.println("colsparse:   reused the finished stage " + stage + " (--resume)");
+                err.flush();
+            }
+
+            @Override
             public void progress(long done, long total) {
                 if (bar[0] == null) {
                     bar[0] = Progress.start(task[0], total, err);

@@ -58,6 +58,10 @@ public final class Characterization {
         void stage(String stage, String workload, int index, int count);
 
         void progress(long done, long total);
+
+        /** A finished stage of an interrupted run was taken as it was saved. */
+        default void reused(String stage) {
+        }
     }
 
     public Characterization(RunOptions opt, AtomicOutput out, boolean resume, StageListener listener) {
@@ -92,7 +96,8 @@ public final class Characterization {
                         .put("headline", org.colsparse.workload.SiteRoles.headline(site.role()));
             }
             listener.stage("profile", id, i, opt.workloads().size());
-            JsonNode profile = stage("profile-" + id, () -> profile(w));
+            // a finished profile stage is only reusable together with the masks file it wrote
+            JsonNode profile = stage("profile-" + id, () -> profile(w), p -> Files.isRegularFile(out.dir().resolve(p.path("masks_file").asText())));
             node.set("profile", profile);
             listener.stage("accuracy", id, i, opt.workloads().size());
             node.set("accuracy", stage("accuracy-" + id, () -> accuracy(w)));
@@ -134,10 +139,18 @@ public final class Characterization {
     }
 
     private JsonNode stage(String name, Supplier<Object> compute) {
+        return stage(name, compute, saved -> true);
+    }
+
+    private JsonNode stage(String name, Supplier<Object> compute, java.util.function.Predicate<JsonNode> reusable) {
         Path f = out.dir().resolve("stages/" + name + ".json");
         try {
             if (resume && Files.exists(f)) {
-                return MAPPER.readTree(f.toFile());
+                JsonNode saved = MAPPER.readTree(f.toFile());
+                if (reusable.test(saved)) {
+                    listener.reused(name);
+                    return saved;
+                }
             }
             JsonNode node = MAPPER.valueToTree(compute.get());
             out.write("stages/" + name + ".json", MAPPER.writeValueAsBytes(node));

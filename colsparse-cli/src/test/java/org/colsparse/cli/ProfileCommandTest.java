@@ -29,15 +29,19 @@ class ProfileCommandTest {
         assertEquals(7 * 2, sites.size(), "7 sites x 2 thresholds x 1 tile height");
         JsonNode first = sites.get(0);
         assertEquals("blocks.0.gelu", first.get("name").asText(), "site entries named as analyze names them");
-        assertEquals(2 * 784 * 3, first.get("rows").asLong(), "2 samples x 784 positions x 3 calls");
-        assertEquals(3, first.get("calls").asLong());
-        // 1568 rows per call cut into 49 tiles of 32, 16 channels, 3 calls
-        assertEquals(49 * 16 * 3, first.get("columns").asLong());
+        assertEquals(2 * 784 * 3, first.get("rows").asLong(), "784 positions x 3 calls x 2 samples");
+        assertEquals(6, first.get("calls").asLong(), "one sample per call: 2 samples x 3 steps");
+        // 784 rows per call cut into 25 tiles of 32 (the last one 16 rows), 16 channels, 6 calls
+        assertEquals(25 * 16 * 6, first.get("columns").asLong());
         assertEquals("time_embed.1", sites.get(2).get("name").asText());
-        assertEquals(2 * 3, sites.get(2).get("rows").asLong());
+        assertEquals(6, sites.get(2).get("rows").asLong(), "one row per call");
         assertEquals(2, r.get("totals").size());
-        assertEquals(7 * 2 + 2, r.get("taxonomy").size());
-        assertEquals("token-limited", r.get("taxonomy").get(2).get("verdict").asText(), "2 rows per call of the time MLP");
+        assertEquals(96, r.get("totals").get(0).get("cols").asInt(), "the headline: the four conv sites' 16 + 32 + 32 + 16 channels");
+        assertEquals(2, r.get("other_totals").size());
+        assertEquals(7 * 2 + 2 + 2, r.get("taxonomy").size());
+        assertEquals("token-limited", r.get("taxonomy").get(2).get("verdict").asText(), "1 row per call of the time MLP");
+        assertEquals("masks.npz", r.get("masks").asText());
+        assertTrue(Files.size(dir.resolve("masks.npz")) > 0);
         JsonNode buckets = r.get("timesteps");
         assertEquals(3, buckets.size(), "3 steps give at most 3 buckets");
         assertEquals(999, buckets.get(0).get("first_timestep").asInt());
@@ -58,7 +62,9 @@ class ProfileCommandTest {
         assertTrue(table.contains("verdict ddpm-mnist (tau 0.01, R 32): "), table);
         String csv = expect(0, "profile", "--samples", "1", "--steps", "2", "--format", "csv");
         assertTrue(csv.startsWith("scope,site,rows,cols,threshold,tile_rows,elements,near_zero_elements,element_sparsity,"), csv);
-        assertEquals(1 + 8 + 2 * 8, csv.strip().split("\n").length, "header, 7 sites + total for the run and for each of 2 buckets");
+        assertEquals(1 + 9 + 2 * 8, csv.strip().split("\n").length,
+                "header; 7 sites, the headline total and the time-MLP total for the run; 7 sites + headline for each of 2 buckets");
+        assertTrue(csv.contains("run,ddpm-mnist:other,"), csv);
     }
 
     @Test

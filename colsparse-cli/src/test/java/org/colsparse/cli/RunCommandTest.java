@@ -7,7 +7,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import org.colsparse.run.RecordedMasks;
 
 import static org.colsparse.cli.CliRun.expect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -74,6 +76,8 @@ class RunCommandTest {
         JsonNode profile = first.get("workloads").get(0).get("profile");
         ((com.fasterxml.jackson.databind.node.ObjectNode) profile).put("seconds", 12345.0);
         Files.writeString(partial.resolve("profile-ddpm-mnist.json"), Json.MAPPER.writeValueAsString(profile));
+        Files.createDirectories(dir.resolve("r.partial/masks"));
+        Files.copy(out.resolve("masks/ddpm-mnist.npz"), dir.resolve("r.partial/masks/ddpm-mnist.npz"));
         expect(0, args(out, "--resume", "--format", "json"));
         JsonNode resumed = Json.MAPPER.readTree(out.resolve("results.json").toFile());
         assertEquals(12345.0, resumed.get("workloads").get(0).get("profile").get("seconds").asDouble(), "finished stage reused");
@@ -87,6 +91,103 @@ class RunCommandTest {
         Files.writeString(partial.resolve("options.txt"), "something else");
         String err = expect(2, args(dir.resolve("r"), "--resume"));
         assertTrue(err.contains("--resume"), err);
+    }
+
+    @Test
+    void resumeRecomputesAProfileWhoseMasksAreMissing(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("r");
+        expect(0, args(out, "--format", "json"));
+        JsonNode first = Json.MAPPER.readTree(out.resolve("results.json").toFile());
+        Path partial = dir.resolve("r.partial/stages");
+        Files.createDirectories(partial);
+        Files.writeString(partial.resolve("options.txt"), Files.readString(out.resolve("stages/options.txt")));
+        JsonNode profile = first.get("workloads").get(0).get("profile");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) profile).put("seconds", 12345.0);
+        Files.writeString(partial.resolve("profile-ddpm-mnist.json"), Json.MAPPER.writeValueAsString(profile));
+        CliRun r = CliRun.run(args(out, "--resume", "--format", "json"));
+        assertEquals(0, r.code(), r.err());
+        JsonNode resumed = Json.MAPPER.readTree(out.resolve("results.json").toFile());
+        assertTrue(resumed.get("workloads").get(0).get("profile").get("seconds").asDouble() != 12345.0, "profile recomputed");
+        assertFalse(r.err().contains("reused the finished stage profile"), r.err());
+    }
+
+    @Test
+    void estimateAndSimulationReplayTheRecordedMasks(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("r");
+        expect(0, args(out, "--format", "json", "--mask-calls", "2"));
+        String text = Files.readString(out.resolve("results.json"));
+        assertFalse(text.toLowerCase(Locale.ROOT).contains("synthetic"), "no synthetic mask anywhere in the results");
+        JsonNode w = Json.MAPPER.readTree(text).get("workloads").get(0);
+        assertEquals(2, w.get("estimate").get("calls").asInt());
+        assertEquals(List.of(0, 1), Json.MAPPER.convertValue(w.get("profile").get("mask_steps"), List.class));
+        // the masks file holds what the profile saw: its zero columns at R equal the call's share of the profile's count
+        RecordedMasks masks = RecordedMasks.read(out.resolve(w.get("profile").get("masks_file").asText()));
+        assertEquals(2, masks.calls().size());
+        assertEquals(784, masks.calls().get(0).masks().get("blocks.1.gelu").rows());
+        boolean consumer = false;
+        for (JsonNode g : w.get("estimate").get("gemms")) {
+            if (g.get("consumes_site").asText().equals("blocks.1.gelu")) {
+                consumer = true;
+                assertTrue(g.get("cycles_with_skipping_os").asDouble() <= g.get("dense_cycles_os").asDouble());
+            }
+        }
+        assertTrue(consumer, "the conv after blocks.1.gelu is its consumer");
+        // the simulation covers every GEMM of a whole call, dense and with the real masks
+        assertEquals(masks.gemms().size(), w.get("simulate").get("gemms_per_call").asInt());
+        assertEquals(2, w.get("simulate").get("results").size(), "row-major dense and with skipping");
+    }
+
+    @Test
+    void runCharacterizesAUsersFullSizeCheckpoint(@TempDir Path dir) throws Exception {
+        // the smallest official architecture (MLD, 8.3M parameters) with seeded random weights in its official key layout
+        Path ckpt = dir.resolve("mld.safetensors");
+        java.util.Random rnd = new java.util.Random(3);
+        org.colsparse.train.SafetensorsWriter sw = new org.colsparse.train.SafetensorsWriter();
+        try (ai.djl.ndarray.NDManager m = org.colsparse.runtime.Torch.manager();
+             org.colsparse.denoiser.full.FullMld net = new org.colsparse.denoiser.full.FullMld(m, org.colsparse.denoiser.full.FullMld.Config.humanml3d())) {
+            net.params().spec().forEach((name, shape) -> {
+                float[] v = new float[Math.toIntExact(new ai.djl.ndarray.types.Shape(shape).size())];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) (0.05 * rnd.nextGaussian());
+                }
+                sw.put("state_dict." + name, v, shape);
+            });
+        }
+        sw.write(ckpt, false);
+        Path text = dir.resolve("text.npy");
+        Path nul = dir.resolve("null.npy");
+        float[] t = new float[768];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = (float) rnd.nextGaussian();
+        }
+        try (org.colsparse.tensor.NpyWriter wr = org.colsparse.tensor.NpyWriter.create(text, org.colsparse.tensor.DType.F32, new long[] {1, 768})) {
+            wr.writeFloats(t, 0, t.length).commit();
+        }
+        try (org.colsparse.tensor.NpyWriter wr = org.colsparse.tensor.NpyWriter.create(nul, org.colsparse.tensor.DType.F32, new long[] {768})) {
+            wr.writeFloats(new float[768], 0, 768).commit();
+        }
+        Path out = dir.resolve("r");
+        CliRun r = CliRun.run("run", "--workload", "mld", "--preset", "full", "--checkpoint", ckpt.toString(), "--cond", "text=" + text,
+                "--cond", "null_text=" + nul, "--samples", "1", "--steps", "3", "--buckets", "1", "--layout", "row-major",
+                "--mask-calls", "2", "--sim-calls", "1", "--threshold", "0.01,0.1", "--max-token-rows", "4", "--out", out.toString(),
+                "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode w = Json.MAPPER.readTree(out.resolve("results.json").toFile()).get("workloads").get(0);
+        assertEquals("full", w.get("preset").asText());
+        assertTrue(w.get("weights").asText().contains("mld.safetensors"));
+        int sites = 0;
+        for (JsonNode site : w.get("profile").get("sites")) {
+            if (site.get("threshold").asDouble() == 0.01 && site.get("tile_rows").asInt() == 128) {
+                sites++;
+            }
+        }
+        assertEquals(9, sites, "MLD's nine FFN sites");
+        // 3 tokens x the CFG pair = 6 rows per call: above --max-token-rows 4, so not token-limited
+        for (JsonNode v : w.get("profile").get("total_verdicts")) {
+            assertFalse(v.get("verdict").asText().equals("token-limited"), v.toString());
+        }
+        assertTrue(w.get("estimate").get("projection").isNull(), "a full-size profile needs no projection");
+        assertTrue(Files.exists(out.resolve("report.html")));
     }
 
     @Test
