@@ -1,5 +1,6 @@
 package org.colsparse.cli;
 
+import org.colsparse.run.RecordedMasks;
 import org.colsparse.systolic.ActivationMask;
 import org.colsparse.systolic.Topology;
 import org.colsparse.tensor.TensorInfo;
@@ -38,6 +39,11 @@ final class GemmInputs {
     Path maskDir;
     @Option(names = "--threshold", defaultValue = "0.01", description = "Near-zero threshold tau, |a| <= tau (default: ${DEFAULT-VALUE}).")
     double threshold;
+    @Option(names = "--masks", description = "Recorded masks (masks.npz from profile --out or run, docs/masks.md): the profiled model's GEMMs "
+            + "of one denoiser call, each consumer skipping with its site's real mask.")
+    Path recorded;
+    @Option(names = "--call", description = "With --masks: which recorded call (c0, c1, ...; default: the first).")
+    String call;
 
     /** A layer's activation mask and the file it came from. */
     record LayerMask(Path file, ActivationMask mask) {
@@ -66,6 +72,12 @@ final class GemmInputs {
             throw new InputException("--mask and --mask-dir: give one of them");
         }
         Map<String, LayerMask> masks = new LinkedHashMap<>();
+        if (recorded != null) {
+            return recorded(masks);
+        }
+        if (call != null) {
+            throw new InputException("--call: only with --masks");
+        }
         if (topology != null) {
             if (m != null || n != null || k != null) {
                 throw new InputException("--topology: give either a topology or --m/--n/--k, not both");
@@ -103,6 +115,34 @@ final class GemmInputs {
             masks.put(name, new LayerMask(file, am));
         }
         return new Layers(List.of(new Gemm(name, mm, positive(n, "--n"), kk)), masks);
+    }
+
+    /** The recorded call's GEMMs with its real masks; the masks' own threshold applies. */
+    private Layers recorded(Map<String, LayerMask> masks) {
+        if (topology != null || m != null || n != null || k != null || mask != null || maskDir != null) {
+            throw new InputException("--masks: gives the GEMMs and their masks; do not combine it with --topology, --m/--n/--k, --mask or --mask-dir");
+        }
+        if (!Files.isRegularFile(recorded)) {
+            throw new InputException("--masks: no such file " + recorded);
+        }
+        RecordedMasks r = RecordedMasks.read(recorded);
+        if (r.calls().isEmpty() || r.gemms().isEmpty()) {
+            throw new InputException(recorded + ": holds no recorded call");
+        }
+        RecordedMasks.Call c = r.calls().get(0);
+        if (call != null) {
+            c = r.calls().stream().filter(x -> x.name().equals(call)).findFirst().orElseThrow(() -> new InputException(
+                    "--call: " + recorded + " has no call '" + call + "'; it has " + r.calls().stream().map(RecordedMasks.Call::name).toList()));
+        }
+        List<Gemm> gemms = new java.util.ArrayList<>();
+        for (org.colsparse.runtime.GemmRecorder.Op op : r.gemms()) {
+            gemms.add(op.gemm());
+            ActivationMask a = r.operand(op, c);
+            if (a != null) {
+                masks.put(op.gemm().name(), new LayerMask(recorded, a));
+            }
+        }
+        return new Layers(gemms, masks);
     }
 
     private static Path layerMask(Path dir, String layer) {
