@@ -88,6 +88,11 @@ public final class Main implements Runnable {
                 commandLine.getErr().println("colsparse: error: " + cause.getMessage());
                 return EXIT_BAD_INPUT;
             }
+            if (ex instanceof org.colsparse.runtime.NativeSelfCheck.Failure) {
+                // the machine, not the program, is at fault: one line saying what was checked
+                commandLine.getErr().println("colsparse: error: " + ex.getMessage());
+                return EXIT_FAILURE;
+            }
             commandLine.getErr().println("colsparse: internal error: " + ex);
             ex.printStackTrace(commandLine.getErr());
             return EXIT_FAILURE;

@@ -21,7 +21,7 @@ public final class NativeSelfCheck {
     private NativeSelfCheck() {
     }
 
-    /** Throws {@link IllegalStateException} naming the first op whose result is off. */
+    /** Throws {@link Failure} naming the first op whose result is off. */
     public static void verify(NDManager m) {
         Random r = new Random(20261205L);
         check("conv2d 3x3, 24 input channels, batch 2", convolutionError(m, r, 2, 24, 8, 5, 3, 1));
@@ -32,9 +32,16 @@ public final class NativeSelfCheck {
         check("attention, 2 heads, 7 queries x 5 keys", attentionError(m, r));
     }
 
+    /** The native library computes an op wrongly on this CPU: no result of this process can be trusted. */
+    public static final class Failure extends IllegalStateException {
+        Failure(String message) {
+            super(message);
+        }
+    }
+
     private static void check(String op, double relError) {
         if (!(relError <= TOLERANCE)) {
-            throw new IllegalStateException("PyTorch native self-check failed on this CPU: " + op + " is off by " + relError
+            throw new Failure("PyTorch native self-check failed on this CPU: " + op + " is off by " + relError
                     + " (relative) against a double-precision reference; results would be wrong (see docs/avx512.md)");
         }
     }
