@@ -48,6 +48,25 @@ class _Pickler(pickle.Pickler):
         return None
 
 
+class Obj:
+    """An instance of cls (a stand-in class named like the real one) to pickle with attributes attrs, whose arrays
+    become tensors like those of the dicts around it: a Python object torch.save pickles with its tensors (EDGE's
+    normalizer)."""
+
+    def __init__(self, cls, **attrs):
+        self.cls, self.attrs = cls, attrs
+
+
+def stand_in(module, name):
+    """A class named module.name, registered in sys.modules so that pickle finds it where it claims to live."""
+    parts = module.split('.')
+    for i in range(len(parts)):
+        sys.modules.setdefault('.'.join(parts[:i + 1]), types.ModuleType('.'.join(parts[:i + 1])))
+    cls = type(name, (), {'__module__': module})
+    setattr(sys.modules[module], name, cls)
+    return cls
+
+
 def save_pt(fname, tree, ordered_dicts=False):
     """Writes tree as torch.save does (zip, pickle protocol 2, little endian): nested dicts/lists whose
     numpy float16/float32 arrays become tensors (one storage each, numbered in traversal order) and whose
@@ -62,6 +81,10 @@ def save_pt(fname, tree, ordered_dicts=False):
             return kind((k, conv(v)) for k, v in o.items())
         if isinstance(o, list):
             return [conv(v) for v in o]
+        if isinstance(o, Obj):
+            built = object.__new__(o.cls)
+            built.__dict__.update((k, conv(v)) for k, v in o.attrs.items())
+            return built
         if not isinstance(o, np.ndarray):
             return o
         assert o.dtype in (np.float16, np.float32), o.dtype
