@@ -108,12 +108,13 @@ def save_pt(fname, tree, ordered_dicts=False):
         z.writestr(entry('archive/version'), '3\n')
 
 
-def write_safetensors(fname, tensors, dtype):
-    """tensors: name -> array, stored in insertion order as dtype 'F16' or 'F32'."""
+def write_safetensors(fname, tensors, dtype, f32_keys=()):
+    """tensors: name -> array, stored in insertion order as dtype 'F16' or 'F32' (the keys in f32_keys as 'F32')."""
     header, blobs, off = {}, [], 0
     for k, v in tensors.items():
-        raw = v.astype('<f2' if dtype == 'F16' else '<f4').tobytes()
-        header[k] = {'dtype': dtype, 'shape': list(v.shape), 'data_offsets': [off, off + len(raw)]}
+        kind = 'F32' if k in f32_keys else dtype
+        raw = v.astype('<f2' if kind == 'F16' else '<f4').tobytes()
+        header[k] = {'dtype': kind, 'shape': list(v.shape), 'data_offsets': [off, off + len(raw)]}
         blobs.append(raw)
         off += len(raw)
     hj = json.dumps(header).encode()
