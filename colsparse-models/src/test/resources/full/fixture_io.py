@@ -69,11 +69,12 @@ def stand_in(module, name):
 
 def save_pt(fname, tree, ordered_dicts=False):
     """Writes tree as torch.save does (zip, pickle protocol 2, little endian): nested dicts/lists whose
-    numpy float16/float32 arrays become tensors (one storage each, numbered in traversal order) and whose
+    numpy float16/float32 arrays become tensors (one storage each, numbered in traversal order; one array object
+    placed twice is one tensor, as torch.save writes a module reachable under two names) and whose
     other values are pickled as they are. ordered_dicts: pickle every dict as an OrderedDict (the MDM and
     EDGE fixtures were written so); otherwise each dict keeps its own type. Entries carry a fixed date, so
     reruns give the same bytes."""
-    storages = []
+    storages, tensors = [], {}
 
     def conv(o):
         if isinstance(o, dict):
@@ -88,9 +89,12 @@ def save_pt(fname, tree, ordered_dicts=False):
         if not isinstance(o, np.ndarray):
             return o
         assert o.dtype in (np.float16, np.float32), o.dtype
+        if id(o) in tensors:   # one tensor under two names (a module registered twice): pickled once, then by memo
+            return tensors[id(o)]
         s = _Storage(str(len(storages)), o if o.flags.c_contiguous else np.ascontiguousarray(o))
         storages.append(s)
-        return _Tensor(s)
+        tensors[id(o)] = _Tensor(s)
+        return tensors[id(o)]
     saved = dict(sys.modules)
     sys.modules['torch'], sys.modules['torch._utils'] = _torch, _tutils
     try:
