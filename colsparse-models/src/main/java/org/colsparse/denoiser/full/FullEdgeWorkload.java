@@ -49,9 +49,9 @@ import static org.colsparse.denoiser.full.FullConditions.ROWS;
 public final class FullEdgeWorkload implements Workload {
     static final String CHECKPOINT = "checkpoint.pt (Stanford-TML/EDGE, download_model.sh)";
     static final double GUIDANCE = 2;
-    static final String HOW_MUSIC = "Jukebox features of one 5 s slice at 30 fps; in the EDGE repo, "
-            + "slice the song with data/slice.py slice_audio(wav, 2.5, 5.0, dir), then for a slice "
-            + "reps, _ = data.audio_extraction.jukebox_features.extract(slice_wav) (jukemirlib layer 66, 30 fps); np.save('music.npy', reps)";
+    static final String HOW_MUSIC = "Jukebox features of 5 s slices at 30 fps, in song order (the long-form sampler joins sample i to"
+            + " sample i - 1); in the EDGE repo, slice the song with data/slice.py slice_audio(wav, 2.5, 5.0, dir), then for each slice "
+            + "reps, _ = data.audio_extraction.jukebox_features.extract(slice_wav) (jukemirlib layer 66, 30 fps); np.save('music.npy', np.stack(all_reps))";
     static final String MUSIC = "music";
     static final String SAMPLER_PROPERTY = "colsparse.edge.sampler";
     static final String SAMPLER_ENV = "COLSPARSE_EDGE_SAMPLER";
