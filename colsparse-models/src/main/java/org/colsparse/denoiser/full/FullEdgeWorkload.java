@@ -119,8 +119,9 @@ public final class FullEdgeWorkload implements Workload {
      * <ul>
      * <li>{@code ema_state_dict.*} is used (EDGE.py loads the EMA weights by default);
      * {@code model_state_dict.*} (the raw, non-averaged weights) and {@code optimizer_state_dict.*} are
-     * ignored; the {@code normalizer} (EDGE's data normalizer, a pickled Python object) holds no
-     * tensors the reader lists: it is skipped unread;</li>
+     * ignored; the {@code normalizer} (a pickled {@code dataset.preprocess.Normalizer} whose
+     * {@code MinMaxScaler} holds torch tensors) is a foreign object to the reader, which drops its state with
+     * it: its tensors are never listed, so their storages are never read;</li>
      * <li>a {@code module.} prefix (a DistributedDataParallel save, EDGE.py {@code maybe_wrap}) is stripped;</li>
      * <li>{@code rotary.freqs} and every layer's {@code *.rotary.freqs}: the fixed rotary frequency buffer
      * ({@code learned_freq=False}), shared by all layers and stored once per layer; recomputed.</li>
