@@ -48,13 +48,33 @@ class _Pickler(pickle.Pickler):
         return None
 
 
+class Obj:
+    """An instance of cls (a stand-in class named like the real one) to pickle with attributes attrs, whose arrays
+    become tensors like those of the dicts around it: a Python object torch.save pickles with its tensors (EDGE's
+    normalizer)."""
+
+    def __init__(self, cls, **attrs):
+        self.cls, self.attrs = cls, attrs
+
+
+def stand_in(module, name):
+    """A class named module.name, registered in sys.modules so that pickle finds it where it claims to live."""
+    parts = module.split('.')
+    for i in range(len(parts)):
+        sys.modules.setdefault('.'.join(parts[:i + 1]), types.ModuleType('.'.join(parts[:i + 1])))
+    cls = type(name, (), {'__module__': module})
+    setattr(sys.modules[module], name, cls)
+    return cls
+
+
 def save_pt(fname, tree, ordered_dicts=False):
     """Writes tree as torch.save does (zip, pickle protocol 2, little endian): nested dicts/lists whose
-    numpy float16/float32 arrays become tensors (one storage each, numbered in traversal order) and whose
+    numpy float16/float32 arrays become tensors (one storage each, numbered in traversal order; one array object
+    placed twice is one tensor, as torch.save writes a module reachable under two names) and whose
     other values are pickled as they are. ordered_dicts: pickle every dict as an OrderedDict (the MDM and
     EDGE fixtures were written so); otherwise each dict keeps its own type. Entries carry a fixed date, so
     reruns give the same bytes."""
-    storages = []
+    storages, tensors = [], {}
 
     def conv(o):
         if isinstance(o, dict):
@@ -62,12 +82,19 @@ def save_pt(fname, tree, ordered_dicts=False):
             return kind((k, conv(v)) for k, v in o.items())
         if isinstance(o, list):
             return [conv(v) for v in o]
+        if isinstance(o, Obj):
+            built = object.__new__(o.cls)
+            built.__dict__.update((k, conv(v)) for k, v in o.attrs.items())
+            return built
         if not isinstance(o, np.ndarray):
             return o
         assert o.dtype in (np.float16, np.float32), o.dtype
+        if id(o) in tensors:   # one tensor under two names (a module registered twice): pickled once, then by memo
+            return tensors[id(o)]
         s = _Storage(str(len(storages)), o if o.flags.c_contiguous else np.ascontiguousarray(o))
         storages.append(s)
-        return _Tensor(s)
+        tensors[id(o)] = _Tensor(s)
+        return tensors[id(o)]
     saved = dict(sys.modules)
     sys.modules['torch'], sys.modules['torch._utils'] = _torch, _tutils
     try:
@@ -85,12 +112,13 @@ def save_pt(fname, tree, ordered_dicts=False):
         z.writestr(entry('archive/version'), '3\n')
 
 
-def write_safetensors(fname, tensors, dtype):
-    """tensors: name -> array, stored in insertion order as dtype 'F16' or 'F32'."""
+def write_safetensors(fname, tensors, dtype, f32_keys=()):
+    """tensors: name -> array, stored in insertion order as dtype 'F16' or 'F32' (the keys in f32_keys as 'F32')."""
     header, blobs, off = {}, [], 0
     for k, v in tensors.items():
-        raw = v.astype('<f2' if dtype == 'F16' else '<f4').tobytes()
-        header[k] = {'dtype': dtype, 'shape': list(v.shape), 'data_offsets': [off, off + len(raw)]}
+        kind = 'F32' if k in f32_keys else dtype
+        raw = v.astype('<f2' if kind == 'F16' else '<f4').tobytes()
+        header[k] = {'dtype': kind, 'shape': list(v.shape), 'data_offsets': [off, off + len(raw)]}
         blobs.append(raw)
         off += len(raw)
     hj = json.dumps(header).encode()

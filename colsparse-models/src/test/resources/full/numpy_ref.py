@@ -215,9 +215,10 @@ class Transformer2D:
         t = t.transpose(0, 2, 3, 1).reshape(n, h * w, c)
         b = p + '.transformer_blocks.0'
         n1 = layer_norm(t, P[b + '.norm1.weight'], P[b + '.norm1.bias'])
-        t = attention(n1, n1, P, b + '.attn1', u.heads) + t
+        heads = u.heads(c) if callable(u.heads) else u.heads
+        t = attention(n1, n1, P, b + '.attn1', heads) + t
         n2 = layer_norm(t, P[b + '.norm2.weight'], P[b + '.norm2.bias'])
-        t = attention(n2, n2 if ctx is None else ctx, P, b + '.attn2', u.heads) + t
+        t = attention(n2, n2 if ctx is None else ctx, P, b + '.attn2', heads) + t
         hs = linear(layer_norm(t, P[b + '.norm3.weight'], P[b + '.norm3.bias']), P, b + '.ff.net.0.proj')
         value, gate = hs[..., :4 * c], hs[..., 4 * c:]
         g = gelu(gate)
@@ -232,6 +233,7 @@ class UNet:
     down blocks, mid block, up blocks, conv_norm_out, conv_out.
 
     ch / attn: block_out_channels and which levels have transformers (down order; the up blocks mirror it);
+    heads: the head count of every transformer, or a function of its channels (CompVis' num_head_channels);
     cross_dim: cross_attention_dim, or None for no encoder_hidden_states; class_dim: class_embed_type
     "simple_projection" with class_embeddings_concat (resnets read [time_emb, class_emb]);
     resnet_norm(x, g, b, eps): the GroupNorm of the resnets and conv_norm_out (default: per image);

@@ -22,7 +22,7 @@ GroupNorm 4 groups, cross_attention_dim 8, context 4 tokens, 4 frames of 4 x 8 x
 Writes: unet.safetensors (float16, diffusers SD keys), mm_v1.ckpt (torch zip, flat dict of motion
 module tensors incl. the pos_encoder.pe buffers, as the official files hold them), mm_v2.ckpt (the same
 plus the mid-block module, nested under "state_dict"), mm_diffusers.safetensors (the v2 weights under
-MotionAdapter names, float16), inputs.npz, expected.npz.
+MotionAdapter names, float16, its pos_embed.pe buffers float32), inputs.npz, expected.npz.
 The SD UNet blocks and the guided DDIM loop are ../numpy_ref.py's (shared with ../sd15 and ../audioldm);
 the motion modules and the v1/v2/diffusers GroupNorm variants are this script's; files written with ../fixture_io.py.
 Run: python3 make_fixture.py from any directory (numpy only; no torch); the files go next to this script.
@@ -158,16 +158,19 @@ if __name__ == '__main__':
     save_pt('mm_v1.ckpt', f32s(mm(False)))                  # v1: the flat dict
     save_pt('mm_v2.ckpt', {'state_dict': f32s(mm(True))})   # v2: nested under "state_dict"
     # the diffusers MotionAdapter names, as scripts/convert_animatediff_motion_module_to_diffusers.py renames them,
-    # with the adapter's own persistent sinusoidal buffers (attn1/attn2.pos_embed.pe, max_seq_length 32)
+    # with the adapter's own persistent sinusoidal buffer: BasicTransformerBlock(positional_embeddings="sinusoidal")
+    # has one SinusoidalPositionalEmbedding per block, transformer_blocks.0.pos_embed.pe (1, max_seq_length 32, c), float32
     adapter = collections.OrderedDict()
     for k, v in mm(True).items():
-        if 'pos_encoder' in k:
-            k = k.replace('.pos_encoder.pe', '.pos_embed.pe')
+        if k.endswith('.attention_blocks.1.pos_encoder.pe'):
+            continue
+        if k.endswith('.attention_blocks.0.pos_encoder.pe'):
+            k = k.replace('.attention_blocks.0.pos_encoder.pe', '.pos_embed.pe')
             v = sinusoid(32, v.shape[-1])[None]
         adapter[k.replace('.norms.0', '.norm1').replace('.norms.1', '.norm2').replace('.ff_norm', '.norm3')
                 .replace('.attention_blocks.0', '.attn1').replace('.attention_blocks.1', '.attn2')
                 .replace('.temporal_transformer', '')] = v
-    write_safetensors('mm_diffusers.safetensors', adapter, 'F16')
+    write_safetensors('mm_diffusers.safetensors', adapter, 'F16', f32_keys={k for k in adapter if k.endswith('.pos_embed.pe')})
     np.savez('inputs.npz', x=f32(x), t=f32(t), context=f32(ctx), xT=f32(xT), text=f32(text), uncond=f32(uncond))
     np.savez('expected.npz', **out)
     print('sd params', sum(v.size for v in sd.values()), 'motion params (v2)', sum(v.size for v in mm(True).values()) - sum(v.size for v in PE.values()),

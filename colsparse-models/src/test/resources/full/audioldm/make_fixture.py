@@ -16,6 +16,13 @@ Reduced config: block_out_channels (8, 16), down (DownBlock2D, CrossAttnDownBloc
 
 Writes: unet_diffusers.safetensors (float16), unet_compvis.ckpt (torch zip, float32, Lightning state_dict with
 model.diffusion_model.*, a first_stage_model and a cond_stage_model key and schedule buffers), inputs.npz, expected.npz.
+
+Heads: one width (16 channels, 2 heads) cannot tell the two conventions apart, so a second UNet has attention at two
+widths, block_out_channels (8, 16) with attention at both: the diffusers port runs attention_head_dim (here 2) heads at every width,
+the original haoheliu/AudioLDM openaimodel.UNetModel heads of num_head_channels channels (audioldm/utils.py: 32 at
+full size, 4 here), i.e. 2 and 4 heads. Written as two_widths_diffusers.safetensors and two_widths_compvis.ckpt
+(the same weights), with the forward pass of each convention in two_widths_expected.npz (inputs x, t, clap of
+inputs.npz).
 The UNet blocks, the CompVis naming walk and the guided DDIM loop are ../numpy_ref.py's (shared with
 ../sd15 and ../animatediff); this script fixes AudioLDM's configuration and writes its files with ../fixture_io.py.
 Run: python3 make_fixture.py from any directory (numpy only; no torch); the files go next to this script.
@@ -73,5 +80,19 @@ if __name__ == '__main__':
     save_pt('unet_compvis.ckpt', {'state_dict': collections.OrderedDict((k, f32(v)) for k, v in ldm.items()), 'global_step': 1})
     np.savez('inputs.npz', x=f32(x), t=f32(t), clap=f32(ctx), xT=f32(xT), text=f32(text), uncond=f32(uncond))
     np.savez('expected.npz', eps=f32(eps), sample2=f32(sample2), **{f'gate{i}': f32(g) for i, g in enumerate(gates)})
+
+    # two attention widths, their own weights: the heads of each file's own format
+    P2 = Params(np.random.default_rng(20261205))
+    CH2, HEAD_CHANNELS = (8, 16), 4
+    unet2 = UNet(P2, CH2, (True, True), LAYERS, HEADS, GROUPS, IN_CH, cross_dim=None, class_dim=CLAP)
+    eps_diffusers = unet2(x, t, class_labels=ctx)
+    unet2.heads = lambda c: c // HEAD_CHANNELS
+    eps_original = unet2(x, t, class_labels=ctx)
+    write_safetensors('two_widths_diffusers.safetensors', P2, 'F16')
+    names2 = compvis_names(unet2, extra=(('class_embedding', 'film_emb'),))
+    save_pt('two_widths_compvis.ckpt', {'state_dict': collections.OrderedDict(
+        ('model.diffusion_model.' + names2[k], f32(v)) for k, v in P2.items())})
+    np.savez('two_widths_expected.npz', eps_diffusers=f32(eps_diffusers), eps_original=f32(eps_original))
+    print('two widths: diffusers vs original heads differ by', np.abs(eps_diffusers - eps_original).max(), 'of', np.abs(eps_original).max())
     print('params', sum(v.size for v in P.values()), 'eps |max|', np.abs(eps).max(), 'sample2 |max|', np.abs(sample2).max(),
           'sites', [g.shape for g in gates])

@@ -2,13 +2,14 @@
 float16) in a training-style dict {'ema_state_dict': ..., 'model_state_dict': ...} written as a torch.save
 zip, and the outputs of an independent NumPy implementation of the official code (Stanford-TML/EDGE:
 model/model.py DanceDecoder, model/rotary_embedding_torch.py, model/utils.py, model/diffusion.py
-ddim_sample). The .pt writer is ../fixture_io.py's, the NumPy layers ../numpy_ref.py's (as MDM's).
+ddim_sample and long_ddim_sample, dataset/preprocess.py Normalizer, dataset/scaler.py MinMaxScaler). The .pt
+writer is ../fixture_io.py's, the NumPy layers ../numpy_ref.py's (as MDM's).
 Run: python3 make_fixtures.py (the files go next to this script)"""
-import collections, math, os, sys, types
+import collections, math, os, sys
 import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))   # full/: the shared helpers
 from numpy_ref import gelu, layer_norm, linear, mha, randn
-from fixture_io import save_pt
+from fixture_io import Obj, save_pt, stand_in
 
 FEATS, FRAMES, DIM, LAYERS, HEADS, FF, COND, T = 151, 12, 32, 2, 4, 64, 24, 1000
 
@@ -159,16 +160,17 @@ def main():
                 'optimizer_state_dict': {'state': {0: {'exp_avg': np.zeros(3, np.float32)}},
                                          'param_groups': [{'lr': 4e-4, 'params': [0]}]}}
     save_pt('checkpoint.pt', training, ordered_dicts=True)
-    # the official checkpoint.pt also pickles EDGE's data normalizer, a Python object (NEWOBJ + BUILD
-    # of its __dict__, here holding a numpy array as the real one holds its scaler's statistics): the
-    # loader skips it unread and loads the same weights
-    pkg, mod = types.ModuleType('dataset'), types.ModuleType('dataset.preprocess')
-    normalizer = type('Normalizer', (), {'__module__': 'dataset.preprocess'})
-    mod.Normalizer, pkg.preprocess = normalizer, mod
-    sys.modules['dataset'], sys.modules['dataset.preprocess'] = pkg, mod
-    norm = normalizer()
-    norm.scale = np.linspace(0.5, 2, FEATS)
-    save_pt('with_normalizer.pt', dict(training, normalizer=norm), ordered_dicts=True)
+    # the official checkpoint.pt also pickles EDGE's data normalizer, a Python object: Normalizer (NEWOBJ + BUILD
+    # of its __dict__) whose scaler is a MinMaxScaler holding torch tensors fitted on the training motion, so its
+    # state references storages of the archive like the weights do; the loader skips it without reading them
+    data = rng.standard_normal((40, FEATS)).astype(np.float32)
+    lo, hi = data.min(0), data.max(0)
+    scale = (np.float32(2) / (hi - lo)).astype(np.float32)
+    scaler = Obj(stand_in('dataset.scaler', 'MinMaxScaler'), feature_range=(-1, 1), copy=True, clip=True,
+                 n_samples_seen_=len(data), scale_=scale, min_=(np.float32(-1) - lo * scale).astype(np.float32),
+                 data_min_=lo, data_max_=hi, data_range_=(hi - lo).astype(np.float32))
+    normalizer = Obj(stand_in('dataset.preprocess', 'Normalizer'), scaler=scaler)
+    save_pt('with_normalizer.pt', dict(training, normalizer=normalizer), ordered_dicts=True)
     Wd = {k: v.astype(np.float64) for k, v in half.items()}                   # what the model holds after loading
 
     B = 2
@@ -197,8 +199,41 @@ def main():
             nxt = x_start * math.sqrt(alpha_next) + c * pred_noise               # + sigma * noise
         out['next_%d' % time] = nxt.astype(np.float32)
         out['sigma_%d' % time] = np.array([sigma], np.float32)
+    out.update(long_ddim(Wd, ab, rng))
     np.savez('expected.npz', **out)
-    print('wrote checkpoint.pt, expected.npz; ddim times', times[:3], '...', times[-3:])
+    print('wrote checkpoint.pt, with_normalizer.pt, expected.npz; ddim times', times[:3], '...', times[-3:])
+
+
+def step_noise(step, shape):
+    """The noise of DDIM step `step` (0 = the step from t = 999): a fixed formula the test repeats, so that a
+    whole noisy run compares exactly (the official code draws torch.randn_like)."""
+    return (1.4 * np.sin(0.37 * np.arange(np.prod(shape)) + 1.3 * step)).astype(np.float32).reshape(shape)
+
+
+def long_ddim(Wd, ab, rng, B=3, weight=2, steps=50):
+    """diffusion.py long_ddim_sample as EDGE.py render_sample(mode="long") runs it on B consecutive slices: the
+    guidance weight of step i is clip(linspace(0, 2 w, 50), None, w)[i] (0 at t = 999), DDIM eta 1 with x0 clipped
+    to [-1, 1], and after every step with time > 0 each slice's first half is the previous slice's second half."""
+    xT = rng.standard_normal((B, FRAMES, FEATS)).astype(np.float32)
+    music = rng.standard_normal((B, FRAMES, COND)).astype(np.float32)
+    times = list(reversed(np.linspace(-1, T - 1, steps + 1).astype(np.float32).astype(np.int64).tolist()))
+    weights = np.clip(np.linspace(0, weight * 2, steps), None, weight)
+    x, md, half = xT.astype(np.float64), music.astype(np.float64), FRAMES // 2
+    for i, (time, time_next, w) in enumerate(zip(times[:-1], times[1:], weights)):
+        tt = np.full(B, time)
+        unc = forward(Wd, x, md, tt, 1)
+        x_start = np.clip(unc + (forward(Wd, x, md, tt, 0) - unc) * w, -1, 1)
+        if time_next < 0:
+            x = x_start
+            continue
+        alpha, alpha_next = ab[time], ab[time_next]
+        pred_noise = (np.sqrt(1 / alpha) * x - x_start) / np.sqrt(1 / alpha - 1)
+        sigma = math.sqrt((1 - alpha / alpha_next) * (1 - alpha_next) / (1 - alpha))
+        c = math.sqrt(1 - alpha_next - sigma ** 2)
+        x = x_start * math.sqrt(alpha_next) + c * pred_noise + sigma * step_noise(i, x.shape)
+        if time > 0:
+            x[1:, :half] = x[:-1, half:]
+    return {'long_xT': xT, 'long_music': music, 'long_weights': weights.astype(np.float32), 'long_x': x.astype(np.float32)}
 
 
 if __name__ == '__main__':

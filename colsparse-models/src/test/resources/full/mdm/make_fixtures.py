@@ -110,11 +110,13 @@ def main():
     rng = np.random.default_rng(20260511)
     W = mdm_weights(rng)
     stored = collections.OrderedDict(W)
-    # what the official file holds beside the weights: the sinusoid buffer twice (shape of an older
-    # max_len on purpose: the rule drops it by name) and, in files saved before the fix, CLIP weights
-    stored['sequence_pos_encoder.pe'] = pe_table(20, DIM)
-    stored['embed_timestep.sequence_pos_encoder.pe'] = pe_table(20, DIM)
-    stored['clip_model.positional_embedding'] = randn(rng, (4, 3), 3).astype(np.float16)
+    # what the official file holds beside the weights: the sinusoid buffer of PositionalEncoding(max_len 5000, the
+    # pos_embed_max_len default), under two names because embed_timestep holds the same module, so torch.save
+    # writes one storage for both. No clip_model.*: train/training_loop.py deletes those keys before saving, and
+    # utils/model_util.py load_model_wo_clip deletes the two pe keys and loads with only clip_model.* missing
+    pe = pe_table(5000, DIM)
+    stored['sequence_pos_encoder.pe'] = pe
+    stored['embed_timestep.sequence_pos_encoder.pe'] = pe
     save_pt('model.pt', stored, ordered_dicts=True)
 
     B = 2

@@ -24,8 +24,9 @@ from fixture_io import save_pt
 
 os.chdir(os.path.dirname(os.path.abspath(__file__)))   # the files go next to this script
 
-# reduced MLD denoiser: latent 32, ff 128 (4x), 4 heads, 5 layers (2 in, middle, 2 out), text features 24, pos table 10
-D, FF, HEADS, LAYERS, TEXT, POS = 32, 128, 4, 5, 24, 10
+# reduced MLD denoiser: latent 32, ff 128 (4x), 4 heads, 5 layers (2 in, middle, 2 out), text features 24; the
+# position tables have PositionEmbeddingLearned1D's max_len 500 rows, as in every MLD file (build_position_encoding)
+D, FF, HEADS, LAYERS, TEXT, POS = 32, 128, 4, 5, 24, 500
 HALF = (LAYERS - 1) // 2
 rng = np.random.default_rng(20261127)
 

@@ -23,11 +23,12 @@ import static org.colsparse.denoiser.full.FullConditions.ROWS;
  * {@code scripts/convert_original_audioldm_to_diffusers.py}): in/out channels 8, block_out_channels 128/256/384/640,
  * DownBlock2D + CrossAttnDownBlock2D x3 (UpBlock2D last), layers_per_block 2, class_embed_type "simple_projection"
  * on the 512-wide CLAP text embedding with class_embeddings_concat, cross_attention_dim = block_out_channels
- * with no encoder_hidden_states (attn2 attends to the block's own tokens), attention_head_dim left at its
- * default 8, which diffusers uses as the head count. Note: haoheliu/AudioLDM's own code splits heads of 32
- * channels (num_head_channels 32: 8 / 12 / 20 heads at 256 / 384 / 640 channels); this runtime follows
- * diffusers' 8 heads, also for an original {@code audioldm-s-full.ckpt} (read through the CompVis key mapping,
- * {@code film_emb} = class_embedding), i.e. as diffusers runs it after conversion.
+ * with no encoder_hidden_states (attn2 attends to the block's own tokens). The heads follow the file's own
+ * format, which its weights do not show: a diffusers file runs as diffusers does, attention_head_dim left at
+ * its default 8, which diffusers uses as the head count (8 heads at every width); an original
+ * {@code audioldm-s-full.ckpt} (read through the CompVis key mapping, {@code film_emb} = class_embedding) runs as
+ * haoheliu/AudioLDM does ({@code audioldm/utils.py} num_head_channels 32, {@code openaimodel.py}: heads of 32
+ * channels, 8 / 12 / 20 heads at 256 / 384 / 640 channels).
  *
  * <p>Latent: 8 x 256 x 16 for a 10.24 s clip (16 kHz, hop 160: 1024 mel frames x 64 bins, VAE factor 4),
  * the full preset's size. Sampling as {@code pipeline_audioldm.py}: CLAP embeddings L2-normalized,
@@ -46,6 +47,8 @@ public final class FullAudioLdmWorkload implements Workload {
 
     static final FullUnet.Config CONFIG = new FullUnet.Config(8, new int[] {128, 256, 384, 640},
             new boolean[] {false, true, true, true}, 2, 8, 0, 32, 0, 0, false, false, false, CLAP);
+    /** The original AudioLDM-S UNet: the same weights, heads of 32 channels. */
+    static final FullUnet.Config ORIGINAL = CONFIG.withHeadChannels(32);
 
     private static final DenoiserInfo INFO = DenoiserInfo.of(ID, "geglu",
             "AudioLDM-S UNet at full size (diffusers port): 8x256x16 latent (10.24 s), FiLM-style CLAP conditioning"
@@ -75,7 +78,7 @@ public final class FullAudioLdmWorkload implements Workload {
     public LoadedWorkload load(NDManager manager, Path checkpoint, Map<String, Path> conditions) {
         FullCheckpoint.required(checkpoint, INFO);
         FullConditions.CfgPair text = FullSd15Workload.readText(conditions, ID, new long[] {ROWS, CLAP}, new long[] {CLAP});
-        return new Loaded(FullSd15Workload.loaded(manager, CONFIG, FullSd15Workload.unetFile(checkpoint), ID), text);
+        return new Loaded(FullSd15Workload.loaded(manager, CONFIG, ORIGINAL, FullSd15Workload.unetFile(checkpoint), ID), text);
     }
 
     /**

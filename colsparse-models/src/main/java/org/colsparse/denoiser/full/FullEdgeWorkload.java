@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import org.colsparse.denoiser.ConditionInput;
 import org.colsparse.denoiser.DenoiserInfo;
@@ -11,6 +12,7 @@ import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.Workload;
+import org.colsparse.runtime.GaussianPair;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.sampler.EpsModel;
 import org.colsparse.sampler.Guidance;
@@ -25,26 +27,34 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.DoubleFunction;
+import java.util.function.Supplier;
 
 import static org.colsparse.denoiser.full.FullConditions.ROWS;
 
 /**
- * {@code edge --preset full}: EDGE's DanceDecoder with the official weights, sampled as
- * {@code model/diffusion.py ddim_sample} does: 1000-step cosine schedule ({@code
- * make_beta_schedule}, stored as float32), 50 DDIM steps at {@code linspace(-1, 999, 51)} truncated
- * to integers, eta 1, the x0 prediction clipped to [-1, 1] ({@code clip_denoised=True}), the last
- * step returning x0, guidance {@code unc + (cond - unc) * 2} ({@code guided_forward}). Each sample
- * is one independent 5 s slice: {@code test.py}'s "long" mode, which stitches overlapping slices
- * of one song and ramps the guidance weight, is not reproduced. The two guided passes run as one
- * batch (DESIGN §2); noise comes from the project's seeded generator, not torch's.
+ * {@code edge --preset full}: EDGE's DanceDecoder with the official weights, sampled as {@code EDGE.py
+ * render_sample(mode="long")} runs it, {@code model/diffusion.py long_ddim_sample} ({@link #longDdim}): the
+ * samples are consecutive 5 s slices of one song, whose first halves are overwritten after each step by the
+ * previous slice's second half, and the guidance weight ramps from 0 at t = 999 to 2. One sample is sampled by
+ * {@code ddim_sample}, as {@code long_ddim_sample} itself hands it over; {@code COLSPARSE_EDGE_SAMPLER=short} (or
+ * {@code -Dcolsparse.edge.sampler=short}) samples every batch so ({@code render_sample(mode="normal")}: independent
+ * slices, fixed guidance 2). Both: 1000-step cosine schedule ({@code make_beta_schedule}, stored as float32),
+ * 50 DDIM steps at {@code linspace(-1, 999, 51)} truncated to integers, eta 1, the x0 prediction clipped to
+ * [-1, 1] ({@code clip_denoised=True}), the last step returning x0, guidance {@code unc + (cond - unc) * w}
+ * ({@code guided_forward}). The two guided passes run as one batch (DESIGN §2); noise comes from the project's
+ * seeded generator, not torch's.
  */
 public final class FullEdgeWorkload implements Workload {
     static final String CHECKPOINT = "checkpoint.pt (Stanford-TML/EDGE, download_model.sh)";
     static final double GUIDANCE = 2;
-    static final String HOW_MUSIC = "Jukebox features of one 5 s slice at 30 fps; in the EDGE repo, "
-            + "slice the song with data/slice.py slice_audio(wav, 2.5, 5.0, dir), then for a slice "
-            + "reps, _ = data.audio_extraction.jukebox_features.extract(slice_wav) (jukemirlib layer 66, 30 fps); np.save('music.npy', reps)";
+    static final String HOW_MUSIC = "Jukebox features of 5 s slices at 30 fps, in song order (the long-form sampler joins sample i to"
+            + " sample i - 1); in the EDGE repo, slice the song with data/slice.py slice_audio(wav, 2.5, 5.0, dir), then for each slice "
+            + "reps, _ = data.audio_extraction.jukebox_features.extract(slice_wav) (jukemirlib layer 66, 30 fps); np.save('music.npy', np.stack(all_reps))";
     static final String MUSIC = "music";
+    static final String SAMPLER_PROPERTY = "colsparse.edge.sampler";
+    static final String SAMPLER_ENV = "COLSPARSE_EDGE_SAMPLER";
     private static final DenoiserInfo INFO;
 
     static {
@@ -55,7 +65,8 @@ public final class FullEdgeWorkload implements Workload {
         INFO = DenoiserInfo.of("edge", "exact",
                 "full-size EDGE DanceDecoder: 2 pre-norm music-encoder layers + 8 FiLM decoder layers, width 512, 8 heads, rotary, "
                         + "FFN 512 -> 1024 exact GELU, 150 frames (5 s at 30 fps), Jukebox 4800-d music features",
-                sites, CHECKPOINT, "DDIM 50 steps (eta 1, cosine, x0 prediction clipped to [-1, 1]), guidance 2 (batch x2)", 1, 50, 1000);
+                sites, CHECKPOINT, "long_ddim_sample: DDIM 50 steps (eta 1, cosine, x0 prediction clipped to [-1, 1]), guidance"
+                        + " min(linspace(0, 4, steps), 2) (batch x2), samples = consecutive slices overlapping by half", 1, 50, 1000);
     }
 
     @Override
@@ -81,10 +92,23 @@ public final class FullEdgeWorkload implements Workload {
         float[][] music = FullConditions.floats(MUSIC, FullConditions.required(conditions, "edge", MUSIC),
                 new long[] {frames, features}, new long[] {ROWS, frames, features});
         try (FullCheckpoint source = FullCheckpoint.open(checkpoint, keys -> FullEdgeWorkload::modelKey)) {
+            boolean longForm = longForm(System.getProperty(SAMPLER_PROPERTY, System.getenv(SAMPLER_ENV)));
             FullEdge net = new FullEdge(manager, config);
             source.loadInto(net, "EDGE DanceDecoder");
-            return new Loaded(net, music);
+            return new Loaded(net, music, longForm);
         }
+    }
+
+    /** Whether the sampler setting (null: unset) asks for {@code long_ddim_sample}, the default. */
+    static boolean longForm(String setting) {
+        if (setting == null || setting.isBlank() || setting.equals("long")) {
+            return true;
+        }
+        if (setting.equals("short")) {
+            return false;
+        }
+        throw new InputException(SAMPLER_ENV + " / -D" + SAMPLER_PROPERTY + ": 'long' (long_ddim_sample, the default) or 'short'"
+                + " (ddim_sample), got '" + setting + "'");
     }
 
     /**
@@ -95,8 +119,9 @@ public final class FullEdgeWorkload implements Workload {
      * <ul>
      * <li>{@code ema_state_dict.*} is used (EDGE.py loads the EMA weights by default);
      * {@code model_state_dict.*} (the raw, non-averaged weights) and {@code optimizer_state_dict.*} are
-     * ignored; the {@code normalizer} (EDGE's data normalizer, a pickled Python object) holds no
-     * tensors the reader lists: it is skipped unread;</li>
+     * ignored; the {@code normalizer} (a pickled {@code dataset.preprocess.Normalizer} whose
+     * {@code MinMaxScaler} holds torch tensors) is a foreign object to the reader, which drops its state with
+     * it: its tensors are never listed, so their storages are never read;</li>
      * <li>a {@code module.} prefix (a DistributedDataParallel save, EDGE.py {@code maybe_wrap}) is stripped;</li>
      * <li>{@code rotary.freqs} and every layer's {@code *.rotary.freqs}: the fixed rotary frequency buffer
      * ({@code learned_freq=False}), shared by all layers and stored once per layer; recomputed.</li>
@@ -166,23 +191,78 @@ public final class FullEdgeWorkload implements Workload {
         return new NoiseSchedule(b, a, ts);
     }
 
+    /** The guidance weight of step {@code step} (0 = the step from t = 999) of {@code long_ddim_sample}: {@code clip(linspace(0, 2 w, steps), None, w)}. */
+    static double longWeight(int step, int steps, double guidance) {
+        return steps == 1 ? 0 : Math.min(2 * guidance * step / (steps - 1), guidance);
+    }
+
+    /**
+     * {@code long_ddim_sample} from {@code xT} (taken over; rows = consecutive slices, frames even): DDIM eta 1
+     * over {@code steps} with guidance {@link #longWeight}; after each step that does not end the run and starts
+     * from t > 0, rows 1.. get the previous row's second half of the frames as their first half. A batch of one
+     * row is {@code ddim_sample}'s. {@code noise} gives the noise of each step that draws any, in order.
+     *
+     * @param x0 the guided, clipped x0 prediction at a guidance weight
+     */
+    static NDArray longDdim(NDArray xT, NoiseSchedule steps, double guidance, DoubleFunction<EpsModel> x0,
+                            Supplier<NDArray> noise, StepListener listener) {
+        X0Sampler ddim = X0Sampler.ddim(steps, 1);
+        NDManager manager = xT.getManager();
+        long rows = xT.getShape().get(0);
+        long frames = xT.getShape().get(1);
+        if (rows > 1 && frames % 2 != 0) {
+            throw new IllegalArgumentException("long_ddim_sample needs an even frame count, got " + frames);
+        }
+        long half = frames / 2;
+        int n = steps.steps();
+        int[] times = steps.timesteps();
+        double[] alphaBars = steps.alphaBars();
+        NDArray x = xT;
+        for (int i = 0; i < n; i++) {
+            int k = n - 1 - i;
+            int t = times[k];
+            listener.beforeStep(i, n, t);
+            try (NDScope scope = new NDScope()) {
+                NDArray pred = x0.apply(rows == 1 ? guidance : longWeight(i, n, guidance)).predict(x, t);
+                NDArray next = pred;
+                if (k > 0) {
+                    double[] c = ddim.coefficients(k);
+                    double ab = alphaBars[k];
+                    NDArray eps = x.sub(pred.mul((float) Math.sqrt(ab))).div((float) Math.sqrt(1 - ab));
+                    next = pred.mul((float) c[0]).add(eps.mul((float) c[1])).add(noise.get().mul((float) c[2]));
+                    if (t > 0 && rows > 1) {
+                        NDArray shifted = NDArrays.concat(new NDList(next.get("0:-1, " + half + ":"), next.get("1:, " + half + ":")), 1);
+                        next = NDArrays.concat(new NDList(next.get("0:1"), shifted), 0);
+                    }
+                }
+                NDScope.unregister(next);
+                next.attach(manager);
+                x.close();
+                x = next;
+            }
+        }
+        return x;
+    }
+
     /** A loaded full-size EDGE with its music features. */
     static final class Loaded extends FullLoaded<FullEdge> {
         private final float[][] music;
         private final NoiseSchedule schedule;
+        private final boolean longForm;
 
-        Loaded(FullEdge net, float[][] music) {
+        Loaded(FullEdge net, float[][] music, boolean longForm) {
             super(INFO, net);
             this.music = music;
             this.schedule = FullEdgeWorkload.schedule(1000);
+            this.longForm = longForm;
         }
 
         NoiseSchedule schedule() {
             return schedule;
         }
 
-        /** The guided, clipped x0 prediction: one call on [x; x] with the music in both halves, kept in the first. */
-        EpsModel guidedX0(NDArray musicBoth, GeluTap tap) {
+        /** The guided, clipped x0 prediction at weight {@code guidance}: one call on [x; x] with the music in both halves, kept in the first. */
+        EpsModel guidedX0(NDArray musicBoth, GeluTap tap, double guidance) {
             int rows = (int) musicBoth.getShape().get(0);
             boolean[] keep = new boolean[rows];
             Arrays.fill(keep, 0, rows / 2, true);
@@ -190,7 +270,7 @@ public final class FullEdgeWorkload implements Workload {
                 int[] ts = new int[rows];
                 Arrays.fill(ts, t);
                 return net().predict(x, ts, musicBoth, keep, tap);
-            }, GUIDANCE);
+            }, guidance);
             return (x, t) -> guided.predict(x, t).clip(-1, 1);
         }
 
@@ -202,10 +282,21 @@ public final class FullEdgeWorkload implements Workload {
 
         @Override
         public Samples sample(int samples, int steps, long seed, GeluTap tap, StepListener listener) {
-            X0Sampler sampler = X0Sampler.ddim(ddimSteps(schedule, steps), 1);
+            NoiseSchedule ddimSteps = ddimSteps(schedule, steps);
             try (NDManager run = runManager()) {
                 FullEdge.Config c = net().config();
-                NDArray out = sampler.sample(run, new Shape(samples, c.frames(), c.features()), guidedX0(musicBatch(run, samples), tap), seed, listener);
+                Shape shape = new Shape(samples, c.frames(), c.features());
+                NDArray musicBoth = musicBatch(run, samples);
+                NDArray out;
+                if (longForm) {
+                    SplittableRandom rng = new SplittableRandom(seed);
+                    int size = Math.toIntExact(shape.size());
+                    NDArray xT = run.create(GaussianPair.floats(rng, size), shape);
+                    out = longDdim(xT, ddimSteps, GUIDANCE, w -> guidedX0(musicBoth, tap, w),
+                            () -> run.create(GaussianPair.floats(rng, size), shape), listener);
+                } else {
+                    out = X0Sampler.ddim(ddimSteps, 1).sample(run, shape, guidedX0(musicBoth, tap, GUIDANCE), seed, listener);
+                }
                 return new Samples(out.toFloatArray(), out.getShape().getShape());
             }
         }

@@ -38,9 +38,8 @@ public final class FullMld extends Network {
     /**
      * @param latent   latent_dim[-1]
      * @param textDim  text_encoded_dim (CLIP ViT-L/14 projection width)
-     * @param posLen   max_len of the learned position tables
      */
-    public record Config(int latent, int ff, int heads, int layers, int textDim, int posLen) {
+    public record Config(int latent, int ff, int heads, int layers, int textDim) {
         public Config {
             if (layers % 2 != 1 || latent % heads != 0 || textDim == latent || textDim % 2 != 0) {
                 throw new IllegalArgumentException("inconsistent MLD config " + this);
@@ -49,12 +48,17 @@ public final class FullMld extends Network {
 
         /** The HumanML3D MLD-1 denoiser. */
         public static Config humanml3d() {
-            return new Config(256, 1024, 4, 9, 768, 500);
+            return new Config(256, 1024, 4, 9, 768);
         }
     }
 
     /** Latent, time, text. */
     public static final int TOKENS = 3;
+    /**
+     * Rows of the learned position tables: {@code PositionEmbeddingLearned1D}'s default max_len, which
+     * {@code build_position_encoding} never changes, so every MLD file holds tables of 500 rows.
+     */
+    static final int POS_LEN = 500;
 
     private final Config config;
     private final EncoderLayer[] blocks;
@@ -69,8 +73,8 @@ public final class FullMld extends Network {
         p.declare("denoiser.time_embedding.linear_2.bias", d);
         p.declare("denoiser.emb_proj.1.weight", d, config.textDim());
         p.declare("denoiser.emb_proj.1.bias", d);
-        p.declare("denoiser.query_pos.pe", config.posLen(), 1, d);
-        p.declare("denoiser.mem_pos.pe", config.posLen(), 1, d);
+        p.declare("denoiser.query_pos.pe", POS_LEN, 1, d);
+        p.declare("denoiser.mem_pos.pe", POS_LEN, 1, d);
         int half = (config.layers() - 1) / 2;
         blocks = new EncoderLayer[config.layers()];
         // declaration order = forward order, so site indices follow the call; names as the full preset (org.colsparse.workload.Mld)

@@ -125,8 +125,23 @@ public final class FullSd15Workload implements Workload {
 
     /** A UNet of {@code config} with the weights of one official file, in either key layout ({@link FullUnetKeys}). */
     static FullUnet loaded(NDManager manager, FullUnet.Config config, Path file, String model) {
-        try (FullCheckpoint weights = FullCheckpoint.open(file, FullUnetKeys.rule(config))) {
-            FullUnet unet = new FullUnet(manager, config);
+        return loaded(manager, config, config, file, model);
+    }
+
+    /**
+     * A UNet with the weights of one official file, built as its own format defines the model: {@code diffusers}
+     * for a diffusers file, {@code original} for an original single file (CompVis keys), where the two differ in
+     * what the keys do not show (AudioLDM's heads). Both must declare the same parameters.
+     */
+    static FullUnet loaded(NDManager manager, FullUnet.Config diffusers, FullUnet.Config original, Path file, String model) {
+        FullUnet.Config[] format = {diffusers};
+        try (FullCheckpoint weights = FullCheckpoint.open(file, keys -> {
+            if (FullUnetKeys.compVis(keys)) {
+                format[0] = original;
+            }
+            return FullUnetKeys.rule(format[0]).apply(keys);
+        })) {
+            FullUnet unet = new FullUnet(manager, format[0]);
             weights.loadInto(unet, model);
             return unet;
         }

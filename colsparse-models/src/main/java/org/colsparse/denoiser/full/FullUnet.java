@@ -66,16 +66,42 @@ public final class FullUnet extends Network {
      *                       and {@code class_embeddings_concat}: {@code class_embedding} (a Linear to the time-embedding
      *                       width) is concatenated to the time embedding, so resnets read twice its width (AudioLDM's
      *                       CLAP embedding, 512); 0 for none
+     * @param headChannels   channels per head of every transformer instead of a fixed head count (CompVis'
+     *                       {@code num_head_channels}: AudioLDM's original UNet has heads of 32 channels), 0 to use {@code heads}
      */
     public record Config(int inChannels, int[] blockOut, boolean[] attention, int layersPerBlock, int heads,
                          int contextDim, int groups, int frames, int motionHeads, boolean motionMid, boolean jointFrameNorm,
-                         boolean motionJointNorm, int classEmbedDim) {
+                         boolean motionJointNorm, int classEmbedDim, int headChannels) {
         public Config {
             blockOut = blockOut.clone();
             attention = attention.clone();
             if (blockOut.length != attention.length || blockOut.length < 1) {
                 throw new IllegalArgumentException("one attention flag per level");
             }
+            for (int i = 0; i < blockOut.length; i++) {
+                if (attention[i] && headChannels > 0 && blockOut[i] % headChannels != 0) {
+                    throw new IllegalArgumentException(blockOut[i] + " channels do not split into heads of " + headChannels);
+                }
+            }
+        }
+
+        /** A config with {@code heads} attention heads at every width. */
+        public Config(int inChannels, int[] blockOut, boolean[] attention, int layersPerBlock, int heads,
+                      int contextDim, int groups, int frames, int motionHeads, boolean motionMid, boolean jointFrameNorm,
+                      boolean motionJointNorm, int classEmbedDim) {
+            this(inChannels, blockOut, attention, layersPerBlock, heads, contextDim, groups, frames, motionHeads, motionMid,
+                    jointFrameNorm, motionJointNorm, classEmbedDim, 0);
+        }
+
+        /** This config with heads of {@code channels} channels each. */
+        public Config withHeadChannels(int channels) {
+            return new Config(inChannels, blockOut, attention, layersPerBlock, heads, contextDim, groups, frames, motionHeads, motionMid,
+                    jointFrameNorm, motionJointNorm, classEmbedDim, channels);
+        }
+
+        /** The attention heads of a transformer of {@code channels} channels. */
+        public int headsAt(int channels) {
+            return headChannels > 0 ? channels / headChannels : heads;
         }
 
         @Override
@@ -227,7 +253,7 @@ public final class FullUnet extends Network {
     private SpatialTransformer transformer(String name, String compVis, int ch, Sites s, String site) {
         modules.add(new Module(name, compVis, false));
         // Transformer2DModel: GroupNorm eps 1e-6, 1x1-conv proj_in/proj_out (use_linear_projection False), depth 1
-        return new SpatialTransformer(p, name, ch, c.contextDim() > 0 ? c.contextDim() : ch, c.heads(), 1, c.groups(), s, site);
+        return new SpatialTransformer(p, name, ch, c.contextDim() > 0 ? c.contextDim() : ch, c.headsAt(ch), 1, c.groups(), s, site);
     }
 
     private TemporalTransformer motion(String name, int ch, Sites s, String site) {

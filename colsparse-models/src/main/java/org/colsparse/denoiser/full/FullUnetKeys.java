@@ -104,7 +104,7 @@ public final class FullUnetKeys {
      */
     static Function<List<String>, FullCheckpoint.KeyRule> rule(FullUnet.Config config) {
         return keys -> {
-            if (keys.stream().anyMatch(k -> strip(k).startsWith(COMPVIS_UNET))) {
+            if (compVis(keys)) {
                 Map<String, String> toDiffusers = new HashMap<>();
                 // the names need only the declared layout: a network that allocates nothing
                 compVisNames(new FullUnet(null, config)).forEach((d, cv) -> toDiffusers.put(COMPVIS_UNET + cv, d));
@@ -117,6 +117,11 @@ public final class FullUnetKeys {
                 return ignored(key) ? null : adapter ? fromMotionAdapter(key) : key;
             };
         };
+    }
+
+    /** Whether a file with these keys holds a CompVis UNet (an original single-file checkpoint). */
+    static boolean compVis(List<String> keys) {
+        return keys.stream().anyMatch(k -> strip(k).startsWith(COMPVIS_UNET));
     }
 
     /** A CompVis file: UNet keys under their diffusers names, which load errors show, and say so. */

@@ -8,6 +8,9 @@ import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.runtime.Torch;
+import org.colsparse.tensor.TensorInfo;
+import org.colsparse.tensor.TensorSource;
+import org.colsparse.tensor.TensorSources;
 import org.colsparse.util.InputException;
 import org.colsparse.workload.FullPreset;
 import org.colsparse.workload.FullPresets;
@@ -21,6 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import static org.colsparse.denoiser.full.FullSd15Test.array;
 import static org.colsparse.denoiser.full.FullSd15Test.floats;
@@ -129,6 +134,33 @@ class FullAnimateDiffTest {
         assertEquals(22 + 2 * 132 + 4, img.getHeight());
         assertEquals(0x808080, img.getRGB(70 + 2 * 132 + 10, 22 + 132 + 10) & 0xffffff, "frame 1, channel 2");
         assertEquals(0x000000, img.getRGB(70 + 2 * 132 + 10, 22 + 10) & 0xffffff, "frame 0, channel 2");
+    }
+
+    @Test
+    void motionAdapterFixtureHoldsTheOfficialBuffers() {
+        // diffusers' BasicTransformerBlock(positional_embeddings="sinusoidal") owns one persistent pos_embed.pe per block:
+        // one float32 (1, 32, c) buffer per motion module, which a strict official load_state_dict expects
+        try (TensorSource file = TensorSources.openWeights(fixture("mm_diffusers.safetensors"))) {
+            Map<String, Long> widths = new TreeMap<>();
+            for (TensorInfo t : file.tensors()) {
+                if (t.name().endsWith(".proj_in.weight")) {
+                    widths.put(t.name().replace(".proj_in.weight", ".transformer_blocks.0.pos_embed.pe"), t.shape()[0]);
+                }
+            }
+            assertEquals(7, widths.size(), "v2's motion modules");
+            Map<String, String> buffers = new TreeMap<>();
+            Map<String, String> expected = new TreeMap<>();
+            widths.forEach((name, c) -> expected.put(name, "F32 [1, 32, " + c + "]"));
+            for (TensorInfo t : file.tensors()) {
+                if (t.name().endsWith(".pe")) {
+                    buffers.put(t.name(), t.dtype() + " " + java.util.Arrays.toString(t.shape()));
+                }
+            }
+            assertEquals(expected, buffers);
+        }
+        // the buffers are recomputed, under either name
+        assertTrue(FullUnetKeys.ignored("mid_block.motion_modules.0.transformer_blocks.0.pos_embed.pe"));
+        assertTrue(FullUnetKeys.ignored("mid_block.motion_modules.0.transformer_blocks.0.attn1.pos_embed.pe"));
     }
 
     @Test

@@ -94,6 +94,31 @@ class FullAudioLdmTest {
         }
     }
 
+    /** make_fixture.py's UNet with attention at two widths: 2 heads at both in diffusers' convention, heads of 4 channels in the original's. */
+    static final FullUnet.Config TWO_WIDTHS = new FullUnet.Config(8, new int[] {8, 16}, new boolean[] {true, true}, 1, 2, 0, 4, 0, 0,
+            false, false, false, 6);
+
+    @Test
+    void headsFollowTheFilesOwnFormat() {
+        // the original AudioLDM-S: heads of 32 channels (num_head_channels); diffusers' port: 8 heads at every width
+        assertEquals(List.of(8, 12, 20), List.of(256, 384, 640).stream().map(FullAudioLdmWorkload.ORIGINAL::headsAt).toList());
+        assertEquals(List.of(8, 8, 8), List.of(256, 384, 640).stream().map(FullAudioLdmWorkload.CONFIG::headsAt).toList());
+        Path in = fixture("inputs.npz");
+        Path exp = fixture("two_widths_expected.npz");
+        String[][] files = {{"two_widths_diffusers.safetensors", "eps_diffusers"}, {"two_widths_compvis.ckpt", "eps_original"}};
+        try (NDManager m = Torch.manager()) {
+            for (String[] f : files) {
+                try (FullUnet unet = FullSd15Workload.loaded(m, TWO_WIDTHS, TWO_WIDTHS.withHeadChannels(4), fixture(f[0]), "audioldm")) {
+                    float[] eps = unet.forward(array(m, in, "x"), array(m, in, "t"), null, array(m, in, "clap"), null).toFloatArray();
+                    double err = relError(eps, floats(exp, f[1]));
+                    assertTrue(err < 1e-4, f[0] + ": rel error " + err + " against " + f[1]);
+                }
+            }
+        }
+        double apart = relError(floats(exp, "eps_diffusers"), floats(exp, "eps_original"));
+        assertTrue(apart > 0.05, "the fixture tells the conventions apart: " + apart);
+    }
+
     @Test
     void twoGuidedDdimStepsMatchNumpy() {
         Path in = fixture("inputs.npz");

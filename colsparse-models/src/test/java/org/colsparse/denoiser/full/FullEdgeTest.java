@@ -14,6 +14,9 @@ import org.colsparse.sampler.EpsModel;
 import org.colsparse.sampler.NoiseSchedule;
 import org.colsparse.sampler.StepListener;
 import org.colsparse.sampler.X0Sampler;
+import org.colsparse.tensor.TensorInfo;
+import org.colsparse.tensor.TensorSource;
+import org.colsparse.tensor.TensorSources;
 import org.colsparse.train.SafetensorsWriter;
 import org.colsparse.util.InputException;
 import org.junit.jupiter.api.AfterAll;
@@ -21,13 +24,23 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,7 +105,7 @@ class FullEdgeTest {
         X0Sampler ddim = X0Sampler.ddim(steps, 1);
         try (FullEdgeWorkload.Loaded w = loadSmall(tmp); NDManager m = manager.newSubManager()) {
             NDArray x = m.create(expected.get("x"), new Shape(2, 12, 151));
-            EpsModel x0 = w.guidedX0(w.musicBatch(m, 2), null);
+            EpsModel x0 = w.guidedX0(w.musicBatch(m, 2), null, FullEdgeWorkload.GUIDANCE);
             for (int k : new int[] {49, 0}) {
                 int t = steps.timesteps()[k];
                 NDArray pred = x0.predict(x, t);
@@ -105,6 +118,45 @@ class FullEdgeTest {
                 assertEquals(expected.get("sigma_" + t)[0], c[2], 1e-6, "sigma at t=" + t);
             }
         }
+    }
+
+    @Test
+    void longFormSamplingMatchesTheOfficialLongDdimSample(@TempDir Path tmp) {
+        // long_ddim_sample on 3 consecutive slices, all 50 steps, with make_fixtures.py's step_noise formula as the noise
+        NoiseSchedule steps = FullEdgeWorkload.ddimSteps(FullEdgeWorkload.schedule(1000), 50);
+        float[] weights = expected.get("long_weights");
+        for (int i = 0; i < 50; i++) {
+            assertEquals(weights[i], FullEdgeWorkload.longWeight(i, 50, FullEdgeWorkload.GUIDANCE), 1e-6, "weight of step " + i);
+        }
+        Path music = FullMotionFixtures.npy(tmp.resolve("music.npy"), expected.get("long_music"), 3, 12, 24);
+        try (FullEdgeWorkload.Loaded w = FullEdgeWorkload.load(manager, DIR.resolve("checkpoint.pt"), Map.of("music", music), SMALL);
+             NDManager m = manager.newSubManager()) {
+            NDArray musicBoth = w.musicBatch(m, 3);
+            int[] drawn = {0};
+            NDArray out = FullEdgeWorkload.longDdim(m.create(expected.get("long_xT"), new Shape(3, 12, 151)), steps, FullEdgeWorkload.GUIDANCE,
+                    g -> w.guidedX0(musicBoth, null, g), () -> m.create(stepNoise(drawn[0]++, 3 * 12 * 151), new Shape(3, 12, 151)),
+                    StepListener.NONE);
+            assertEquals(49, drawn[0], "every step but the last draws noise");
+            FullMotionFixtures.assertClose(expected.get("long_x"), out, "50 long-form DDIM steps");
+        }
+    }
+
+    /** make_fixtures.py step_noise: {@code 1.4 sin(0.37 i + 1.3 step)} rounded to float32. */
+    private static float[] stepNoise(int step, int n) {
+        float[] z = new float[n];
+        for (int i = 0; i < n; i++) {
+            z[i] = (float) (1.4 * Math.sin(0.37 * i + 1.3 * step));
+        }
+        return z;
+    }
+
+    @Test
+    void theSamplerSettingChoosesLongOrShort() {
+        assertTrue(FullEdgeWorkload.longForm(null));
+        assertTrue(FullEdgeWorkload.longForm("long"));
+        assertFalse(FullEdgeWorkload.longForm("short"));
+        InputException e = assertThrows(InputException.class, () -> FullEdgeWorkload.longForm("normal"));
+        assertTrue(e.getMessage().contains("COLSPARSE_EDGE_SAMPLER"), e.getMessage());
     }
 
     @Test
@@ -141,12 +193,46 @@ class FullEdgeTest {
     }
 
     @Test
-    void theOfficialLayoutWithItsPickledNormalizerLoadsTheSameWeights(@TempDir Path tmp) {
+    void theOfficialLayoutWithItsPickledNormalizerLoadsTheSameWeights(@TempDir Path tmp) throws IOException {
         Path music = FullMotionFixtures.npy(tmp.resolve("music.npy"), expected.get("music"), 2, 12, 24);
-        // with_normalizer.pt: checkpoint.pt's training dict plus EDGE's normalizer object, as Python pickles it
+        // with_normalizer.pt: checkpoint.pt's training dict plus EDGE's Normalizer, whose MinMaxScaler holds 5 tensors
+        // (scale_, min_, data_min_, data_max_, data_range_): storages 101..105, after the 101 of the training dict
+        Path official = DIR.resolve("with_normalizer.pt");
+        List<String> storages = new ArrayList<>();
+        try (ZipFile zip = new ZipFile(official.toFile())) {
+            zip.stream().map(ZipEntry::getName).filter(n -> n.startsWith("archive/data/")).forEach(storages::add);
+        }
+        try (TensorSource plain = TensorSources.openWeights(DIR.resolve("checkpoint.pt")); TensorSource all = TensorSources.openWeights(official)) {
+            assertEquals(plain.tensors().size() + 5, storages.size(), "the normalizer's tensors are storages of the archive");
+            assertEquals(plain.tensors().stream().map(TensorInfo::name).toList(), all.tensors().stream().map(TensorInfo::name).toList(),
+                    "none of the normalizer's tensors is kept");
+        }
+        // without those 5 storages in the archive the file loads all the same: loading never reads them
+        Path stripped = tmp.resolve("without_normalizer_storages.pt");
+        try (ZipFile in = new ZipFile(official.toFile()); ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(stripped))) {
+            for (ZipEntry e : Collections.list(in.entries())) {
+                if (Set.of("101", "102", "103", "104", "105").contains(e.getName().substring(e.getName().lastIndexOf('/') + 1))
+                        && e.getName().startsWith("archive/data/")) {
+                    continue;
+                }
+                byte[] bytes = in.getInputStream(e).readAllBytes();
+                ZipEntry copy = new ZipEntry(e.getName());
+                copy.setMethod(ZipEntry.STORED);
+                copy.setSize(bytes.length);
+                CRC32 crc = new CRC32();
+                crc.update(bytes);
+                copy.setCrc(crc.getValue());
+                out.putNextEntry(copy);
+                out.write(bytes);
+                out.closeEntry();
+            }
+        }
         try (FullEdgeWorkload.Loaded plain = loadSmall(tmp);
-             FullEdgeWorkload.Loaded official = FullEdgeWorkload.load(manager, DIR.resolve("with_normalizer.pt"), Map.of("music", music), SMALL)) {
-            assertArrayEquals(plain.sample(2, 3, 5, null, StepListener.NONE).values(), official.sample(2, 3, 5, null, StepListener.NONE).values());
+             FullEdgeWorkload.Loaded withNormalizer = FullEdgeWorkload.load(manager, official, Map.of("music", music), SMALL);
+             FullEdgeWorkload.Loaded unread = FullEdgeWorkload.load(manager, stripped, Map.of("music", music), SMALL)) {
+            float[] expectedSample = plain.sample(2, 3, 5, null, StepListener.NONE).values();
+            assertArrayEquals(expectedSample, withNormalizer.sample(2, 3, 5, null, StepListener.NONE).values());
+            assertArrayEquals(expectedSample, unread.sample(2, 3, 5, null, StepListener.NONE).values());
         }
     }
 

@@ -15,6 +15,9 @@ import org.colsparse.sampler.EpsModel;
 import org.colsparse.sampler.NoiseSchedule;
 import org.colsparse.sampler.StepListener;
 import org.colsparse.sampler.X0Sampler;
+import org.colsparse.tensor.TensorInfo;
+import org.colsparse.tensor.TensorSource;
+import org.colsparse.tensor.TensorSources;
 import org.colsparse.train.SafetensorsWriter;
 import org.colsparse.util.InputException;
 import org.junit.jupiter.api.AfterAll;
@@ -27,6 +30,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -140,6 +146,27 @@ class FullMdmTest {
             f[i] = (float) xyz[i];
         }
         FullMotionFixtures.assertClose(expected.get("ric_joints"), f, "joint positions");
+    }
+
+    @Test
+    void theFixtureHasTheOfficialFilesLayout() {
+        // as training_loop.py saves it: no clip_model.*, the model's parameters and the (5000, 1, d) sinusoid buffer
+        // under its two names, which load_model_wo_clip deletes before its load that may miss only clip_model.*
+        try (TensorSource file = TensorSources.openWeights(DIR.resolve("model.pt"));
+             NDManager m = manager.newSubManager(); FullMdm net = new FullMdm(m, SMALL)) {
+            Map<String, long[]> buffers = new TreeMap<>();
+            Set<String> rest = new TreeSet<>();
+            for (TensorInfo t : file.tensors()) {
+                if (t.name().endsWith("sequence_pos_encoder.pe")) {
+                    buffers.put(t.name(), t.shape());
+                } else {
+                    rest.add(t.name());
+                }
+            }
+            assertEquals(Set.of("sequence_pos_encoder.pe", "embed_timestep.sequence_pos_encoder.pe"), buffers.keySet());
+            buffers.values().forEach(shape -> assertArrayEquals(new long[] {5000, 1, 32}, shape));
+            assertEquals(new TreeSet<>(net.params().spec().keySet()), rest, "nothing but the model's parameters");
+        }
     }
 
     @Test

@@ -40,8 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FullMldTest {
     private static final Path DIR = Path.of("src/test/resources/full/mld");
-    /** The fixture's reduced denoiser: latent 32, ff 128, 4 heads, 5 layers, text features 24, position table 10. */
-    private static final FullMld.Config SMALL = new FullMld.Config(32, 128, 4, 5, 24, 10);
+    /** The fixture's reduced denoiser: latent 32, ff 128, 4 heads, 5 layers, text features 24 (position tables of 500 rows, as every MLD). */
+    private static final FullMld.Config SMALL = new FullMld.Config(32, 128, 4, 5, 24);
 
     @TempDir
     static Path conds;
