@@ -96,6 +96,8 @@ class VitMnistTest {
 
     @Test
     void fourFfnSitesOf256ChannelsOverAll20Tokens() {
+        // the checkpoint README's count for DiffusionViT(dim 64, 4 layers, 4 heads, mlp_ratio 4, 10 classes)
+        assertEquals(208_705, net.params().spec().values().stream().mapToLong(s -> new Shape(s).size()).sum());
         List<GeluSite> sites = model.sites();
         assertEquals(4, sites.size());
         for (int i = 0; i < 4; i++) {
