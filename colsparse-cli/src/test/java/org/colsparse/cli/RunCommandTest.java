@@ -81,6 +81,21 @@ class RunCommandTest {
     }
 
     @Test
+    void vitMnistRunsEveryStageItHasAndIsInTheDefaultRun(@TempDir Path dir) throws Exception {
+        assertTrue(org.colsparse.denoiser.Denoisers.all().stream().anyMatch(w -> w.info().id().equals("vit-mnist")),
+                "the default run is every built-in workload");
+        Path out = dir.resolve("v");
+        expect(0, "run", "--workload", "vit-mnist", "--samples", "1", "--steps", "2", "--buckets", "1", "--out", out.toString());
+        JsonNode w = Json.MAPPER.readTree(out.resolve("results.json").toFile()).get("workloads").get(0);
+        assertEquals("real third-party pretrained weights", w.get("weights").asText());
+        assertEquals(5, w.get("accuracy").get("results").size(), "the five default thresholds");
+        assertTrue(w.get("accuracy").get("results").get(0).has("ssim"), "image metrics");
+        assertFalse(w.has("estimate"), "no full-size preset: no estimate or simulation");
+        assertTrue(Files.readString(out.resolve("summary.csv")).contains("\nvit-mnist,pure-transformer,image,third-party,"));
+        assertTrue(Files.size(out.resolve("samples/vit-mnist/samples.png")) > 0);
+    }
+
+    @Test
     void resumeRefusesAPartialRunMadeWithOtherOptions(@TempDir Path dir) throws Exception {
         Path partial = dir.resolve("r.partial/stages");
         Files.createDirectories(partial);
