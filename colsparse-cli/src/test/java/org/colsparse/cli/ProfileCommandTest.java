@@ -76,4 +76,26 @@ class ProfileCommandTest {
         assertTrue(err.contains("not a ddpm-mnist checkpoint: 29 missing key(s)"), err);
         assertEquals(1, err.strip().split("\n").length, err);
     }
+
+    @Test
+    void vitMnistReportsFourSitesOf256ChannelsAndTheSameNumbersOnARerun() throws Exception {
+        String[] args = {"profile", "--workload", "vit-mnist", "--samples", "1", "--steps", "4", "--format", "json"};
+        JsonNode r = Json.MAPPER.readTree(expect(0, args));
+        JsonNode sites = r.get("sites");
+        assertEquals(4, sites.size());
+        for (int i = 0; i < 4; i++) {
+            assertEquals("transformer." + i + ".gelu", sites.get(i).get("name").asText());
+            assertEquals(256, sites.get(i).get("cols").asInt());
+            // 4 steps x (conditional + unconditional call) x 20 tokens
+            assertEquals(4 * 2 * 20, sites.get(i).get("rows").asLong());
+        }
+        JsonNode again = Json.MAPPER.readTree(expect(0, args));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) r).remove("seconds");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) again).remove("seconds");
+        assertEquals(r, again);
+        String err = expect(2, "profile", "--workload", "vit-mnist", "--steps", "1", "--checkpoint", "../models/ddpm-mnist/ddpm_mnist.pth");
+        assertTrue(err.contains("not a vit-mnist checkpoint: 54 missing key(s) [patch_embed.bias, "), err);
+        assertTrue(err.contains("; 29 unexpected key(s) [alpha_t, "), err);
+        assertEquals(1, err.strip().split("\n").length, err);
+    }
 }

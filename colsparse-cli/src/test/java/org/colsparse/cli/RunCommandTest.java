@@ -85,6 +85,26 @@ class RunCommandTest {
     }
 
     @Test
+    void vitMnistRunsEveryStageItHasAndIsInTheDefaultRun(@TempDir Path dir) throws Exception {
+        assertTrue(org.colsparse.denoiser.Denoisers.all().stream().anyMatch(w -> w.info().id().equals("vit-mnist")),
+                "the default run is every built-in workload");
+        Path out = dir.resolve("v");
+        expect(0, "run", "--workload", "vit-mnist", "--samples", "1", "--steps", "2", "--buckets", "1", "--out", out.toString());
+        JsonNode w = Json.MAPPER.readTree(out.resolve("results.json").toFile()).get("workloads").get(0);
+        assertEquals("real third-party pretrained weights", w.get("weights").asText());
+        assertEquals(5, w.get("accuracy").get("results").size(), "the five default thresholds");
+        assertTrue(w.get("accuracy").get("results").get(0).has("ssim"), "image metrics");
+        // estimate and simulation run on its own recorded GEMMs; with no full-size preset there is no projection
+        assertTrue(w.get("estimate").get("projection").isNull());
+        assertTrue(w.get("simulate").get("gemms_per_call").asInt() > 0);
+        // the author's sampler runs the two guidance branches as separate calls: 20 rows each, recorded one by one
+        RecordedMasks masks = RecordedMasks.read(out.resolve(w.get("profile").get("masks_file").asText()));
+        assertEquals(20, masks.calls().get(0).masks().get("transformer.0.gelu").rows());
+        assertTrue(Files.readString(out.resolve("summary.csv")).contains("\nvit-mnist,pure-transformer,image,third-party,"));
+        assertTrue(Files.size(out.resolve("samples/vit-mnist/samples.png")) > 0);
+    }
+
+    @Test
     void resumeRefusesAPartialRunMadeWithOtherOptions(@TempDir Path dir) throws Exception {
         Path partial = dir.resolve("r.partial/stages");
         Files.createDirectories(partial);

@@ -27,4 +27,22 @@ class WorkloadsCommandTest {
         assertTrue(w.get("checkpoint_present").asBoolean());
         assertTrue(expect(0, "workloads", "--format", "csv").startsWith("id,group,modality,gelu,sites,"));
     }
+
+    @Test
+    void listsVitMnistWithFourFfnSitesOver20Tokens() throws Exception {
+        String table = expect(0, "workloads");
+        assertTrue(table.contains("vit-mnist    pure-transformer  image     exact      4"), table);
+        JsonNode w = Json.MAPPER.readTree(expect(0, "workloads", "--format", "json")).get("workloads").get(1);
+        assertEquals("vit-mnist", w.get("workload").get("id").asText());
+        assertEquals("models/vit-mnist/DiffusionViT.pth", w.get("workload").get("checkpoint").asText());
+        assertEquals(25, w.get("workload").get("default_steps").asInt());
+        JsonNode sites = w.get("workload").get("sites");
+        assertEquals(4, sites.size());
+        for (JsonNode s : sites) {
+            assertEquals(256, s.get("channels").asInt());
+            assertEquals(20, s.get("rows_per_sample").asInt(), "16 patch tokens + 2 time + 2 class tokens");
+            assertEquals("ffn", s.get("role").asText());
+        }
+        assertTrue(w.get("checkpoint_present").asBoolean());
+    }
 }

@@ -8,13 +8,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The registry of runnable workloads: the shipped ones (tiny trained models and ddpm-mnist, with
- * weights) and the full-size architectures, which run only with a user's real checkpoint. The
- * full-size layer shapes alone are {@link org.colsparse.workload.Workloads}.
+ * The registry of runnable workloads: the shipped ones (tiny trained models and the third-party
+ * ddpm-mnist and vit-mnist, with weights) and the full-size architectures, which run only with a
+ * user's real checkpoint. The full-size layer shapes alone are {@link org.colsparse.workload.Workloads}.
  */
 public final class Denoisers {
     private static final List<Workload> ALL = List.of(
             new DdpmMnistWorkload(),
+            new VitMnistWorkload(),
             new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.DitSpec()),
             new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.MdmSpec()),
             new org.colsparse.denoiser.tiny.TinyWorkload(new org.colsparse.denoiser.tiny.MldSpec()),

@@ -72,7 +72,11 @@ public final class Profiler {
                          List<SiteStats> sites, List<SiteStats> totals) {
     }
 
-    /** One recorded denoiser call: sample 0's step {@code step} at training timestep {@code timestep}. */
+    /**
+     * One recorded denoiser call of sample 0 at sampler step {@code step} (training timestep
+     * {@code timestep}); a sampler that makes several calls per step (guidance branches run
+     * separately) gives several calls with the same step.
+     */
     public record RecordedCall(int step, int timestep, Map<String, NearZeroMask> masks) {
     }
 
@@ -104,16 +108,21 @@ public final class Profiler {
         Map<String, NearZeroMask>[] recording = new Map[1];
         List<RecordedCall> calls = new ArrayList<>();
         List<List<GemmRecorder.Op>> gemms = new ArrayList<>();
+        int[] callsInStep = {0};
+        int[] recordingStep = {0};
+        int[] recordingTimestep = {0};
         int[][] range = new int[buckets][4];
         int steps = config.steps();
         StepListener listener = (step, all, timestep) -> {
             if (recording[0] != null && gemms.isEmpty()) {
-                gemms.add(GemmRecorder.stop());
+                gemms.add(firstCall(GemmRecorder.stop(), callsInStep[0]));
             }
             recording[0] = null;
+            callsInStep[0] = 0;
+            recordingStep[0] = step;
+            recordingTimestep[0] = timestep;
             if (sample[0] == 0 && maskSteps.contains(step)) {
                 Map<String, NearZeroMask> masks = new LinkedHashMap<>();
-                calls.add(new RecordedCall(step, timestep, masks));
                 recording[0] = masks;
                 if (gemms.isEmpty()) {
                     GemmRecorder.start();
@@ -133,6 +142,15 @@ public final class Profiler {
         GeluTap tap = GeluTap.observing((site, data, rows) -> {
             acc[current[0]][site.index()].acceptCall(data, 0, rows);
             if (recording[0] != null) {
+                // the first site firing again starts the step's next denoiser call (samplers that run
+                // the guidance branches as separate calls): each call is recorded on its own
+                if (site.index() == 0) {
+                    if (callsInStep[0] > 0) {
+                        recording[0] = new LinkedHashMap<>();
+                    }
+                    calls.add(new RecordedCall(recordingStep[0], recordingTimestep[0], recording[0]));
+                    callsInStep[0]++;
+                }
                 recording[0].put(site.name(), NearZeroMask.of(data, rows, site.channels(), maskTau));
             }
         });
@@ -143,7 +161,7 @@ public final class Profiler {
                 sample[0] = i;
                 outputs.add(model.sample(1, steps, config.seed() + i, tap, listener));
                 if (recording[0] != null && gemms.isEmpty()) {
-                    gemms.add(GemmRecorder.stop());
+                    gemms.add(firstCall(GemmRecorder.stop(), callsInStep[0]));
                 }
                 recording[0] = null;
             }
@@ -172,6 +190,26 @@ public final class Profiler {
         return new Result(id, config.samples(), config.steps(), config.seed(), all, headline(id, sites, all),
                 others(id, sites, all), timesteps, Samples.concat(outputs), seconds, maskTau, calls,
                 gemms.isEmpty() ? List.of() : gemms.get(0));
+    }
+
+    /**
+     * The GEMMs of the first of {@code calls} identical denoiser calls recorded back to back in one
+     * sampler step; all of them when they do not split into that many repeats of one sequence.
+     */
+    static List<GemmRecorder.Op> firstCall(List<GemmRecorder.Op> ops, int calls) {
+        if (calls <= 1 || ops.size() % calls != 0) {
+            return ops;
+        }
+        int n = ops.size() / calls;
+        for (int i = n; i < ops.size(); i++) {
+            var a = ops.get(i % n).gemm();
+            var b = ops.get(i).gemm();
+            if (a.m() != b.m() || a.n() != b.n() || a.k() != b.k() || a.instances() != b.instances()
+                    || !a.consumesSite().equals(b.consumesSite())) {
+                return ops;
+            }
+        }
+        return List.copyOf(ops.subList(0, n));
     }
 
     /** Totals over the headline sites ({@link SiteRoles}); every site when none has a headline role. */

@@ -2,6 +2,7 @@ package org.colsparse.sweep;
 
 import org.colsparse.denoiser.DdpmMnistWorkload;
 import org.colsparse.denoiser.LoadedWorkload;
+import org.colsparse.denoiser.VitMnistWorkload;
 import org.colsparse.dataset.MelSegments;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.motion.FeatureNormalizer;
@@ -19,6 +20,7 @@ import java.util.function.Function;
  * {@code [0, 1]} and clipped there, data range 1.
  * <ul>
  *   <li>{@code ddpm-mnist}: its author trained on pixels in [0, 1] shifted by -0.5, so {@code x + 0.5}.</li>
+ *   <li>{@code vit-mnist}: its sampler already returns the author's picture, clipped to [0, 1].</li>
  *   <li>other {@code image} workloads: (N, C, H, W) trained in [-1, 1] (the tiny models' convention), so {@code (x + 1) / 2}.</li>
  *   <li>other {@code video} workloads: (N, C, F, H, W) as AnimateDiff's UNet lays a clip out, [-1, 1].</li>
  *   <li>{@code audio}, {@code motion}, {@code dance}: de-normalization and forward kinematics need the
@@ -41,6 +43,9 @@ public final class Decoders {
         }
         if (DdpmMnistWorkload.ID.equals(model.info().id())) {
             return new Choice("picture x + 0.5 clipped to [0, 1] (trained on [0, 1] - 0.5)", s -> image(s, 0.5, 1.0));
+        }
+        if (VitMnistWorkload.ID.equals(model.info().id())) {
+            return new Choice("picture x in [0, 1] (the author's sampler clips its output there)", s -> image(s, 0.0, 1.0));
         }
         return switch (model.info().modality()) {
             case "image" -> new Choice("picture (x + 1) / 2 clipped to [0, 1] from (N, C, H, W) in [-1, 1]", s -> image(s, 1.0, 0.5));

@@ -1,0 +1,146 @@
+package org.colsparse.denoiser;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.colsparse.runtime.GeluSite;
+import org.colsparse.runtime.GeluTap;
+import org.colsparse.sampler.FlowSdeSampler;
+import org.colsparse.sampler.StepListener;
+import org.colsparse.tensor.TensorSource;
+import org.colsparse.tensor.TensorSources;
+import org.colsparse.util.InputException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code vit-mnist}: the shipped third-party MNIST diffusion transformer, sampled with its author's
+ * Euler–Maruyama flow-matching solver and defaults (generate.py {@code diffusion_generation}: 25
+ * steps, diffusion coefficient 1; its command line's guidance weight 2 inside 0.3 < t < 0.7).
+ * Sample {@code i} asks for digit {@code i mod 10}, as the author's grid does.
+ */
+public final class VitMnistWorkload implements Workload {
+    public static final String ID = "vit-mnist";
+    static final String CHECKPOINT = "models/vit-mnist/DiffusionViT.pth";
+    public static final int STEPS = 25;
+    public static final double GUIDANCE = 2.0;
+    public static final double CFG_START = 0.3;
+    public static final double CFG_END = 0.7;
+    public static final double DIFFUSION = 1.0;
+
+    private static final DenoiserInfo INFO;
+
+    static {
+        List<SiteSpec> sites = new ArrayList<>();
+        for (int i = 0; i < VitMnist.LAYERS; i++) {
+            sites.add(new SiteSpec("transformer." + i + ".gelu", VitMnist.FFN, VitMnist.TOKENS, "ffn"));
+        }
+        // flow time is continuous: any step count works; 1000 keeps the reported timesteps (t in thousandths) distinct
+        INFO = new DenoiserInfo(ID, "pure-transformer", "image", "exact",
+                "third-party pretrained MNIST diffusion transformer (MIT): 7x7 patches + 2 time + 2 class tokens, 4 post-LN encoder layers",
+                sites, CHECKPOINT, "Euler-Maruyama flow matching, CFG 2.0 for 0.3 < t < 0.7, diffusion 1; cond and uncond calls per sample; timestep = 1000 t",
+                10, STEPS, 1000);
+    }
+
+    @Override
+    public DenoiserInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public LoadedWorkload load(NDManager manager, Path checkpoint, Map<String, Path> conditions) {
+        Workload.refuseConditions(info(), conditions);
+        Path file = checkpoint != null ? checkpoint : Denoisers.home().resolve(CHECKPOINT);
+        if (!Files.isRegularFile(file)) {
+            throw new InputException(file + ": checkpoint not found" + (checkpoint == null
+                    ? " (shipped with the repository; is colsparse.home set to the repository root?)" : ""));
+        }
+        VitMnist model = new VitMnist(manager);
+        try (TensorSource source = TensorSources.openWeights(file)) {
+            model.params().load(source, ID);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return new Loaded(model, manager);
+    }
+
+    /** The digit sample {@code i} of a run asks for. */
+    public static int label(int sample) {
+        return sample % VitMnist.CLASSES;
+    }
+
+    static final class Loaded implements LoadedWorkload {
+        private final VitMnist model;
+        private final NDManager manager;
+
+        Loaded(VitMnist model, NDManager manager) {
+            this.model = model;
+            this.manager = manager;
+        }
+
+        VitMnist network() {
+            return model;
+        }
+
+        @Override
+        public DenoiserInfo info() {
+            return INFO;
+        }
+
+        @Override
+        public List<GeluSite> sites() {
+            return model.sites();
+        }
+
+        @Override
+        public Samples sample(int samples, int steps, long seed, GeluTap tap, StepListener listener) {
+            return sample(samples, steps, FlowSdeSampler.Noise.seeded(seed), tap, listener);
+        }
+
+        /** The same run with the noise drawn from {@code noise} (a reference implementation's, in tests). */
+        Samples sample(int samples, int steps, FlowSdeSampler.Noise noise, GeluTap tap, StepListener listener) {
+            FlowSdeSampler sampler = new FlowSdeSampler(steps, GUIDANCE, CFG_START, CFG_END, DIFFUSION);
+            Shape shape = new Shape(samples, 1, VitMnist.SIZE, VitMnist.SIZE);
+            try (NDManager run = manager.newSubManager()) {
+                NDArray x = sampler.sample(run, shape, (z, t, conditional) -> predictEach(z, t, conditional, tap), noise, listener);
+                // generate.py clips the integrated images to [0, 1]: that picture is the model's output
+                return new Samples(x.clip(0f, 1f).toFloatArray(), shape.getShape());
+            }
+        }
+
+        /**
+         * One denoiser call per image (DESIGN §2: a call holds one sample), the conditional and the
+         * unconditional branch being separate calls as in the author's solver: each GELU site sees
+         * 20 token rows per call.
+         */
+        private NDArray predictEach(NDArray x, float t, boolean conditional, GeluTap tap) {
+            long n = x.getShape().get(0);
+            NDList out = new NDList();
+            for (int i = 0; i < n; i++) {
+                int[] label = {conditional ? label(i) : VitMnist.NULL_LABEL};
+                out.add(model.predict(x.get(i + ":" + (i + 1)), t, label, tap));
+            }
+            return NDArrays.concat(out, 0);
+        }
+
+        @Override
+        public Path writePreview(Samples samples, Path dir) {
+            long[] s = samples.shape();
+            Path file = dir.resolve("samples.png");
+            ImageGrid.write(file, samples.values(), (int) s[0], (int) s[2], (int) s[3], 0f, 1f, 4);
+            return file;
+        }
+
+        @Override
+        public void close() {
+            model.close();
+        }
+    }
+}
