@@ -93,6 +93,13 @@ final class Controller {
     private final int[] writeBankN;
     private final int[] readHitN;     // per bank: buffered requests to the open row
     private final int[] writeHitN;
+    // Bit b set: bank b has buffered requests, so the scheduler visits only those banks.
+    private long readBanks;
+    private long writeBanks;
+    // Buffered writes per address hash: a read or write to an address whose bucket is empty needs
+    // no scan of the write buffer for forwarding or merging (most requests).
+    private final int[] writeAddrCount = new int[WRITE_HASH];
+    private static final int WRITE_HASH = 256;
     private final long[] sSeq;
     private long seq;
     private int pickedCmd;
@@ -154,6 +161,9 @@ final class Controller {
         this.nBg = org.bankGroups();
         this.banksPerBg = org.banksPerGroup();
         this.nBanks = org.banks();
+        if (nBanks > Long.SIZE) {
+            throw new IllegalArgumentException("at most " + Long.SIZE + " banks per channel are supported, got " + nBanks);
+        }
         this.readLatency = cfg.spec().timing().readLatency();
         this.nRefi = cfg.spec().timing().nREFI();
         this.refreshOn = cfg.refresh().equals("AllBank");
@@ -256,6 +266,8 @@ final class Controller {
         if (write) {
             writeQ[writeN++] = s;
             writeByBank[b * writeCap + writeBankN[b]++] = s;
+            writeBanks |= 1L << b;
+            writeAddrCount[writeHash(addr)]++;
             if (hit) {
                 writeHitN[b]++;
             }
@@ -263,6 +275,7 @@ final class Controller {
         } else {
             readQ[readN++] = s;
             readByBank[b * readCap + readBankN[b]++] = s;
+            readBanks |= 1L << b;
             if (hit) {
                 readHitN[b]++;
             }
@@ -271,7 +284,14 @@ final class Controller {
         return true;
     }
 
+    private static int writeHash(long addr) {
+        return (int) ((addr >>> 5) ^ (addr >>> 13)) & (WRITE_HASH - 1);
+    }
+
     private boolean writeBuffered(long addr) {
+        if (writeAddrCount[writeHash(addr)] == 0) {
+            return false;
+        }
         for (int i = 0; i < writeN; i++) {
             if (sAddr[writeQ[i]] == addr) {
                 return true;
@@ -342,8 +362,8 @@ final class Controller {
             return;
         }
         updateWriteMode();
-        int s = writeMode ? pickByBank(writeByBank, writeBankN, writeHitN, writeCap, WR)
-                : pickByBank(readByBank, readBankN, readHitN, readCap, RD);
+        int s = writeMode ? pickByBank(writeByBank, writeBankN, writeHitN, writeCap, WR, writeBanks)
+                : pickByBank(readByBank, readBankN, readHitN, readCap, RD, readBanks);
         if (s >= 0) {
             sCmd[s] = pickedCmd;
             int[] q = writeMode ? writeQ : readQ;
@@ -413,16 +433,14 @@ final class Controller {
      * bank and command class. Returns the slot, with its command in {@link #pickedCmd}, or -1;
      * leaves in {@link #scanMin} the earliest cycle an eligible request becomes ready.
      */
-    private int pickByBank(int[] byBank, int[] bankN, int[] hitN, int cap, int fin) {
+    private int pickByBank(int[] byBank, int[] bankN, int[] hitN, int cap, int fin, long banks) {
         final long now = clk;
         int best = -1;
         long bestSeq = Long.MAX_VALUE;
         long min = NEVER;
-        for (int b = 0; b < nBanks; b++) {
+        for (long rest = banks; rest != 0; rest &= rest - 1) {
+            int b = Long.numberOfTrailingZeros(rest);
             int n = bankN[b];
-            if (n == 0) {
-                continue;
-            }
             int base = b * cap;
             int open = openRow[b];
             int hit = -1;
@@ -605,13 +623,19 @@ final class Controller {
         int n = which == 0 ? activeN-- : which == 1 ? readN-- : writeN--;
         System.arraycopy(q, idx + 1, q, idx, n - idx - 1);
         if (which == 1) {
-            removeFromBank(readByBank, readBankN, readHitN, readCap, s);
+            if (removeFromBank(readByBank, readBankN, readHitN, readCap, s)) {
+                readBanks &= ~(1L << sBank[s]);
+            }
         } else if (which == 2) {
-            removeFromBank(writeByBank, writeBankN, writeHitN, writeCap, s);
+            writeAddrCount[writeHash(sAddr[s])]--;
+            if (removeFromBank(writeByBank, writeBankN, writeHitN, writeCap, s)) {
+                writeBanks &= ~(1L << sBank[s]);
+            }
         }
     }
 
-    private void removeFromBank(int[] byBank, int[] bankN, int[] hitN, int cap, int s) {
+    /** Returns true when the bank's list became empty. */
+    private boolean removeFromBank(int[] byBank, int[] bankN, int[] hitN, int cap, int s) {
         int b = sBank[s];
         if (sRow[s] == openRow[b]) {
             hitN[b]--;
@@ -622,7 +646,7 @@ final class Controller {
             if (byBank[base + k] == s) {
                 System.arraycopy(byBank, base + k + 1, byBank, base + k, n - k - 1);
                 bankN[b] = n - 1;
-                return;
+                return n == 1;
             }
         }
         throw new IllegalStateException("request slot " + s + " not in its bank list");

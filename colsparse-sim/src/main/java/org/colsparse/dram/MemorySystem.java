@@ -204,10 +204,17 @@ public final class MemorySystem {
         if (n == 0) {
             return m.stats(m.snapshot(), 0);
         }
+        PackedRequests packed = trace instanceof PackedRequests p ? p : null;
         int i = 0;
         while (true) {
-            Request r = trace.get(i);
-            if (m.send(r.addr(), r.write(), i)) {
+            boolean sent;
+            if (packed != null) {
+                sent = m.send(packed.addr(i), packed.write(i), i);
+            } else {
+                Request r = trace.get(i);
+                sent = m.send(r.addr(), r.write(), i);
+            }
+            if (sent) {
                 if (++i == n) {
                     break;
                 }
