@@ -122,9 +122,13 @@ final class Controller {
     // Idle tracking: when the last full evaluation issued nothing and nothing changed since
     // (dirty false), no command can issue before wakeAt.
     private boolean dirty = true;
+    private final boolean exhaustive;
     private long wakeAt;
     private long scanMin;
-    private int readyCandidates;  // of the last buffer scan
+    private int readyCandidates;  // of the last scan
+    // When valid: no candidate of the buffer being served can be ready before bufferLow.
+    private long bufferLow;
+    private boolean bufferLowValid;
     private final int[] colAccesses;      // ClosedCAP: column accesses since the bank opened
     private final boolean[] prepbPosted;  // ClosedCAP: a fallback PREpb is queued for the bank
     private final boolean[] rowHitFlag;   // FRFCFS-RowHit scratch, per bank
@@ -154,8 +158,9 @@ final class Controller {
     long refreshes;
     long lastCompletion;
 
-    Controller(int channelId, DramConfig cfg, TimingTable table) {
+    Controller(int channelId, DramConfig cfg, TimingTable table, boolean exhaustive) {
         this.channelId = channelId;
+        this.exhaustive = exhaustive;
         this.table = table;
         DramOrg org = cfg.spec().org();
         this.mapper = AddressMapper.create(cfg.addrMapper(), org);
@@ -293,11 +298,9 @@ final class Controller {
      * so the mode decision cannot depend on evaluations skipped in between.
      */
     private void noteArrival(int s) {
-        if (dirty) {
-            return;
-        }
         if (rowHitFirst || closedCap || nextWriteMode() != writeMode) {
             dirty = true;
+            bufferLowValid = false;
             return;
         }
         if (sWrite[s] != writeMode) {
@@ -310,7 +313,10 @@ final class Controller {
             return;  // cannot close the row until the activated request has issued, which wakes the controller
         }
         long r = Math.max(ready[cmd], Math.max(ready[sBgNode[s] + cmd], ready[sBankNode[s] + cmd]));
-        if (r < wakeAt) {
+        if (r < bufferLow) {
+            bufferLow = r;
+        }
+        if (!dirty && r < wakeAt) {
             wakeAt = r;
         }
     }
@@ -360,13 +366,21 @@ final class Controller {
         }
         // Nothing changed since the last full evaluation found no ready command: the outcome
         // would be the same until the earliest of those commands becomes ready.
-        if (!dirty && clk < wakeAt) {
+        if (!dirty && clk < wakeAt && !exhaustive) {
             return;
         }
         dirty = false;
         int idx = pickActive();
         if (idx >= 0) {
+            int bank = sBank[activeQ[idx]];
+            long activeMin = scanMin;
+            int activeReady = readyCandidates;
             issueRequest(activeQ, idx, true);
+            if (bufferLowValid && activeReady == 1 && prioN == 0) {
+                sleepAfterIssue(activeMin, bufferLow, bank);
+            } else {
+                bufferLowValid = false;  // the bank's buffered requests may have new candidates
+            }
             return;
         }
         long wake = scanMin;
@@ -377,6 +391,7 @@ final class Controller {
             if (!wouldCloseActive(cmd, bank)) {
                 long r = readyAt(cmd, bank);
                 if (r <= clk) {
+                    bufferLowValid = false;
                     issue(cmd, bank < 0 ? -1 : bank / banksPerBg, bank, -1);
                     if (cmd == fin) {
                         prioHead = (prioHead + 1) % prioFinal.length;
@@ -399,32 +414,39 @@ final class Controller {
             sCmd[s] = pickedCmd;
             int[] q = writeMode ? writeQ : readQ;
             int bank = sBank[s];
+            long bufferMin = scanMin;
+            boolean alone = readyCandidates == 1;
             issueRequest(q, indexOf(q, writeMode ? writeN : readN, s), false);
-            sleepAfterIssue(wake, bank);
+            bufferLowValid = false;
+            if (alone) {
+                sleepAfterIssue(wake, bufferMin, bank);
+            }
             return;
         }
+        bufferLow = scanMin;
+        bufferLowValid = !rowHitFirst && !closedCap;
         wakeAt = Math.min(wake, scanMin);
     }
 
     /**
-     * After a command from the read/write buffer, the next evaluation that can issue anything is
-     * known without one: commands only ever push ready cycles later, so every other bank's
-     * candidate is ready no earlier than this evaluation found ({@link #scanMin}, when it was the
-     * only ready one), the requests just activated no earlier than {@code activeMin}; only the
+     * After a command, the next evaluation that can issue anything is known without one: commands
+     * only ever push ready cycles later, so every candidate the evaluation did not pick is ready
+     * no earlier than it found ({@code activeMin} for activated requests, {@code bufferMin} for
+     * the read/write buffer, kept up to date by later arrivals as {@link #bufferLow}); only the
      * bank the command went to has new candidates. On streaming and random traces this spares
-     * about half of all evaluations. A mode switch, a second ready candidate or a policy with
-     * more state (row-hit-first, closed rows) evaluates next cycle as before.
+     * most evaluations that would issue nothing. Called only when the picked command was the one
+     * ready candidate; a mode switch or a policy with more state (row-hit-first, closed rows)
+     * evaluates next cycle as before.
      */
-    private void sleepAfterIssue(long activeMin, int bank) {
-        if (rowHitFirst || closedCap || readyCandidates > 1 || nextWriteMode() != writeMode) {
+    private void sleepAfterIssue(long activeMin, long bufferMin, int bank) {
+        if (rowHitFirst || closedCap || nextWriteMode() != writeMode) {
+            bufferLowValid = false;
             return;
         }
-        long wake = Math.min(activeMin, scanMin);
-        if (writeMode) {
-            wake = Math.min(wake, bankReady(writeByBank, writeBankN[bank], writeHitN[bank], writeCap, WR, bank));
-        } else {
-            wake = Math.min(wake, bankReady(readByBank, readBankN[bank], readHitN[bank], readCap, RD, bank));
-        }
+        long buf = Math.min(bufferMin, writeMode
+                ? bankReady(writeByBank, writeBankN[bank], writeHitN[bank], writeCap, WR, bank)
+                : bankReady(readByBank, readBankN[bank], readHitN[bank], readCap, RD, bank));
+        long wake = Math.min(activeMin, buf);
         if (activePerBank[bank] > 0) {
             for (int i = 0; i < activeN; i++) {
                 int a = activeQ[i];
@@ -435,6 +457,8 @@ final class Controller {
                 }
             }
         }
+        bufferLow = buf;
+        bufferLowValid = true;
         dirty = false;
         wakeAt = wake;
     }
@@ -493,6 +517,7 @@ final class Controller {
         long bestArrive = 0;
         boolean bestReady = false;
         long min = NEVER;
+        int readyN = 0;
         for (int i = 0; i < n; i++) {
             int s = q[i];
             int bank = sBank[s];
@@ -504,7 +529,9 @@ final class Controller {
             }
             long r = Math.max(ready[cmd], Math.max(ready[sBgNode[s] + cmd], ready[sBankNode[s] + cmd]));
             boolean ok = r <= now;
-            if (!ok && r < min) {
+            if (ok) {
+                readyN++;
+            } else if (r < min) {
                 min = r;
             }
             if (best < 0 || (ok && !bestReady) || (ok == bestReady && sArrive[s] < bestArrive)) {
@@ -514,6 +541,7 @@ final class Controller {
             }
         }
         scanMin = min;
+        readyCandidates = readyN;
         return bestReady ? best : -1;
     }
 
@@ -918,7 +946,7 @@ final class Controller {
      * Cycles before it are idle and may be skipped with {@link #skipTo}.
      */
     long nextEvent() {
-        if (dirty) {
+        if (dirty || exhaustive) {
             return clk + 1;
         }
         long e = Math.min(nextRefresh, wakeAt);

@@ -29,11 +29,16 @@ public final class MemorySystem {
     private long clk;
 
     public MemorySystem(DramConfig config) {
+        this(config, false);
+    }
+
+    /** {@code exhaustive}: evaluate every controller every cycle, never sleeping (tests check both agree). */
+    MemorySystem(DramConfig config, boolean exhaustive) {
         this.config = config;
         TimingTable table = new TimingTable(config.spec().timing());
         this.channels = new Controller[config.channels()];
         for (int i = 0; i < channels.length; i++) {
-            channels[i] = new Controller(i, config, table);
+            channels[i] = new Controller(i, config, table, exhaustive);
         }
         this.channelMapper = new ChannelMapper(config.channels(), config.txBytes(), config.interleaveBits());
     }
@@ -199,7 +204,11 @@ public final class MemorySystem {
      * continues until every request has completed ({@code drainCycles}).
      */
     public static DramStats runTrace(DramConfig config, List<Request> trace) {
-        MemorySystem m = new MemorySystem(config);
+        return runTrace(config, trace, false);
+    }
+
+    static DramStats runTrace(DramConfig config, List<Request> trace, boolean exhaustive) {
+        MemorySystem m = new MemorySystem(config, exhaustive);
         int n = trace.size();
         if (n == 0) {
             return m.stats(m.snapshot(), 0);
