@@ -3,6 +3,8 @@
 #
 #   bench/dram/compare.sh RAMULATOR_RUN [TRACE_DIR] [TRACE_NAME...]
 #   REPEAT=3 (runs per side and trace, alternating Ramulator and colsparse; medians reported)
+#   BASELINE=DIR (optional: another checkout's launcher, DIR/colsparse, timed in the same
+#   alternation; its cycles and row counts must equal this build's)
 #
 # RAMULATOR_RUN: a program that takes a Ramulator 2.1 YAML config (as exported by
 # `python -m ramulator export`), runs it and prints Ramulator's stats YAML — e.g. bench/dram/
@@ -52,12 +54,18 @@ for n in "${names[@]}"; do
     timed "$work/$n.ours" "$work/$n.ours.err.$r" "$root/colsparse" dram --trace "$t" --format json --bench >> "$work/$n.ours.e2e"
     cat "$work/$n.ours.err.$r" >> "$work/$n.ours.err"
     grep -E "^(wall|cpu)_seconds" "$work/$n.ram" >> "$work/$n.ram.loop"
+    if [ -n "${BASELINE:-}" ]; then
+      timed "$work/$n.base" "$work/$n.base.err" "$BASELINE/colsparse" dram --trace "$t" --format json >> "$work/$n.base.e2e"
+      cmp -s <(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["at_last_accept"])' "$work/$n.base") \
+             <(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["at_last_accept"])' "$work/$n.ours") ||
+        { echo "compare.sh: $n: the baseline's counts differ from this build's" >&2; exit 1; }
+    fi
   done
 done
 
-python3 - "$work" "${names[@]}" <<'PY'
+python3 - "$work" "${BASELINE:+baseline}" "${names[@]}" <<'PY'
 import json, re, statistics, sys
-work, names = sys.argv[1], sys.argv[2:]
+work, base, names = sys.argv[1], sys.argv[2] == "baseline", sys.argv[3:]
 def med(xs):
     return statistics.median(xs)
 def loop(path):
@@ -71,8 +79,9 @@ def ram_stats(text):
                 conflicts=total("row_conflicts"))
 print("| trace | requests | Ramulator cycles | colsparse cycles | cycle error | Ramulator hits / misses / conflicts "
       "| colsparse hits / misses / conflicts | row-count error | Ramulator s end to end (loop) "
-      "| colsparse s end to end (loop) | Ramulator M cycles/s | colsparse M cycles/s | speed-up end to end | CPU s Ramulator / colsparse |")
-print("|---|---:|---:|---:|---:|---|---|---:|---|---|---:|---:|---:|---|")
+      "| colsparse s end to end (loop) | Ramulator M cycles/s | colsparse M cycles/s | speed-up end to end | CPU s Ramulator / colsparse |"
+      + (" baseline s end to end | baseline speed-up |" if base else ""))
+print("|---|---:|---:|---:|---:|---|---|---:|---|---|---:|---:|---:|---|" + ("---:|---:|" if base else ""))
 for n in names:
     r = ram_stats(open(f"{work}/{n}.ram").read())
     o = json.load(open(f"{work}/{n}.ours"))
@@ -88,5 +97,7 @@ for n in names:
     print(f"| {n} | {req} | {r['cycles']} | {a['cycles']} | {cerr:+.2f} % | {r['hits']} / {r['misses']} / {r['conflicts']} "
           f"| {a['row_hits']} / {a['row_misses']} / {a['row_conflicts']} | {rerr:.2f} % "
           f"| {re2e:.2f} ({loop(f'{work}/{n}.ram.loop'):.2f}) | {oe2e:.2f} ({loop(f'{work}/{n}.ours.err'):.2f}) "
-          f"| {r['cycles'] / re2e / 1e6:.2f} | {a['cycles'] / oe2e / 1e6:.2f} | **{re2e / oe2e:.1f}x** | {rcpu:.2f} / {ocpu:.2f} |")
+          f"| {r['cycles'] / re2e / 1e6:.2f} | {a['cycles'] / oe2e / 1e6:.2f} | **{re2e / oe2e:.1f}x** | {rcpu:.2f} / {ocpu:.2f} |"
+          + (f" {med([float(l.split()[0]) for l in open(f'{work}/{n}.base.e2e') if l.strip()]):.2f} "
+             f"| {re2e / med([float(l.split()[0]) for l in open(f'{work}/{n}.base.e2e') if l.strip()]):.1f}x |" if base else ""))
 PY

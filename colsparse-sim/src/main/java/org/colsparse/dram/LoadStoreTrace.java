@@ -69,28 +69,14 @@ public final class LoadStoreTrace {
         int lineNo = 0;
         while (pos < len) {
             lineNo++;
+            int next = fastLine(b, pos, out);
+            if (next >= 0) {
+                pos = next;
+                continue;
+            }
             int end = pos;
             while (end < len && b[end] != '\n' && b[end] != '\r') {
                 end++;
-            }
-            int next = end + (end + 1 < len && b[end] == '\r' && b[end + 1] == '\n' ? 2 : 1);
-            int digits = end - pos - 5;
-            if (digits >= 1 && digits <= 15 && b[pos + 2] == ' ' && b[pos + 3] == '0' && b[pos + 4] == 'x'
-                    && (b[pos] == 'L' && b[pos + 1] == 'D' || b[pos] == 'S' && b[pos + 1] == 'T')) {
-                long v = 0;
-                int i = pos + 5;
-                for (; i < end && b[i] >= 0; i++) {
-                    int d = HEX[b[i] & 0x7f];
-                    if (d < 0) {
-                        break;
-                    }
-                    v = v << 4 | d;
-                }
-                if (i == end) {
-                    out.add(v, b[pos] == 'S');
-                    pos = next;
-                    continue;
-                }
             }
             for (int i = pos; i < end; i++) {
                 if (b[i] < 0) {
@@ -101,9 +87,56 @@ public final class LoadStoreTrace {
             if (r != null) {
                 out.add(r.addr(), r.write());
             }
-            pos = next;
+            pos = end + (end + 1 < len && b[end] == '\r' && b[end + 1] == '\n' ? 2 : 1);
         }
         return out;
+    }
+
+    /**
+     * Decodes one {@code LD|ST 0x<1-15 hex digits>} line starting at {@code pos} into {@code out}
+     * and returns the start of the next line, or -1 (adding nothing) for any other line. A method
+     * of its own, called once a line, so that the JIT compiles it after a few thousand lines
+     * instead of running the whole file through the interpreter and on-stack replacement.
+     */
+    private static int fastLine(byte[] b, int pos, PackedRequests out) {
+        int len = b.length;
+        if (pos + 6 > len || b[pos + 2] != ' ' || b[pos + 3] != '0' || b[pos + 4] != 'x') {
+            return -1;
+        }
+        boolean write;
+        if (b[pos] == 'L' && b[pos + 1] == 'D') {
+            write = false;
+        } else if (b[pos] == 'S' && b[pos + 1] == 'T') {
+            write = true;
+        } else {
+            return -1;
+        }
+        long v = 0;
+        int i = pos + 5;
+        int limit = Math.min(len, pos + 5 + 15);
+        for (; i < limit; i++) {
+            int c = b[i];
+            int d = c < 0 ? -1 : HEX[c];
+            if (d < 0) {
+                break;
+            }
+            v = v << 4 | d;
+        }
+        if (i == pos + 5) {
+            return -1;
+        }
+        int next;
+        if (i == len) {
+            next = len;
+        } else if (b[i] == '\n') {
+            next = i + 1;
+        } else if (b[i] == '\r') {
+            next = i + 1 < len && b[i + 1] == '\n' ? i + 2 : i + 1;
+        } else {
+            return -1;
+        }
+        out.add(v, write);
+        return next;
     }
 
     public static List<Request> read(Reader in, String name) throws IOException {
