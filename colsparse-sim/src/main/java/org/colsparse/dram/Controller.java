@@ -444,8 +444,8 @@ final class Controller {
             return;
         }
         long buf = Math.min(bufferMin, writeMode
-                ? bankReady(writeByBank, writeBankN[bank], writeHitN[bank], writeCap, WR, bank)
-                : bankReady(readByBank, readBankN[bank], readHitN[bank], readCap, RD, bank));
+                ? bankReady(writeBankN[bank], writeHitN[bank], WR, bank)
+                : bankReady(readBankN[bank], readHitN[bank], RD, bank));
         long wake = Math.min(activeMin, buf);
         if (activePerBank[bank] > 0) {
             for (int i = 0; i < activeN; i++) {
@@ -464,11 +464,10 @@ final class Controller {
     }
 
     /** Earliest ready cycle of a bank's scheduling candidates in one buffer (as {@link #pickByBank} sees them). */
-    private long bankReady(int[] byBank, int n, int h, int cap, int fin, int b) {
+    private long bankReady(int n, int h, int fin, int b) {
         if (n == 0) {
             return NEVER;
         }
-        int base = b * cap;
         int open = openRow[b];
         boolean hasHit = h > 0;
         boolean hasOther = h < n;
