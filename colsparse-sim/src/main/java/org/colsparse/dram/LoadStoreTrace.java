@@ -59,8 +59,8 @@ public final class LoadStoreTrace {
     /**
      * Parses a whole trace held in memory, lines split as {@link BufferedReader#readLine} splits
      * them. Lines written as {@link TraceWriter} writes them ({@code LD 0x...}) are decoded
-     * straight from the bytes (the start-up of {@code colsparse dram} on a 1M-line trace is
-     * mostly this); any other line goes through the general rules of {@link #read(Reader, String)}.
+     * straight from the bytes, without a {@code String} or {@link Request} per line; any other
+     * line goes through the general rules of {@link #read(Reader, String)}.
      */
     static List<Request> parse(byte[] b, String name) {
         PackedRequests out = new PackedRequests(Math.max(16, b.length / 12));
