@@ -2,13 +2,19 @@
 # Compares colsparse's GDDR6 model with Ramulator 2.1 on generated LoadStoreTraces.
 #
 #   bench/dram/compare.sh RAMULATOR_RUN [TRACE_DIR] [TRACE_NAME...]
+#   REPEAT=3 (runs per side and trace, alternating Ramulator and colsparse; medians reported)
+#   BASELINE=DIR (optional: another checkout's launcher, DIR/colsparse, timed in the same
+#   alternation; its cycles and row counts must equal this build's)
 #
 # RAMULATOR_RUN: a program that takes a Ramulator 2.1 YAML config (as exported by
 # `python -m ramulator export`), runs it and prints Ramulator's stats YAML — e.g. bench/dram/
 # ramulator_run.cpp compiled against your own Ramulator 2.1 build (see docs/dram.md). This script
 # builds nothing of Ramulator. TRACE_DIR (default /tmp/colsparse-dram-traces) receives the traces
 # from gen_traces.py when they are missing. Prints a Markdown table: memory cycles (until the last
-# request is accepted), row hits/misses/conflicts, and simulation time of both simulators.
+# request is accepted), row hits/misses/conflicts, and the time of both simulators end to end
+# (process start to result, trace parsing and start-up included), the figure the speed-up is
+# computed from; the simulation loop alone (as each simulator times it) and the process CPU
+# seconds (user + system, JIT threads included) are shown beside it.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -17,8 +23,9 @@ dir="${2:-/tmp/colsparse-dram-traces}"
 shift $(( $# >= 2 ? 2 : 1 ))
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
-  names=(seq_small seq random strided strided8k mixed random_rw streams tiles random_1m)
+  names=(seq_mix_1m seq_1m random_1m random_rw_1m mixed_1m streams_1m)
 fi
+repeat="${REPEAT:-3}"
 [ -x "$ram" ] || { echo "compare.sh: $ram is not executable" >&2; exit 2; }
 mkdir -p "$dir"
 for n in "${names[@]}"; do
@@ -26,35 +33,62 @@ for n in "${names[@]}"; do
 done
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+# builds the launcher's jar and class-data archive now, not inside the first timed run
+"$root/colsparse" dram --help >/dev/null
+
+# elapsed and CPU (user + system) seconds of a command, its output to $1 and $2
+timed() {
+  local out="$1" err="$2"; shift 2
+  local s e
+  s=$(date +%s%N)
+  /usr/bin/time -o "$work/time" -f "%U %S" "$@" > "$out" 2> "$err"
+  e=$(date +%s%N)
+  echo "$(echo "scale=4; ($e - $s) / 1000000000" | bc) $(awk '{print $1 + $2}' "$work/time")"
+}
 
 for n in "${names[@]}"; do
   t="$dir/$n.trace"
   sed "s#@TRACE@#$t#" "$here/ramulator2-gddr6.yaml" > "$work/$n.yaml"
-  "$ram" "$work/$n.yaml" > "$work/$n.ram" 2>/dev/null
-  "$root/colsparse" dram --trace "$t" --format json --bench > "$work/$n.ours" 2> "$work/$n.ours.err"
+  for r in $(seq "$repeat"); do
+    timed "$work/$n.ram" "$work/$n.ram.err" "$ram" "$work/$n.yaml" >> "$work/$n.ram.e2e"
+    timed "$work/$n.ours" "$work/$n.ours.err.$r" "$root/colsparse" dram --trace "$t" --format json --bench >> "$work/$n.ours.e2e"
+    cat "$work/$n.ours.err.$r" >> "$work/$n.ours.err"
+    grep -E "^(wall|cpu)_seconds" "$work/$n.ram" >> "$work/$n.ram.loop"
+    if [ -n "${BASELINE:-}" ]; then
+      timed "$work/$n.base" "$work/$n.base.err" "$BASELINE/colsparse" dram --trace "$t" --format json >> "$work/$n.base.e2e"
+      cmp -s <(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["at_last_accept"])' "$work/$n.base") \
+             <(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["at_last_accept"])' "$work/$n.ours") ||
+        { echo "compare.sh: $n: the baseline's counts differ from this build's" >&2; exit 1; }
+    fi
+  done
 done
 
-python3 - "$work" "${names[@]}" <<'PY'
-import json, re, sys
-work, names = sys.argv[1], sys.argv[2:]
+python3 - "$work" "${BASELINE:+baseline}" "${names[@]}" <<'PY'
+import json, re, statistics, sys
+work, base, names = sys.argv[1], sys.argv[2] == "baseline", sys.argv[3:]
+def med(xs):
+    return statistics.median(xs)
+def loop(path):
+    text = open(path).read()
+    return med([float(v) for v in re.findall(r"wall_seconds: (\S+)", text)])
 def ram_stats(text):
     def total(key):
         return sum(int(v) for v in re.findall(r"^\s+" + key + r": (\d+)$", text, re.M))
     cycles = [int(v) for v in re.findall(r"^\s+cycles: (\d+)$", text, re.M)]
     return dict(cycles=max(cycles), hits=total("row_hits"), misses=total("row_misses"),
-                conflicts=total("row_conflicts"),
-                wall=float(re.search(r"wall_seconds: (\S+)", text).group(1)),
-                cpu=float(re.search(r"cpu_seconds: (\S+)", text).group(1)))
+                conflicts=total("row_conflicts"))
 print("| trace | requests | Ramulator cycles | colsparse cycles | cycle error | Ramulator hits / misses / conflicts "
-      "| colsparse hits / misses / conflicts | worst row-count error (% of requests) | Ramulator s (wall / CPU) "
-      "| colsparse s (wall / CPU) | speed-up (wall / CPU) |")
-print("|---|---:|---:|---:|---:|---|---|---:|---|---|---|")
+      "| colsparse hits / misses / conflicts | row-count error | Ramulator s end to end (loop) "
+      "| colsparse s end to end (loop) | Ramulator M cycles/s | colsparse M cycles/s | speed-up end to end | CPU s Ramulator / colsparse |"
+      + (" baseline s end to end | baseline speed-up |" if base else ""))
+print("|---|---:|---:|---:|---:|---|---|---:|---|---|---:|---:|---:|---|" + ("---:|---:|" if base else ""))
 for n in names:
     r = ram_stats(open(f"{work}/{n}.ram").read())
     o = json.load(open(f"{work}/{n}.ours"))
-    err = open(f"{work}/{n}.ours.err").read()
-    ow = float(re.search(r"wall_seconds: (\S+)", err).group(1))
-    oc = float(re.search(r"cpu_seconds: (\S+)", err).group(1))
+    rt = [list(map(float, l.split())) for l in open(f"{work}/{n}.ram.e2e") if l.strip()]
+    ot = [list(map(float, l.split())) for l in open(f"{work}/{n}.ours.e2e") if l.strip()]
+    re2e, rcpu = med([x[0] for x in rt]), med([x[1] for x in rt])
+    oe2e, ocpu = med([x[0] for x in ot]), med([x[1] for x in ot])
     a = o["at_last_accept"]
     req = o["requests"]
     cerr = 100.0 * (a["cycles"] - r["cycles"]) / r["cycles"]
@@ -62,5 +96,8 @@ for n in names:
                abs(a["row_conflicts"] - r["conflicts"])) * 100.0 / req
     print(f"| {n} | {req} | {r['cycles']} | {a['cycles']} | {cerr:+.2f} % | {r['hits']} / {r['misses']} / {r['conflicts']} "
           f"| {a['row_hits']} / {a['row_misses']} / {a['row_conflicts']} | {rerr:.2f} % "
-          f"| {r['wall']:.2f} / {r['cpu']:.2f} | {ow:.2f} / {oc:.2f} | {r['wall']/ow:.1f}x / {r['cpu']/oc:.1f}x |")
+          f"| {re2e:.2f} ({loop(f'{work}/{n}.ram.loop'):.2f}) | {oe2e:.2f} ({loop(f'{work}/{n}.ours.err'):.2f}) "
+          f"| {r['cycles'] / re2e / 1e6:.2f} | {a['cycles'] / oe2e / 1e6:.2f} | **{re2e / oe2e:.1f}x** | {rcpu:.2f} / {ocpu:.2f} |"
+          + (f" {med([float(l.split()[0]) for l in open(f'{work}/{n}.base.e2e') if l.strip()]):.2f} "
+             f"| {re2e / med([float(l.split()[0]) for l in open(f'{work}/{n}.base.e2e') if l.strip()]):.1f}x |" if base else ""))
 PY

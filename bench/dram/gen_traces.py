@@ -48,6 +48,19 @@ def random_rw(n, rng):
     return [("ST" if rng.random() < 0.5 else "LD", rng.randrange(SPAN // LINE) * LINE) for _ in range(n)]
 
 
+def seq_mix(n, rng):
+    # Mostly a sequential read stream; one request in four is a random read or write.
+    out = []
+    i = 0
+    for _ in range(n):
+        if rng.random() < 0.25:
+            out.append(("ST" if rng.random() < 0.5 else "LD", rng.randrange(SPAN // LINE) * LINE))
+        else:
+            out.append(("LD", (i * LINE) % SPAN))
+            i += 1
+    return out
+
+
 def streams(n, rng, k=8):
     # k interleaved sequential streams (e.g. ifmap, filter, ofmap tiles), round-robin, 1/4 writes.
     bases = [rng.randrange(SPAN // (1 << 20)) * (1 << 20) for _ in range(k)]
@@ -86,6 +99,11 @@ GENERATORS = {
     "tiles": (tiles, 100_000),
     "seq_small": (sequential, 10_000),
     "random_1m": (random_reads, 1_000_000),
+    "seq_mix_1m": (seq_mix, 1_000_000),
+    "seq_1m": (sequential, 1_000_000),
+    "random_rw_1m": (random_rw, 1_000_000),
+    "mixed_1m": (mixed_rw, 1_000_000),
+    "streams_1m": (streams, 1_000_000),
 }
 
 

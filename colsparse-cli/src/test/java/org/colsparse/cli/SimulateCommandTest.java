@@ -120,4 +120,34 @@ class SimulateCommandTest {
         CliRun z = CliRun.run("gemm", "--n", "16", "--array", "16x16", "--mask", mask.toString(), "--threshold", "0.6", "--format", "json");
         assertEquals(0, Json.MAPPER.readTree(z.out()).get("layers").get(0).get("skipped_compute_cycles").asLong());
     }
+
+    @Test
+    void shapesCsvIsATopologyWithMasksByLayerName(@TempDir Path dir) throws Exception {
+        CliRun shapes = CliRun.run("shapes", "--workload", "mld", "--format", "csv");
+        assertEquals(0, shapes.code(), shapes.err());
+        Path topo = Files.writeString(dir.resolve("mld.csv"), shapes.out());
+        List<String> rows = shapes.out().lines().skip(1).filter(l -> !l.isBlank()).toList();
+        String consumer = rows.stream().filter(l -> !l.split(",", -1)[5].isEmpty()).findFirst().orElseThrow();
+        String[] f = consumer.split(",", -1);
+        int m = Integer.parseInt(f[1]);
+        int k = Integer.parseInt(f[2]);
+        float[] v = new float[m * k];
+        java.util.Arrays.fill(v, 0, v.length / 2, 0.5f);
+        Path masks = Files.createDirectory(dir.resolve("masks"));
+        NpyWriter.write(masks.resolve(f[0] + ".npy"), new long[] {m, k}, v);
+        CliRun r = CliRun.run("simulate", "--topology", topo.toString(), "--mask-dir", masks.toString(),
+                "--layout", "row-major", "--array", "16x16", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode layers = Json.MAPPER.readTree(r.out()).get("layers");
+        assertEquals(rows.size() + 1, layers.size());
+        boolean masked = false;
+        for (JsonNode l : layers) {
+            if (l.get("sparsity").asText().equals("masked")) {
+                assertEquals(f[0], l.get("name").asText());
+                assertEquals(Long.parseLong(f[3]), l.get("n").asLong());
+                masked = true;
+            }
+        }
+        assertTrue(masked);
+    }
 }

@@ -8,6 +8,7 @@ import org.colsparse.util.InputException;
 import org.colsparse.workload.Gemm;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -81,10 +82,19 @@ public final class AcceleratorSim {
         return layouts.size() * (layers.size() + withMask);
     }
 
-    /** As {@link #run(List, List, Map, Function)}, telling {@code done} after each run. */
+    /**
+     * As {@link #run(List, List, Map, Function)}, telling {@code done} after each run (from the
+     * thread that finished it, one call at a time).
+     *
+     * <p>Without traces, dense runs of layers with the same {@code m x n x k} are made once per
+     * layout (a whole UNet call has 346 GEMMs but 65 shapes): every run starts from an idle DRAM
+     * and is deterministic, so the copies would give identical results. The distinct runs are
+     * spread over the available processors; results come back in the order of a sequential run.
+     */
     public List<LayerResult> run(List<Gemm> layers, List<LayoutKind> layouts, Map<String, ActivationMask> masks,
                                  Function<RunKey, RequestSink> traces, java.util.function.Consumer<RunKey> done) {
-        List<LayerResult> out = new ArrayList<>();
+        List<Job> jobs = new ArrayList<>();
+        Map<List<Object>, Job> firstDense = new HashMap<>();
         for (LayoutKind layout : layouts) {
             for (boolean masked : new boolean[] {false, true}) {
                 for (Gemm g : layers) {
@@ -92,16 +102,112 @@ public final class AcceleratorSim {
                     if (masked && mask == null) {
                         continue;
                     }
-                    RequestSink sink = traces == null ? null : traces.apply(new RunKey(g.name(), layout, masked));
-                    LayerResult r = LayerSimulator.run(g, cfg, layout, masked ? mask : null, newDram(), sink);
-                    out.add(g.instances() == 1 ? r : times(r, g.instances()));
-                    if (done != null) {
-                        done.accept(new RunKey(g.name(), layout, masked));
+                    Job j = new Job(g, layout, masked ? mask : null);
+                    if (traces == null && !masked) {
+                        Job first = firstDense.putIfAbsent(List.of(layout, g.m(), g.n(), g.k()), j);
+                        if (first != null) {
+                            first.copies.add(j);
+                            j.sameAs = first;
+                        }
                     }
+                    jobs.add(j);
                 }
             }
         }
+        List<Job> distinct = jobs.stream().filter(j -> j.sameAs == null).toList();
+        Object lock = new Object();
+        java.util.function.Consumer<Job> finished = j -> {
+            if (done == null) {
+                return;
+            }
+            synchronized (lock) {
+                done.accept(j.key());
+                for (Job c : j.copies) {
+                    done.accept(c.key());
+                }
+            }
+        };
+        int threads = traces != null ? 1 : Math.min(distinct.size(), Runtime.getRuntime().availableProcessors());
+        if (threads <= 1) {
+            for (Job j : distinct) {
+                RequestSink sink = traces == null ? null : traces.apply(j.key());
+                j.result = LayerSimulator.run(j.gemm, cfg, j.layout, j.mask, newDram(), sink);
+                finished.accept(j);
+            }
+        } else {
+            runParallel(distinct, threads, finished);
+        }
+        List<LayerResult> out = new ArrayList<>();
+        for (Job j : jobs) {
+            LayerResult r = j.sameAs == null ? j.result : renamed(j.sameAs.result, j.gemm.name());
+            out.add(j.gemm.instances() == 1 ? r : times(r, j.gemm.instances()));
+        }
         return out;
+    }
+
+    private void runParallel(List<Job> distinct, int threads, java.util.function.Consumer<Job> finished) {
+        // largest first, so that one long run does not start last and leave the other cores idle
+        List<Job> order = new ArrayList<>(distinct);
+        order.sort(java.util.Comparator.comparingLong((Job j) -> -j.gemm.m() * j.gemm.n() * j.gemm.k()));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "simulate");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+            for (Job j : order) {
+                futures.add(pool.submit(() -> {
+                    j.result = LayerSimulator.run(j.gemm, cfg, j.layout, j.mask, newDram(), null);
+                    finished.accept(j);
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    if (e.getCause() instanceof Error err) {
+                        throw err;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("simulation interrupted", e);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One (layer, layout, sparsity) run; {@code sameAs} points at the identical run that is made instead. */
+    private static final class Job {
+        final Gemm gemm;
+        final LayoutKind layout;
+        final ActivationMask mask;
+        final List<Job> copies = new ArrayList<>();
+        Job sameAs;
+        volatile LayerResult result;
+
+        Job(Gemm gemm, LayoutKind layout, ActivationMask mask) {
+            this.gemm = gemm;
+            this.layout = layout;
+            this.mask = mask;
+        }
+
+        RunKey key() {
+            return new RunKey(gemm.name(), layout, mask != null);
+        }
+    }
+
+    private static LayerResult renamed(LayerResult r, String name) {
+        return new LayerResult(name, r.m(), r.n(), r.k(), r.dataflow(), r.layout(), r.masked(),
+                r.cycles(), r.computeCycles(), r.stallCycles(), r.stallShare(),
+                r.bytesRead(), r.bytesWritten(), r.bandwidthGBps(), r.rowHitRate(),
+                r.rowHits(), r.rowMisses(), r.rowConflicts(), r.timeUs());
     }
 
     /** Identical instances run back to back: cycles and bytes scale, rates stay. */

@@ -93,6 +93,13 @@ final class Controller {
     private final int[] writeBankN;
     private final int[] readHitN;     // per bank: buffered requests to the open row
     private final int[] writeHitN;
+    // Bit b set: bank b has buffered requests, so the scheduler visits only those banks.
+    private long readBanks;
+    private long writeBanks;
+    // Buffered writes per address hash: a read or write to an address whose bucket is empty needs
+    // no scan of the write buffer for forwarding or merging (most requests).
+    private final int[] writeAddrCount = new int[WRITE_HASH];
+    private static final int WRITE_HASH = 256;
     private final long[] sSeq;
     private long seq;
     private int pickedCmd;
@@ -115,8 +122,13 @@ final class Controller {
     // Idle tracking: when the last full evaluation issued nothing and nothing changed since
     // (dirty false), no command can issue before wakeAt.
     private boolean dirty = true;
+    private final boolean exhaustive;
     private long wakeAt;
     private long scanMin;
+    private int readyCandidates;  // of the last scan
+    // When valid: no candidate of the buffer being served can be ready before bufferLow.
+    private long bufferLow;
+    private boolean bufferLowValid;
     private final int[] colAccesses;      // ClosedCAP: column accesses since the bank opened
     private final boolean[] prepbPosted;  // ClosedCAP: a fallback PREpb is queued for the bank
     private final boolean[] rowHitFlag;   // FRFCFS-RowHit scratch, per bank
@@ -146,14 +158,18 @@ final class Controller {
     long refreshes;
     long lastCompletion;
 
-    Controller(int channelId, DramConfig cfg, TimingTable table) {
+    Controller(int channelId, DramConfig cfg, TimingTable table, boolean exhaustive) {
         this.channelId = channelId;
+        this.exhaustive = exhaustive;
         this.table = table;
         DramOrg org = cfg.spec().org();
         this.mapper = AddressMapper.create(cfg.addrMapper(), org);
         this.nBg = org.bankGroups();
         this.banksPerBg = org.banksPerGroup();
         this.nBanks = org.banks();
+        if (nBanks > Long.SIZE) {
+            throw new IllegalArgumentException("at most " + Long.SIZE + " banks per channel are supported, got " + nBanks);
+        }
         this.readLatency = cfg.spec().timing().readLatency();
         this.nRefi = cfg.spec().timing().nREFI();
         this.refreshOn = cfg.refresh().equals("AllBank");
@@ -246,7 +262,6 @@ final class Controller {
         sRow[s] = decoded[AddressMapper.ROW];
         sBgNode[s] = (1 + sBg[s]) * COUNT;
         sBankNode[s] = (1 + nBg + sBank[s]) * COUNT;
-        dirty = true;
         sFinal[s] = write ? WR : RD;
         sWrite[s] = write;
         sStatDone[s] = false;
@@ -256,6 +271,8 @@ final class Controller {
         if (write) {
             writeQ[writeN++] = s;
             writeByBank[b * writeCap + writeBankN[b]++] = s;
+            writeBanks |= 1L << b;
+            writeAddrCount[writeHash(addr)]++;
             if (hit) {
                 writeHitN[b]++;
             }
@@ -263,15 +280,55 @@ final class Controller {
         } else {
             readQ[readN++] = s;
             readByBank[b * readCap + readBankN[b]++] = s;
+            readBanks |= 1L << b;
             if (hit) {
                 readHitN[b]++;
             }
             reads++;
         }
+        noteArrival(s);
         return true;
     }
 
+    /**
+     * A new request can change the next evaluation only by becoming ready itself or by switching
+     * the read/write mode; otherwise the controller may keep sleeping until the earlier of its
+     * wake-up and the new request's ready cycle (a full evaluation every cycle a request arrives
+     * was most of the work on streaming traces). Between full evaluations the buffers only grow,
+     * so the mode decision cannot depend on evaluations skipped in between.
+     */
+    private void noteArrival(int s) {
+        if (rowHitFirst || closedCap || nextWriteMode() != writeMode) {
+            dirty = true;
+            bufferLowValid = false;
+            return;
+        }
+        if (sWrite[s] != writeMode) {
+            return;  // waits in the buffer not being served
+        }
+        int b = sBank[s];
+        int open = openRow[b];
+        int cmd = open < 0 ? ACT : open == sRow[s] ? sFinal[s] : PREPB;
+        if (cmd == PREPB && activePerBank[b] > 0) {
+            return;  // cannot close the row until the activated request has issued, which wakes the controller
+        }
+        long r = Math.max(ready[cmd], Math.max(ready[sBgNode[s] + cmd], ready[sBankNode[s] + cmd]));
+        if (r < bufferLow) {
+            bufferLow = r;
+        }
+        if (!dirty && r < wakeAt) {
+            wakeAt = r;
+        }
+    }
+
+    private static int writeHash(long addr) {
+        return (int) ((addr >>> 5) ^ (addr >>> 13)) & (WRITE_HASH - 1);
+    }
+
     private boolean writeBuffered(long addr) {
+        if (writeAddrCount[writeHash(addr)] == 0) {
+            return false;
+        }
         for (int i = 0; i < writeN; i++) {
             if (sAddr[writeQ[i]] == addr) {
                 return true;
@@ -309,13 +366,21 @@ final class Controller {
         }
         // Nothing changed since the last full evaluation found no ready command: the outcome
         // would be the same until the earliest of those commands becomes ready.
-        if (!dirty && clk < wakeAt) {
+        if (!dirty && clk < wakeAt && !exhaustive) {
             return;
         }
         dirty = false;
         int idx = pickActive();
         if (idx >= 0) {
+            int bank = sBank[activeQ[idx]];
+            long activeMin = scanMin;
+            int activeReady = readyCandidates;
             issueRequest(activeQ, idx, true);
+            if (bufferLowValid && activeReady == 1 && prioN == 0) {
+                sleepAfterIssue(activeMin, bufferLow, bank);
+            } else {
+                bufferLowValid = false;  // the bank's buffered requests may have new candidates
+            }
             return;
         }
         long wake = scanMin;
@@ -326,6 +391,7 @@ final class Controller {
             if (!wouldCloseActive(cmd, bank)) {
                 long r = readyAt(cmd, bank);
                 if (r <= clk) {
+                    bufferLowValid = false;
                     issue(cmd, bank < 0 ? -1 : bank / banksPerBg, bank, -1);
                     if (cmd == fin) {
                         prioHead = (prioHead + 1) % prioFinal.length;
@@ -342,15 +408,82 @@ final class Controller {
             return;
         }
         updateWriteMode();
-        int s = writeMode ? pickByBank(writeByBank, writeBankN, writeHitN, writeCap, WR)
-                : pickByBank(readByBank, readBankN, readHitN, readCap, RD);
+        int s = writeMode ? pickByBank(writeByBank, writeBankN, writeHitN, writeCap, WR, writeBanks)
+                : pickByBank(readByBank, readBankN, readHitN, readCap, RD, readBanks);
         if (s >= 0) {
             sCmd[s] = pickedCmd;
             int[] q = writeMode ? writeQ : readQ;
+            int bank = sBank[s];
+            long bufferMin = scanMin;
+            boolean alone = readyCandidates == 1;
             issueRequest(q, indexOf(q, writeMode ? writeN : readN, s), false);
+            bufferLowValid = false;
+            if (alone) {
+                sleepAfterIssue(wake, bufferMin, bank);
+            }
             return;
         }
+        bufferLow = scanMin;
+        bufferLowValid = !rowHitFirst && !closedCap;
         wakeAt = Math.min(wake, scanMin);
+    }
+
+    /**
+     * After a command, the next evaluation that can issue anything is known without one: commands
+     * only ever push ready cycles later, so every candidate the evaluation did not pick is ready
+     * no earlier than it found ({@code activeMin} for activated requests, {@code bufferMin} for
+     * the read/write buffer, kept up to date by later arrivals as {@link #bufferLow}); only the
+     * bank the command went to has new candidates. On streaming and random traces this spares
+     * most evaluations that would issue nothing. Called only when the picked command was the one
+     * ready candidate; a mode switch or a policy with more state (row-hit-first, closed rows)
+     * evaluates next cycle as before.
+     */
+    private void sleepAfterIssue(long activeMin, long bufferMin, int bank) {
+        if (rowHitFirst || closedCap || nextWriteMode() != writeMode) {
+            bufferLowValid = false;
+            return;
+        }
+        long buf = Math.min(bufferMin, writeMode
+                ? bankReady(writeBankN[bank], writeHitN[bank], WR, bank)
+                : bankReady(readBankN[bank], readHitN[bank], RD, bank));
+        long wake = Math.min(activeMin, buf);
+        if (activePerBank[bank] > 0) {
+            for (int i = 0; i < activeN; i++) {
+                int a = activeQ[i];
+                if (sBank[a] == bank) {
+                    int open = openRow[bank];
+                    int cmd = open < 0 ? ACT : open == sRow[a] ? sFinal[a] : PREPB;
+                    wake = Math.min(wake, Math.max(ready[cmd], Math.max(ready[sBgNode[a] + cmd], ready[sBankNode[a] + cmd])));
+                }
+            }
+        }
+        bufferLow = buf;
+        bufferLowValid = true;
+        dirty = false;
+        wakeAt = wake;
+    }
+
+    /** Earliest ready cycle of a bank's scheduling candidates in one buffer (as {@link #pickByBank} sees them). */
+    private long bankReady(int n, int h, int fin, int b) {
+        if (n == 0) {
+            return NEVER;
+        }
+        int open = openRow[b];
+        boolean hasHit = h > 0;
+        boolean hasOther = h < n;
+        int bankNode = (1 + nBg + b) * COUNT;
+        int bgNode = (1 + b / banksPerBg) * COUNT;
+        long r = NEVER;
+        if (hasHit) {
+            r = Math.max(ready[fin], Math.max(ready[bgNode + fin], ready[bankNode + fin]));
+        }
+        if (hasOther) {
+            int cmd = open < 0 ? ACT : PREPB;
+            if (!(cmd == PREPB && activePerBank[b] > 0)) {
+                r = Math.min(r, Math.max(ready[cmd], Math.max(ready[bgNode + cmd], ready[bankNode + cmd])));
+            }
+        }
+        return r;
     }
 
     private void updateWriteMode() {
@@ -383,6 +516,7 @@ final class Controller {
         long bestArrive = 0;
         boolean bestReady = false;
         long min = NEVER;
+        int readyN = 0;
         for (int i = 0; i < n; i++) {
             int s = q[i];
             int bank = sBank[s];
@@ -394,7 +528,9 @@ final class Controller {
             }
             long r = Math.max(ready[cmd], Math.max(ready[sBgNode[s] + cmd], ready[sBankNode[s] + cmd]));
             boolean ok = r <= now;
-            if (!ok && r < min) {
+            if (ok) {
+                readyN++;
+            } else if (r < min) {
                 min = r;
             }
             if (best < 0 || (ok && !bestReady) || (ok == bestReady && sArrive[s] < bestArrive)) {
@@ -404,6 +540,7 @@ final class Controller {
             }
         }
         scanMin = min;
+        readyCandidates = readyN;
         return bestReady ? best : -1;
     }
 
@@ -413,16 +550,15 @@ final class Controller {
      * bank and command class. Returns the slot, with its command in {@link #pickedCmd}, or -1;
      * leaves in {@link #scanMin} the earliest cycle an eligible request becomes ready.
      */
-    private int pickByBank(int[] byBank, int[] bankN, int[] hitN, int cap, int fin) {
+    private int pickByBank(int[] byBank, int[] bankN, int[] hitN, int cap, int fin, long banks) {
         final long now = clk;
         int best = -1;
         long bestSeq = Long.MAX_VALUE;
         long min = NEVER;
-        for (int b = 0; b < nBanks; b++) {
+        int readyN = 0;
+        for (long rest = banks; rest != 0; rest &= rest - 1) {
+            int b = Long.numberOfTrailingZeros(rest);
             int n = bankN[b];
-            if (n == 0) {
-                continue;
-            }
             int base = b * cap;
             int open = openRow[b];
             int hit = -1;
@@ -449,6 +585,7 @@ final class Controller {
             if (hit >= 0) {
                 long r = Math.max(ready[fin], Math.max(ready[bgNode + fin], ready[bankNode + fin]));
                 if (r <= now) {
+                    readyN++;
                     if (sSeq[hit] < bestSeq) {
                         best = hit;
                         bestSeq = sSeq[hit];
@@ -468,6 +605,7 @@ final class Controller {
                 }
                 long r = Math.max(ready[cmd], Math.max(ready[bgNode + cmd], ready[bankNode + cmd]));
                 if (r <= now) {
+                    readyN++;
                     if (sSeq[other] < bestSeq) {
                         best = other;
                         bestSeq = sSeq[other];
@@ -479,6 +617,7 @@ final class Controller {
             }
         }
         scanMin = min;
+        readyCandidates = readyN;
         return best;
     }
 
@@ -605,13 +744,19 @@ final class Controller {
         int n = which == 0 ? activeN-- : which == 1 ? readN-- : writeN--;
         System.arraycopy(q, idx + 1, q, idx, n - idx - 1);
         if (which == 1) {
-            removeFromBank(readByBank, readBankN, readHitN, readCap, s);
+            if (removeFromBank(readByBank, readBankN, readHitN, readCap, s)) {
+                readBanks &= ~(1L << sBank[s]);
+            }
         } else if (which == 2) {
-            removeFromBank(writeByBank, writeBankN, writeHitN, writeCap, s);
+            writeAddrCount[writeHash(sAddr[s])]--;
+            if (removeFromBank(writeByBank, writeBankN, writeHitN, writeCap, s)) {
+                writeBanks &= ~(1L << sBank[s]);
+            }
         }
     }
 
-    private void removeFromBank(int[] byBank, int[] bankN, int[] hitN, int cap, int s) {
+    /** Returns true when the bank's list became empty. */
+    private boolean removeFromBank(int[] byBank, int[] bankN, int[] hitN, int cap, int s) {
         int b = sBank[s];
         if (sRow[s] == openRow[b]) {
             hitN[b]--;
@@ -622,7 +767,7 @@ final class Controller {
             if (byBank[base + k] == s) {
                 System.arraycopy(byBank, base + k + 1, byBank, base + k, n - k - 1);
                 bankN[b] = n - 1;
-                return;
+                return n == 1;
             }
         }
         throw new IllegalStateException("request slot " + s + " not in its bank list");
@@ -800,7 +945,7 @@ final class Controller {
      * Cycles before it are idle and may be skipped with {@link #skipTo}.
      */
     long nextEvent() {
-        if (dirty) {
+        if (dirty || exhaustive) {
             return clk + 1;
         }
         long e = Math.min(nextRefresh, wakeAt);

@@ -22,7 +22,29 @@ public final class LoadStoreTrace {
     private LoadStoreTrace() {
     }
 
+    private static final byte[] HEX = new byte[128];
+
+    static {
+        java.util.Arrays.fill(HEX, (byte) -1);
+        for (int i = 0; i < 16; i++) {
+            HEX["0123456789abcdef".charAt(i)] = (byte) i;
+            HEX["0123456789ABCDEF".charAt(i)] = (byte) i;
+        }
+    }
+
+    // Larger files are read line by line rather than as one byte array.
+    private static final long WHOLE_FILE_LIMIT = 1L << 30;
+
     public static List<Request> read(Path file) {
+        try {
+            if (Files.size(file) <= WHOLE_FILE_LIMIT) {
+                return parse(Files.readAllBytes(file), file.toString());
+            }
+        } catch (NoSuchFileException e) {
+            throw new InputException(file + ": trace file not found");
+        } catch (IOException e) {
+            throw new InputException(file + ": cannot read trace: " + e.getMessage(), e);
+        }
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
             return read(r, file.toString());
         } catch (NoSuchFileException e) {
@@ -34,6 +56,89 @@ public final class LoadStoreTrace {
         }
     }
 
+    /**
+     * Parses a whole trace held in memory, lines split as {@link BufferedReader#readLine} splits
+     * them. Lines written as {@link TraceWriter} writes them ({@code LD 0x...}) are decoded
+     * straight from the bytes, without a {@code String} or {@link Request} per line; any other
+     * line goes through the general rules of {@link #read(Reader, String)}.
+     */
+    static List<Request> parse(byte[] b, String name) {
+        PackedRequests out = new PackedRequests(Math.max(16, b.length / 12));
+        int len = b.length;
+        int pos = 0;
+        int lineNo = 0;
+        while (pos < len) {
+            lineNo++;
+            int next = fastLine(b, pos, out);
+            if (next >= 0) {
+                pos = next;
+                continue;
+            }
+            int end = pos;
+            while (end < len && b[end] != '\n' && b[end] != '\r') {
+                end++;
+            }
+            for (int i = pos; i < end; i++) {
+                if (b[i] < 0) {
+                    throw new InputException(name + ": not a LoadStoreTrace: holds a non-ASCII byte (binary file, or a byte-order mark?)");
+                }
+            }
+            Request r = parseLine(new String(b, pos, end - pos, StandardCharsets.US_ASCII), name, lineNo);
+            if (r != null) {
+                out.add(r.addr(), r.write());
+            }
+            pos = end + (end + 1 < len && b[end] == '\r' && b[end + 1] == '\n' ? 2 : 1);
+        }
+        return out;
+    }
+
+    /**
+     * Decodes one {@code LD|ST 0x<1-15 hex digits>} line starting at {@code pos} into {@code out}
+     * and returns the start of the next line, or -1 (adding nothing) for any other line. A method
+     * of its own, called once a line, so that the JIT compiles it after a few thousand lines
+     * instead of running the whole file through the interpreter and on-stack replacement.
+     */
+    private static int fastLine(byte[] b, int pos, PackedRequests out) {
+        int len = b.length;
+        if (pos + 6 > len || b[pos + 2] != ' ' || b[pos + 3] != '0' || b[pos + 4] != 'x') {
+            return -1;
+        }
+        boolean write;
+        if (b[pos] == 'L' && b[pos + 1] == 'D') {
+            write = false;
+        } else if (b[pos] == 'S' && b[pos + 1] == 'T') {
+            write = true;
+        } else {
+            return -1;
+        }
+        long v = 0;
+        int i = pos + 5;
+        int limit = Math.min(len, pos + 5 + 15);
+        for (; i < limit; i++) {
+            int c = b[i];
+            int d = c < 0 ? -1 : HEX[c];
+            if (d < 0) {
+                break;
+            }
+            v = v << 4 | d;
+        }
+        if (i == pos + 5) {
+            return -1;
+        }
+        int next;
+        if (i == len) {
+            next = len;
+        } else if (b[i] == '\n') {
+            next = i + 1;
+        } else if (b[i] == '\r') {
+            next = i + 1 < len && b[i + 1] == '\n' ? i + 2 : i + 1;
+        } else {
+            return -1;
+        }
+        out.add(v, write);
+        return next;
+    }
+
     public static List<Request> read(Reader in, String name) throws IOException {
         BufferedReader r = in instanceof BufferedReader b ? b : new BufferedReader(in);
         List<Request> out = new ArrayList<>();
@@ -41,39 +146,47 @@ public final class LoadStoreTrace {
         int lineNo = 0;
         while ((line = r.readLine()) != null) {
             lineNo++;
-            String s = line.strip();
-            if (s.isEmpty()) {
-                continue;
+            Request req = parseLine(line, name, lineNo);
+            if (req != null) {
+                out.add(req);
             }
-            // Hand-split on spaces/tabs: traces run to millions of lines.
-            int sp = 0;
-            while (sp < s.length() && !Character.isWhitespace(s.charAt(sp))) {
-                sp++;
-            }
-            int start = sp;
-            while (start < s.length() && Character.isWhitespace(s.charAt(start))) {
-                start++;
-            }
-            int end = start;
-            while (end < s.length() && !Character.isWhitespace(s.charAt(end))) {
-                end++;
-            }
-            if (start == s.length() || end != s.length()) {
-                throw new InputException(name + ":" + lineNo + ": expected '<LD|ST> <address>', got '" + s + "'");
-            }
-            String op = s.substring(0, sp);
-            boolean write;
-            if (op.equals("LD")) {
-                write = false;
-            } else if (op.equals("ST")) {
-                write = true;
-            } else {
-                throw new InputException(name + ":" + lineNo + ": unknown request type '" + op
-                        + "' (expected LD or ST)");
-            }
-            out.add(new Request(parseAddress(s.substring(start), name, lineNo), write));
         }
         return out;
+    }
+
+    /** One line's request, or null for a blank line. */
+    private static Request parseLine(String line, String name, int lineNo) {
+        String s = line.strip();
+        if (s.isEmpty()) {
+            return null;
+        }
+        // Hand-split on spaces/tabs: traces run to millions of lines.
+        int sp = 0;
+        while (sp < s.length() && !Character.isWhitespace(s.charAt(sp))) {
+            sp++;
+        }
+        int start = sp;
+        while (start < s.length() && Character.isWhitespace(s.charAt(start))) {
+            start++;
+        }
+        int end = start;
+        while (end < s.length() && !Character.isWhitespace(s.charAt(end))) {
+            end++;
+        }
+        if (start == s.length() || end != s.length()) {
+            throw new InputException(name + ":" + lineNo + ": expected '<LD|ST> <address>', got '" + s + "'");
+        }
+        String op = s.substring(0, sp);
+        boolean write;
+        if (op.equals("LD")) {
+            write = false;
+        } else if (op.equals("ST")) {
+            write = true;
+        } else {
+            throw new InputException(name + ":" + lineNo + ": unknown request type '" + op
+                    + "' (expected LD or ST)");
+        }
+        return new Request(parseAddress(s.substring(start), name, lineNo), write);
     }
 
     private static long parseAddress(String t, String name, int lineNo) {

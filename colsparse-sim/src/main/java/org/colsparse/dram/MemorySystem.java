@@ -29,11 +29,16 @@ public final class MemorySystem {
     private long clk;
 
     public MemorySystem(DramConfig config) {
+        this(config, false);
+    }
+
+    /** {@code exhaustive}: evaluate every controller every cycle, never sleeping (tests check both agree). */
+    MemorySystem(DramConfig config, boolean exhaustive) {
         this.config = config;
         TimingTable table = new TimingTable(config.spec().timing());
         this.channels = new Controller[config.channels()];
         for (int i = 0; i < channels.length; i++) {
-            channels[i] = new Controller(i, config, table);
+            channels[i] = new Controller(i, config, table, exhaustive);
         }
         this.channelMapper = new ChannelMapper(config.channels(), config.txBytes(), config.interleaveBits());
     }
@@ -199,15 +204,26 @@ public final class MemorySystem {
      * continues until every request has completed ({@code drainCycles}).
      */
     public static DramStats runTrace(DramConfig config, List<Request> trace) {
-        MemorySystem m = new MemorySystem(config);
+        return runTrace(config, trace, false);
+    }
+
+    static DramStats runTrace(DramConfig config, List<Request> trace, boolean exhaustive) {
+        MemorySystem m = new MemorySystem(config, exhaustive);
         int n = trace.size();
         if (n == 0) {
             return m.stats(m.snapshot(), 0);
         }
+        PackedRequests packed = trace instanceof PackedRequests p ? p : null;
         int i = 0;
         while (true) {
-            Request r = trace.get(i);
-            if (m.send(r.addr(), r.write(), i)) {
+            boolean sent;
+            if (packed != null) {
+                sent = m.send(packed.addr(i), packed.write(i), i);
+            } else {
+                Request r = trace.get(i);
+                sent = m.send(r.addr(), r.write(), i);
+            }
+            if (sent) {
                 if (++i == n) {
                     break;
                 }

@@ -16,8 +16,11 @@ import java.util.Map;
 import java.util.Locale;
 
 /**
- * Reads SCALE-Sim topology CSVs into GEMMs. Two formats, told apart by the header:
+ * Reads topology CSVs into GEMMs. Three formats, told apart by the header:
  * <ul>
+ * <li>shapes: {@code name, m, k, n[, instances[, consumes_site[, macs]]]} — what
+ *     {@code colsparse shapes --format csv} prints, so a whole denoiser call can be simulated
+ *     (macs is derived and ignored);</li>
  * <li>GEMM: {@code Layer, M, N, K} — taken as is;</li>
  * <li>conv: {@code Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels,
  *     Num Filter, Strides[, Stride width]} — lowered by im2col exactly as SCALE-Sim does (no padding):
@@ -61,8 +64,11 @@ public final class Topology {
         boolean conv = joined.contains("ifmap") || joined.contains("filter");
         boolean gemm = !conv && header.size() >= 4
                 && header.get(1).equalsIgnoreCase("m") && header.get(2).equalsIgnoreCase("n") && header.get(3).equalsIgnoreCase("k");
-        if (!conv && !gemm) {
-            throw new InputException(file + " line " + (headerLine + 1) + ": header is neither SCALE-Sim GEMM (Layer, M, N, K) nor conv (Layer name, IFMAP Height, ...)");
+        boolean shapes = !conv && header.size() >= 4 && header.get(0).equalsIgnoreCase("name")
+                && header.get(1).equalsIgnoreCase("m") && header.get(2).equalsIgnoreCase("k") && header.get(3).equalsIgnoreCase("n");
+        if (!conv && !gemm && !shapes) {
+            throw new InputException(file + " line " + (headerLine + 1) + ": header is neither SCALE-Sim GEMM (Layer, M, N, K), conv (Layer name, IFMAP Height, ...)"
+                    + " nor shapes CSV (name, m, k, n, ...)");
         }
         List<Gemm> out = new ArrayList<>();
         Map<String, Integer> lineOf = new HashMap<>();
@@ -75,7 +81,7 @@ public final class Topology {
                 continue;
             }
             String where = file + " line " + (i + 1);
-            Gemm g = gemm ? gemmRow(c, where) : convRow(c, where);
+            Gemm g = gemm ? gemmRow(c, where) : shapes ? shapesRow(c, where) : convRow(c, where);
             if (g.name().isEmpty()) {
                 throw new InputException(where + ": empty layer name");
             }
@@ -97,6 +103,15 @@ public final class Topology {
             throw new InputException(where + ": need Layer, M, N, K");
         }
         return new Gemm(c.get(0), num(c, 1, "M", where), num(c, 2, "N", where), num(c, 3, "K", where));
+    }
+
+    private static Gemm shapesRow(List<String> c, String where) {
+        if (c.size() < 4) {
+            throw new InputException(where + ": need name, m, k, n");
+        }
+        long instances = c.size() > 4 && !c.get(4).isEmpty() ? num(c, 4, "instances", where) : 1;
+        String site = c.size() > 5 ? c.get(5) : "";
+        return new Gemm(c.get(0), num(c, 1, "m", where), num(c, 3, "n", where), num(c, 2, "k", where), instances, site);
     }
 
     private static Gemm convRow(List<String> c, String where) {

@@ -50,6 +50,28 @@ class Gddr6DramTest {
     }
 
     @Test
+    void sharedShapesAndParallelRunsGiveTheSequentialResults() {
+        AccelConfig cfg = AccelConfig.defaults().withArray(new org.colsparse.systolic.ArrayShape(16, 16));
+        List<Gemm> layers = List.of(new Gemm("a", 64, 48, 96), new Gemm("b", 40, 32, 24), new Gemm("c", 64, 48, 96, 3, ""));
+        AcceleratorSim sim = new AcceleratorSim(cfg);
+        java.util.List<AcceleratorSim.RunKey> done = new java.util.ArrayList<>();
+        List<LayerResult> rs = sim.run(layers, List.of(LayoutKind.ROW_MAJOR, LayoutKind.TILED), Map.of(), null, done::add);
+        assertEquals(6, rs.size());
+        assertEquals(6, done.size());
+        int i = 0;
+        for (LayoutKind l : List.of(LayoutKind.ROW_MAJOR, LayoutKind.TILED)) {
+            for (Gemm g : layers) {
+                LayerResult one = LayerSimulator.run(new Gemm(g.name(), g.m(), g.n(), g.k()), cfg, l, null, sim.newDram(), null);
+                LayerResult r = rs.get(i++);
+                assertEquals(g.name(), r.name());
+                assertEquals(one.cycles() * g.instances(), r.cycles());
+                assertEquals(one.rowHits() * g.instances(), r.rowHits());
+                assertEquals(one.bytesRead() * g.instances(), r.bytesRead());
+            }
+        }
+    }
+
+    @Test
     void patternSamplingStaysCloseToTheExactRun() {
         Gemm g = new Gemm("l", 512, 256, 384);
         AccelConfig d = AccelConfig.defaults();

@@ -40,6 +40,20 @@ class LoadStoreTraceTest {
     }
 
     @Test
+    void wholeFileParserAgreesWithTheLineReader() throws IOException {
+        String text = "LD 0x12340\r\nST 0x1f\rLD 4096\n\n  ST   0XABC  \nLD 0x7fffffffffffffff\nLD 0xFfE0\nST 0x+10\nLD 0x0";
+        List<Request> lines = parse(text);
+        assertEquals(8, lines.size());
+        assertEquals(lines, LoadStoreTrace.parse(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII), "t.trace"));
+        for (String bad : List.of("LD 0x0\nRD 0x40\n", "LD 0xZZ\n", "LD 1\r\nLD 2\nST\n", "LD 0x0 7\n", "ST -64\n", "LD 0x10000000000000000\n")) {
+            assertEquals(error(bad), assertThrows(InputException.class,
+                    () -> LoadStoreTrace.parse(bad.getBytes(java.nio.charset.StandardCharsets.US_ASCII), "t.trace")).getMessage());
+        }
+        assertEquals("t.trace: not a LoadStoreTrace: holds a non-ASCII byte (binary file, or a byte-order mark?)",
+                assertThrows(InputException.class, () -> LoadStoreTrace.parse(new byte[] {'L', 'D', ' ', '0', 'x', (byte) 0xc3, '\n'}, "t.trace")).getMessage());
+    }
+
+    @Test
     void missingFileIsInputError(@TempDir Path dir) {
         Path f = dir.resolve("none.trace");
         assertEquals(f + ": trace file not found",

@@ -12,6 +12,40 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class MemorySystemTest {
+    /**
+     * The controller skips evaluations it can prove would issue nothing. Over long mixed traces
+     * (refreshes, write drains, row conflicts, forwarding) that must change nothing against
+     * evaluating every controller every cycle, for every scheduler and row policy.
+     */
+    @Test
+    void sleepingBetweenEvaluationsChangesNothing() {
+        Random rnd = new Random(17);
+        List<Request> seqMix = new ArrayList<>();
+        List<Request> randomRw = new ArrayList<>();
+        long next = 0;
+        for (int i = 0; i < 300_000; i++) {
+            if (rnd.nextInt(4) == 0) {
+                seqMix.add(new Request((rnd.nextLong() & ((1L << 31) - 1)) & ~31L, rnd.nextBoolean()));
+            } else {
+                seqMix.add(Request.load(next));
+                next += 32;
+            }
+            if (i < 100_000) {
+                randomRw.add(new Request((rnd.nextLong() & ((1L << 31) - 1)) & ~31L, rnd.nextBoolean()));
+            }
+        }
+        List<DramConfig> configs = new ArrayList<>();
+        configs.add(DramConfig.ramulator2Gddr6());
+        for (String v : List.of("gddr6-closed-row", "gddr6-rowhit-first", "gddr6-4ch")) {
+            configs.add(DramConfigLoader.load(java.nio.file.Path.of("..", "config", "dram", v + ".yaml"), DramConfig.ramulator2Gddr6()));
+        }
+        for (DramConfig cfg : configs) {
+            for (List<Request> trace : List.of(seqMix, randomRw)) {
+                assertEquals(MemorySystem.runTrace(cfg, trace, true), MemorySystem.runTrace(cfg, trace, false), cfg.name());
+            }
+        }
+    }
+
     record Done(long id, boolean write, long cycle) {
     }
 

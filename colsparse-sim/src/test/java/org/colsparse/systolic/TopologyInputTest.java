@@ -38,6 +38,18 @@ class TopologyInputTest {
     }
 
     @Test
+    void shapesCsvIsATopology() {
+        // the header and a row as `colsparse shapes --format csv` prints them (m, k, n order; macs ignored)
+        List<Gemm> g = Topology.parse(List.of("name,m,k,n,instances,consumes_site,macs",
+                "down.0.attn.0.attn1.qk,4096,40,4096,16,,10737418240",
+                "down.0.attn.0.ff.down,8192,1280,320,1,down.0.attn.0.ff,3355443200"), "s.csv");
+        assertEquals(new Gemm("down.0.attn.0.attn1.qk", 4096, 4096, 40, 16, ""), g.get(0));
+        assertEquals(new Gemm("down.0.attn.0.ff.down", 8192, 320, 1280, 1, "down.0.attn.0.ff"), g.get(1));
+        assertEquals(new Gemm("a", 3, 5, 4), Topology.parse(List.of("name,m,k,n", "a,3,4,5"), "s.csv").get(0));
+        assertTrue(error(List.of("name,m,k,n,instances", "a,3,4,5,0")).endsWith("instances must be a positive integer, got '0'"));
+    }
+
+    @Test
     void binaryAndMissingFilesAreNamed(@TempDir Path dir) throws Exception {
         Path bin = Files.write(dir.resolve("t.csv"), new byte[] {(byte) 0x93, 'N', 'U', 'M', (byte) 0xff});
         assertTrue(assertThrows(InputException.class, () -> Topology.read(bin)).getMessage().endsWith("not a topology CSV (not UTF-8 text)"));
