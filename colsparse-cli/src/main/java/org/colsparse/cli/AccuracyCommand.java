@@ -186,8 +186,13 @@ public final class AccuracyCommand implements Runnable {
         print(report);
     }
 
-    /** The dense samples and every threshold's, each where a person can compare them side by side. */
-    private static void writePreviews(LoadedWorkload model, AccuracySweep.Result r, Path dir) {
+    /**
+     * The dense samples and every threshold's, each where a person can compare them side by side.
+     *
+     * @return label ("dense", "tau = 0.01", ...) to the picture written, in sweep order
+     */
+    public static Map<String, Path> writePreviews(LoadedWorkload model, AccuracySweep.Result r, Path dir) {
+        Map<String, Path> written = new java.util.LinkedHashMap<>();
         List<Path> targets = new ArrayList<>();
         targets.add(dir.resolve(r.workload()).resolve("dense"));
         List<Samples> samples = new ArrayList<>(List.of(r.dense()));
@@ -198,11 +203,13 @@ public final class AccuracyCommand implements Runnable {
         try {
             for (int i = 0; i < targets.size(); i++) {
                 Files.createDirectories(targets.get(i));
-                model.writePreview(samples.get(i), targets.get(i));
+                written.put(i == 0 ? "dense" : "tau = " + num(r.points().get(i - 1).threshold()),
+                        model.writePreview(samples.get(i), targets.get(i)));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return written;
     }
 
     public static Report report(List<AccuracySweep.Result> results, List<Double> seconds, CliffRule rule, org.colsparse.denoiser.Preset preset) {

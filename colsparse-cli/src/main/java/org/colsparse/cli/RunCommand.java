@@ -133,11 +133,19 @@ public final class RunCommand implements Runnable {
         new ReportWriter(Json.MAPPER).write(results, output);
         output.commit();
         PrintWriter o = spec.commandLine().getOut();
+        // the summary only: results.json, with every number, is megabytes and lies in --out
         if (format == OutputFormat.json) {
-            Json.print(o, results);
+            com.fasterxml.jackson.databind.node.ArrayNode rows = Json.MAPPER.createArrayNode();
+            for (List<Object> r : Summary.values(results)) {
+                ObjectNode row = rows.addObject();
+                for (int i = 0; i < r.size(); i++) {
+                    row.set(Summary.HEADER.get(i), Json.MAPPER.valueToTree(r.get(i)));
+                }
+            }
+            Json.print(o, Json.MAPPER.createObjectNode().put("results", opt.out().resolve("results.json").toString()).set("summary", rows));
         } else {
             Table t = new Table(Summary.HEADER);
-            Summary.rows(results).forEach(t::add);
+            (format == OutputFormat.csv ? Summary.csvRows(results) : Summary.rows(results)).forEach(t::add);
             t.print(o, format);
         }
         err.println("colsparse: report written to " + opt.out().resolve("report.html"));
