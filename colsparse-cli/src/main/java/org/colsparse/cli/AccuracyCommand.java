@@ -79,8 +79,8 @@ public final class AccuracyCommand implements Runnable {
     @Option(names = "--seed", description = "noise seed of every run, dense and zeroed (default: ${DEFAULT-VALUE})", defaultValue = "0")
     long seed;
 
-    @Option(names = "--tile-rows", description = "row-tile height R of the column-sparsity view (default: ${DEFAULT-VALUE})", defaultValue = "32")
-    int tileRows;
+    @Option(names = "--tile-rows", description = "row-tile height R of the column-sparsity view (default: the built-in array's 128, as in run)")
+    int tileRows = OptionRules.defaultTileRows();
 
     @Option(names = "--threads", description = "PyTorch threads (default: ${DEFAULT-VALUE})", defaultValue = "1")
     int threads;
@@ -123,28 +123,16 @@ public final class AccuracyCommand implements Runnable {
         } else if (presetOptions.preset == org.colsparse.denoiser.Preset.full || !presetOptions.conditions.isEmpty()) {
             throw new InputException("--preset full/--cond: apply to one --workload, got " + chosen.size());
         }
-        if (samples != null && samples < 1) {
-            throw new InputException("--samples: must be >= 1, got " + samples);
-        }
-        if (tileRows < 1) {
-            throw new InputException("--tile-rows: must be >= 1, got " + tileRows);
-        }
-        if (threads < 1) {
-            throw new InputException("--threads: must be >= 1, got " + threads);
-        }
-        for (double t : thresholds) {
-            if (!Double.isFinite(t) || t < 0) {
-                throw new InputException("--threshold: must be finite and >= 0, got " + t);
-            }
-        }
+        OptionRules.samples(samples);
+        OptionRules.tileRows(tileRows);
+        OptionRules.positive("--threads", threads);
+        OptionRules.thresholds(thresholds);
         CliffRule rule = CliffRule.RELATIVE_L2;
         List<AccuracySweep.Config> configs = new ArrayList<>();
         for (Workload w : chosen) {
             DenoiserInfo info = w.info();
             int s = steps != null ? steps : Math.min(DEFAULT_STEPS, info.defaultSteps());
-            if (s < 1 || s > info.trainedSteps()) {
-                throw new InputException("--steps: must be between 1 and " + info.id() + "'s trained schedule of " + info.trainedSteps() + ", got " + s);
-            }
+            OptionRules.steps(s, info);
             int n = samples != null ? samples : Math.min(DEFAULT_SAMPLES, info.defaultSamples());
             configs.add(new AccuracySweep.Config(n, s, seed, thresholds, tileRows, rule));
         }

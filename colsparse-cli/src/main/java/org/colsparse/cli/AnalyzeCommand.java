@@ -64,7 +64,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     boolean sweep;
 
     @Option(names = "--tile-rows", paramLabel = "R", split = ",",
-            description = "row-tile height = systolic array rows (repeatable or comma-separated; default 32)")
+            description = "row-tile height = systolic array rows (repeatable or comma-separated; default 128, the built-in array's rows, as in run)")
     List<Integer> tileRows = new ArrayList<>();
 
     @Option(names = "--channel-axis", defaultValue = "-1", paramLabel = "A",
@@ -72,10 +72,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     + " conv tensors (B,C,H,W), read as (B*H*W, C))")
     int channelAxis;
 
-    @Option(names = "--rows-per-call", defaultValue = "0", paramLabel = "N",
+    @Option(names = "--rows-per-call", paramLabel = "N",
             description = "rows of M per denoiser call: tiles restart every N rows (e.g. a dump that stacks many"
                     + " timesteps); default: the whole tensor is one call")
-    long rowsPerCall;
+    Long rowsPerCall;
 
     @Option(names = "--no-channel-activity", negatable = false,
             description = "leave the per-channel activity array out of the JSON output")
@@ -102,16 +102,18 @@ public final class AnalyzeCommand implements Callable<Integer> {
     public Integer call() {
         AnalysisConfig config = config();
         TaxonomyRule rule = taxonomy.rule();
+        if (rowsPerCall != null) {
+            OptionRules.positive("--rows-per-call", rowsPerCall);
+        }
         TensorScan.View view;
         try {
-            view = new TensorScan.View(channelAxis, rowsPerCall);
+            // 0 is the scanner's "the whole tensor is one call"
+            view = new TensorScan.View(channelAxis, rowsPerCall == null ? 0 : rowsPerCall);
         } catch (IllegalArgumentException e) {
             throw new InputException("analyze: " + e.getMessage());
         }
         int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (nThreads < 1) {
-            throw new InputException("--threads must be >= 1, got " + nThreads);
-        }
+        OptionRules.positive("--threads", nThreads);
         PrintWriter err = spec.commandLine().getErr();
         Set<String> wanted = new LinkedHashSet<>(sites);
         Set<String> seen = new HashSet<>();
@@ -129,6 +131,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     if (!TensorScan.analyzable(t.dtype())) {
                         err.println("colsparse: note: skipping " + name + " (" + t.dtype() + "): not floating point");
                         continue;
+                    }
+                    if (java.util.Arrays.stream(t.shape()).anyMatch(d -> d == 0)) {
+                        throw new InputException(p + ": tensor " + t.name() + " is empty (shape " + java.util.Arrays.toString(t.shape())
+                                + "): nothing to analyze");
                     }
                     SiteAccumulator acc = TensorScan.scan(name, src.data(t.name()), view, config, nThreads);
                     stats.addAll(acc.results());
@@ -161,7 +167,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
         if (t.isEmpty()) {
             t.add(AnalysisConfig.PRIMARY_THRESHOLD);
         }
-        List<Integer> r = tileRows.isEmpty() ? List.of(AnalysisConfig.DEFAULT_TILE_ROWS) : tileRows;
+        OptionRules.thresholds(t);
+        OptionRules.tileRows(tileRows);
+        List<Integer> r = tileRows.isEmpty() ? List.of(OptionRules.defaultTileRows()) : tileRows;
         try {
             return new AnalysisConfig(t.stream().mapToDouble(Double::doubleValue).toArray(),
                     r.stream().mapToInt(Integer::intValue).toArray());

@@ -61,8 +61,8 @@ public final class ProfileCommand implements Runnable {
     @Option(names = "--sweep", description = "add the standard threshold sweep 0.001 0.005 0.01 0.05 0.1")
     boolean sweep;
 
-    @Option(names = "--tile-rows", split = ",", description = "row-tile heights R (systolic array rows; default: 32)")
-    int[] tileRows = {AnalysisConfig.DEFAULT_TILE_ROWS};
+    @Option(names = "--tile-rows", split = ",", description = "row-tile heights R (systolic array rows; default: the built-in array's 128, as in run)")
+    int[] tileRows = {OptionRules.defaultTileRows()};
 
     @CommandLine.Mixin
     TaxonomyOptions taxonomy = new TaxonomyOptions();
@@ -122,18 +122,12 @@ public final class ProfileCommand implements Runnable {
         DenoiserInfo info = w.info();
         int n = samples != null ? samples : info.defaultSamples();
         int s = steps != null ? steps : info.defaultSteps();
-        if (n < 1) {
-            throw new InputException("--samples: must be >= 1, got " + n);
-        }
-        if (s < 1 || s > info.trainedSteps()) {
-            throw new InputException("--steps: must be between 1 and the trained schedule's " + info.trainedSteps() + ", got " + s);
-        }
-        if (buckets < 1) {
-            throw new InputException("--buckets: must be >= 1, got " + buckets);
-        }
-        if (threads < 1) {
-            throw new InputException("--threads: must be >= 1, got " + threads);
-        }
+        OptionRules.samples(samples);
+        OptionRules.steps(s, info);
+        OptionRules.positive("--buckets", buckets);
+        OptionRules.positive("--threads", threads);
+        OptionRules.thresholds(thresholds);
+        OptionRules.tileRows(tileRows);
         if (maskCalls < 0) {
             throw new InputException("--mask-calls: must be >= 0, got " + maskCalls);
         }
