@@ -116,6 +116,13 @@ class RunCommandTest {
         JsonNode resumed = Json.MAPPER.readTree(out.resolve("results.json").toFile());
         assertTrue(resumed.get("workloads").get(0).get("profile").get("seconds").asDouble() != 12345.0, "profile recomputed");
         assertFalse(r.err().contains("reused the finished stage profile"), r.err());
+        // a partial run made with other options: the refusal names them as the command line does
+        String options = Files.readString(out.resolve("stages/options.txt"));
+        assertTrue(options.contains("\nlayout=row-major\n") && !options.contains("AccelConfig[") && !options.contains("ROW_MAJOR"), options);
+        Files.createDirectories(partial);
+        Files.writeString(partial.resolve("options.txt"), options);
+        String err = expect(2, args(out, "--resume", "--seed", "1"));
+        assertTrue(err.contains("(--seed was 0, now 1)"), err);
     }
 
     @Test
