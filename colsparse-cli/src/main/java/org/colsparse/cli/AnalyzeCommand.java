@@ -201,7 +201,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
         all.addAll(totals);
         for (int i = 0; i < all.size(); i++) {
             SiteStats s = all.get(i);
-            table.add(List.of(s.site(), s.rows(), s.cols(), num(s.threshold(), csv, 6), s.tileRows(), s.elements(),
+            // a total's rows and cols, summed over sites of different widths, would not multiply to its elements
+            boolean total = i >= stats.size();
+            table.add(List.of(s.site(), total ? "" : s.rows(), total ? "" : s.cols(), num(s.threshold(), csv, 6), s.tileRows(), s.elements(),
                     s.nearZeroElements(), num(s.elementSparsity(), csv, 4), s.columns(), s.zeroColumns(),
                     num(s.columnSparsity(), csv, 4), num(s.gapPp(), csv, 2), num(s.independenceBaseline(), csv, 4),
                     num(s.excessOverBaseline(), csv, 4), num(s.meanTileHeight(), csv, 2), num(s.gini(), csv, 4),
@@ -237,13 +239,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
             ActivityText activity = new ActivityText();
             g.writeArrayFieldStart("sites");
             for (SiteStats s : stats) {
-                writeSite(g, s, activity);
+                writeSite(g, s, activity, 0);
             }
             g.writeEndArray();
             if (!totals.isEmpty()) {
                 g.writeArrayFieldStart("totals");
+                long sites = stats.stream().map(SiteStats::site).distinct().count();
                 for (SiteStats s : totals) {
-                    writeSite(g, s, activity);
+                    writeSite(g, s, activity, sites);
                 }
                 g.writeEndArray();
             }
@@ -261,11 +264,17 @@ public final class AnalyzeCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private void writeSite(JsonGenerator g, SiteStats s, ActivityText activity) throws IOException {
+    /** One site, or with {@code totalOf} > 0 the total of that many sites: its count and channels summed instead of rows x cols. */
+    private void writeSite(JsonGenerator g, SiteStats s, ActivityText activity, long totalOf) throws IOException {
         g.writeStartObject();
         g.writeStringField("name", s.site());
-        g.writeNumberField("rows", s.rows());
-        g.writeNumberField("cols", s.cols());
+        if (totalOf > 0) {
+            g.writeNumberField("sites", totalOf);
+            g.writeNumberField("channels", s.cols());
+        } else {
+            g.writeNumberField("rows", s.rows());
+            g.writeNumberField("cols", s.cols());
+        }
         g.writeNumberField("threshold", s.threshold());
         g.writeNumberField("tile_rows", s.tileRows());
         g.writeNumberField("elements", s.elements());
