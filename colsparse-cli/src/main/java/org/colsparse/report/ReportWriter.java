@@ -200,13 +200,17 @@ public final class ReportWriter {
         return String.format(Locale.ROOT, "%,.0f", v);
     }
 
-    /** Four significant digits, plain notation where it stays short. */
+    /**
+     * Two decimals from 1 up (a metric beside its dense value, e.g. jerk 10475.15 vs 10475.34, must
+     * not round to the same digits), four significant digits below 1, scientific below 0.001.
+     */
     private static String significant(double v) {
         if (v == 0 || Double.isInfinite(v) || Double.isNaN(v)) {
             return v == 0 ? "0" : Double.isInfinite(v) ? "inf" : "NaN";
         }
         double a = Math.abs(v);
-        return a >= 1e-3 && a < 1e6 ? new java.math.BigDecimal(v).round(new java.math.MathContext(4)).toPlainString()
+        return a >= 1 ? String.format(Locale.ROOT, "%.2f", v)
+                : a >= 1e-3 ? new java.math.BigDecimal(v).round(new java.math.MathContext(4)).toPlainString()
                 : String.format(Locale.ROOT, "%.3e", v);
     }
 
@@ -253,7 +257,8 @@ public final class ReportWriter {
                             new Charts.Panel("Column sparsity, R = " + tile + " (own scale)", "% of columns all near zero", ids, right, false)),
                             2, 550, 440),
                     "Left: element sparsity per workload. Right, on its own y scale: column sparsity at tile height R = " + tile
-                            + " beside the independence baseline (the column sparsity if near-zeros were scattered independently).");
+                            + " beside the independence baseline (the column sparsity if near-zeros were scattered independently). A missing bar "
+                            + "is a value too close to 0 to draw; the numbers are in the summary table.");
             figure(html, out, "tile-height.png", Charts.lines("Column sparsity vs tile height (tau = " + fmt(primary) + ")", "tile height R (rows)",
                     "column sparsity %", true, byTile), "Column sparsity falls with the tile height; concentration keeps it up.");
             figure(html, out, "over-steps.png", Charts.lines("Column sparsity over the sampling loop", "fraction of sampling steps (0 = noisiest)",
@@ -313,7 +318,8 @@ public final class ReportWriter {
             figure(html, out, "cycles.png", Charts.panels(panels, 2, 550, 460),
                     "Array cycles of one whole denoiser call of the profiled model (mean over the simulated calls), one panel per workload "
                             + "on its own scale: per activation layout, dense and with column skipping from the real recorded masks, "
-                            + "compute-busy cycles (bottom) and memory-stall cycles (top). Exact numbers in the table below and simulate.csv.");
+                            + "compute-busy cycles (bottom) and memory-stall cycles (top). Exact numbers: the section 'Simulated cycles, DRAM "
+                            + "traffic and row hits per layout' and simulate.csv.");
         }
     }
 
@@ -442,8 +448,9 @@ public final class ReportWriter {
         StringBuilder verdict = new StringBuilder("Skipping gain: 1 - cycles with skipping / the same layout's dense cycles, whole "
                 + "simulated calls. Layout sensitivity = the best layout's skipping gain minus row-major's. Mean per class: ");
         for (Map.Entry<String, List<Double>> c : byClass.entrySet()) {
-            verdict.append(String.format(Locale.ROOT, "%s %.2f pp (%d workloads); ", c.getKey(),
-                    100 * c.getValue().stream().mapToDouble(Double::doubleValue).average().orElse(0), c.getValue().size()));
+            verdict.append(String.format(Locale.ROOT, "%s %.2f pp (%d workload%s); ", c.getKey(),
+                    100 * c.getValue().stream().mapToDouble(Double::doubleValue).average().orElse(0), c.getValue().size(),
+                    c.getValue().size() == 1 ? "" : "s"));
         }
         if (byClass.size() < 2) {
             verdict.append("every workload has the same class, so whether layout gain tracks the class cannot be tested on this run.");
@@ -480,7 +487,7 @@ public final class ReportWriter {
         }
         if (!rows.isEmpty()) {
             html.heading(3, "Sites outside the headline");
-            html.table(List.of("workload", "elem_sparsity", "col_sparsity", "mean rows per tile"), rows);
+            html.table(List.of("workload", "elem sparsity", "col sparsity", "mean rows per tile"), rows);
             html.paragraph("Time-embedding MLP sites: one row per sample per call, so a column is a single element and column sparsity "
                     + "equals element sparsity by construction. They are shown here and left out of the summary.");
         }
