@@ -95,7 +95,9 @@ public final class HtmlReport {
                 + "td{white-space:nowrap}td.n{text-align:right}th{background:#eee;vertical-align:bottom}figure{margin:1.5em 0}img{max-width:100%}"
                 + "figcaption{font-size:90%;color:#555}pre{background:#f6f6f6;padding:.6em;overflow-x:auto}"
                 + ".pics{display:flex;flex-wrap:wrap;gap:8px}.pics>div{flex:1 1 150px;max-width:260px;text-align:center}.label{font-size:85%;text-align:center}"
-                + "details{margin:.5em 0}summary{cursor:pointer}</style>\n"
+                + "details{margin:.5em 0}summary{cursor:pointer}"
+                // a full-size UNet's GEMM and site names run to 60 characters: they wrap rather than widen the page
+                + "details td:not(.n){white-space:normal;overflow-wrap:anywhere}</style>\n"
                 + "</head><body>\n<h1>" + escape(title) + "</h1>\n" + body + "</body></html>\n";
     }
 
