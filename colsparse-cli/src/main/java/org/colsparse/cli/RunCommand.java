@@ -91,7 +91,7 @@ public final class RunCommand implements Runnable {
     @Option(names = "--resume", description = "continue the interrupted run in <out>.partial, skipping finished stages")
     boolean resume;
 
-    @Option(names = "--format", description = "how the summary is printed: table, json or csv (default: ${DEFAULT-VALUE})", defaultValue = "table")
+    @Option(names = "--format", description = "how the summary is printed: table, csv (plain numbers) or json (the summary rows and the path of results.json, which holds every number) (default: ${DEFAULT-VALUE})", defaultValue = "table")
     OutputFormat format;
 
     @Override
