@@ -79,8 +79,8 @@ public final class AccuracyCommand implements Runnable {
     @Option(names = "--seed", description = "noise seed of every run, dense and zeroed (default: ${DEFAULT-VALUE})", defaultValue = "0")
     long seed;
 
-    @Option(names = "--tile-rows", description = "row-tile height R of the column-sparsity view (default: ${DEFAULT-VALUE})", defaultValue = "32")
-    int tileRows;
+    @Option(names = "--tile-rows", description = "row-tile height R of the column-sparsity view (default: the built-in array's 128, as in run)")
+    int tileRows = OptionRules.defaultTileRows();
 
     @Option(names = "--threads", description = "PyTorch threads (default: ${DEFAULT-VALUE})", defaultValue = "1")
     int threads;
@@ -123,28 +123,16 @@ public final class AccuracyCommand implements Runnable {
         } else if (presetOptions.preset == org.colsparse.denoiser.Preset.full || !presetOptions.conditions.isEmpty()) {
             throw new InputException("--preset full/--cond: apply to one --workload, got " + chosen.size());
         }
-        if (samples != null && samples < 1) {
-            throw new InputException("--samples: must be >= 1, got " + samples);
-        }
-        if (tileRows < 1) {
-            throw new InputException("--tile-rows: must be >= 1, got " + tileRows);
-        }
-        if (threads < 1) {
-            throw new InputException("--threads: must be >= 1, got " + threads);
-        }
-        for (double t : thresholds) {
-            if (!Double.isFinite(t) || t < 0) {
-                throw new InputException("--threshold: must be finite and >= 0, got " + t);
-            }
-        }
+        OptionRules.samples(samples);
+        OptionRules.tileRows(tileRows);
+        OptionRules.positive("--threads", threads);
+        OptionRules.thresholds(thresholds);
         CliffRule rule = CliffRule.RELATIVE_L2;
         List<AccuracySweep.Config> configs = new ArrayList<>();
         for (Workload w : chosen) {
             DenoiserInfo info = w.info();
             int s = steps != null ? steps : Math.min(DEFAULT_STEPS, info.defaultSteps());
-            if (s < 1 || s > info.trainedSteps()) {
-                throw new InputException("--steps: must be between 1 and " + info.id() + "'s trained schedule of " + info.trainedSteps() + ", got " + s);
-            }
+            OptionRules.steps(s, info);
             int n = samples != null ? samples : Math.min(DEFAULT_SAMPLES, info.defaultSamples());
             configs.add(new AccuracySweep.Config(n, s, seed, thresholds, tileRows, rule));
         }
@@ -186,8 +174,13 @@ public final class AccuracyCommand implements Runnable {
         print(report);
     }
 
-    /** The dense samples and every threshold's, each where a person can compare them side by side. */
-    private static void writePreviews(LoadedWorkload model, AccuracySweep.Result r, Path dir) {
+    /**
+     * The dense samples and every threshold's, each where a person can compare them side by side.
+     *
+     * @return label ("dense", "tau = 0.01", ...) to the picture written, in sweep order
+     */
+    public static Map<String, Path> writePreviews(LoadedWorkload model, AccuracySweep.Result r, Path dir) {
+        Map<String, Path> written = new java.util.LinkedHashMap<>();
         List<Path> targets = new ArrayList<>();
         targets.add(dir.resolve(r.workload()).resolve("dense"));
         List<Samples> samples = new ArrayList<>(List.of(r.dense()));
@@ -198,11 +191,13 @@ public final class AccuracyCommand implements Runnable {
         try {
             for (int i = 0; i < targets.size(); i++) {
                 Files.createDirectories(targets.get(i));
-                model.writePreview(samples.get(i), targets.get(i));
+                written.put(i == 0 ? "dense" : "tau = " + num(r.points().get(i - 1).threshold()),
+                        model.writePreview(samples.get(i), targets.get(i)));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return written;
     }
 
     public static Report report(List<AccuracySweep.Result> results, List<Double> seconds, CliffRule rule, org.colsparse.denoiser.Preset preset) {

@@ -64,7 +64,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     boolean sweep;
 
     @Option(names = "--tile-rows", paramLabel = "R", split = ",",
-            description = "row-tile height = systolic array rows (repeatable or comma-separated; default 32)")
+            description = "row-tile height = systolic array rows (repeatable or comma-separated; default 128, the built-in array's rows, as in run)")
     List<Integer> tileRows = new ArrayList<>();
 
     @Option(names = "--channel-axis", defaultValue = "-1", paramLabel = "A",
@@ -72,10 +72,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     + " conv tensors (B,C,H,W), read as (B*H*W, C))")
     int channelAxis;
 
-    @Option(names = "--rows-per-call", defaultValue = "0", paramLabel = "N",
+    @Option(names = "--rows-per-call", paramLabel = "N",
             description = "rows of M per denoiser call: tiles restart every N rows (e.g. a dump that stacks many"
                     + " timesteps); default: the whole tensor is one call")
-    long rowsPerCall;
+    Long rowsPerCall;
 
     @Option(names = "--no-channel-activity", negatable = false,
             description = "leave the per-channel activity array out of the JSON output")
@@ -102,16 +102,18 @@ public final class AnalyzeCommand implements Callable<Integer> {
     public Integer call() {
         AnalysisConfig config = config();
         TaxonomyRule rule = taxonomy.rule();
+        if (rowsPerCall != null) {
+            OptionRules.positive("--rows-per-call", rowsPerCall);
+        }
         TensorScan.View view;
         try {
-            view = new TensorScan.View(channelAxis, rowsPerCall);
+            // 0 is the scanner's "the whole tensor is one call"
+            view = new TensorScan.View(channelAxis, rowsPerCall == null ? 0 : rowsPerCall);
         } catch (IllegalArgumentException e) {
             throw new InputException("analyze: " + e.getMessage());
         }
         int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (nThreads < 1) {
-            throw new InputException("--threads must be >= 1, got " + nThreads);
-        }
+        OptionRules.positive("--threads", nThreads);
         PrintWriter err = spec.commandLine().getErr();
         Set<String> wanted = new LinkedHashSet<>(sites);
         Set<String> seen = new HashSet<>();
@@ -129,6 +131,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     if (!TensorScan.analyzable(t.dtype())) {
                         err.println("colsparse: note: skipping " + name + " (" + t.dtype() + "): not floating point");
                         continue;
+                    }
+                    if (java.util.Arrays.stream(t.shape()).anyMatch(d -> d == 0)) {
+                        throw new InputException(p + ": tensor " + t.name() + " is empty (shape " + java.util.Arrays.toString(t.shape())
+                                + "): nothing to analyze");
                     }
                     SiteAccumulator acc = TensorScan.scan(name, src.data(t.name()), view, config, nThreads);
                     stats.addAll(acc.results());
@@ -161,7 +167,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
         if (t.isEmpty()) {
             t.add(AnalysisConfig.PRIMARY_THRESHOLD);
         }
-        List<Integer> r = tileRows.isEmpty() ? List.of(AnalysisConfig.DEFAULT_TILE_ROWS) : tileRows;
+        OptionRules.thresholds(t);
+        OptionRules.tileRows(tileRows);
+        List<Integer> r = tileRows.isEmpty() ? List.of(OptionRules.defaultTileRows()) : tileRows;
         try {
             return new AnalysisConfig(t.stream().mapToDouble(Double::doubleValue).toArray(),
                     r.stream().mapToInt(Integer::intValue).toArray());
@@ -193,7 +201,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
         all.addAll(totals);
         for (int i = 0; i < all.size(); i++) {
             SiteStats s = all.get(i);
-            table.add(List.of(s.site(), s.rows(), s.cols(), num(s.threshold(), csv, 6), s.tileRows(), s.elements(),
+            // a total's rows and cols, summed over sites of different widths, would not multiply to its elements
+            boolean total = i >= stats.size();
+            table.add(List.of(s.site(), total ? "" : s.rows(), total ? "" : s.cols(), num(s.threshold(), csv, 6), s.tileRows(), s.elements(),
                     s.nearZeroElements(), num(s.elementSparsity(), csv, 4), s.columns(), s.zeroColumns(),
                     num(s.columnSparsity(), csv, 4), num(s.gapPp(), csv, 2), num(s.independenceBaseline(), csv, 4),
                     num(s.excessOverBaseline(), csv, 4), num(s.meanTileHeight(), csv, 2), num(s.gini(), csv, 4),
@@ -229,13 +239,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
             ActivityText activity = new ActivityText();
             g.writeArrayFieldStart("sites");
             for (SiteStats s : stats) {
-                writeSite(g, s, activity);
+                writeSite(g, s, activity, 0);
             }
             g.writeEndArray();
             if (!totals.isEmpty()) {
                 g.writeArrayFieldStart("totals");
+                long sites = stats.stream().map(SiteStats::site).distinct().count();
                 for (SiteStats s : totals) {
-                    writeSite(g, s, activity);
+                    writeSite(g, s, activity, sites);
                 }
                 g.writeEndArray();
             }
@@ -253,11 +264,17 @@ public final class AnalyzeCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private void writeSite(JsonGenerator g, SiteStats s, ActivityText activity) throws IOException {
+    /** One site, or with {@code totalOf} > 0 the total of that many sites: its count and channels summed instead of rows x cols. */
+    private void writeSite(JsonGenerator g, SiteStats s, ActivityText activity, long totalOf) throws IOException {
         g.writeStartObject();
         g.writeStringField("name", s.site());
-        g.writeNumberField("rows", s.rows());
-        g.writeNumberField("cols", s.cols());
+        if (totalOf > 0) {
+            g.writeNumberField("sites", totalOf);
+            g.writeNumberField("channels", s.cols());
+        } else {
+            g.writeNumberField("rows", s.rows());
+            g.writeNumberField("cols", s.cols());
+        }
         g.writeNumberField("threshold", s.threshold());
         g.writeNumberField("tile_rows", s.tileRows());
         g.writeNumberField("elements", s.elements());

@@ -39,7 +39,7 @@ public final class GemmCommand implements Callable<Integer> {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Layer(String name, long m, long n, long k, long instances, int rows, int cols, String dataflow,
-                 long computeCycles, Long skippedComputeCycles, Double cycleReduction, String skipUnit) {
+                 long computeCycles, Long cyclesWithSkipping, Long cyclesSaved, Double cycleReduction, String skipUnit) {
     }
 
     /**
@@ -47,8 +47,8 @@ public final class GemmCommand implements Callable<Integer> {
      * {@code consumerCycleReduction} is over the GEMMs with a mask alone (DESIGN §2 asks for both).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Total(long layers, long computeCycles, Long skippedComputeCycles, Double cycleReduction,
-                 Long consumerLayers, Long consumerComputeCycles, Long consumerSkippedComputeCycles, Double consumerCycleReduction,
+    record Total(long layers, long computeCycles, Long cyclesWithSkipping, Long cyclesSaved, Double cycleReduction,
+                 Long consumerLayers, Long consumerComputeCycles, Long consumerCyclesWithSkipping, Double consumerCycleReduction,
                  Double threshold) {
     }
 
@@ -98,7 +98,8 @@ public final class GemmCommand implements Callable<Integer> {
         for (GemmEstimate e : es) {
             Gemm g = e.gemm();
             layers.add(new Layer(g.name(), g.m(), g.n(), g.k(), g.instances(), e.array().rows(), e.array().cols(), e.dataflow().cliName(),
-                    e.denseCycles(), e.skipped() ? e.skippedCycles() : null, e.skipped() ? e.cycleReduction() : null,
+                    e.denseCycles(), e.skipped() ? e.skippedCycles() : null, e.skipped() ? e.denseCycles() - e.skippedCycles() : null,
+                    e.skipped() ? e.cycleReduction() : null,
                     e.skipped() ? CycleModel.skipUnit(e.dataflow(), e.array()) : null));
             try {
                 dense = Math.addExact(dense, e.denseCycles());
@@ -113,7 +114,7 @@ public final class GemmCommand implements Callable<Integer> {
             }
         }
         boolean any = consumers > 0;
-        Total total = new Total(es.size(), dense, any ? effective : null, any ? 1.0 - (double) effective / dense : null,
+        Total total = new Total(es.size(), dense, any ? effective : null, any ? dense - effective : null, any ? 1.0 - (double) effective / dense : null,
                 any ? consumers : null, any ? consumerDense : null, any ? consumerSkipped : null,
                 any ? (consumerDense == 0 ? 0.0 : 1.0 - (double) consumerSkipped / consumerDense) : null, any ? inputs.threshold : null);
         if (format == OutputFormat.json) {
@@ -122,7 +123,7 @@ public final class GemmCommand implements Callable<Integer> {
         }
         List<String> header = new ArrayList<>(List.of("layer", "m", "n", "k", "instances", "array", "dataflow", "compute_cycles"));
         if (any) {
-            header.addAll(List.of("skipped_compute_cycles", "cycle_reduction"));
+            header.addAll(List.of("cycles_with_skipping", "cycles_saved", "cycle_reduction"));
         }
         // the table names the skip unit and tau in its footer; CSV rows must carry them (DESIGN §2)
         boolean unitColumns = any && format == OutputFormat.csv;
@@ -133,7 +134,8 @@ public final class GemmCommand implements Callable<Integer> {
         for (Layer l : layers) {
             List<Object> row = new ArrayList<>(List.of(l.name(), l.m(), l.n(), l.k(), l.instances(), l.rows() + "x" + l.cols(), l.dataflow(), l.computeCycles()));
             if (any) {
-                row.add(l.skippedComputeCycles() == null ? "" : l.skippedComputeCycles());
+                row.add(l.cyclesWithSkipping() == null ? "" : l.cyclesWithSkipping());
+                row.add(l.cyclesSaved() == null ? "" : l.cyclesSaved());
                 row.add(l.cycleReduction() == null ? "" : pct(l.cycleReduction()));
             }
             if (unitColumns) {
@@ -146,6 +148,7 @@ public final class GemmCommand implements Callable<Integer> {
             List<Object> row = new ArrayList<>(List.of("TOTAL", "", "", "", "", "", "", dense));
             if (any) {
                 row.add(effective);
+                row.add(dense - effective);
                 row.add(pct(total.cycleReduction()));
             }
             t.add(row);

@@ -65,9 +65,7 @@ final class GemmInputs {
 
     /** Checks the options together and reads the topology and the masks. */
     Layers resolve() {
-        if (!(threshold >= 0) || Double.isInfinite(threshold)) {
-            throw new InputException("--threshold: must be a finite number >= 0, got " + threshold);
-        }
+        OptionRules.threshold(threshold);
         if (mask != null && maskDir != null) {
             throw new InputException("--mask and --mask-dir: give one of them");
         }

@@ -29,6 +29,27 @@ public final class Main implements Runnable {
             AccuracyCommand.class,
             TrainCommand.class);
 
+    /**
+     * One line per command for the top-level help: picocli would show the first line of each
+     * command's own description, wrapped mid-word at 80 columns and cut where a description spans lines.
+     */
+    private static final java.util.Map<String, String> SUMMARIES = new java.util.LinkedHashMap<>();
+
+    static {
+        SUMMARIES.put("help", "help on a command: colsparse help run");
+        SUMMARIES.put("run", "the whole characterization and report (results/report.html)");
+        SUMMARIES.put("workloads", "built-in workloads: group, modality, GELU sites, checkpoint, sampler");
+        SUMMARIES.put("profile", "a workload's sampling loop, GELU sparsity per site, timestep, workload");
+        SUMMARIES.put("analyze", "sparsity of stored activations (.npy .npz .safetensors .pt)");
+        SUMMARIES.put("inspect", "tensors in a checkpoint or array file");
+        SUMMARIES.put("shapes", "every GEMM of one full-size denoiser call");
+        SUMMARIES.put("gemm", "analytic (SCALE-Sim-exact) systolic cycles, with column skipping from a mask");
+        SUMMARIES.put("simulate", "cycle-level accelerator: array + SRAM + GDDR6, per activation layout");
+        SUMMARIES.put("dram", "the GDDR6 command-level model on a Ramulator LoadStoreTrace");
+        SUMMARIES.put("accuracy", "output drift when near-zero GELU outputs are zeroed, per threshold");
+        SUMMARIES.put("train", "trains a tiny workload model on real data");
+    }
+
     public static final int EXIT_BAD_INPUT = 2;
     public static final int EXIT_FAILURE = 1;
 
@@ -72,6 +93,13 @@ public final class Main implements Runnable {
         for (Class<?> c : only != null ? List.of(only) : SUBCOMMANDS) {
             cl.addSubcommand(c);
         }
+        cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, help -> {
+            StringBuilder sb = new StringBuilder();
+            for (String name : help.subcommands().keySet()) {
+                sb.append(String.format("  %-10s %s%n", name, SUMMARIES.getOrDefault(name, "")));
+            }
+            return sb.toString();
+        });
         cl.setExitCodeExceptionMapper(e -> e instanceof InputException ? EXIT_BAD_INPUT : EXIT_FAILURE);
         cl.setParameterExceptionHandler((ex, args) -> {
             // one line, like every other bad-input error, so scripts can show it as it is

@@ -61,8 +61,8 @@ public final class ProfileCommand implements Runnable {
     @Option(names = "--sweep", description = "add the standard threshold sweep 0.001 0.005 0.01 0.05 0.1")
     boolean sweep;
 
-    @Option(names = "--tile-rows", split = ",", description = "row-tile heights R (systolic array rows; default: 32)")
-    int[] tileRows = {AnalysisConfig.DEFAULT_TILE_ROWS};
+    @Option(names = "--tile-rows", split = ",", description = "row-tile heights R (systolic array rows; default: the built-in array's 128, as in run)")
+    int[] tileRows = {OptionRules.defaultTileRows()};
 
     @CommandLine.Mixin
     TaxonomyOptions taxonomy = new TaxonomyOptions();
@@ -122,18 +122,12 @@ public final class ProfileCommand implements Runnable {
         DenoiserInfo info = w.info();
         int n = samples != null ? samples : info.defaultSamples();
         int s = steps != null ? steps : info.defaultSteps();
-        if (n < 1) {
-            throw new InputException("--samples: must be >= 1, got " + n);
-        }
-        if (s < 1 || s > info.trainedSteps()) {
-            throw new InputException("--steps: must be between 1 and the trained schedule's " + info.trainedSteps() + ", got " + s);
-        }
-        if (buckets < 1) {
-            throw new InputException("--buckets: must be >= 1, got " + buckets);
-        }
-        if (threads < 1) {
-            throw new InputException("--threads: must be >= 1, got " + threads);
-        }
+        OptionRules.samples(samples);
+        OptionRules.steps(s, info);
+        OptionRules.positive("--buckets", buckets);
+        OptionRules.positive("--threads", threads);
+        OptionRules.thresholds(thresholds);
+        OptionRules.tileRows(tileRows);
         if (maskCalls < 0) {
             throw new InputException("--mask-calls: must be >= 0, got " + maskCalls);
         }
@@ -220,9 +214,10 @@ public final class ProfileCommand implements Runnable {
         List<SiteStats> run = new ArrayList<>(report.sites());
         run.addAll(report.totals());
         run.addAll(report.otherTotals());
-        for (SiteStats st : run) {
+        for (int i = 0; i < run.size(); i++) {
+            SiteStats st = run.get(i);
             TaxonomyVerdict v = verdicts.get(key(st.site(), st.threshold(), st.tileRows()));
-            t.add(row("run", st, v, format == OutputFormat.csv));
+            t.add(row("run", st, v, format == OutputFormat.csv, i >= report.sites().size()));
         }
         for (Bucket b : report.timesteps()) {
             Map<String, TaxonomyVerdict> bv = new LinkedHashMap<>();
@@ -231,14 +226,17 @@ public final class ProfileCommand implements Runnable {
             }
             String scope = "t" + b.firstTimestep() + "-" + b.lastTimestep();
             List<SiteStats> rows = format == OutputFormat.csv ? concat(b.sites(), b.totals()) : b.totals();
-            for (SiteStats st : rows) {
-                t.add(row(scope, st, bv.get(key(st.site(), st.threshold(), st.tileRows())), format == OutputFormat.csv));
+            int sites = format == OutputFormat.csv ? b.sites().size() : 0;
+            for (int i = 0; i < rows.size(); i++) {
+                SiteStats st = rows.get(i);
+                t.add(row(scope, st, bv.get(key(st.site(), st.threshold(), st.tileRows())), format == OutputFormat.csv, i >= sites));
             }
         }
         if (format == OutputFormat.table) {
             o.printf(Locale.ROOT, "%s: %d samples x %d steps (one sample per denoiser call), seed %d, %.1f s sampling with the tap%n",
                     report.workload(), report.samples(), report.steps(), report.seed(), report.seconds());
-            o.println("totals: '" + report.workload() + "' is the headline (" + org.colsparse.workload.SiteRoles.rule() + ")");
+            o.println("totals: '" + report.workload() + "' is the headline (" + org.colsparse.workload.SiteRoles.rule() + "); "
+                    + "a total sums elements and columns over its sites, whose shapes differ, so it has no rows x cols");
         }
         t.print(o, format);
         if (format == OutputFormat.table) {
@@ -259,8 +257,9 @@ public final class ProfileCommand implements Runnable {
         return c;
     }
 
-    private static List<Object> row(String scope, SiteStats s, TaxonomyVerdict v, boolean csv) {
-        return List.of(scope, s.site(), s.rows(), s.cols(), num(s.threshold(), csv, 6), s.tileRows(), s.elements(),
+    /** A {@code total}'s rows and cols are left empty: summed over sites of different widths they would not multiply to its elements. */
+    private static List<Object> row(String scope, SiteStats s, TaxonomyVerdict v, boolean csv, boolean total) {
+        return List.of(scope, s.site(), total ? "" : s.rows(), total ? "" : s.cols(), num(s.threshold(), csv, 6), s.tileRows(), s.elements(),
                 s.nearZeroElements(), num(s.elementSparsity(), csv, 4), s.columns(), s.zeroColumns(),
                 num(s.columnSparsity(), csv, 4), num(s.gapPp(), csv, 2), num(s.independenceBaseline(), csv, 4),
                 num(s.excessOverBaseline(), csv, 4), num(s.meanTileHeight(), csv, 2), num(s.gini(), csv, 4),

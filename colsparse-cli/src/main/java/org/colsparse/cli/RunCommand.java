@@ -91,14 +91,51 @@ public final class RunCommand implements Runnable {
     @Option(names = "--resume", description = "continue the interrupted run in <out>.partial, skipping finished stages")
     boolean resume;
 
-    @Option(names = "--format", description = "how the summary is printed: table, json or csv (default: ${DEFAULT-VALUE})", defaultValue = "table")
+    @Option(names = "--format", description = "how the summary is printed: table, csv (plain numbers) or json (the summary rows and the path of results.json, which holds every number) (default: ${DEFAULT-VALUE})", defaultValue = "table")
     OutputFormat format;
 
     @Override
     public void run() {
         RunOptions opt = options();
         PrintWriter err = spec.commandLine().getErr();
-        AtomicOutput output = AtomicOutput.open(opt.out(), resume);
+        AtomicOutput output;
+        try {
+            output = AtomicOutput.open(opt.out(), resume);
+        } catch (java.io.UncheckedIOException e) {
+            throw new InputException("--out: cannot create " + opt.out() + ".partial: " + why(e.getCause()));
+        }
+        // Ctrl-C ends the JVM through its shutdown hooks: say how to pick up the finished stages
+        Thread hint = new Thread(() -> {
+            err.println();
+            err.println("colsparse: interrupted; finished stages are kept in " + output.dir() + ": rerun with the same options and --resume");
+            err.flush();
+        });
+        Runtime.getRuntime().addShutdownHook(hint);
+        try {
+            characterize(opt, output, err);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hint);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C came: the hook is printing the hint right now
+            }
+        }
+    }
+
+    private static String why(java.io.IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "cannot create a folder there";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
+    }
+
+    private void characterize(RunOptions opt, AtomicOutput output, PrintWriter err) {
         Progress[] bar = {null};
         String[] task = {""};
         Characterization.StageListener listener = new Characterization.StageListener() {
@@ -133,11 +170,19 @@ public final class RunCommand implements Runnable {
         new ReportWriter(Json.MAPPER).write(results, output);
         output.commit();
         PrintWriter o = spec.commandLine().getOut();
+        // the summary only: results.json, with every number, is megabytes and lies in --out
         if (format == OutputFormat.json) {
-            Json.print(o, results);
+            com.fasterxml.jackson.databind.node.ArrayNode rows = Json.MAPPER.createArrayNode();
+            for (List<Object> r : Summary.values(results)) {
+                ObjectNode row = rows.addObject();
+                for (int i = 0; i < r.size(); i++) {
+                    row.set(Summary.HEADER.get(i), Json.MAPPER.valueToTree(r.get(i)));
+                }
+            }
+            Json.print(o, Json.MAPPER.createObjectNode().put("results", opt.out().resolve("results.json").toString()).set("summary", rows));
         } else {
             Table t = new Table(Summary.HEADER);
-            Summary.rows(results).forEach(t::add);
+            (format == OutputFormat.csv ? Summary.csvRows(results) : Summary.rows(results)).forEach(t::add);
             t.print(o, format);
         }
         err.println("colsparse: report written to " + opt.out().resolve("report.html"));
@@ -161,6 +206,8 @@ public final class RunCommand implements Runnable {
             accel = accel.withArray(ArrayShape.parse(array, "--array"));
         }
         List<LayoutKind> layouts = LayoutKind.parse(layout, "--layout");
+        OptionRules.thresholds(thresholds);
+        OptionRules.threshold(primary);
         TreeSet<Double> ts = new TreeSet<>();
         for (double t : thresholds) {
             ts.add(t);
@@ -168,6 +215,7 @@ public final class RunCommand implements Runnable {
         if (!ts.contains(primary)) {
             throw new InputException("--primary: " + primary + " is not among the thresholds " + ts);
         }
+        OptionRules.tileRows(tileRows);
         TreeSet<Integer> tiles = new TreeSet<>();
         for (int r : tileRows) {
             tiles.add(r);
@@ -180,21 +228,15 @@ public final class RunCommand implements Runnable {
         } catch (IllegalArgumentException e) {
             throw new InputException("--threshold/--tile-rows: " + e.getMessage());
         }
-        if (samples != null && samples < 1) {
-            throw new InputException("--samples: must be >= 1, got " + samples);
+        OptionRules.samples(samples);
+        if (steps != null) {
+            for (String id : ids) {
+                OptionRules.steps(steps, org.colsparse.denoiser.Denoisers.get(id, presetOptions.preset).info());
+            }
         }
-        if (steps != null && steps < 1) {
-            throw new InputException("--steps: must be >= 1, got " + steps);
-        }
-        if (buckets < 1) {
-            throw new InputException("--buckets: must be >= 1, got " + buckets);
-        }
-        if (maskCalls < 1) {
-            throw new InputException("--mask-calls: must be >= 1, got " + maskCalls);
-        }
-        if (simCalls < 1) {
-            throw new InputException("--sim-calls: must be >= 1, got " + simCalls);
-        }
+        OptionRules.positive("--buckets", buckets);
+        OptionRules.positive("--mask-calls", maskCalls);
+        OptionRules.positive("--sim-calls", simCalls);
         if ((checkpoint != null || presetOptions.preset == Preset.full) && ids.size() != 1) {
             throw new InputException("--checkpoint/--preset full: name exactly one --workload, got " + ids.size());
         }
@@ -208,13 +250,7 @@ public final class RunCommand implements Runnable {
             throw new InputException("--cond: only full-size models (--preset full) take conditioning files");
         }
         TaxonomyRule rule = taxonomyOptions.rule();
-        if (threads < 1) {
-            throw new InputException("--threads: must be >= 1, got " + threads);
-        }
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent != null && Files.exists(parent) && !Files.isWritable(parent)) {
-            throw new InputException("--out: cannot write into " + parent);
-        }
+        OptionRules.positive("--threads", threads);
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new InputException("--out: " + out + " exists and is not a folder");
         }

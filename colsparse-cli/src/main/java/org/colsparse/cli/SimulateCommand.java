@@ -53,7 +53,7 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "row-major, column-major, tiled, compacted, a comma list, or all (default: ${DEFAULT-VALUE}).")
     String layout;
     @Option(names = "--trace-out", description = "Write the DRAM requests as a Ramulator LoadStoreTrace (LD/ST 0xADDR); "
-            + "with several layouts or sparsity settings, one file each, named FILE-<layout>[-masked].")
+            + "with several layouts or sparsity settings, one file each, named FILE-<layout>[-skipping].")
     Path traceOut;
     @Option(names = "--format", defaultValue = "table", description = "table, json or csv (default: ${DEFAULT-VALUE}).")
     OutputFormat format;
@@ -97,9 +97,9 @@ public final class SimulateCommand implements Callable<Integer> {
             // checked before the (possibly long) run rather than failing after it
             for (LayoutKind l : layouts) {
                 for (boolean masked : masks.isEmpty() ? new boolean[] {false} : new boolean[] {false, true}) {
-                    Path p = tracePath(several ? "-" + l.cliName() + (masked ? "-masked" : "") : "");
+                    Path p = tracePath(several ? "-" + l.cliName() + (masked ? "-skipping" : "") : "");
                     if (Files.isDirectory(p)) {
-                        throw new InputException("--trace-out " + p + ": is a directory; give a file name (several runs write FILE-<layout>[-masked])");
+                        throw new InputException("--trace-out " + p + ": is a directory; give a file name (several runs write FILE-<layout>[-skipping])");
                     }
                 }
             }
@@ -115,7 +115,7 @@ public final class SimulateCommand implements Callable<Integer> {
             // long runs report each finished (layer, layout, sparsity) run on stderr, stdout stays clean
             results = sim.run(layers, layouts, masks, traceOut == null ? null : key -> sink(writers, key, several), runs < 2 ? null : key -> {
                 err.printf(Locale.ROOT, "simulate: %d/%d done (%s, %s, %s) %.1f s%n", ++count[0], runs, key.layer(), key.layout().cliName(),
-                        key.masked() ? "masked" : "dense", (System.nanoTime() - t0) / 1e9);
+                        key.masked() ? "skipping" : "dense", (System.nanoTime() - t0) / 1e9);
                 err.flush();
             });
             // traces appear under their final names only once every run has succeeded
@@ -140,7 +140,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     private RequestSink sink(Map<String, TraceWriter> writers, AcceleratorSim.RunKey key, boolean several) {
-        String suffix = several ? "-" + key.layout().cliName() + (key.masked() ? "-masked" : "") : "";
+        String suffix = several ? "-" + key.layout().cliName() + (key.masked() ? "-skipping" : "") : "";
         TraceWriter w = writers.computeIfAbsent(suffix, s -> {
             Path p = tracePath(s);
             try {
@@ -159,7 +159,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     private static Row row(LayerResult r) {
-        return new Row(r.name(), r.m(), r.n(), r.k(), r.dataflow(), r.layout(), r.masked() ? "masked" : "dense", r.cycles(),
+        return new Row(r.name(), r.m(), r.n(), r.k(), r.dataflow(), r.layout(), r.masked() ? "skipping" : "dense", r.cycles(),
                 r.computeCycles(), r.stallCycles(), r.stallShare(), r.bytesRead(), r.bytesWritten(), r.bandwidthGBps(),
                 Double.isNaN(r.rowHitRate()) ? null : r.rowHitRate(), r.timeUs());
     }
@@ -192,9 +192,9 @@ public final class SimulateCommand implements Callable<Integer> {
             }
             totals.add(total("TOTAL", "dense", dense));
             if (anyMask) {
-                totals.add(total("TOTAL", "masked", whole));
+                totals.add(total("TOTAL", "skipping", whole));
                 totals.add(total("CONSUMERS", "dense", consumersDense));
-                totals.add(total("CONSUMERS", "masked", consumersMasked));
+                totals.add(total("CONSUMERS", "skipping", consumersMasked));
             }
         }
         if (format == OutputFormat.json) {

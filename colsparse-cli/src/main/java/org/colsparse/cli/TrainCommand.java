@@ -27,11 +27,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--workload", required = true, paramLabel = "NAME", description = "tiny workload: dit, mdm, mld, sd15, edge, audioldm, animatediff")
     String workload;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder, e.g. models/dit")
+    @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: out/models/<workload>, beside the shipped "
+            + "models/<workload> rather than over it)")
     Path out;
 
-    @Option(names = "--steps", defaultValue = "0", paramLabel = "N", description = "denoiser training steps (default: the workload's recipe)")
-    int steps;
+    @Option(names = "--steps", paramLabel = "N", description = "denoiser training steps (default: the workload's recipe)")
+    Integer steps;
 
     @Option(names = "--resume", description = "continue from the training state in --out")
     boolean resume;
@@ -60,12 +61,19 @@ public final class TrainCommand implements Callable<Integer> {
         if (!(w instanceof TinyWorkload tiny)) {
             throw new InputException("--workload: '" + workload + "' has no training recipe (only the tiny presets are trained here)");
         }
-        if (steps < 0 || checkpointEvery < 1 || logEvery < 1 || heldOut < 1 || (previewSteps != null && previewSteps < 0)) {
-            throw new InputException("--steps, --checkpoint-every, --log-every, --held-out and --preview-steps must be positive");
+        if (steps != null) {
+            OptionRules.positive("--steps", steps);
+        }
+        OptionRules.positive("--checkpoint-every", checkpointEvery);
+        OptionRules.positive("--log-every", logEvery);
+        OptionRules.positive("--held-out", heldOut);
+        if (previewSteps != null && previewSteps < 0) {
+            throw new InputException("--preview-steps: must be >= 0 (0 = no preview), got " + previewSteps);
         }
         int preview = previewSteps != null ? previewSteps : w.info().defaultSteps();
+        Path dir = out != null ? out : Path.of("out", "models", workload);
         PrintWriter err = spec.commandLine().getErr();
-        Trainer.Result r = Trainer.run(tiny.spec(), out, new Trainer.Options(steps, resume, seed, logEvery, checkpointEvery, heldOut, preview), err);
+        Trainer.Result r = Trainer.run(tiny.spec(), dir, new Trainer.Options(steps == null ? 0 : steps, resume, seed, logEvery, checkpointEvery, heldOut, preview), err);
         PrintWriter o = spec.commandLine().getOut();
         if (format == OutputFormat.json) {
             Json.print(o, r);

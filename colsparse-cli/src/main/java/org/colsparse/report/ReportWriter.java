@@ -28,8 +28,7 @@ public final class ReportWriter {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<List<String>> summary = Summary.rows(results);
-        out.write("summary.csv", Csv.table(Summary.HEADER, summary));
+        out.write("summary.csv", Csv.table(Summary.HEADER, Summary.csvRows(results)));
         out.write("sites.csv", sitesCsv(results));
         out.write("simulate.csv", simulateCsv(results));
         out.write("estimate.csv", estimateCsv(results));
@@ -41,20 +40,178 @@ public final class ReportWriter {
         HtmlReport html = new HtmlReport("colsparse: exploitable GELU sparsity on a systolic array");
         html.paragraph(String.format(Locale.ROOT, "Array %s (%s dataflow), DRAM %s; primary threshold tau = %s, tile height R = %d (the array's rows).",
                 cfg.path("array").asText(), cfg.path("dataflow").asText(), cfg.path("dram").asText(), fmt(primary), tile));
-        html.heading(2, "Summary");
-        html.table(Summary.HEADER, summary);
-        html.paragraph("elem/col sparsity: near-zero elements and all-near-zero columns (one channel within one row tile of R rows of one "
-                + "denoiser call) over the whole sampling loop at the primary threshold, over the headline sites: "
-                + org.colsparse.workload.SiteRoles.rule() + ". cycle_red_consumers: cycle reduction of the GEMMs that read GELU "
-                + "outputs; cycle_red_model: of the whole denoiser call (only consumers skip) - both analytic on the profiled model's own GEMMs "
-                + "with its real recorded masks. mem_stall_share: dense row-major simulation of whole calls; best_layout_gain: the fastest "
-                + "layout with skipping vs that run.");
+        summary(results, html);
         taxonomyVsLayout(results, html);
         otherSites(results, html, primary, tile);
 
         figures(results, html, out, primary, tile);
+        accuracyTables(results, html, out.dir());
+        simulationTable(results, html);
+        estimateTables(results, html);
         provenance(results, html);
         out.write("report.html", html.render());
+    }
+
+    /** The summary without its evidence column, which follows as a list: a sentence per cell would make every row a dozen lines high. */
+    private static void summary(JsonNode results, HtmlReport html) {
+        html.heading(2, "Summary");
+        int evidence = Summary.HEADER.indexOf("evidence");
+        List<String> header = new ArrayList<>(Summary.HEADER);
+        header.remove(evidence);
+        List<List<String>> rows = new ArrayList<>();
+        List<String> because = new ArrayList<>();
+        for (List<String> r : Summary.rows(results)) {
+            List<String> row = new ArrayList<>(r);
+            String e = row.remove(evidence);
+            rows.add(row);
+            because.add(r.get(0) + " is " + r.get(Summary.HEADER.indexOf("class")) + ": " + e);
+        }
+        html.table(header.stream().map(h -> h.replace('_', ' ')).toList(), rows);
+        html.paragraph("elem/col sparsity: near-zero elements and all-near-zero columns (one channel within one row tile of R rows of one "
+                + "denoiser call) over the whole sampling loop at the primary threshold, over the headline sites: "
+                + org.colsparse.workload.SiteRoles.rule() + ". gap pp: element minus column sparsity in percentage points. "
+                + "cycle red consumers: cycle reduction of the GEMMs that read GELU outputs; cycle red model: of the whole denoiser call "
+                + "(only consumers skip) - both analytic on the profiled model's own GEMMs with its real recorded masks. mem stall share: "
+                + "dense row-major simulation of whole calls; best layout gain: the fastest layout with skipping vs that run. "
+                + "rel l2 at primary: output drift at the primary threshold; cliff at: the first threshold where the cliff rule fires.");
+        html.heading(3, "Why each class");
+        html.bullets(because);
+    }
+
+    /** Per workload, the sweep's task metrics and the dense samples beside every threshold's. */
+    private static void accuracyTables(JsonNode results, HtmlReport html, java.nio.file.Path dir) {
+        boolean any = false;
+        for (JsonNode w : results.path("workloads")) {
+            JsonNode res = w.path("accuracy").path("results");
+            if (res.isEmpty()) {
+                continue;
+            }
+            if (!any) {
+                html.heading(2, "Accuracy: task metrics and samples");
+                html.paragraph("Each threshold's run zeroes every GELU output |a| <= tau and is compared with the dense run from the same "
+                        + "seed. Fields ending in _dense are the dense run's own value of that metric, for scale.");
+                any = true;
+            }
+            String id = w.path("id").asText();
+            html.heading(3, id);
+            List<String> fields = new ArrayList<>(List.of("threshold", "element_sparsity", "column_sparsity", "relative_l2"));
+            for (JsonNode r : res) {
+                r.fieldNames().forEachRemaining(f -> {
+                    if (!fields.contains(f) && !f.equals("workload") && !f.equals("cliff") && r.get(f).isNumber()) {
+                        fields.add(f);
+                    }
+                });
+            }
+            fields.add("cliff");
+            List<List<String>> rows = new ArrayList<>();
+            for (JsonNode r : res) {
+                List<String> row = new ArrayList<>();
+                for (String f : fields) {
+                    JsonNode v = r.path(f);
+                    row.add(f.equals("threshold") ? v.asText() : f.endsWith("_sparsity") ? Summary.percent(v.asDouble())
+                            : f.equals("cliff") ? (v.asBoolean() ? "yes" : "no")
+                            : v.isNumber() ? significant(v.asDouble()) : f.startsWith("psnr") || f.startsWith("snr") ? "inf" : "n/a");
+                }
+                rows.add(row);
+            }
+            html.table(fields, rows);
+            List<HtmlReport.Picture> pics = new ArrayList<>();
+            for (JsonNode p : w.path("accuracy").path("sample_pictures")) {
+                java.nio.file.Path f = dir.resolve(p.path("file").asText());
+                if (java.nio.file.Files.isRegularFile(f)) {
+                    try {
+                        pics.add(new HtmlReport.Picture(java.nio.file.Files.readAllBytes(f), p.path("label").asText()));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
+            if (!pics.isEmpty()) {
+                html.pictureRow(pics, id + ": the dense samples and the same samples with near-zero GELU outputs zeroed at each threshold "
+                        + "(same seed and conditions).");
+            }
+        }
+    }
+
+    /** Absolute numbers behind the cycles figure: per workload and layout, dense and with skipping, per denoiser call. */
+    private static void simulationTable(JsonNode results, HtmlReport html) {
+        List<List<String>> rows = new ArrayList<>();
+        for (JsonNode w : results.path("workloads")) {
+            for (JsonNode r : w.path("simulate").path("results")) {
+                double calls = Math.max(1, r.path("calls").asDouble());
+                rows.add(List.of(w.path("id").asText(), r.path("layout").asText(), r.path("skipping").asBoolean() ? "with skipping" : "dense",
+                        thousands(r.path("cycles").asDouble() / calls), thousands(r.path("compute_cycles").asDouble() / calls),
+                        thousands(r.path("stall_cycles").asDouble() / calls), Summary.percent(r.path("stall_share").asDouble()),
+                        String.format(Locale.ROOT, "%.3f", r.path("dram_mb").asDouble() / calls),
+                        r.path("row_hit_rate").isNumber() ? Summary.percent(r.path("row_hit_rate").asDouble()) : "n/a"));
+            }
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        html.heading(2, "Simulated cycles, DRAM traffic and row hits per layout");
+        html.table(List.of("workload", "layout", "run", "cycles / call", "compute-busy / call", "memory stall / call", "stall share",
+                "DRAM MB / call", "row-hit rate"), rows);
+        html.paragraph("Cycle-level simulation of whole denoiser calls (mean over the simulated calls); DRAM MB = bytes read plus written. "
+                + "Also in simulate.csv (totals over the simulated calls).");
+    }
+
+    /** The per-GEMM analytic estimate, folded: a workload has up to a few hundred GEMMs. */
+    private static void estimateTables(JsonNode results, HtmlReport html) {
+        boolean any = false;
+        for (JsonNode w : results.path("workloads")) {
+            JsonNode e = w.path("estimate");
+            if (!e.isObject()) {
+                continue;
+            }
+            if (!any) {
+                html.heading(2, "Analytic estimate per dataflow and per GEMM");
+                html.paragraph("SCALE-Sim-exact dense cycles of every GEMM of one denoiser call of the profiled model; consumers skip with "
+                        + "the real recorded masks (mean over the recorded calls). Also in estimate.csv.");
+                any = true;
+            }
+            String id = w.path("id").asText();
+            List<List<String>> flows = new ArrayList<>();
+            for (JsonNode f : e.path("dataflows")) {
+                double calls = Math.max(1, e.path("calls").asDouble());
+                flows.add(List.of(f.path("dataflow").asText(), f.path("skip_unit").asText(), thousands(f.path("dense_cycles").asDouble() / calls),
+                        thousands(f.path("cycles_with_skipping").asDouble() / calls), Summary.percent(f.path("consumer_reduction").asDouble()),
+                        Summary.percent(f.path("model_reduction").asDouble())));
+            }
+            html.heading(3, id);
+            html.table(List.of("dataflow", "skip unit", "dense cycles / call", "cycles with skipping / call", "consumer reduction",
+                    "model reduction"), flows);
+            List<List<String>> gemms = new ArrayList<>();
+            for (JsonNode g : e.path("gemms")) {
+                List<String> row = new ArrayList<>(List.of(g.path("name").asText(), g.path("m").asText(), g.path("k").asText(),
+                        g.path("n").asText(), g.path("instances").asText(), g.path("consumes_site").asText().isEmpty() ? "-" : g.path("consumes_site").asText()));
+                for (String df : new String[] {"os", "ws", "is"}) {
+                    row.add(thousands(g.path("dense_cycles_" + df).asDouble()));
+                    row.add(thousands(g.path("cycles_with_skipping_" + df).asDouble()));
+                }
+                gemms.add(row);
+            }
+            html.details(id + ": " + gemms.size() + " GEMMs per call", List.of("GEMM", "m", "k", "n", "instances", "reads GELU site",
+                    "os dense", "os with skipping", "ws dense", "ws with skipping", "is dense", "is with skipping"), gemms);
+        }
+    }
+
+    private static String thousands(double v) {
+        return String.format(Locale.ROOT, "%,.0f", v);
+    }
+
+    /**
+     * Two decimals from 1 up (a metric beside its dense value, e.g. jerk 10475.15 vs 10475.34, must
+     * not round to the same digits), four significant digits below 1, scientific below 0.001.
+     */
+    private static String significant(double v) {
+        if (v == 0 || Double.isInfinite(v) || Double.isNaN(v)) {
+            return v == 0 ? "0" : Double.isInfinite(v) ? "inf" : "NaN";
+        }
+        double a = Math.abs(v);
+        return a >= 1 ? String.format(Locale.ROOT, "%.2f", v)
+                : a >= 1e-3 ? new java.math.BigDecimal(v).round(new java.math.MathContext(4)).toPlainString()
+                : String.format(Locale.ROOT, "%.3e", v);
     }
 
     private void figures(JsonNode results, HtmlReport html, AtomicOutput out, double primary, int tile) {
@@ -90,45 +247,37 @@ public final class ReportWriter {
             overSteps.put(w.path("id").asText(), xy(steps));
         }
         if (!ids.isEmpty()) {
-            Map<String, List<Double>> bars = new LinkedHashMap<>();
-            bars.put("element sparsity", elem);
-            bars.put("column sparsity", col);
-            bars.put("independence baseline", base);
-            figure(html, out, "sparsity.png", Charts.bars("Element vs column sparsity (tau = " + fmt(primary) + ", R = " + tile + ")",
-                    "% of elements / columns", ids, bars), "Element vs column sparsity per workload, with the independence baseline s^R.");
+            Map<String, List<Double>> left = new LinkedHashMap<>();
+            left.put("element sparsity", elem);
+            Map<String, List<Double>> right = new LinkedHashMap<>();
+            right.put("column sparsity", col);
+            right.put("independence baseline", base);
+            figure(html, out, "sparsity.png", Charts.panels(List.of(
+                            new Charts.Panel("Element sparsity (tau = " + fmt(primary) + ")", "% of elements near zero", ids, left, false),
+                            new Charts.Panel("Column sparsity, R = " + tile + " (own scale)", "% of columns all near zero", ids, right, false)),
+                            2, 550, 440),
+                    "Left: element sparsity per workload. Right, on its own y scale: column sparsity at tile height R = " + tile
+                            + " beside the independence baseline (the column sparsity if near-zeros were scattered independently). A missing bar "
+                            + "is a value too close to 0 to draw; the numbers are in the summary table.");
             figure(html, out, "tile-height.png", Charts.lines("Column sparsity vs tile height (tau = " + fmt(primary) + ")", "tile height R (rows)",
                     "column sparsity %", true, byTile), "Column sparsity falls with the tile height; concentration keeps it up.");
             figure(html, out, "over-steps.png", Charts.lines("Column sparsity over the sampling loop", "fraction of sampling steps (0 = noisiest)",
                     "column sparsity %", false, overSteps), "Column sparsity per timestep bucket (R = " + tile + ").");
         }
         for (JsonNode w : results.path("workloads")) {
-            double[][] heat = heatMap(w);
+            String site = heatSite(w);
+            double[][] heat = site == null ? null : heatMap(w, site);
             if (heat != null) {
                 String id = w.path("id").asText();
-                figure(html, out, "activity-" + id + ".png", Charts.heatMap("Per-channel activity, " + id + " site " + heatSite(w),
-                        "channel", "timestep bucket (0 = noisiest)", heat),
-                        id + ": fraction of non-near-zero outputs per channel (x) and timestep bucket (y); dark columns are channels that stay near zero.");
+                String role = siteRole(w, site);
+                figure(html, out, "activity-" + id + ".png", Charts.heatMap("Per-channel activity, " + id + ": " + site + " (" + role + ")",
+                                "channel", "timestep bucket (0 = noisiest)", "fraction of outputs not near zero", heat),
+                        id + ", site " + site + " (role " + role + ", the widest headline site): colour = fraction of the channel's outputs "
+                                + "with |a| > tau in that timestep bucket, from white (0: always near zero) to dark blue (1: never near zero). "
+                                + "A channel that could be skipped shows as a white or light vertical stripe.");
             }
         }
-        List<String> cats = new ArrayList<>();
-        List<Double> compute = new ArrayList<>();
-        List<Double> stall = new ArrayList<>();
-        for (JsonNode w : results.path("workloads")) {
-            for (JsonNode r : w.path("simulate").path("results")) {
-                cats.add(w.path("id").asText() + " " + r.path("layout").asText() + (r.path("masked").asBoolean() ? " skip" : " dense"));
-                double calls = Math.max(1, r.path("calls").asDouble());
-                compute.add(r.path("compute_cycles").asDouble() / calls / 1e6);
-                stall.add(r.path("stall_cycles").asDouble() / calls / 1e6);
-            }
-        }
-        if (!cats.isEmpty()) {
-            Map<String, List<Double>> s = new LinkedHashMap<>();
-            s.put("compute", compute);
-            s.put("memory stall", stall);
-            figure(html, out, "cycles.png", Charts.stackedBars("Cycles per denoiser call, per layout (simulated, real masks)", "million array cycles per call", cats, s),
-                    "Compute-busy and memory-stall cycles of one whole denoiser call of the profiled model (mean over the simulated calls), "
-                    + "per activation layout, dense and with column skipping from the real recorded masks; numbers in simulate.csv.");
-        }
+        cyclesFigure(results, html, out);
         Map<String, double[][]> acc = new LinkedHashMap<>();
         for (JsonNode w : results.path("workloads")) {
             List<double[]> pts = new ArrayList<>();
@@ -145,15 +294,39 @@ public final class ReportWriter {
         }
     }
 
-    /** Rows = timestep buckets, columns = channels of the widest site at the primary threshold. */
-    private static double[][] heatMap(JsonNode w) {
-        String site = heatSite(w);
-        if (site == null) {
-            return null;
+    /** One panel per workload, each on its own scale: one bar per layout and run, compute-busy under memory stall. */
+    private static void cyclesFigure(JsonNode results, HtmlReport html, AtomicOutput out) {
+        List<Charts.Panel> panels = new ArrayList<>();
+        for (JsonNode w : results.path("workloads")) {
+            List<String> cats = new ArrayList<>();
+            List<Double> compute = new ArrayList<>();
+            List<Double> stall = new ArrayList<>();
+            for (JsonNode r : w.path("simulate").path("results")) {
+                cats.add(r.path("layout").asText() + (r.path("skipping").asBoolean() ? " skipping" : " dense"));
+                double calls = Math.max(1, r.path("calls").asDouble());
+                compute.add(r.path("compute_cycles").asDouble() / calls / 1e3);
+                stall.add(r.path("stall_cycles").asDouble() / calls / 1e3);
+            }
+            if (!cats.isEmpty()) {
+                Map<String, List<Double>> s = new LinkedHashMap<>();
+                s.put("compute-busy", compute);
+                s.put("memory stall", stall);
+                panels.add(new Charts.Panel(w.path("id").asText(), "thousand cycles per call", cats, s, true));
+            }
         }
-        JsonNode buckets = w.path("profile").path("timesteps");
+        if (!panels.isEmpty()) {
+            figure(html, out, "cycles.png", Charts.panels(panels, 2, 550, 460),
+                    "Array cycles of one whole denoiser call of the profiled model (mean over the simulated calls), one panel per workload "
+                            + "on its own scale: per activation layout, dense and with column skipping from the real recorded masks, "
+                            + "compute-busy cycles (bottom) and memory-stall cycles (top). Exact numbers: the section 'Simulated cycles, DRAM "
+                            + "traffic and row hits per layout' and simulate.csv.");
+        }
+    }
+
+    /** Rows = timestep buckets, columns = the channels of {@code site} at the primary threshold. */
+    private static double[][] heatMap(JsonNode w, String site) {
         List<double[]> rows = new ArrayList<>();
-        for (JsonNode b : buckets) {
+        for (JsonNode b : w.path("profile").path("timesteps")) {
             for (JsonNode s : b.path("sites")) {
                 if (s.path("site").asText().equals(site)) {
                     JsonNode a = s.path("channel_activity");
@@ -168,24 +341,46 @@ public final class ReportWriter {
         return rows.isEmpty() ? null : rows.toArray(new double[0][]);
     }
 
+    /** The widest headline site (an FFN or conv activation, never a time-embedding MLP), or null. */
     private static String heatSite(JsonNode w) {
         String best = null;
         int widest = -1;
-        JsonNode first = w.path("profile").path("timesteps").path(0).path("sites");
-        for (JsonNode s : first) {
-            if (s.path("cols").asInt() > widest) {
+        for (JsonNode s : w.path("profile").path("timesteps").path(0).path("sites")) {
+            String name = s.path("site").asText();
+            if (isHeadline(w, name) && s.path("cols").asInt() > widest) {
                 widest = s.path("cols").asInt();
-                best = s.path("site").asText();
+                best = name;
             }
         }
         return best;
+    }
+
+    private static boolean isHeadline(JsonNode w, String site) {
+        for (JsonNode r : w.path("site_roles")) {
+            if (r.path("site").asText().equals(site)) {
+                return r.path("headline").asBoolean();
+            }
+        }
+        return false;
+    }
+
+    private static String siteRole(JsonNode w, String site) {
+        for (JsonNode r : w.path("site_roles")) {
+            if (r.path("site").asText().equals(site)) {
+                return r.path("role").asText();
+            }
+        }
+        return "unknown role";
     }
 
     private void provenance(JsonNode results, HtmlReport html) {
         html.heading(2, "How these numbers were made");
         List<String> items = new ArrayList<>();
         JsonNode cfg = results.path("config");
-        items.add("Configuration: " + cfg.toString());
+        List<String> settings = new ArrayList<>();
+        cfg.fields().forEachRemaining(f -> settings.add(f.getKey().replace('_', ' ') + ": "
+                + (f.getValue().isArray() ? join(f.getValue()) : f.getValue().asText())));
+        items.add("Configuration: " + String.join("; ", settings) + ".");
         for (JsonNode w : results.path("workloads")) {
             JsonNode p = w.path("profile");
             JsonNode e = w.path("estimate");
@@ -196,7 +391,7 @@ public final class ReportWriter {
                     w.has("estimate") ? "Cycle estimate: " + e.path("method").asText() + ". Simulation: " + w.path("simulate").path("method").asText()
                             + " (steps " + w.path("simulate").path("call_steps") + ")."
                             + (e.path("projection").isObject() ? " Full-size " + e.path("projection").path("label").asText() + String.format(Locale.ROOT,
-                            ": consumer reduction %.1f%%, model %.1f%%.", 100 * e.path("projection").path("consumer_reduction").asDouble(),
+                            ": consumer reduction %.2f%%, model %.2f%%.", 100 * e.path("projection").path("consumer_reduction").asDouble(),
                             100 * e.path("projection").path("model_reduction").asDouble()) : "")
                             : "No GEMMs recorded: no cycle estimate or simulation."));
         }
@@ -214,6 +409,7 @@ public final class ReportWriter {
     private void taxonomyVsLayout(JsonNode results, HtmlReport html) {
         List<List<String>> rows = new ArrayList<>();
         Map<String, List<Double>> byClass = new LinkedHashMap<>();
+        List<String> layouts = new ArrayList<>();
         double primary = results.path("config").path("primary_threshold").asDouble();
         int tile = results.path("config").path("tile_rows_primary").asInt();
         for (JsonNode w : results.path("workloads")) {
@@ -231,9 +427,12 @@ public final class ReportWriter {
             }
             double sensitivity = gain.get(best) - rowMajor;
             byClass.computeIfAbsent(v.path("verdict").asText(), k -> new ArrayList<>()).add(sensitivity);
+            if (layouts.isEmpty()) {
+                layouts.addAll(gain.keySet());
+            }
             List<String> r = new ArrayList<>(List.of(w.path("id").asText(), v.path("verdict").asText()));
-            for (Map.Entry<String, Double> g : gain.entrySet()) {
-                r.add(g.getKey() + " " + String.format(Locale.ROOT, "%.2f%%", 100 * g.getValue()));
+            for (String layout : layouts) {
+                r.add(gain.containsKey(layout) ? Summary.percent(gain.get(layout)) : "n/a");
             }
             r.add(best + String.format(Locale.ROOT, " (+%.2f pp)", 100 * sensitivity));
             rows.add(r);
@@ -242,12 +441,16 @@ public final class ReportWriter {
             return;
         }
         html.heading(2, "Taxonomy vs layout");
-        html.table(List.of("workload", "class", "skipping gain per layout (vs the same layout dense)", "", "", "", "layout sensitivity"),
-                rows.stream().map(r -> pad(r, 7)).toList());
-        StringBuilder verdict = new StringBuilder("Layout sensitivity = the best layout's skipping gain minus row-major's. Mean per class: ");
+        List<String> header = new ArrayList<>(List.of("workload", "class"));
+        layouts.forEach(l -> header.add(l + " skipping gain"));
+        header.add("layout sensitivity");
+        html.table(header, rows);
+        StringBuilder verdict = new StringBuilder("Skipping gain: 1 - cycles with skipping / the same layout's dense cycles, whole "
+                + "simulated calls. Layout sensitivity = the best layout's skipping gain minus row-major's. Mean per class: ");
         for (Map.Entry<String, List<Double>> c : byClass.entrySet()) {
-            verdict.append(String.format(Locale.ROOT, "%s %.2f pp (%d workloads); ", c.getKey(),
-                    100 * c.getValue().stream().mapToDouble(Double::doubleValue).average().orElse(0), c.getValue().size()));
+            verdict.append(String.format(Locale.ROOT, "%s %.2f pp (%d workload%s); ", c.getKey(),
+                    100 * c.getValue().stream().mapToDouble(Double::doubleValue).average().orElse(0), c.getValue().size(),
+                    c.getValue().size() == 1 ? "" : "s"));
         }
         if (byClass.size() < 2) {
             verdict.append("every workload has the same class, so whether layout gain tracks the class cannot be tested on this run.");
@@ -264,12 +467,10 @@ public final class ReportWriter {
         html.paragraph(verdict.toString());
     }
 
-    private static List<String> pad(List<String> r, int n) {
-        List<String> out = new ArrayList<>(r);
-        while (out.size() < n) {
-            out.add(out.size() - 1, "");
-        }
-        return out;
+    private static String join(JsonNode array) {
+        List<String> parts = new ArrayList<>();
+        array.forEach(v -> parts.add(v.asText()));
+        return String.join(", ", parts);
     }
 
     /** Sites outside the headline (time-embedding MLPs), reported beside it, never pooled in. */
@@ -278,15 +479,15 @@ public final class ReportWriter {
         for (JsonNode w : results.path("workloads")) {
             for (JsonNode t : w.path("profile").path("other_totals")) {
                 if (t.path("threshold").asDouble() == primary && t.path("tile_rows").asInt() == tile) {
-                    rows.add(List.of(w.path("id").asText(), String.format(Locale.ROOT, "%.1f%%", 100 * t.path("element_sparsity").asDouble()),
-                            String.format(Locale.ROOT, "%.1f%%", 100 * t.path("column_sparsity").asDouble()),
+                    rows.add(List.of(w.path("id").asText(), Summary.percent(t.path("element_sparsity").asDouble()),
+                            Summary.percent(t.path("column_sparsity").asDouble()),
                             String.format(Locale.ROOT, "%.1f", t.path("mean_tile_height").asDouble())));
                 }
             }
         }
         if (!rows.isEmpty()) {
             html.heading(3, "Sites outside the headline");
-            html.table(List.of("workload", "elem_sparsity", "col_sparsity", "mean rows per tile"), rows);
+            html.table(List.of("workload", "elem sparsity", "col sparsity", "mean rows per tile"), rows);
             html.paragraph("Time-embedding MLP sites: one row per sample per call, so a column is a single element and column sparsity "
                     + "equals element sparsity by construction. They are shown here and left out of the summary.");
         }
@@ -294,7 +495,7 @@ public final class ReportWriter {
 
     private static void figure(HtmlReport html, AtomicOutput out, String file, byte[] png, String caption) {
         out.write("figures/" + file, png);
-        html.figure(png, caption);
+        html.figure(file, png, caption);
     }
 
     private static double[][] xy(List<double[]> pts) {
@@ -313,7 +514,7 @@ public final class ReportWriter {
     }
 
     private static String simulateCsv(JsonNode results) {
-        return perWorkloadCsv(results, List.of("simulate", "results"), List.of("layout", "masked", "calls", "cycles",
+        return perWorkloadCsv(results, List.of("simulate", "results"), List.of("layout", "skipping", "calls", "cycles",
                 "compute_cycles", "stall_cycles", "stall_share", "bytes_read", "bytes_written", "dram_mb", "row_hit_rate"));
     }
 

@@ -13,43 +13,117 @@ import java.util.Map;
  * results tree (results.json), never computed elsewhere.
  */
 public final class Summary {
-    public static final List<String> HEADER = List.of("workload", "group", "modality", "weights", "elem_sparsity",
-            "col_sparsity", "gap_pp", "class", "evidence", "cycle_red_consumers", "cycle_red_model", "mem_stall_share",
-            "best_layout", "best_layout_gain", "rel_l2_at_primary", "cliff_at");
+    /** How a column's values are shown in tables; CSV always holds the plain number. */
+    enum Kind { TEXT, PERCENT, PP, RATIO }
+
+    record Column(String name, Kind kind) {
+    }
+
+    public static final List<Column> COLUMNS = List.of(new Column("workload", Kind.TEXT), new Column("modality", Kind.TEXT),
+            new Column("weights", Kind.TEXT), new Column("elem_sparsity", Kind.PERCENT), new Column("col_sparsity", Kind.PERCENT),
+            new Column("gap_pp", Kind.PP), new Column("class", Kind.TEXT), new Column("evidence", Kind.TEXT),
+            new Column("cycle_red_consumers", Kind.PERCENT), new Column("cycle_red_model", Kind.PERCENT),
+            new Column("mem_stall_share", Kind.PERCENT), new Column("best_layout", Kind.TEXT), new Column("best_layout_gain", Kind.PERCENT),
+            new Column("rel_l2_at_primary", Kind.RATIO), new Column("cliff_at", Kind.TEXT));
+
+    public static final List<String> HEADER = COLUMNS.stream().map(Column::name).toList();
 
     private Summary() {
     }
 
-    public static List<List<String>> rows(JsonNode results) {
+    /**
+     * One row per workload, as values: a String, a Double (fractions stay fractions: 0.025 is
+     * 2.5 %), or null where the stage did not run for that workload.
+     */
+    public static List<List<Object>> values(JsonNode results) {
         double primary = results.path("config").path("primary_threshold").asDouble();
         int tile = results.path("config").path("tile_rows_primary").asInt();
-        List<List<String>> rows = new ArrayList<>();
+        List<List<Object>> rows = new ArrayList<>();
         for (JsonNode w : results.path("workloads")) {
             JsonNode total = primaryTotal(w, primary, tile);
             JsonNode verdict = primaryVerdict(w, primary, tile);
             JsonNode est = w.path("estimate");
             JsonNode sim = w.path("simulate");
             JsonNode acc = primaryAccuracy(w, primary);
-            String[] best = bestLayout(sim);
-            rows.add(List.of(
+            Object[] best = bestLayout(sim);
+            rows.add(java.util.Arrays.asList(
                     w.path("id").asText(),
-                    w.path("group").asText(),
                     w.path("modality").asText(),
                     w.path("weights").asText().startsWith("real") ? "third-party" : "tiny-trained",
-                    pct(total, "element_sparsity"),
-                    pct(total, "column_sparsity"),
-                    num(total, "gap_pp", "%.1f"),
-                    verdict == null ? "n/a" : verdict.path("verdict").asText(),
-                    verdict == null ? "" : verdict.path("evidence").asText(),
-                    pct(est, "consumer_reduction"),
-                    pct(est, "model_reduction"),
+                    number(total, "element_sparsity"),
+                    number(total, "column_sparsity"),
+                    number(total, "gap_pp"),
+                    verdict == null ? null : verdict.path("verdict").asText(),
+                    verdict == null ? null : evidence(verdict),
+                    number(est, "consumer_reduction"),
+                    number(est, "model_reduction"),
                     stallShare(sim),
                     best[0],
                     best[1],
-                    acc == null ? "n/a" : num(acc, "relative_l2", "%.4f"),
-                    acc == null ? "n/a" : cliffAt(w)));
+                    acc == null ? null : number(acc, "relative_l2"),
+                    acc == null ? null : cliffAt(w)));
         }
         return rows;
+    }
+
+    /** The rows as a person reads them: percentages with two decimals, "n/a" where nothing was measured. */
+    public static List<List<String>> rows(JsonNode results) {
+        return values(results).stream().map(r -> {
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < r.size(); i++) {
+                out.add(show(r.get(i), COLUMNS.get(i).kind()));
+            }
+            return out;
+        }).toList();
+    }
+
+    /** The rows for summary.csv: plain numbers (fractions, pp), empty where nothing was measured. */
+    public static List<List<String>> csvRows(JsonNode results) {
+        return values(results).stream().map(r -> r.stream().map(v -> v == null ? "" : v.toString()).toList()).toList();
+    }
+
+    static String show(Object v, Kind kind) {
+        if (v == null) {
+            return "n/a";
+        }
+        if (!(v instanceof Double d)) {
+            return v.toString();
+        }
+        return switch (kind) {
+            case PERCENT -> percent(d);
+            case PP -> String.format(Locale.ROOT, "%.2f", d);
+            case RATIO -> String.format(Locale.ROOT, "%.4f", d);
+            case TEXT -> d.toString();
+        };
+    }
+
+    /** Two decimals, and never "-0.00 %" for a tiny negative. */
+    static String percent(double fraction) {
+        String s = String.format(Locale.ROOT, "%.2f%%", 100 * fraction);
+        return s.equals("-0.00%") ? "0.00%" : s;
+    }
+
+    /**
+     * The verdict's evidence in the summary's own units (percent and percentage points, two
+     * decimals), built from the verdict's numbers rather than its free-text line.
+     */
+    static String evidence(JsonNode v) {
+        String limit = plain(v.path("rule").path("min_excess_pp").asDouble());
+        String colVsBase = "column sparsity " + percent(v.path("column_sparsity").asDouble()) + " vs independence baseline "
+                + percent(v.path("independence_baseline").asDouble());
+        String excess = String.format(Locale.ROOT, "%.2f", v.path("excess_pp").asDouble()).replace("-0.00", "0.00");
+        return switch (v.path("verdict").asText()) {
+            case "token-limited" -> String.format(Locale.ROOT, "%.1f rows per call <= %s: a tile of R = %d holds %.1f rows; %s, element sparsity %s",
+                    v.path("rows_per_call").asDouble(), plain(v.path("rule").path("max_token_rows").asDouble()), v.path("tile_rows").asInt(),
+                    v.path("effective_tile_height").asDouble(), colVsBase, percent(v.path("element_sparsity").asDouble()));
+            case "concentration" -> colVsBase + ": excess " + excess + " pp >= " + limit + " pp";
+            default -> colVsBase + ": excess " + excess + " pp < " + limit + " pp, at element sparsity "
+                    + percent(v.path("element_sparsity").asDouble());
+        };
+    }
+
+    private static String plain(double v) {
+        return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
     }
 
     static JsonNode primaryTotal(JsonNode w, double primary, int tile) {
@@ -90,33 +164,33 @@ public final class Summary {
     }
 
     /** Memory-stall share of the dense row-major run: the baseline accelerator without any sparsity. */
-    static String stallShare(JsonNode sim) {
+    static Double stallShare(JsonNode sim) {
         for (JsonNode r : sim.path("results")) {
-            if (!r.path("masked").asBoolean() && r.path("layout").asText().equals("row-major")) {
-                return String.format(Locale.ROOT, "%.1f%%", 100 * r.path("stall_share").asDouble());
+            if (!r.path("skipping").asBoolean() && r.path("layout").asText().equals("row-major")) {
+                return r.path("stall_share").asDouble();
             }
         }
-        return "n/a";
+        return null;
     }
 
     /** The layout whose skipping run is fastest, and its gain over the dense row-major run. */
-    static String[] bestLayout(JsonNode sim) {
+    static Object[] bestLayout(JsonNode sim) {
         long base = -1;
         String best = null;
         long bestCycles = Long.MAX_VALUE;
         for (JsonNode r : sim.path("results")) {
-            if (!r.path("masked").asBoolean() && r.path("layout").asText().equals("row-major")) {
+            if (!r.path("skipping").asBoolean() && r.path("layout").asText().equals("row-major")) {
                 base = r.path("cycles").asLong();
             }
-            if (r.path("masked").asBoolean() && r.path("cycles").asLong() < bestCycles) {
+            if (r.path("skipping").asBoolean() && r.path("cycles").asLong() < bestCycles) {
                 bestCycles = r.path("cycles").asLong();
                 best = r.path("layout").asText();
             }
         }
         if (best == null || base <= 0) {
-            return new String[] {"n/a", "n/a"};
+            return new Object[] {null, null};
         }
-        return new String[] {best, String.format(Locale.ROOT, "%.1f%%", 100.0 * (1 - (double) bestCycles / base))};
+        return new Object[] {best, 1 - (double) bestCycles / base};
     }
 
     /** Per layout, the skipping gain of whole simulated calls: 1 - cycles with skipping / the same layout's dense cycles. */
@@ -124,7 +198,7 @@ public final class Summary {
         Map<String, Long> dense = new LinkedHashMap<>();
         Map<String, Long> skip = new LinkedHashMap<>();
         for (JsonNode r : sim.path("results")) {
-            (r.path("masked").asBoolean() ? skip : dense).put(r.path("layout").asText(), r.path("cycles").asLong());
+            (r.path("skipping").asBoolean() ? skip : dense).put(r.path("layout").asText(), r.path("cycles").asLong());
         }
         Map<String, Double> gain = new LinkedHashMap<>();
         for (Map.Entry<String, Long> d : dense.entrySet()) {
@@ -136,17 +210,10 @@ public final class Summary {
         return gain;
     }
 
-    private static String pct(JsonNode n, String field) {
+    private static Double number(JsonNode n, String field) {
         if (n == null || !n.has(field) || !n.get(field).isNumber()) {
-            return "n/a";
+            return null;
         }
-        return String.format(Locale.ROOT, "%.1f%%", 100 * n.get(field).asDouble());
-    }
-
-    private static String num(JsonNode n, String field, String fmt) {
-        if (n == null || !n.has(field) || !n.get(field).isNumber()) {
-            return "n/a";
-        }
-        return String.format(Locale.ROOT, fmt, n.get(field).asDouble());
+        return n.get(field).asDouble();
     }
 }

@@ -100,7 +100,15 @@ public final class Characterization {
             JsonNode profile = stage("profile-" + id, () -> profile(w), p -> Files.isRegularFile(out.dir().resolve(p.path("masks_file").asText())));
             node.set("profile", profile);
             listener.stage("accuracy", id, i, opt.workloads().size());
-            node.set("accuracy", stage("accuracy-" + id, () -> accuracy(w)));
+            // and a finished accuracy stage only together with the sample pictures it wrote
+            node.set("accuracy", stage("accuracy-" + id, () -> accuracy(w), a -> {
+                for (JsonNode p : a.path("sample_pictures")) {
+                    if (!Files.isRegularFile(out.dir().resolve(p.path("file").asText()))) {
+                        return false;
+                    }
+                }
+                return true;
+            }));
             RecordedMasks masks = RecordedMasks.read(out.dir().resolve(profile.path("masks_file").asText()));
             if (!masks.calls().isEmpty() && !masks.gemms().isEmpty()) {
                 listener.stage("estimate", id, i, opt.workloads().size());
@@ -249,7 +257,7 @@ public final class Characterization {
      * defaults (at most {@link AccuracyCommand#DEFAULT_SAMPLES} samples and
      * {@link AccuracyCommand#DEFAULT_STEPS} steps unless --samples/--steps say otherwise).
      */
-    private AccuracyCommand.Report accuracy(Workload w) {
+    private ObjectNode accuracy(Workload w) {
         int samples = opt.samples() != null ? opt.samples() : Math.min(AccuracyCommand.DEFAULT_SAMPLES, w.info().defaultSamples());
         int steps = opt.steps() != null ? opt.steps() : Math.min(AccuracyCommand.DEFAULT_STEPS, w.info().defaultSteps());
         AccuracySweep.Config c = new AccuracySweep.Config(samples, steps, opt.seed(), opt.thresholds(), opt.arrayRows(), CliffRule.RELATIVE_L2);
@@ -257,7 +265,12 @@ public final class Characterization {
         try (NDManager manager = Torch.manager(); LoadedWorkload model = load(w, manager)) {
             long t0 = System.nanoTime();
             AccuracySweep.Result r = AccuracySweep.run(model, c, listener::progress);
-            return AccuracyCommand.report(List.of(r), List.of((System.nanoTime() - t0) / 1e9), CliffRule.RELATIVE_L2, opt.preset());
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            ObjectNode node = MAPPER.valueToTree(AccuracyCommand.report(List.of(r), List.of(seconds), CliffRule.RELATIVE_L2, opt.preset()));
+            ArrayNode pictures = node.putArray("sample_pictures");
+            AccuracyCommand.writePreviews(model, r, out.dir().resolve("samples").resolve("accuracy")).forEach((label, png) ->
+                    pictures.addObject().put("label", label).put("file", out.dir().relativize(png).toString()));
+            return node;
         }
     }
 
@@ -406,7 +419,7 @@ public final class Characterization {
     }
 
     /** One layout's whole-call totals, dense or with skipping, summed over the simulated calls. */
-    record LayoutTotals(String layout, boolean masked, int calls, long cycles, long computeCycles, long stallCycles,
+    record LayoutTotals(String layout, boolean skipping, int calls, long cycles, long computeCycles, long stallCycles,
                         double stallShare, long bytesRead, long bytesWritten, double dramMb, double rowHitRate) {
     }
 

@@ -40,13 +40,30 @@ public record RunOptions(List<String> workloads, Path out, AccelConfig accel, Li
         return accel.array().rows();
     }
 
-    /** The options that decide the numbers, as text (the resume check compares it line by line). */
+    /**
+     * The options that decide the numbers, one {@code option=value} line each, named and written as
+     * on the command line (the resume check compares it line by line and quotes the lines that differ).
+     */
     public String fingerprint() {
-        return String.join("\n", "workloads=" + workloads, "accel=" + accel, "layouts=" + layouts,
-                "primary=" + primaryThreshold, "thresholds=" + java.util.Arrays.toString(thresholds),
-                "tile_rows=" + java.util.Arrays.toString(tileRows), "samples=" + samples, "steps=" + steps,
-                "seed=" + seed, "buckets=" + buckets, "preset=" + preset, "checkpoint=" + checkpoint,
-                "conditions=" + new java.util.TreeMap<>(conditions), "taxonomy=" + taxonomy, "mask_calls=" + maskCalls,
-                "sim_calls=" + simCalls) + "\n";
+        AccelConfig a = accel;
+        String config = String.format(java.util.Locale.ROOT, "dataflow %s, %d-byte words, %s MHz, SRAM %d/%d/%d B, tiled blocks of %d, "
+                        + "DRAM %s %s%s, %d sampled repeats, fixed model %s MHz %d cycles %s B/cycle",
+                a.dataflow().name().toLowerCase(java.util.Locale.ROOT), a.wordBytes(), plain(a.arrayClockMhz()), a.ifmapSramBytes(),
+                a.filterSramBytes(), a.ofmapSramBytes(), a.tiledBlockCols(), a.dramModel(), a.dramPreset(),
+                a.dramConfig() == null ? "" : " " + a.dramConfig(), a.dramSampleRepeats(), plain(a.fixedClockMhz()), a.fixedLatencyCycles(),
+                plain(a.fixedBytesPerCycle()));
+        return String.join("\n", "workload=" + String.join(",", workloads), "array=" + a.array().rows() + "x" + a.array().cols(),
+                "config=" + config, "layout=" + String.join(",", layouts.stream().map(LayoutKind::cliName).toList()),
+                "primary=" + plain(primaryThreshold),
+                "threshold=" + String.join(",", java.util.Arrays.stream(thresholds).mapToObj(RunOptions::plain).toList()),
+                "tile_rows=" + String.join(",", java.util.Arrays.stream(tileRows).mapToObj(Integer::toString).toList()),
+                "samples=" + (samples == null ? "(default)" : samples), "steps=" + (steps == null ? "(default)" : steps),
+                "seed=" + seed, "buckets=" + buckets, "preset=" + preset, "checkpoint=" + (checkpoint == null ? "(shipped weights)" : checkpoint),
+                "cond=" + new java.util.TreeMap<>(conditions), "max_token_rows=" + plain(taxonomy.maxTokenRows()),
+                "min_excess_pp=" + plain(taxonomy.minExcessPp()), "mask_calls=" + maskCalls, "sim_calls=" + simCalls) + "\n";
+    }
+
+    private static String plain(double v) {
+        return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
     }
 }

@@ -95,7 +95,7 @@ class AccuracyCommandTest {
     @Test
     void badInputExitsTwoWithOneLine() {
         assertTrue(expect(2, "accuracy", "--workload", "nope").contains("unknown workload 'nope'"));
-        assertTrue(expect(2, "accuracy", "--threshold", "-1").contains("--threshold: must be finite and >= 0"));
+        assertTrue(expect(2, "accuracy", "--threshold", "-1").contains("--threshold: must be a finite number >= 0, got -1.0"));
         assertTrue(expect(2, "accuracy", "--steps", "1001").contains("--steps: must be between 1 and ddpm-mnist's trained schedule of 1000"));
         assertTrue(expect(2, "accuracy", "--samples", "0").contains("--samples"));
         assertTrue(expect(2, "accuracy", "--tile-rows", "0").contains("--tile-rows"));

@@ -148,7 +148,9 @@ class AnalyzeCommandTest {
         JsonNode total = root.get("totals").get(0);
         assertEquals(AnalyzeCommand.TOTAL, total.get("name").asText());
         assertEquals(8 + 20, total.get("elements").asLong());
-        assertEquals(2 + 5, total.get("cols").asInt());
+        assertEquals(2, total.get("sites").asInt());
+        assertEquals(2 + 5, total.get("channels").asInt(), "the two sites' channels together");
+        assertFalse(total.has("rows") || total.has("cols"), "4 x 2 and 4 x 5 sites have no common rows x cols");
         assertEquals(3, root.get("taxonomy").size());
 
         CliRun only = run("analyze", f.toString(), FIXTURES.resolve("stored.npz").toString(), "--site", "acts", "--format", "json");

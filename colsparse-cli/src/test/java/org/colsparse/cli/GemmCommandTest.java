@@ -24,7 +24,7 @@ class GemmCommandTest {
             assertEquals(Long.parseLong(c[1]), l.get("compute_cycles").asLong());
             assertEquals(32, l.get("rows").asInt());
             assertEquals(c[0], l.get("dataflow").asText());
-            assertTrue(l.get("skipped_compute_cycles") == null);
+            assertTrue(l.get("cycles_with_skipping") == null);
             assertEquals(Long.parseLong(c[1]), j.get("total").get("compute_cycles").asLong());
         }
     }

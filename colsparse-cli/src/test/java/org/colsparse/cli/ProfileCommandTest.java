@@ -59,7 +59,7 @@ class ProfileCommandTest {
     void tableAndCsv() {
         String table = expect(0, "profile", "--samples", "1", "--steps", "2");
         assertTrue(table.contains("blocks.3.gelu"), table);
-        assertTrue(table.contains("verdict ddpm-mnist (tau 0.01, R 32): "), table);
+        assertTrue(table.contains("verdict ddpm-mnist (tau 0.01, R 128): "), table);
         String csv = expect(0, "profile", "--samples", "1", "--steps", "2", "--format", "csv");
         assertTrue(csv.startsWith("scope,site,rows,cols,threshold,tile_rows,elements,near_zero_elements,element_sparsity,"), csv);
         assertEquals(1 + 9 + 2 * 8, csv.strip().split("\n").length,
@@ -69,7 +69,7 @@ class ProfileCommandTest {
 
     @Test
     void badInputExitsTwoWithOneLine() {
-        assertTrue(expect(2, "profile", "--steps", "0").contains("--steps: must be between 1 and the trained schedule's 1000"));
+        assertTrue(expect(2, "profile", "--steps", "0").contains("--steps: must be between 1 and ddpm-mnist's trained schedule of 1000, got 0"));
         assertTrue(expect(2, "profile", "--steps", "1001").contains("--steps"));
         assertTrue(expect(2, "profile", "--workload", "nope").contains("unknown workload 'nope'"));
         String err = expect(2, "profile", "--steps", "1", "--checkpoint", "../colsparse-core/src/test/resources/fixtures/tiny_mlp_2d.pth");

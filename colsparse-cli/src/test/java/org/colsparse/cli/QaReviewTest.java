@@ -59,11 +59,11 @@ class QaReviewTest {
             assertEquals(0, r.code(), r.err());
             JsonNode l = Json.MAPPER.readTree(r.out()).get("layers").get(0);
             assertEquals(expect[i][0], l.get("compute_cycles").asLong(), dfs[i]);
-            assertEquals(expect[i][1], l.get("skipped_compute_cycles").asLong(), dfs[i]);
+            assertEquals(expect[i][1], l.get("cycles_with_skipping").asLong(), dfs[i]);
         }
         // tau = 1 is inclusive: channel 2 (= 1) and 7 (= 0.5) become near zero, only {2,3} keeps channel 5
         CliRun r = CliRun.run("gemm", "--mask", mask, "--n", "4", "--array", "2x2", "--threshold", "1", "--format", "json");
-        assertEquals(5, Json.MAPPER.readTree(r.out()).get("layers").get(0).get("skipped_compute_cycles").asLong());
+        assertEquals(5, Json.MAPPER.readTree(r.out()).get("layers").get(0).get("cycles_with_skipping").asLong());
     }
 
     @Test
@@ -80,7 +80,7 @@ class QaReviewTest {
         for (String l : lines) {
             widths.add(l.split(",", -1).length);
         }
-        assertEquals(Set.of(12), widths, r.out());
+        assertEquals(Set.of(13), widths, r.out());
         assertTrue(lines.get(2).endsWith(",column: channel x 2-token row tile,0.01"), lines.get(2));
     }
 

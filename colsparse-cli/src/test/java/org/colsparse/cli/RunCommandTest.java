@@ -40,11 +40,12 @@ class RunCommandTest {
         Path out = dir.resolve("results");
         String json = expect(0, args(out, "--format", "json"));
         JsonNode printed = Json.MAPPER.readTree(json);
+        assertEquals(out.resolve("results.json").toString(), printed.get("results").asText(), "--format json prints the summary, not results.json");
         JsonNode saved = Json.MAPPER.readTree(out.resolve("results.json").toFile());
-        assertEquals(printed, saved);
         assertFalse(Files.exists(dir.resolve("results.partial")), "the partial folder is renamed into place");
         for (String f : new String[] {"report.html", "summary.csv", "sites.csv", "figures/sparsity.png", "figures/tile-height.png",
-                "figures/activity-ddpm-mnist.png", "samples/ddpm-mnist/samples.png"}) {
+                "figures/activity-ddpm-mnist.png", "figures/cycles.png", "samples/ddpm-mnist/samples.png",
+                "samples/accuracy/ddpm-mnist/dense/samples.png", "samples/accuracy/ddpm-mnist/tau-0.01/samples.png"}) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
         JsonNode w = saved.get("workloads").get(0);
@@ -55,13 +56,19 @@ class RunCommandTest {
                 total = t;
             }
         }
+        JsonNode row = printed.get("summary").get(0);
+        assertEquals(total.get("column_sparsity").asDouble(), row.get("col_sparsity").asDouble(), "the printed summary holds numbers");
         String html = Files.readString(out.resolve("report.html"));
-        String colPct = String.format(Locale.ROOT, "%.1f%%", 100 * total.get("column_sparsity").asDouble());
-        String elemPct = String.format(Locale.ROOT, "%.1f%%", 100 * total.get("element_sparsity").asDouble());
-        assertTrue(html.contains("<td>" + colPct + "</td>"), "report shows results.json's column sparsity " + colPct);
-        assertTrue(html.contains("<td>" + elemPct + "</td>"), "report shows results.json's element sparsity " + elemPct);
-        String summary = Files.readString(out.resolve("summary.csv"));
-        assertTrue(summary.contains("ddpm-mnist,conv,image,third-party," + elemPct + "," + colPct), summary);
+        String colPct = String.format(Locale.ROOT, "%.2f%%", 100 * total.get("column_sparsity").asDouble());
+        String elemPct = String.format(Locale.ROOT, "%.2f%%", 100 * total.get("element_sparsity").asDouble());
+        assertTrue(html.contains(">" + colPct + "</td>"), "report shows results.json's column sparsity " + colPct);
+        assertTrue(html.contains(">" + elemPct + "</td>"), "report shows results.json's element sparsity " + elemPct);
+        List<String> csv = Files.readAllLines(out.resolve("summary.csv"));
+        assertTrue(csv.get(1).startsWith("ddpm-mnist,image,third-party," + total.get("element_sparsity").asDouble() + ","
+                + total.get("column_sparsity").asDouble() + ","), "summary.csv holds plain numbers: " + csv.get(1));
+        ReportPage.check(out.resolve("report.html"), List.of("sparsity.png", "tile-height.png", "over-steps.png", "activity-ddpm-mnist.png",
+                "cycles.png", "accuracy.png"), List.of("Summary", "Taxonomy vs layout", "Accuracy: task metrics and samples",
+                "Simulated cycles, DRAM traffic and row hits per layout", "Analytic estimate per dataflow and per GEMM"));
     }
 
     @Test
@@ -129,6 +136,13 @@ class RunCommandTest {
         JsonNode resumed = Json.MAPPER.readTree(out.resolve("results.json").toFile());
         assertTrue(resumed.get("workloads").get(0).get("profile").get("seconds").asDouble() != 12345.0, "profile recomputed");
         assertFalse(r.err().contains("reused the finished stage profile"), r.err());
+        // a partial run made with other options: the refusal names them as the command line does
+        String options = Files.readString(out.resolve("stages/options.txt"));
+        assertTrue(options.contains("\nlayout=row-major\n") && !options.contains("AccelConfig[") && !options.contains("ROW_MAJOR"), options);
+        Files.createDirectories(partial);
+        Files.writeString(partial.resolve("options.txt"), options);
+        String err = expect(2, args(out, "--resume", "--seed", "1"));
+        assertTrue(err.contains("(--seed was 0, now 1)"), err);
     }
 
     @Test

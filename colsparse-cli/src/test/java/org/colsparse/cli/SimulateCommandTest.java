@@ -46,14 +46,14 @@ class SimulateCommandTest {
             if (l.get("layout").asText().equals("tiled")) {
                 if (l.get("name").asText().equals("ffn_up")) {
                     upDense = l.get("cycles").asLong();
-                } else if (l.get("sparsity").asText().equals("masked")) {
+                } else if (l.get("sparsity").asText().equals("skipping")) {
                     downMasked = l.get("cycles").asLong();
                 }
             }
         }
         boolean checked = false;
         for (JsonNode t : j.get("totals")) {
-            if (t.get("layout").asText().equals("tiled") && t.get("name").asText().equals("TOTAL") && t.get("sparsity").asText().equals("masked")) {
+            if (t.get("layout").asText().equals("tiled") && t.get("name").asText().equals("TOTAL") && t.get("sparsity").asText().equals("skipping")) {
                 assertEquals(upDense + downMasked, t.get("cycles").asLong());
                 checked = true;
             }
@@ -64,7 +64,7 @@ class SimulateCommandTest {
         for (JsonNode l : j.get("layers")) {
             assertEquals(l.get("cycles").asLong(), l.get("compute_cycles").asLong() + l.get("stall_cycles").asLong());
             if (l.get("name").asText().equals("ffn_down") && l.get("layout").asText().equals("compacted")) {
-                if (l.get("sparsity").asText().equals("masked")) {
+                if (l.get("sparsity").asText().equals("skipping")) {
                     maskedCompacted = l.get("bytes_read").asLong();
                     // os on 16x16: 2 row tiles x 1 col tile, each streams 8 of 64 columns: 2 * (16 + 16 + 8 - 2) - 1
                     assertEquals(75, l.get("compute_cycles").asLong());
@@ -76,17 +76,20 @@ class SimulateCommandTest {
         }
         assertTrue(maskedCompacted > 0 && maskedCompacted < denseCompacted, maskedCompacted + " vs " + denseCompacted);
         // one LoadStoreTrace per layout and sparsity, one line per 32-byte request
-        Path t = dir.resolve("run.trace-compacted-masked");
+        Path t = dir.resolve("run.trace-compacted-skipping");
         List<String> lines = Files.readAllLines(t);
         long expected = 0;
         for (JsonNode l : j.get("layers")) {
-            if (l.get("layout").asText().equals("compacted") && l.get("sparsity").asText().equals("masked")) {
+            if (l.get("layout").asText().equals("compacted") && l.get("sparsity").asText().equals("skipping")) {
                 expected += (l.get("bytes_read").asLong() + l.get("bytes_written").asLong()) / 32;
             }
         }
         assertEquals(expected, lines.size());
         assertTrue(lines.get(0).matches("(LD|ST) 0x[0-9a-f]+"), lines.get(0));
         assertTrue(Files.exists(dir.resolve("run.trace-row-major")));
+        // traces are for other tools and people: created like any new file (the umask decides), not private
+        Path plain = Files.createFile(dir.resolve("plain"));
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(t));
     }
 
     @Test
@@ -114,11 +117,12 @@ class SimulateCommandTest {
         assertEquals(32, l.get("m").asLong());
         assertEquals(64, l.get("k").asLong());
         assertEquals(2 * (16 + 16 + 64 - 2) - 1, l.get("compute_cycles").asLong());
-        assertEquals(75, l.get("skipped_compute_cycles").asLong());
+        assertEquals(75, l.get("cycles_with_skipping").asLong());
+        assertEquals(187 - 75, l.get("cycles_saved").asLong());
         assertEquals(1 - 75.0 / 187, l.get("cycle_reduction").asDouble(), 1e-12);
         // a 0.6 threshold makes every element near zero: nothing left to compute
         CliRun z = CliRun.run("gemm", "--n", "16", "--array", "16x16", "--mask", mask.toString(), "--threshold", "0.6", "--format", "json");
-        assertEquals(0, Json.MAPPER.readTree(z.out()).get("layers").get(0).get("skipped_compute_cycles").asLong());
+        assertEquals(0, Json.MAPPER.readTree(z.out()).get("layers").get(0).get("cycles_with_skipping").asLong());
     }
 
     @Test

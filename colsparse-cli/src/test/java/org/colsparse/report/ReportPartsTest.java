@@ -19,11 +19,11 @@ class ReportPartsTest {
 
     @Test
     void chartsAreDecodablePngsOfTheRequestedSize() throws Exception {
-        byte[] png = Charts.bars("t", "y", List.of("a", "b"), Map.of("s", List.of(1.0, 2.0)));
-        BufferedImage img = ImageIO.read(new ByteArrayInputStream(png));
-        assertEquals(900, img.getWidth());
-        assertEquals(480, img.getHeight());
-        byte[] heat = Charts.heatMap("h", "x", "y", new double[][] {{0, 1}, {1, 0}});
+        Charts.Panel p = new Charts.Panel("t", "y", List.of("a", "b"), Map.of("s", List.of(1.0, 2.0)), false);
+        BufferedImage img = ImageIO.read(new ByteArrayInputStream(Charts.panels(List.of(p, p, p), 2, 300, 200)));
+        assertEquals(600, img.getWidth(), "two panels a row");
+        assertEquals(400, img.getHeight(), "three panels take two rows");
+        byte[] heat = Charts.heatMap("h", "x", "y", "scale", new double[][] {{0, 1}, {1, 0}});
         assertNotNull(ImageIO.read(new ByteArrayInputStream(heat)));
         byte[] lines = Charts.lines("l", "x", "y", true, Map.of("s", new double[][] {{0.001, 0.01}, {0.2, 0.3}}));
         assertNotNull(ImageIO.read(new ByteArrayInputStream(lines)));
@@ -31,7 +31,7 @@ class ReportPartsTest {
 
     @Test
     void htmlEscapesTextAndEmbedsFigures() {
-        String html = new HtmlReport("a<b").paragraph("x & y").figure(new byte[] {1, 2, 3}, "cap").render();
+        String html = new HtmlReport("a<b").paragraph("x & y").figure("f.png", new byte[] {1, 2, 3}, "cap").render();
         assertTrue(html.contains("<title>a&lt;b</title>"));
         assertTrue(html.contains("x &amp; y"));
         assertTrue(html.contains("data:image/png;base64,AQID"));

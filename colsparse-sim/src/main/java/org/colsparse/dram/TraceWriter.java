@@ -40,8 +40,10 @@ public final class TraceWriter implements Closeable {
      */
     public static TraceWriter open(Path file) throws IOException {
         Path abs = file.toAbsolutePath();
-        Path partial = Files.createTempFile(abs.getParent(), abs.getFileName() + ".", ".partial");
-        return new TraceWriter(Files.newBufferedWriter(partial, StandardCharsets.US_ASCII), abs, partial);
+        // not Files.createTempFile: its files are mode 0600, and the trace is for other tools and people to read
+        Path partial = abs.resolveSibling(abs.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".partial");
+        return new TraceWriter(Files.newBufferedWriter(partial, StandardCharsets.US_ASCII, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE), abs, partial);
     }
 
     /** Flushes and, for a file from {@link #open}, moves it to its final name. */
