@@ -94,11 +94,16 @@ public final class RunCommand implements Runnable {
     @Option(names = "--format", description = "how the summary is printed: table, json or csv (default: ${DEFAULT-VALUE})", defaultValue = "table")
     OutputFormat format;
 
+    @CommandLine.Mixin
+    ShardOptions shards = new ShardOptions();
+
     @Override
     public void run() {
         RunOptions opt = options();
+        if (shards.shard() != null && resume) {
+            throw new InputException("--resume: a shard is rerun whole; drop --resume from --shard " + shards.shard());
+        }
         PrintWriter err = spec.commandLine().getErr();
-        AtomicOutput output = AtomicOutput.open(opt.out(), resume);
         Progress[] bar = {null};
         String[] task = {""};
         Characterization.StageListener listener = new Characterization.StageListener() {
@@ -124,9 +129,19 @@ public final class RunCommand implements Runnable {
                 bar[0].stepTo(done);
             }
         };
+        if (shards.shard() != null) {
+            try {
+                shards.runShard(new Characterization(opt, null, false, listener));
+            } finally {
+                closeBar(bar);
+            }
+            shards.writeShard(spec, opt.out(), opt.fingerprint());
+            return;
+        }
+        AtomicOutput output = AtomicOutput.open(opt.out(), resume);
         ObjectNode results;
         try {
-            results = new Characterization(opt, output, resume, listener).run();
+            results = new Characterization(opt, output, resume, listener, shards.merged).run();
         } finally {
             closeBar(bar);
         }
