@@ -80,11 +80,6 @@ public final class ShardState {
         return header;
     }
 
-    /** The file this state was read from (null for one built in memory). */
-    public Path file() {
-        return file;
-    }
-
     public void addProfile(String workload, Profiler.Part part) {
         profiles.put(workload, part);
     }
