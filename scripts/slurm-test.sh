@@ -24,8 +24,29 @@ done
 
 tmp="$(mktemp -d /tmp/colsparse-slurm-test.XXXXXX)"
 pids=()
+child=""
+# Runs "$@" within the time budget, in the background so that a TERM from outside (CI's timeout)
+# reaches the trap at once instead of after the command.
+bounded() {
+  timeout "$budget" "$@" &
+  child=$!
+  wait "$child"
+}
 cleanup() {
   local status=$?
+  # Nothing may stop the cleanup half way: no errexit, no second signal.
+  set +e
+  trap '' INT TERM
+  [ -n "$child" ] && kill "$child" 2>/dev/null
+  # Jobs first: their slurmstepd outlive slurmd and would keep running. The controller is this
+  # test's own, so every job it knows is one of ours.
+  if [ -n "${SLURM_CONF:-}" ] && [ ${#pids[@]} -gt 1 ]; then
+    scancel --full --quiet --user="$(id -un)" 2>/dev/null || true
+    for _ in $(seq 100); do
+      [ -z "$(squeue -h -t RUNNING,COMPLETING -o %i 2>/dev/null)" ] && break
+      sleep 0.2
+    done
+  fi
   for p in "${pids[@]}"; do
     kill "$p" 2>/dev/null || true
   done
@@ -60,7 +81,9 @@ mkdir -p "$tmp/state" "$tmp/spool" "$tmp/work"
 # munge: a key of our own and a socket in the temporary folder, so no system munged is touched.
 dd if=/dev/urandom of="$tmp/munge.key" bs=1024 count=1 status=none
 chmod 400 "$tmp/munge.key"
-munged --force --key-file="$tmp/munge.key" --socket="$tmp/munge.socket" --pid-file="$tmp/munged.pid" \
+# The daemons get a session of their own (setsid): a timeout that signals this script's whole
+# process group must not kill the controller before the cleanup has cancelled the jobs.
+setsid munged --force --key-file="$tmp/munge.key" --socket="$tmp/munge.socket" --pid-file="$tmp/munged.pid" \
   --log-file="$tmp/munged.log" --seed-file="$tmp/munged.seed" --foreground >/dev/null 2>&1 &
 pids+=($!)
 
@@ -90,6 +113,7 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU
 MpiDefault=none
 ReturnToService=2
+KillWait=5
 NodeName=$node NodeAddr=127.0.0.1 CPUs=$cpus State=UNKNOWN
 PartitionName=test Nodes=$node Default=YES MaxTime=INFINITE State=UP
 CONF
@@ -99,9 +123,9 @@ for _ in $(seq 50); do
   sleep 0.2
 done
 [ -S "$tmp/munge.socket" ] || skip "munged did not start ($(tail -n 1 "$tmp/munged.log" 2>/dev/null))"
-slurmctld -D -c -f "$tmp/slurm.conf" >"$tmp/slurmctld.out.log" 2>&1 &
+setsid slurmctld -D -c -f "$tmp/slurm.conf" >"$tmp/slurmctld.out.log" 2>&1 &
 pids+=($!)
-slurmd -D -N "$node" -f "$tmp/slurm.conf" >"$tmp/slurmd.out.log" 2>&1 &
+setsid slurmd -D -N "$node" -f "$tmp/slurm.conf" >"$tmp/slurmd.out.log" 2>&1 &
 pids+=($!)
 state=""
 for _ in $(seq 60); do
@@ -116,14 +140,14 @@ echo "slurm-test: Slurm $(sinfo -V | awk '{print $2}') up: node $node, $cpus CPU
 opts=(run --workload ddpm-mnist --samples 2 --steps 3 --buckets 2 --array 32x32 --layout row-major)
 echo "slurm-test: \$ scripts/slurm-shards.sh --wait 2 WORK ${opts[*]}"
 start=$SECONDS
-if ! timeout "$budget" "$repo/scripts/slurm-shards.sh" --wait 2 "$tmp/work" "${opts[@]}"; then
+if ! bounded "$repo/scripts/slurm-shards.sh" --wait 2 "$tmp/work" "${opts[@]}"; then
   echo "slurm-test: FAILED: the Slurm array + merge did not succeed within ${budget} s"
   exit 1
 fi
 echo "slurm-test: Slurm array + merge took $((SECONDS - start)) s"
 grep -h "shards present" "$tmp/work/logs/merge.log"
 echo "slurm-test: \$ ./colsparse ${opts[*]} --out SINGLE"
-timeout "$budget" "$repo/colsparse" "${opts[@]}" --out "$tmp/single" >/dev/null 2>"$tmp/single.log"
+bounded "$repo/colsparse" "${opts[@]}" --out "$tmp/single" >/dev/null 2>"$tmp/single.log"
 
 python3 - "$tmp/single" "$tmp/work/results" <<'PY'
 import json, sys
