@@ -116,6 +116,16 @@ class ShardMergeTest {
     }
 
     @Test
+    void aShardWithoutSamplesContributesNothing(@TempDir Path dir) throws Exception {
+        String[] one = {"profile", "--workload", "ddpm-mnist", "--samples", "1", "--steps", "2"};
+        Path single = dir.resolve("single");
+        JsonNode expected = withoutTimings(expect(0, with(one, "--out", single.toString(), "--format", "json")));
+        Path merged = dir.resolve("merged");
+        assertEquals(expected, withoutTimings(merge(runShards(one, 2, dir.resolve("shards")), merged)), "shard 1/2 of 1 sample is empty");
+        assertSameFiles(single, merged, "results.json");
+    }
+
+    @Test
     void duplicatedMismatchedAndForeignShardsAreRefusedWithOneLine(@TempDir Path dir) throws Exception {
         String[] small = {"profile", "--workload", "ddpm-mnist", "--samples", "2", "--steps", "1"};
         Path a = dir.resolve("a");
