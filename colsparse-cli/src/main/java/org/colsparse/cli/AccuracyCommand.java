@@ -92,6 +92,9 @@ public final class AccuracyCommand implements Runnable {
     @Option(names = "--format", description = "table, json or csv (default: ${DEFAULT-VALUE})", defaultValue = "table")
     OutputFormat format;
 
+    @CommandLine.Mixin
+    ShardOptions shards = new ShardOptions();
+
     /** One workload's sweep as printed: how it ran and where the cliff rule first fired (null: nowhere). */
     public record Run(String workload, String modality, String decoding, String sampler, int samples, int steps, long seed, int tileRows,
                double denseSeconds, double seconds, Double cliffAt) {
@@ -136,8 +139,9 @@ public final class AccuracyCommand implements Runnable {
             int n = samples != null ? samples : Math.min(DEFAULT_SAMPLES, info.defaultSamples());
             configs.add(new AccuracySweep.Config(n, s, seed, thresholds, tileRows, rule));
         }
+        shards.requireOut(out);
         AtomicOutput folder = null;
-        if (out != null) {
+        if (out != null && shards.shard() == null) {
             try {
                 folder = AtomicOutput.open(out, false);
             } catch (UncheckedIOException e) {
@@ -153,14 +157,17 @@ public final class AccuracyCommand implements Runnable {
             AccuracySweep.Config c = configs.get(i);
             long t0 = System.nanoTime();
             try (NDManager manager = Torch.manager(); LoadedWorkload model = w.load(manager, checkpoint, presetOptions.conditions);
-                 Progress progress = Progress.start("accuracy " + w.info().id(), (1L + c.thresholds().length) * c.samples() * c.steps(), err)) {
-                AccuracySweep.Result r = AccuracySweep.run(model, c, (done, total) -> progress.stepTo(done));
+                 Progress progress = Progress.start("accuracy " + w.info().id(), (1L + c.thresholds().length) * shards.samples(c.samples()) * c.steps(), err)) {
+                AccuracySweep.Result r = shards.accuracy(model, c, (done, total) -> progress.stepTo(done));
                 results.add(r);
                 if (folder != null) {
                     writePreviews(model, r, folder.dir());
                 }
             }
             seconds.add((System.nanoTime() - t0) / 1e9);
+        }
+        if (shards.writeShard(spec, out, fingerprint(chosen, configs))) {
+            return;
         }
         Report report = report(results, seconds, rule, presetOptions.preset);
         if (folder != null) {
@@ -172,6 +179,18 @@ public final class AccuracyCommand implements Runnable {
             folder.commit();
         }
         print(report);
+    }
+
+    /** The options that decide the numbers, one per line: the shards of one run must agree on every one. */
+    private String fingerprint(List<Workload> chosen, List<AccuracySweep.Config> configs) {
+        List<String> lines = new ArrayList<>(List.of("preset=" + presetOptions.preset, "checkpoint=" + checkpoint,
+                "conditions=" + new java.util.TreeMap<>(presetOptions.conditions)));
+        for (int i = 0; i < chosen.size(); i++) {
+            AccuracySweep.Config c = configs.get(i);
+            lines.add("workload_" + (i + 1) + "=" + chosen.get(i).info().id() + " samples=" + c.samples() + " steps=" + c.steps() + " seed=" + c.seed()
+                    + " thresholds=" + java.util.Arrays.toString(c.thresholds()) + " tile_rows=" + c.tileRows());
+        }
+        return String.join("\n", lines) + "\n";
     }
 
     /**

@@ -27,6 +27,7 @@ public final class Main implements Runnable {
             SimulateCommand.class,
             DramCommand.class,
             AccuracyCommand.class,
+            MergeCommand.class,
             TrainCommand.class);
 
     /**

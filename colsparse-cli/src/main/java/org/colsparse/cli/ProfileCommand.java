@@ -88,6 +88,9 @@ public final class ProfileCommand implements Runnable {
     @Option(names = "--format", description = "table, json or csv (default: ${DEFAULT-VALUE})", defaultValue = "table")
     OutputFormat format;
 
+    @CommandLine.Mixin
+    ShardOptions shards = new ShardOptions();
+
     private TaxonomyRule rule;
 
     /**
@@ -145,6 +148,7 @@ public final class ProfileCommand implements Runnable {
             throw new InputException("--threshold/--tile-rows: " + e.getMessage());
         }
         rule = taxonomy.rule();
+        shards.requireOut(out);
         if (out != null) {
             try {
                 Files.createDirectories(out);
@@ -157,11 +161,14 @@ public final class ProfileCommand implements Runnable {
         Profiler.Result r;
         Path png = null;
         try (NDManager manager = Torch.manager(); LoadedWorkload model = w.load(manager, checkpoint, presetOptions.conditions)) {
-            long total = (long) n * s;
+            long total = (long) shards.samples(n) * s;
             try (Progress progress = Progress.start("profile " + info.id(), total, err)) {
-                r = Profiler.run(model, new Profiler.Config(n, s, seed, analysis, buckets, maskThreshold, out == null ? 0 : maskCalls),
+                r = shards.profile(model, new Profiler.Config(n, s, seed, analysis, buckets, maskThreshold, out == null ? 0 : maskCalls),
                         (step, all, t) -> progress.stepTo(step));
                 progress.stepTo(total);
+            }
+            if (shards.writeShard(spec, out, fingerprint(n, s, analysis))) {
+                return;
             }
             if (out != null) {
                 png = model.writePreview(r.output(), out);
@@ -175,6 +182,14 @@ public final class ProfileCommand implements Runnable {
             writeAtomically(out.resolve("results.json"), report);
         }
         print(report);
+    }
+
+    /** The options that decide the numbers, one per line: the shards of one run must agree on every one. */
+    private String fingerprint(int n, int s, AnalysisConfig analysis) {
+        return String.join("\n", "workload=" + workload, "preset=" + presetOptions.preset, "checkpoint=" + checkpoint,
+                "conditions=" + new java.util.TreeMap<>(presetOptions.conditions), "samples=" + n, "steps=" + s, "seed=" + seed,
+                "thresholds=" + java.util.Arrays.toString(analysis.thresholds()), "tile_rows=" + java.util.Arrays.toString(analysis.tileRows()),
+                "buckets=" + buckets, "mask_calls=" + maskCalls, "mask_threshold=" + maskThreshold, "taxonomy=" + rule) + "\n";
     }
 
     private Report report(Profiler.Result r, Path png, AnalysisConfig analysis, DenoiserInfo info) {

@@ -94,10 +94,21 @@ public final class RunCommand implements Runnable {
     @Option(names = "--format", description = "how the summary is printed: table, csv (plain numbers) or json (the summary rows and the path of results.json, which holds every number) (default: ${DEFAULT-VALUE})", defaultValue = "table")
     OutputFormat format;
 
+    @CommandLine.Mixin
+    ShardOptions shards = new ShardOptions();
+
     @Override
     public void run() {
         RunOptions opt = options();
+        if (shards.shard() != null && resume) {
+            throw new InputException("--resume: a shard is rerun whole; drop --resume from --shard " + shards.shard());
+        }
         PrintWriter err = spec.commandLine().getErr();
+        if (shards.shard() != null) {
+            // a shard writes its state file only: no partial folder, no report
+            characterize(opt, null, err);
+            return;
+        }
         AtomicOutput output;
         try {
             output = AtomicOutput.open(opt.out(), resume);
@@ -161,9 +172,18 @@ public final class RunCommand implements Runnable {
                 bar[0].stepTo(done);
             }
         };
+        if (shards.shard() != null) {
+            try {
+                shards.runShard(new Characterization(opt, null, false, listener));
+            } finally {
+                closeBar(bar);
+            }
+            shards.writeShard(spec, opt.out(), opt.fingerprint());
+            return;
+        }
         ObjectNode results;
         try {
-            results = new Characterization(opt, output, resume, listener).run();
+            results = new Characterization(opt, output, resume, listener, shards.merged).run();
         } finally {
             closeBar(bar);
         }

@@ -52,6 +52,7 @@ public final class Characterization {
     private final AtomicOutput out;
     private final boolean resume;
     private final StageListener listener;
+    private final ShardState merged;
 
     /** Told when a stage starts and how far a long stage has come. */
     public interface StageListener {
@@ -65,10 +66,42 @@ public final class Characterization {
     }
 
     public Characterization(RunOptions opt, AtomicOutput out, boolean resume, StageListener listener) {
+        this(opt, out, resume, listener, null);
+    }
+
+    /** @param merged the merged shards of a sharded run ({@code colsparse merge}), used instead of sampling; null to sample */
+    public Characterization(RunOptions opt, AtomicOutput out, boolean resume, StageListener listener, ShardState merged) {
         this.opt = opt;
         this.out = out;
         this.resume = resume;
         this.listener = listener;
+        this.merged = merged;
+    }
+
+    /**
+     * One shard of the run ({@code run --shard I/N}): this shard's samples of the profile and accuracy
+     * stages of every workload, as raw state; {@code colsparse merge} runs every stage on the merged
+     * state. Each stage loads its model afresh, as the unsharded run does.
+     */
+    public ShardState runShard(Shard shard) {
+        ShardState state = new ShardState(null);
+        int i = 0;
+        for (String id : opt.workloads()) {
+            Workload w = org.colsparse.denoiser.Denoisers.get(id, opt.preset());
+            Torch.configureThreads(opt.threads());
+            listener.stage("profile", id, i, opt.workloads().size());
+            Profiler.Config pc = profileConfig(w);
+            try (NDManager manager = Torch.manager(); LoadedWorkload model = load(w, manager)) {
+                state.addProfile(id, Profiler.runPart(model, pc, shard.samples(pc.samples()), (step, all, t) -> listener.progress(step, all)));
+            }
+            listener.stage("accuracy", id, i, opt.workloads().size());
+            AccuracySweep.Config ac = accuracyConfig(w);
+            try (NDManager manager = Torch.manager(); LoadedWorkload model = load(w, manager)) {
+                state.addAccuracy(id, AccuracySweep.runPart(model, ac, shard.samples(ac.samples()), listener::progress));
+            }
+            i++;
+        }
+        return state;
     }
 
     /** Runs every stage (reusing finished ones on resume) and returns the results tree. */
@@ -220,15 +253,21 @@ public final class Characterization {
         return w.load(manager, opt.checkpoint(), opt.conditions());
     }
 
-    private ProfileResult profile(Workload w) {
+    private Profiler.Config profileConfig(Workload w) {
         int samples = opt.samples() != null ? opt.samples() : Math.min(PROFILE_SAMPLES, w.info().defaultSamples());
         int steps = opt.steps() != null ? opt.steps() : Math.min(PROFILE_STEPS, w.info().defaultSteps());
+        return new Profiler.Config(samples, steps, opt.seed(), opt.analysis(), opt.buckets(), opt.primaryThreshold(), opt.maskCalls());
+    }
+
+    private ProfileResult profile(Workload w) {
+        Profiler.Config config = profileConfig(w);
+        int samples = config.samples();
+        int steps = config.steps();
         Torch.configureThreads(opt.threads());
         try (NDManager manager = Torch.manager(); LoadedWorkload model = load(w, manager)) {
             StepListener progress = (step, all, t) -> listener.progress(step, all);
-            Profiler.Config config = new Profiler.Config(samples, steps, opt.seed(), opt.analysis(), opt.buckets(),
-                    opt.primaryThreshold(), opt.maskCalls());
-            Profiler.Result r = Profiler.run(model, config, progress);
+            Profiler.Result r = merged != null ? Profiler.result(model, config, merged.profile(w.info().id()))
+                    : Profiler.run(model, config, progress);
             listener.progress(samples * (long) steps, samples * (long) steps);
             String id = w.info().id();
             Path dir = out.dir().resolve("samples").resolve(id);
@@ -257,14 +296,19 @@ public final class Characterization {
      * defaults (at most {@link AccuracyCommand#DEFAULT_SAMPLES} samples and
      * {@link AccuracyCommand#DEFAULT_STEPS} steps unless --samples/--steps say otherwise).
      */
-    private ObjectNode accuracy(Workload w) {
+    private AccuracySweep.Config accuracyConfig(Workload w) {
         int samples = opt.samples() != null ? opt.samples() : Math.min(AccuracyCommand.DEFAULT_SAMPLES, w.info().defaultSamples());
         int steps = opt.steps() != null ? opt.steps() : Math.min(AccuracyCommand.DEFAULT_STEPS, w.info().defaultSteps());
-        AccuracySweep.Config c = new AccuracySweep.Config(samples, steps, opt.seed(), opt.thresholds(), opt.arrayRows(), CliffRule.RELATIVE_L2);
+        return new AccuracySweep.Config(samples, steps, opt.seed(), opt.thresholds(), opt.arrayRows(), CliffRule.RELATIVE_L2);
+    }
+
+    private ObjectNode accuracy(Workload w) {
+        AccuracySweep.Config c = accuracyConfig(w);
         Torch.configureThreads(opt.threads());
         try (NDManager manager = Torch.manager(); LoadedWorkload model = load(w, manager)) {
             long t0 = System.nanoTime();
-            AccuracySweep.Result r = AccuracySweep.run(model, c, listener::progress);
+            AccuracySweep.Result r = merged != null ? AccuracySweep.result(model, c, merged.accuracy(w.info().id()))
+                    : AccuracySweep.run(model, c, listener::progress);
             double seconds = (System.nanoTime() - t0) / 1e9;
             ObjectNode node = MAPPER.valueToTree(AccuracyCommand.report(List.of(r), List.of(seconds), CliffRule.RELATIVE_L2, opt.preset()));
             ArrayNode pictures = node.putArray("sample_pictures");

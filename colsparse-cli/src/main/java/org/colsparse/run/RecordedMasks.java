@@ -78,14 +78,7 @@ public record RecordedMasks(String workload, double threshold, List<Call> calls,
         }
         ArrayNode g = index.putArray("gemms");
         for (GemmRecorder.Op op : gemms) {
-            ObjectNode o = g.addObject();
-            o.put("name", op.gemm().name()).put("m", op.gemm().m()).put("n", op.gemm().n()).put("k", op.gemm().k())
-                    .put("instances", op.gemm().instances()).put("consumes_site", op.gemm().consumesSite());
-            if (op.conv() != null) {
-                GemmRecorder.ConvGeometry cg = op.conv();
-                o.putObject("conv").put("batch", cg.batch()).put("channels", cg.channels()).put("height", cg.height())
-                        .put("width", cg.width()).put("kernel", cg.kernel()).put("stride", cg.stride()).put("padding", cg.padding());
-            }
+            writeGemm(g.addObject(), op);
         }
         NpzWriter w = new NpzWriter();
         byte[] json;
@@ -135,18 +128,33 @@ public record RecordedMasks(String workload, double threshold, List<Call> calls,
             }
             List<GemmRecorder.Op> gemms = new ArrayList<>();
             for (JsonNode o : index.path("gemms")) {
-                JsonNode cv = o.get("conv");
-                GemmRecorder.ConvGeometry conv = cv == null ? null : new GemmRecorder.ConvGeometry(cv.path("batch").asInt(),
-                        cv.path("channels").asInt(), cv.path("height").asInt(), cv.path("width").asInt(), cv.path("kernel").asInt(),
-                        cv.path("stride").asInt(), cv.path("padding").asInt());
-                gemms.add(new GemmRecorder.Op(new Gemm(o.path("name").asText(), o.path("m").asLong(), o.path("n").asLong(),
-                        o.path("k").asLong(), o.path("instances").asLong(), o.path("consumes_site").asText()), conv));
+                gemms.add(readGemm(o));
             }
             return new RecordedMasks(index.path("workload").asText(), index.path("threshold").asDouble(), calls, sites, gemms);
         }
     }
 
-    private static byte[] bytes(TensorData d) {
+    /** One GEMM as the index lists it (shard state files list them the same way). */
+    static void writeGemm(ObjectNode o, GemmRecorder.Op op) {
+        o.put("name", op.gemm().name()).put("m", op.gemm().m()).put("n", op.gemm().n()).put("k", op.gemm().k())
+                .put("instances", op.gemm().instances()).put("consumes_site", op.gemm().consumesSite());
+        if (op.conv() != null) {
+            GemmRecorder.ConvGeometry cg = op.conv();
+            o.putObject("conv").put("batch", cg.batch()).put("channels", cg.channels()).put("height", cg.height())
+                    .put("width", cg.width()).put("kernel", cg.kernel()).put("stride", cg.stride()).put("padding", cg.padding());
+        }
+    }
+
+    static GemmRecorder.Op readGemm(JsonNode o) {
+        JsonNode cv = o.get("conv");
+        GemmRecorder.ConvGeometry conv = cv == null ? null : new GemmRecorder.ConvGeometry(cv.path("batch").asInt(),
+                cv.path("channels").asInt(), cv.path("height").asInt(), cv.path("width").asInt(), cv.path("kernel").asInt(),
+                cv.path("stride").asInt(), cv.path("padding").asInt());
+        return new GemmRecorder.Op(new Gemm(o.path("name").asText(), o.path("m").asLong(), o.path("n").asLong(),
+                o.path("k").asLong(), o.path("instances").asLong(), o.path("consumes_site").asText()), conv);
+    }
+
+    static byte[] bytes(TensorData d) {
         long n = d.info().elementCount();
         if (n > Integer.MAX_VALUE) {
             throw new InputException("array '" + d.info().name() + "' too large");

@@ -107,7 +107,7 @@ class RunCommandTest {
         // the author's sampler runs the two guidance branches as separate calls: 20 rows each, recorded one by one
         RecordedMasks masks = RecordedMasks.read(out.resolve(w.get("profile").get("masks_file").asText()));
         assertEquals(20, masks.calls().get(0).masks().get("transformer.0.gelu").rows());
-        assertTrue(Files.readString(out.resolve("summary.csv")).contains("\nvit-mnist,pure-transformer,image,third-party,"));
+        assertTrue(Files.readString(out.resolve("summary.csv")).contains("\nvit-mnist,image,third-party,"));
         assertTrue(Files.size(out.resolve("samples/vit-mnist/samples.png")) > 0);
     }
 

@@ -146,7 +146,7 @@ class SimulateCommandTest {
         assertEquals(rows.size() + 1, layers.size());
         boolean masked = false;
         for (JsonNode l : layers) {
-            if (l.get("sparsity").asText().equals("masked")) {
+            if (l.get("sparsity").asText().equals("skipping")) {
                 assertEquals(f[0], l.get("name").asText());
                 assertEquals(Long.parseLong(f[3]), l.get("n").asLong());
                 masked = true;

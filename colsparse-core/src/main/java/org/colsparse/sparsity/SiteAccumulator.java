@@ -151,6 +151,80 @@ public final class SiteAccumulator {
         }
     }
 
+    /**
+     * Every count this accumulator holds, flat, so that a shard of a sharded run can store its raw
+     * state and the merge can add it exactly ({@link #mergeCounts}). Layout, with T thresholds, K
+     * channels and H tile heights in {@link AnalysisConfig} order: {@code rows, calls}, then
+     * {@code nearZero[t][k]} (T x K), {@code zeroColumns[t][h]} (T x H), then for each tile height
+     * the number n of distinct actual tile heights seen followed by n pairs {@code (height, tiles)},
+     * heights ascending.
+     */
+    public long[] counts() {
+        List<Long> out = new ArrayList<>();
+        out.add(totals.rows);
+        out.add(totals.calls);
+        for (long[] t : totals.nearZero) {
+            for (long v : t) {
+                out.add(v);
+            }
+        }
+        for (long[] t : totals.zeroColumns) {
+            for (long v : t) {
+                out.add(v);
+            }
+        }
+        for (TreeMap<Integer, Long> seen : totals.tileHeights) {
+            out.add((long) seen.size());
+            for (Map.Entry<Integer, Long> e : seen.entrySet()) {
+                out.add((long) e.getKey());
+                out.add(e.getValue());
+            }
+        }
+        return out.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /**
+     * Adds counts written by {@link #counts()} of an accumulator of the same site width and
+     * configuration, exactly as {@link #merge} would add that accumulator.
+     *
+     * @throws IllegalArgumentException if {@code counts} does not have this accumulator's layout;
+     *                                  nothing is added then
+     */
+    public void mergeCounts(long[] counts) {
+        int fixed = 2 + thresholds.length * channels + thresholds.length * heights.length;
+        int at = fixed;
+        for (int c = 0; c < heights.length; c++) {
+            if (at >= counts.length || counts[at] < 0 || counts[at] > (counts.length - at - 1) / 2) {
+                throw new IllegalArgumentException("site '" + site + "': " + counts.length + " counts do not fit "
+                        + thresholds.length + " thresholds x " + channels + " channels x " + heights.length + " tile heights");
+            }
+            at += 1 + 2 * (int) counts[at];
+        }
+        if (at != counts.length) {
+            throw new IllegalArgumentException("site '" + site + "': " + counts.length + " counts, expected " + at);
+        }
+        int i = 0;
+        totals.rows += counts[i++];
+        totals.calls += counts[i++];
+        for (int t = 0; t < thresholds.length; t++) {
+            for (int k = 0; k < channels; k++) {
+                totals.nearZero[t][k] += counts[i++];
+            }
+        }
+        for (int t = 0; t < thresholds.length; t++) {
+            for (int c = 0; c < heights.length; c++) {
+                totals.zeroColumns[t][c] += counts[i++];
+            }
+        }
+        for (int c = 0; c < heights.length; c++) {
+            long n = counts[i++];
+            for (long j = 0; j < n; j++) {
+                totals.addTiles(c, (int) counts[i], counts[i + 1]);
+                i += 2;
+            }
+        }
+    }
+
     /** One entry per (threshold, tile height), thresholds ascending, then tile heights ascending. */
     public List<SiteStats> results() {
         Totals tt = totals;

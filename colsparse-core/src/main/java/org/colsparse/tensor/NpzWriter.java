@@ -16,7 +16,7 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * Writes a small {@code .npz} (a zip of {@code .npy} entries, deflated, as {@code numpy.savez_compressed}
- * does) of uint8 and int64 arrays, atomically: into a temporary file beside the target, renamed once
+ * does) of uint8, int64 and float32 arrays, atomically: into a temporary file beside the target, renamed once
  * complete. Arrays are held in memory until {@link #write(Path)}; meant for results of a few MB.
  */
 public final class NpzWriter {
@@ -36,6 +36,16 @@ public final class NpzWriter {
             b.putLong(v);
         }
         return put(name, "<i8", shape, b.array());
+    }
+
+    /** A C-order float32 array, every bit kept (NaN payloads included). */
+    public NpzWriter addF32(String name, long[] shape, float[] data) {
+        check(name, shape, data.length);
+        ByteBuffer b = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : data) {
+            b.putInt(Float.floatToRawIntBits(v));
+        }
+        return put(name, "<f4", shape, b.array());
     }
 
     private static void check(String name, long[] shape, int elements) {

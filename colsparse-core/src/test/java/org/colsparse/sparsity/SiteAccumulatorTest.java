@@ -286,4 +286,49 @@ class SiteAccumulatorTest {
         assertArrayEquals(new double[] {0.25, 0, 0}, w.channelActivity(), EPS);
         assertEquals(2, w.calls());
     }
+
+    @Test
+    void countsListEveryCountInTheDocumentedLayout() {
+        // the tilesRestartAtEveryCall data with two thresholds: K=1, R=4, calls {0,0,0} and {0,0.5,0}
+        // tau 0.01: 5 near zero, 1 zero column; tau 1: 6 near zero, 2 zero columns; two tiles of height 3
+        SiteAccumulator a = new SiteAccumulator("s", 1, cfg(new double[] {0.01, 1}, 4));
+        a.acceptCall(new float[] {0f, 0f, 0f}, 0, 3);
+        a.acceptCall(new float[] {0f, 0.5f, 0f}, 0, 3);
+        assertArrayEquals(new long[] {6, 2, 5, 6, 1, 2, 1, 3, 2}, a.counts());
+    }
+
+    @Test
+    void mergedCountsGiveTheResultsOfOnePass() {
+        AnalysisConfig c = cfg(new double[] {0.01, 0.1}, 2, 3);
+        float[] first = {0f, 0.5f, 0.005f, 0f, 0.02f, 0f, 0f, 0f, 0.3f, 0f};
+        float[] second = {0.05f, 0f, 0f, 0f, 0f, 2f};
+        SiteAccumulator one = new SiteAccumulator("s", 2, c);
+        one.acceptCall(first, 0, 5);
+        one.acceptCall(second, 0, 3);
+        SiteAccumulator a = new SiteAccumulator("s", 2, c);
+        a.acceptCall(first, 0, 5);
+        SiteAccumulator b = new SiteAccumulator("s", 2, c);
+        b.acceptCall(second, 0, 3);
+        SiteAccumulator merged = new SiteAccumulator("s", 2, c);
+        merged.mergeCounts(a.counts());
+        merged.mergeCounts(b.counts());
+        assertArrayEquals(one.counts(), merged.counts());
+        List<SiteStats> expected = one.results();
+        List<SiteStats> got = merged.results();
+        assertEquals(expected.size(), got.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(expected.get(i).toString().replaceAll("\\[D@\\w+", ""), got.get(i).toString().replaceAll("\\[D@\\w+", ""));
+            assertArrayEquals(expected.get(i).channelActivity(), got.get(i).channelActivity());
+        }
+    }
+
+    @Test
+    void countsOfAnotherLayoutAreRefusedAndNothingIsAdded() {
+        SiteAccumulator a = new SiteAccumulator("s", 2, cfg(new double[] {0.01}, 2));
+        a.acceptCall(new float[] {0f, 0f, 0f, 0f}, 0, 2);
+        SiteAccumulator other = new SiteAccumulator("s", 3, cfg(new double[] {0.01}, 2));
+        long[] before = other.counts();
+        assertThrows(IllegalArgumentException.class, () -> other.mergeCounts(a.counts()));
+        assertArrayEquals(before, other.counts());
+    }
 }

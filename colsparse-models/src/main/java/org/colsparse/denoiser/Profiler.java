@@ -93,7 +93,87 @@ public final class Profiler {
                          double seconds, double maskThreshold, List<RecordedCall> calls, List<GemmRecorder.Op> gemms) {
     }
 
+    /**
+     * What running some of a run's samples saw, before any statistic is derived: the raw counts, so
+     * that parts run apart (shards, {@code --shard}) add up to exactly the whole run.
+     *
+     * @param samples  the sample numbers run, ascending (sample {@code i} is seeded {@code seed + i})
+     * @param accumulators per bucket and site ({@link GeluSite#index()}), what the site's outputs in the bucket's steps added up to
+     * @param ranges   per bucket {@code firstStep, lastStep, firstTimestep, lastTimestep}; null when no sample ran
+     * @param outputs  the final output of each sample run, in the order of {@code samples}
+     * @param calls    the recorded calls: empty unless sample 0 was run
+     * @param gemms    the GEMMs of the first recorded call: empty unless sample 0 was run
+     * @param seconds  wall time of the sampling
+     */
+    public record Part(List<Integer> samples, SiteAccumulator[][] accumulators, int[][] ranges, List<Samples> outputs,
+                       List<RecordedCall> calls, List<GemmRecorder.Op> gemms, double seconds) {
+        public Part {
+            samples = List.copyOf(samples);
+            outputs = List.copyOf(outputs);
+            calls = List.copyOf(calls);
+            gemms = List.copyOf(gemms);
+        }
+
+        /** The parts of one run as one part, samples in order; counts add exactly ({@link SiteAccumulator#merge}). */
+        public static Part merge(List<Part> parts) {
+            java.util.TreeMap<Integer, Samples> outputs = new java.util.TreeMap<>();
+            SiteAccumulator[][] counts = null;
+            int[][] ranges = null;
+            double seconds = 0;
+            List<RecordedCall> calls = List.of();
+            List<GemmRecorder.Op> gemms = List.of();
+            for (Part p : parts) {
+                for (int i = 0; i < p.samples().size(); i++) {
+                    if (outputs.put(p.samples().get(i), p.outputs().get(i)) != null) {
+                        throw new IllegalArgumentException("sample " + p.samples().get(i) + " is in two parts");
+                    }
+                }
+                counts = counts == null ? sum(p.accumulators(), null) : sum(counts, p.accumulators());
+                seconds += p.seconds();
+                if (ranges == null) {
+                    ranges = p.ranges();
+                }
+                if (!p.calls().isEmpty()) {
+                    calls = p.calls();
+                    gemms = p.gemms();
+                }
+            }
+            return new Part(List.copyOf(outputs.keySet()), counts, ranges, List.copyOf(outputs.values()), calls, gemms, seconds);
+        }
+
+        private static SiteAccumulator[][] sum(SiteAccumulator[][] a, SiteAccumulator[][] b) {
+            if (b != null && (a.length != b.length || a.length > 0 && a[0].length != b[0].length)) {
+                throw new IllegalArgumentException("parts of " + a.length + " and " + b.length + " timestep buckets do not merge");
+            }
+            SiteAccumulator[][] out = new SiteAccumulator[a.length][];
+            for (int i = 0; i < a.length; i++) {
+                out[i] = new SiteAccumulator[a[i].length];
+                for (int s = 0; s < a[i].length; s++) {
+                    out[i][s] = new SiteAccumulator(a[i][s].site(), a[i][s].channels(), a[i][s].config());
+                    out[i][s].merge(a[i][s]);
+                    if (b != null) {
+                        out[i][s].merge(b[i][s]);
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Every sample of the run: {@link #runPart} of samples {@code 0 .. samples - 1}, then {@link #result}. */
     public static Result run(LoadedWorkload model, Config config, StepListener progress) {
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < config.samples(); i++) {
+            all.add(i);
+        }
+        return result(model, config, runPart(model, config, all, progress));
+    }
+
+    /**
+     * Runs the given samples of the run {@code config} describes, each exactly as in the whole run
+     * (seeded {@code seed + i}, alone in its calls); sample 0's calls are recorded when it is among them.
+     */
+    public static Part runPart(LoadedWorkload model, Config config, List<Integer> samples, StepListener progress) {
         List<GeluSite> sites = model.sites();
         int buckets = Math.min(config.buckets(), config.steps());
         SiteAccumulator[][] acc = new SiteAccumulator[buckets][sites.size()];
@@ -105,6 +185,7 @@ public final class Profiler {
         List<Integer> maskSteps = config.maskSteps();
         int[] current = {0};
         int[] sample = {0};
+        int[] position = {0};
         Map<String, NearZeroMask>[] recording = new Map[1];
         List<RecordedCall> calls = new ArrayList<>();
         List<List<GemmRecorder.Op>> gemms = new ArrayList<>();
@@ -136,7 +217,7 @@ public final class Profiler {
             range[b][1] = step;
             range[b][3] = timestep;
             current[0] = b;
-            progress.beforeStep(sample[0] * all + step, config.samples() * all, timestep);
+            progress.beforeStep(position[0] * all + step, samples.size() * all, timestep);
         };
         double maskTau = config.maskThreshold();
         GeluTap tap = GeluTap.observing((site, data, rows) -> {
@@ -157,19 +238,33 @@ public final class Profiler {
         long t0 = System.nanoTime();
         List<Samples> outputs = new ArrayList<>();
         try {
-            for (int i = 0; i < config.samples(); i++) {
+            for (int i : samples) {
                 sample[0] = i;
                 outputs.add(model.sample(1, steps, config.seed() + i, tap, listener));
                 if (recording[0] != null && gemms.isEmpty()) {
                     gemms.add(firstCall(GemmRecorder.stop(), callsInStep[0]));
                 }
                 recording[0] = null;
+                position[0]++;
             }
         } finally {
             GemmRecorder.stop();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        return new Part(samples, acc, samples.isEmpty() ? null : range, outputs, calls,
+                gemms.isEmpty() ? List.of() : gemms.get(0), seconds);
+    }
 
+    /** The run's results from the counts of all its samples ({@link Part#merge} of its parts). */
+    public static Result result(LoadedWorkload model, Config config, Part part) {
+        List<GeluSite> sites = model.sites();
+        int buckets = Math.min(config.buckets(), config.steps());
+        if (part.samples().size() != config.samples() || part.accumulators().length != buckets) {
+            throw new IllegalArgumentException("the parts hold " + part.samples().size() + " samples in " + part.accumulators().length
+                    + " buckets; the run has " + config.samples() + " samples in " + buckets);
+        }
+        SiteAccumulator[][] acc = part.accumulators();
+        int[][] range = part.ranges();
         String id = model.info().id();
         List<Bucket> timesteps = new ArrayList<>();
         for (int b = 0; b < buckets; b++) {
@@ -188,8 +283,8 @@ public final class Profiler {
             all.addAll(total.results());
         }
         return new Result(id, config.samples(), config.steps(), config.seed(), all, headline(id, sites, all),
-                others(id, sites, all), timesteps, Samples.concat(outputs), seconds, maskTau, calls,
-                gemms.isEmpty() ? List.of() : gemms.get(0));
+                others(id, sites, all), timesteps, Samples.concat(part.outputs()), part.seconds(), config.maskThreshold(), part.calls(),
+                part.gemms());
     }
 
     /**

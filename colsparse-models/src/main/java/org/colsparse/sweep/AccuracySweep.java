@@ -93,14 +93,124 @@ public final class AccuracySweep {
         void stepsDone(long done, long total);
     }
 
+    /**
+     * What running some of a sweep's samples produced, before any metric is computed: the raw outputs
+     * and counts, so that parts run apart (shards, {@code --shard}) give exactly the whole sweep's
+     * metrics, which pool all samples.
+     *
+     * @param samples  the sample numbers run, ascending (seeded {@code seed + i} in every run)
+     * @param dense    the dense output of each sample, in the order of {@code samples}
+     * @param zeroed   per threshold (ascending), the zeroed output of each sample
+     * @param counts   per threshold and site ({@link GeluSite#index()}), the zeroing run's sparsity counts
+     * @param denseSeconds wall time of the dense runs
+     * @param seconds  wall time of all runs
+     */
+    public record Part(List<Integer> samples, List<Samples> dense, List<List<Samples>> zeroed, SiteAccumulator[][] counts,
+                       double denseSeconds, double seconds) {
+        public Part {
+            samples = List.copyOf(samples);
+            dense = List.copyOf(dense);
+            zeroed = zeroed.stream().map(List::copyOf).toList();
+        }
+
+        /** The parts of one sweep as one part, samples in order; counts add exactly ({@link SiteAccumulator#merge}). */
+        public static Part merge(List<Part> parts) {
+            java.util.TreeMap<Integer, Integer> order = new java.util.TreeMap<>();
+            List<Samples> denseAll = new ArrayList<>();
+            List<List<Samples>> zeroedAll = new ArrayList<>();
+            SiteAccumulator[][] counts = null;
+            double denseSeconds = 0;
+            double seconds = 0;
+            for (Part p : parts) {
+                if (counts == null) {
+                    counts = new SiteAccumulator[p.counts().length][];
+                    for (int t = 0; t < counts.length; t++) {
+                        counts[t] = new SiteAccumulator[p.counts()[t].length];
+                        for (int s = 0; s < counts[t].length; s++) {
+                            SiteAccumulator a = p.counts()[t][s];
+                            counts[t][s] = new SiteAccumulator(a.site(), a.channels(), a.config());
+                        }
+                        zeroedAll.add(new ArrayList<>());
+                    }
+                }
+                if (p.counts().length != counts.length) {
+                    throw new IllegalArgumentException("parts of " + counts.length + " and " + p.counts().length + " thresholds do not merge");
+                }
+                for (int t = 0; t < counts.length; t++) {
+                    for (int s = 0; s < counts[t].length; s++) {
+                        counts[t][s].merge(p.counts()[t][s]);
+                    }
+                }
+                for (int i = 0; i < p.samples().size(); i++) {
+                    if (order.put(p.samples().get(i), denseAll.size()) != null) {
+                        throw new IllegalArgumentException("sample " + p.samples().get(i) + " is in two parts");
+                    }
+                    denseAll.add(p.dense().get(i));
+                    for (int t = 0; t < counts.length; t++) {
+                        zeroedAll.get(t).add(p.zeroed().get(t).get(i));
+                    }
+                }
+                denseSeconds += p.denseSeconds();
+                seconds += p.seconds();
+            }
+            List<Samples> dense = new ArrayList<>();
+            List<List<Samples>> zeroed = new ArrayList<>();
+            zeroedAll.forEach(z -> zeroed.add(new ArrayList<>()));
+            for (int at : order.values()) {
+                dense.add(denseAll.get(at));
+                for (int t = 0; t < zeroed.size(); t++) {
+                    zeroed.get(t).add(zeroedAll.get(t).get(at));
+                }
+            }
+            return new Part(List.copyOf(order.keySet()), dense, zeroed, counts, denseSeconds, seconds);
+        }
+    }
+
+    /** Every sample of the sweep: {@link #runPart} of samples {@code 0 .. samples - 1}, then {@link #result}. */
     public static Result run(LoadedWorkload model, Config config, Progress progress) {
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < config.samples(); i++) {
+            all.add(i);
+        }
+        return result(model, config, runPart(model, config, all, progress));
+    }
+
+    /**
+     * The dense run and every threshold's zeroed run of the given samples, each sample exactly as in
+     * the whole sweep (seeded {@code seed + i}, alone in its calls).
+     */
+    public static Part runPart(LoadedWorkload model, Config config, List<Integer> samples, Progress progress) {
+        double[] thresholds = config.thresholds();
+        long total = (long) (1 + thresholds.length) * samples.size() * config.steps();
+        long t0 = System.nanoTime();
+        List<Samples> dense = sample(model, config, samples, null, progress, 0, total);
+        double denseSeconds = (System.nanoTime() - t0) / 1e9;
+        List<GeluSite> sites = model.sites();
+        List<List<Samples>> zeroed = new ArrayList<>();
+        SiteAccumulator[][] counts = new SiteAccumulator[thresholds.length][sites.size()];
+        for (int i = 0; i < thresholds.length; i++) {
+            double tau = thresholds[i];
+            AnalysisConfig analysis = new AnalysisConfig(new double[] {tau}, new int[] {config.tileRows()});
+            SiteAccumulator[] acc = counts[i];
+            for (GeluSite s : sites) {
+                acc[s.index()] = new SiteAccumulator(s.name(), s.channels(), analysis);
+            }
+            GeluTap tap = GeluTap.zeroingAndObserving(tau, (site, data, rows) -> acc[site.index()].acceptCall(data, 0, rows));
+            zeroed.add(sample(model, config, samples, tap, progress, (long) (i + 1) * samples.size() * config.steps(), total));
+        }
+        progress.stepsDone(total, total);
+        return new Part(samples, dense, zeroed, counts, denseSeconds, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The sweep's results from the outputs and counts of all its samples ({@link Part#merge} of its parts). */
+    public static Result result(LoadedWorkload model, Config config, Part part) {
+        if (part.samples().size() != config.samples()) {
+            throw new IllegalArgumentException("the parts hold " + part.samples().size() + " samples; the sweep has " + config.samples());
+        }
         Decoders.Choice decoding = Decoders.of(model);
         OutputDecoder decoder = decoding.decoder();
         double[] thresholds = config.thresholds();
-        long total = (long) (1 + thresholds.length) * config.samples() * config.steps();
-        long t0 = System.nanoTime();
-        Samples dense = sample(model, config, null, progress, 0, total);
-        double denseSeconds = (System.nanoTime() - t0) / 1e9;
+        Samples dense = Samples.concat(part.dense());
         ModalOutput denseDecoded = decoder.decode(dense);
         float[] ref = dense.values();
 
@@ -109,19 +219,12 @@ public final class AccuracySweep {
         List<Samples> outputs = new ArrayList<>();
         for (int i = 0; i < thresholds.length; i++) {
             double tau = thresholds[i];
-            AnalysisConfig analysis = new AnalysisConfig(new double[] {tau}, new int[] {config.tileRows()});
-            List<GeluSite> sites = model.sites();
-            SiteAccumulator[] acc = new SiteAccumulator[sites.size()];
-            for (GeluSite s : sites) {
-                acc[s.index()] = new SiteAccumulator(s.name(), s.channels(), analysis);
-            }
-            GeluTap tap = GeluTap.zeroingAndObserving(tau, (site, data, rows) -> acc[site.index()].acceptCall(data, 0, rows));
-            Samples out = sample(model, config, tap, progress, (long) (i + 1) * config.samples() * config.steps(), total);
+            Samples out = Samples.concat(part.zeroed().get(i));
             List<SiteStats> stats = new ArrayList<>();
-            for (SiteAccumulator a : acc) {
+            for (SiteAccumulator a : part.counts()[i]) {
                 stats.addAll(a.results());
             }
-            SiteStats sum = org.colsparse.denoiser.Profiler.headline(model.info().id(), sites, stats).get(0);
+            SiteStats sum = org.colsparse.denoiser.Profiler.headline(model.info().id(), model.sites(), stats).get(0);
             float[] v = out.values();
             boolean finite = allFinite(v);
             double rel = finite ? OutputMetrics.relativeL2(ref, v) : Double.POSITIVE_INFINITY;
@@ -130,7 +233,6 @@ public final class AccuracySweep {
             metrics.add(m);
             outputs.add(out);
         }
-        progress.stepsDone(total, total);
         boolean[] cliff = cliffs(thresholds, raw, config.cliffRule());
         List<Point> points = new ArrayList<>();
         for (int i = 0; i < thresholds.length; i++) {
@@ -138,7 +240,7 @@ public final class AccuracySweep {
             points.add(new Point(r[0], r[1], metrics.get(i), r[2], r[3], cliff[i], outputs.get(i)));
         }
         return new Result(model.info().id(), model.info().modality(), decoding.how(), config.samples(), config.steps(), config.seed(),
-                config.tileRows(), denseSeconds, points, dense);
+                config.tileRows(), part.denseSeconds(), points, dense);
     }
 
     /**
@@ -185,13 +287,14 @@ public final class AccuracySweep {
      * {@code seed + i} as in {@link org.colsparse.denoiser.Profiler}: the zeroed and dense runs see the
      * same rows per call, whatever the number of samples.
      */
-    private static Samples sample(LoadedWorkload model, Config config, GeluTap tap, Progress progress, long before, long total) {
+    private static List<Samples> sample(LoadedWorkload model, Config config, List<Integer> samples, GeluTap tap, Progress progress,
+                                        long before, long total) {
         List<Samples> parts = new ArrayList<>();
-        for (int i = 0; i < config.samples(); i++) {
-            long offset = before + (long) i * config.steps();
+        for (int k = 0; k < samples.size(); k++) {
+            long offset = before + (long) k * config.steps();
             StepListener l = (step, steps, timestep) -> progress.stepsDone(offset + step, total);
-            parts.add(model.sample(1, config.steps(), config.seed() + i, tap, l));
+            parts.add(model.sample(1, config.steps(), config.seed() + samples.get(k), tap, l));
         }
-        return Samples.concat(parts);
+        return parts;
     }
 }

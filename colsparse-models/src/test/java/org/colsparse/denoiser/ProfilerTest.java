@@ -89,4 +89,30 @@ class ProfilerTest {
         assertEquals(32, conv.gemm().n());
         assertTrue(conv.conv() != null && conv.conv().padding() == 3);
     }
+
+    @Test
+    void partsOfTheSamplesMergeIntoTheWholeRun() {
+        Profiler.Config config = new Profiler.Config(3, 2, 0, ANALYSIS, 2, 0.01, 2);
+        try (NDManager m = Torch.manager(); LoadedWorkload model = Denoisers.get("mld").load(m, null)) {
+            Profiler.Result whole = Profiler.run(model, config, StepListener.NONE);
+            Profiler.Part odd = Profiler.runPart(model, config, List.of(1), StepListener.NONE);
+            Profiler.Part even = Profiler.runPart(model, config, List.of(0, 2), StepListener.NONE);
+            assertTrue(odd.calls().isEmpty(), "only the part with sample 0 records its calls");
+            assertEquals(2, even.calls().size());
+            Profiler.Result merged = Profiler.result(model, config, Profiler.Part.merge(List.of(odd, even)));
+            assertEquals(whole.sites().toString().replaceAll("\\[D@\\w+", ""), merged.sites().toString().replaceAll("\\[D@\\w+", ""));
+            for (int i = 0; i < whole.sites().size(); i++) {
+                assertTrue(java.util.Arrays.equals(whole.sites().get(i).channelActivity(), merged.sites().get(i).channelActivity()));
+            }
+            assertEquals(whole.totals().get(0).zeroColumns(), merged.totals().get(0).zeroColumns());
+            assertEquals(3 * 2, merged.sites().get(0).calls(), "3 samples x 2 steps, one call each");
+            assertTrue(java.util.Arrays.equals(whole.output().values(), merged.output().values()), "outputs in sample order");
+            assertEquals(whole.calls().stream().map(Profiler.RecordedCall::step).toList(),
+                    merged.calls().stream().map(Profiler.RecordedCall::step).toList());
+            for (int b = 0; b < whole.timesteps().size(); b++) {
+                assertEquals(whole.timesteps().get(b).firstTimestep(), merged.timesteps().get(b).firstTimestep());
+                assertEquals(whole.timesteps().get(b).totals().get(0).nearZeroElements(), merged.timesteps().get(b).totals().get(0).nearZeroElements());
+            }
+        }
+    }
 }

@@ -77,4 +77,23 @@ class AccuracySweepTest {
         assertTrue(a.points().get(1).elementSparsity() > a.points().get(0).elementSparsity());
         assertTrue(a.points().get(0).relativeL2() > 0, "zeroing at 0.01 changes something");
     }
+
+    @Test
+    void partsOfTheSamplesMergeIntoTheWholeSweep() {
+        AccuracySweep.Config c = new AccuracySweep.Config(3, 2, 7, new double[] {0.01, 0.1}, 32, CliffRule.RELATIVE_L2);
+        AccuracySweep.Result whole = AccuracySweep.run(model, c, AccuracySweep.Progress.NONE);
+        AccuracySweep.Part last = AccuracySweep.runPart(model, c, List.of(2), AccuracySweep.Progress.NONE);
+        AccuracySweep.Part first = AccuracySweep.runPart(model, c, List.of(0, 1), AccuracySweep.Progress.NONE);
+        AccuracySweep.Result merged = AccuracySweep.result(model, c, AccuracySweep.Part.merge(List.of(last, first)));
+        assertArrayEquals(whole.dense().values(), merged.dense().values(), "dense outputs in sample order");
+        for (int i = 0; i < 2; i++) {
+            AccuracySweep.Point w = whole.points().get(i);
+            AccuracySweep.Point m = merged.points().get(i);
+            assertEquals(w.relativeL2(), m.relativeL2(), "relative L2 pools all samples: the same only when computed after the merge");
+            assertEquals(w.metrics(), m.metrics());
+            assertEquals(w.elementSparsity(), m.elementSparsity());
+            assertEquals(w.columnSparsity(), m.columnSparsity());
+            assertEquals(w.cliff(), m.cliff());
+        }
+    }
 }

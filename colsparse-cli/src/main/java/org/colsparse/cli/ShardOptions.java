@@ -1,0 +1,140 @@
+package org.colsparse.cli;
+
+import org.colsparse.denoiser.LoadedWorkload;
+import org.colsparse.denoiser.Profiler;
+import org.colsparse.run.Shard;
+import org.colsparse.run.ShardState;
+import org.colsparse.sampler.StepListener;
+import org.colsparse.sweep.AccuracySweep;
+import org.colsparse.util.InputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code --shard I/N} of profile, accuracy and run, and the other way those commands can get their
+ * samples: from {@code colsparse merge}, which hands them the shards' merged state instead of
+ * sampling, so that a merged run goes through exactly the code of an unsharded one.
+ */
+public final class ShardOptions {
+    /** Options a shard's state file does not keep: the merge gives its own. */
+    static final Set<String> NOT_KEPT = Set.of("--shard", "--out", "--format");
+
+    @Option(names = "--shard", paramLabel = "I/N",
+            description = "run only shard I of N (0 <= I < N): the samples i with i mod N = I, and write their raw state "
+                    + "to <out>/shard-I-of-N.npz instead of results; 'colsparse merge' combines the N files into exactly "
+                    + "the unsharded results (docs/sharding.md)")
+    String text;
+
+    /** The merged shards, set by {@link MergeCommand}; null for a command run from the command line. */
+    ShardState merged;
+
+    private ShardState pending;
+
+    /** The shard this execution is, or null. */
+    Shard shard() {
+        return text == null ? null : Shard.parse(text, "--shard");
+    }
+
+    /** How many of a run's {@code samples} this execution samples itself. */
+    int samples(int samples) {
+        Shard s = shard();
+        return s == null ? samples : s.samples(samples).size();
+    }
+
+    /**
+     * The profile of {@code model}: sampled whole, taken from the merged shards, or, in a shard, this
+     * shard's samples kept for {@link #writeShard} (then null).
+     */
+    Profiler.Result profile(LoadedWorkload model, Profiler.Config config, StepListener progress) {
+        String id = model.info().id();
+        if (merged != null) {
+            return Profiler.result(model, config, merged.profile(id));
+        }
+        Shard s = shard();
+        if (s == null) {
+            return Profiler.run(model, config, progress);
+        }
+        pending().addProfile(id, Profiler.runPart(model, config, s.samples(config.samples()), progress));
+        return null;
+    }
+
+    /** {@link #profile} for the accuracy sweep. */
+    AccuracySweep.Result accuracy(LoadedWorkload model, AccuracySweep.Config config, AccuracySweep.Progress progress) {
+        String id = model.info().id();
+        if (merged != null) {
+            return AccuracySweep.result(model, config, merged.accuracy(id));
+        }
+        Shard s = shard();
+        if (s == null) {
+            return AccuracySweep.run(model, config, progress);
+        }
+        pending().addAccuracy(id, AccuracySweep.runPart(model, config, s.samples(config.samples()), progress));
+        return null;
+    }
+
+    /** run --shard: this shard's samples of every workload's profile and accuracy stages, kept for {@link #writeShard}. */
+    void runShard(org.colsparse.run.Characterization run) {
+        pending = run.runShard(shard());
+    }
+
+    private ShardState pending() {
+        if (pending == null) {
+            pending = new ShardState(null);
+        }
+        return pending;
+    }
+
+    /**
+     * In a shard, writes what it sampled to {@code dir/shard-I-of-N.npz} and returns true: the
+     * results come from {@code colsparse merge}. Returns false otherwise.
+     */
+    boolean writeShard(CommandLine.Model.CommandSpec spec, Path dir, String fingerprint) {
+        Shard s = shard();
+        if (s == null) {
+            return false;
+        }
+        ShardState state = pending().withHeader(new ShardState.Header(MergeCommand.version(), spec.name(), s, fingerprint, keptArgs(spec)));
+        Path file = dir.resolve(s.fileName());
+        state.write(file);
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("colsparse: shard " + s + " written to " + file + "; merge all " + s.count() + " with 'colsparse merge "
+                + dir.resolve("shard-*-of-" + s.count() + ".npz") + " --out DIR'");
+        err.flush();
+        return true;
+    }
+
+    /** A shard writes its state file into --out: without one it is refused (one line, exit 2). */
+    void requireOut(Path out) {
+        if (shard() != null && out == null) {
+            throw new InputException("--shard: needs --out, the folder for the shard's state file");
+        }
+    }
+
+    /** The command's arguments as given, less {@link #NOT_KEPT} and their values. */
+    private static List<String> keptArgs(CommandLine.Model.CommandSpec spec) {
+        List<String> given = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+        if (!given.isEmpty() && given.get(0).equals(spec.name())) {
+            given.remove(0);
+        }
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < given.size(); i++) {
+            String a = given.get(i);
+            int eq = a.indexOf('=');
+            String name = eq < 0 ? a : a.substring(0, eq);
+            if (NOT_KEPT.contains(name)) {
+                if (eq < 0) {
+                    i++;
+                }
+                continue;
+            }
+            kept.add(a);
+        }
+        return kept;
+    }
+}
