@@ -182,33 +182,14 @@ public final class Profiler {
                 acc[b][s.index()] = new SiteAccumulator(s.name(), s.channels(), config.analysis());
             }
         }
-        List<Integer> maskSteps = config.maskSteps();
+        CallRecorder recorder = new CallRecorder(config.maskSteps(), config.maskThreshold());
         int[] current = {0};
         int[] sample = {0};
         int[] position = {0};
-        Map<String, NearZeroMask>[] recording = new Map[1];
-        List<RecordedCall> calls = new ArrayList<>();
-        List<List<GemmRecorder.Op>> gemms = new ArrayList<>();
-        int[] callsInStep = {0};
-        int[] recordingStep = {0};
-        int[] recordingTimestep = {0};
         int[][] range = new int[buckets][4];
         int steps = config.steps();
         StepListener listener = (step, all, timestep) -> {
-            if (recording[0] != null && gemms.isEmpty()) {
-                gemms.add(firstCall(GemmRecorder.stop(), callsInStep[0]));
-            }
-            recording[0] = null;
-            callsInStep[0] = 0;
-            recordingStep[0] = step;
-            recordingTimestep[0] = timestep;
-            if (sample[0] == 0 && maskSteps.contains(step)) {
-                Map<String, NearZeroMask> masks = new LinkedHashMap<>();
-                recording[0] = masks;
-                if (gemms.isEmpty()) {
-                    GemmRecorder.start();
-                }
-            }
+            recorder.beforeStep(sample[0], step, timestep);
             int b = (int) ((long) step * buckets / all);
             if (current[0] != b || step == 0) {
                 range[b][0] = step;
@@ -219,21 +200,9 @@ public final class Profiler {
             current[0] = b;
             progress.beforeStep(position[0] * all + step, samples.size() * all, timestep);
         };
-        double maskTau = config.maskThreshold();
         GeluTap tap = GeluTap.observing((site, data, rows) -> {
             acc[current[0]][site.index()].acceptCall(data, 0, rows);
-            if (recording[0] != null) {
-                // the first site firing again starts the step's next denoiser call (samplers that run
-                // the guidance branches as separate calls): each call is recorded on its own
-                if (site.index() == 0) {
-                    if (callsInStep[0] > 0) {
-                        recording[0] = new LinkedHashMap<>();
-                    }
-                    calls.add(new RecordedCall(recordingStep[0], recordingTimestep[0], recording[0]));
-                    callsInStep[0]++;
-                }
-                recording[0].put(site.name(), NearZeroMask.of(data, rows, site.channels(), maskTau));
-            }
+            recorder.site(site, data, rows);
         });
         long t0 = System.nanoTime();
         List<Samples> outputs = new ArrayList<>();
@@ -241,18 +210,77 @@ public final class Profiler {
             for (int i : samples) {
                 sample[0] = i;
                 outputs.add(model.sample(1, steps, config.seed() + i, tap, listener));
-                if (recording[0] != null && gemms.isEmpty()) {
-                    gemms.add(firstCall(GemmRecorder.stop(), callsInStep[0]));
-                }
-                recording[0] = null;
+                recorder.endStep();
                 position[0]++;
             }
         } finally {
             GemmRecorder.stop();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new Part(samples, acc, samples.isEmpty() ? null : range, outputs, calls,
-                gemms.isEmpty() ? List.of() : gemms.get(0), seconds);
+        return new Part(samples, acc, samples.isEmpty() ? null : range, outputs, recorder.calls,
+                recorder.gemms == null ? List.of() : recorder.gemms, seconds);
+    }
+
+    /**
+     * Records sample 0's calls at the mask steps: every site's near-zero bits per denoiser call, and
+     * the GEMMs of the first recorded step's first call.
+     */
+    private static final class CallRecorder {
+        private final List<Integer> steps;
+        private final double tau;
+        final List<RecordedCall> calls = new ArrayList<>();
+        /** Null until the first recorded step has ended. */
+        List<GemmRecorder.Op> gemms;
+        private boolean active;
+        private boolean recordingGemms;
+        private int step;
+        private int timestep;
+        private int callsInStep;
+        private Map<String, NearZeroMask> masks;
+
+        CallRecorder(List<Integer> steps, double tau) {
+            this.steps = steps;
+            this.tau = tau;
+        }
+
+        void beforeStep(int sample, int step, int timestep) {
+            endStep();
+            if (sample == 0 && steps.contains(step)) {
+                active = true;
+                this.step = step;
+                this.timestep = timestep;
+                callsInStep = 0;
+                masks = null;
+                if (gemms == null) {
+                    GemmRecorder.start();
+                    recordingGemms = true;
+                }
+            }
+        }
+
+        void site(GeluSite site, float[] data, int rows) {
+            if (!active) {
+                return;
+            }
+            // the first site firing again starts the step's next denoiser call (samplers that run
+            // the guidance branches as separate calls): each call is recorded on its own
+            if (site.index() == 0) {
+                masks = new LinkedHashMap<>();
+                calls.add(new RecordedCall(step, timestep, masks));
+                callsInStep++;
+            }
+            if (masks != null) {
+                masks.put(site.name(), NearZeroMask.of(data, rows, site.channels(), tau));
+            }
+        }
+
+        void endStep() {
+            if (recordingGemms) {
+                gemms = firstCall(GemmRecorder.stop(), callsInStep);
+                recordingGemms = false;
+            }
+            active = false;
+        }
     }
 
     /** The run's results from the counts of all its samples ({@link Part#merge} of its parts). */
