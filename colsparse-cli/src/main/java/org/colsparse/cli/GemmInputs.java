@@ -132,14 +132,8 @@ final class GemmInputs {
             c = r.calls().stream().filter(x -> x.name().equals(call)).findFirst().orElseThrow(() -> new InputException(
                     "--call: " + recorded + " has no call '" + call + "'; it has " + r.calls().stream().map(RecordedMasks.Call::name).toList()));
         }
-        List<Gemm> gemms = new java.util.ArrayList<>();
-        for (org.colsparse.runtime.GemmRecorder.Op op : r.gemms()) {
-            gemms.add(op.gemm());
-            ActivationMask a = r.operand(op, c);
-            if (a != null) {
-                masks.put(op.gemm().name(), new LayerMask(recorded, a));
-            }
-        }
+        List<Gemm> gemms = r.gemms().stream().map(org.colsparse.runtime.GemmRecorder.Op::gemm).toList();
+        r.operands(c).forEach((layer, a) -> masks.put(layer, new LayerMask(recorded, a)));
         return new Layers(gemms, masks);
     }
 

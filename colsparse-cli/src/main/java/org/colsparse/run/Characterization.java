@@ -37,6 +37,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -144,10 +145,14 @@ public final class Characterization {
             }));
             RecordedMasks masks = RecordedMasks.read(out.dir().resolve(profile.path("masks_file").asText()));
             if (!masks.calls().isEmpty() && !masks.gemms().isEmpty()) {
+                // estimate and simulate replay the same calls: each call's operand masks are built once
+                Map<String, Map<String, ActivationMask>> built = new java.util.HashMap<>();
+                Function<RecordedMasks.Call, Map<String, ActivationMask>> operands =
+                        call -> built.computeIfAbsent(call.name(), k -> masks.operands(call));
                 listener.stage("estimate", id, i, opt.workloads().size());
-                node.set("estimate", stage("estimate-" + id, () -> estimate(id, masks, profile)));
+                node.set("estimate", stage("estimate-" + id, () -> estimate(id, masks, operands, profile)));
                 listener.stage("simulate", id, i, opt.workloads().size());
-                node.set("simulate", stage("simulate-" + id, () -> simulate(masks)));
+                node.set("simulate", stage("simulate-" + id, () -> simulate(masks, operands)));
             }
             i++;
         }
@@ -360,7 +365,8 @@ public final class Characterization {
      * call, each consumer skipping with its site's real recorded mask, exactly per tile, for os, ws and
      * is; summed over the recorded calls.
      */
-    private EstimateResult estimate(String id, RecordedMasks masks, JsonNode profile) {
+    private EstimateResult estimate(String id, RecordedMasks masks, Function<RecordedMasks.Call, Map<String, ActivationMask>> operands,
+                                    JsonNode profile) {
         var array = opt.accel().array();
         Dataflow[] flows = {Dataflow.OS, Dataflow.WS, Dataflow.IS};
         long[] dense = new long[3];
@@ -374,7 +380,7 @@ public final class Characterization {
             long[] d = new long[3];
             double[] sk = new double[3];
             for (RecordedMasks.Call call : masks.calls()) {
-                ActivationMask mask = masks.operand(op, call);
+                ActivationMask mask = operands.apply(call).get(g.name());
                 for (int f = 0; f < 3; f++) {
                     GemmEstimate e = mask == null ? GemmEstimate.dense(g, array, flows[f]) : GemmEstimate.withMask(g, array, flows[f], mask);
                     d[f] = e.denseCycles();
@@ -484,80 +490,86 @@ public final class Characterization {
      * profiled model, dense and with each consumer's real recorded mask, per layout, for
      * {@code simCalls} recorded calls spread over the timesteps.
      */
-    private SimulateResult simulate(RecordedMasks masks) {
+    private SimulateResult simulate(RecordedMasks masks, Function<RecordedMasks.Call, Map<String, ActivationMask>> operands) {
         List<RecordedMasks.Call> picked = spread(masks.calls(), opt.simCalls());
         List<Gemm> layers = masks.gemms().stream().map(org.colsparse.runtime.GemmRecorder.Op::gemm).toList();
-        AcceleratorSim sim = new AcceleratorSim(opt.accel());
-        Map<String, long[]> totals = new java.util.LinkedHashMap<>();
-        List<CallResult> perCall = new ArrayList<>();
-        int runs = 0;
-        long total = 0;
+        // every picked call in one simulator run, each layer under a per-call name: the dense runs,
+        // the same in every call, are then made once (AcceleratorSim shares runs of one shape)
+        List<Gemm> all = new ArrayList<>();
+        Map<String, ActivationMask> skipping = new java.util.HashMap<>();
         for (RecordedMasks.Call call : picked) {
-            Map<String, ActivationMask> m = new java.util.HashMap<>();
-            for (org.colsparse.runtime.GemmRecorder.Op op : masks.gemms()) {
-                ActivationMask a = masks.operand(op, call);
-                if (a != null) {
-                    m.put(op.gemm().name(), a);
+            Map<String, ActivationMask> m = operands.apply(call);
+            for (Gemm g : layers) {
+                Gemm named = new Gemm(inCall(g, call), g.m(), g.n(), g.k(), g.instances(), g.consumesSite());
+                all.add(named);
+                if (m.containsKey(g.name())) {
+                    skipping.put(named.name(), m.get(g.name()));
                 }
             }
-            total += (long) AcceleratorSim.runCount(layers, opt.layouts(), m) * picked.size();
-            long before = runs;
-            int[] done = {0};
-            long all = total;
-            List<LayerResult> res = sim.run(layers, opt.layouts(), m, null, k -> listener.progress(before + ++done[0], all));
-            runs += done[0];
+        }
+        AcceleratorSim sim = new AcceleratorSim(opt.accel());
+        long total = AcceleratorSim.runCount(all, opt.layouts(), skipping);
+        long[] done = {0};
+        Map<String, LayerResult> results = new java.util.HashMap<>();
+        for (LayerResult r : sim.run(all, opt.layouts(), skipping, null, k -> listener.progress(++done[0], total))) {
+            results.put(r.layout() + "/" + r.masked() + "/" + r.name(), r);
+        }
+        Map<org.colsparse.layout.LayoutKind, Totals[]> totals = new java.util.LinkedHashMap<>();
+        List<CallResult> perCall = new ArrayList<>();
+        for (RecordedMasks.Call call : picked) {
             for (org.colsparse.layout.LayoutKind layout : opt.layouts()) {
-                Map<String, LayerResult> dense = new java.util.HashMap<>();
-                Map<String, LayerResult> masked = new java.util.HashMap<>();
-                for (LayerResult r : res) {
-                    if (r.layout().equals(layout.cliName())) {
-                        (r.masked() ? masked : dense).put(r.name(), r);
-                    }
-                }
-                long[] d = totals.computeIfAbsent(layout.cliName() + "/dense", k -> new long[6]);
-                long[] s = totals.computeIfAbsent(layout.cliName() + "/skip", k -> new long[6]);
+                Totals[] t = totals.computeIfAbsent(layout, k -> new Totals[] {new Totals(), new Totals()});
+                long d = 0;
+                long s = 0;
                 for (Gemm g : layers) {
-                    LayerResult dr = dense.get(g.name());
-                    LayerResult sr = masked.getOrDefault(g.name(), dr);
-                    add(d, dr);
-                    add(s, sr);
+                    LayerResult dr = results.get(layout.cliName() + "/false/" + inCall(g, call));
+                    LayerResult sr = results.getOrDefault(layout.cliName() + "/true/" + inCall(g, call), dr);
+                    t[0].add(dr);
+                    t[1].add(sr);
+                    d += dr.cycles();
+                    s += sr.cycles();
                 }
-                perCall.add(new CallResult(call.step(), call.timestep(), layout.cliName(), cycles(layers, dense, dense),
-                        cycles(layers, masked, dense), 1 - (double) cycles(layers, masked, dense) / cycles(layers, dense, dense)));
+                perCall.add(new CallResult(call.step(), call.timestep(), layout.cliName(), d, s, 1 - (double) s / d));
             }
         }
         List<LayoutTotals> out = new ArrayList<>();
-        for (org.colsparse.layout.LayoutKind layout : opt.layouts()) {
-            for (boolean masked : new boolean[] {false, true}) {
-                long[] t = totals.get(layout.cliName() + (masked ? "/skip" : "/dense"));
-                long hits = t[4];
-                long requests = t[5];
-                out.add(new LayoutTotals(layout.cliName(), masked, picked.size(), t[0], t[1], t[0] - t[1],
-                        t[0] == 0 ? 0 : (double) (t[0] - t[1]) / t[0], t[2], t[3], (t[2] + t[3]) / 1e6,
-                        requests == 0 ? Double.NaN : (double) hits / requests));
-            }
-        }
+        totals.forEach((layout, t) -> {
+            out.add(t[0].of(layout.cliName(), false, picked.size()));
+            out.add(t[1].of(layout.cliName(), true, picked.size()));
+        });
         return new SimulateResult(masks.workload(), "cycle-level (array + double-buffered SRAM + " + sim.dramName() + ") of every GEMM of "
                 + "the profiled model's denoiser call; consumers skip with their site's real recorded mask", layers.size(),
                 picked.stream().map(RecordedMasks.Call::step).toList(), out, perCall);
     }
 
-    private static long cycles(List<Gemm> layers, Map<String, LayerResult> preferred, Map<String, LayerResult> dense) {
-        long c = 0;
-        for (Gemm g : layers) {
-            c += preferred.getOrDefault(g.name(), dense.get(g.name())).cycles();
-        }
-        return c;
+    private static String inCall(Gemm g, RecordedMasks.Call call) {
+        return g.name() + "@" + call.name();
     }
 
-    private static void add(long[] t, LayerResult r) {
-        t[0] += r.cycles();
-        t[1] += r.computeCycles();
-        t[2] += r.bytesRead();
-        t[3] += r.bytesWritten();
-        if (r.rowHits() >= 0) {
-            t[4] += r.rowHits();
-            t[5] += r.rowHits() + r.rowMisses() + r.rowConflicts();
+    /** One layout's sums over the GEMMs of the simulated calls. */
+    private static final class Totals {
+        private long cycles;
+        private long compute;
+        private long read;
+        private long written;
+        private long rowHits;
+        private long rowRequests;
+
+        void add(LayerResult r) {
+            cycles += r.cycles();
+            compute += r.computeCycles();
+            read += r.bytesRead();
+            written += r.bytesWritten();
+            if (r.rowHits() >= 0) {
+                rowHits += r.rowHits();
+                rowRequests += r.rowHits() + r.rowMisses() + r.rowConflicts();
+            }
+        }
+
+        LayoutTotals of(String layout, boolean masked, int calls) {
+            return new LayoutTotals(layout, masked, calls, cycles, compute, cycles - compute,
+                    cycles == 0 ? 0 : (double) (cycles - compute) / cycles, read, written, (read + written) / 1e6,
+                    rowRequests == 0 ? Double.NaN : (double) rowHits / rowRequests);
         }
     }
 

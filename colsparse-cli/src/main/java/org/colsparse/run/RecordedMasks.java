@@ -168,6 +168,18 @@ public record RecordedMasks(String workload, double threshold, List<Call> calls,
         return b;
     }
 
+    /** The activation operands of {@code call}'s consumer GEMMs, by GEMM name ({@link #operand}). */
+    public Map<String, ActivationMask> operands(Call call) {
+        Map<String, ActivationMask> out = new LinkedHashMap<>();
+        for (GemmRecorder.Op op : gemms) {
+            ActivationMask a = operand(op, call);
+            if (a != null) {
+                out.put(op.gemm().name(), a);
+            }
+        }
+        return out;
+    }
+
     /**
      * The activation operand of {@code op} in call {@code call} as the array sees it, or null when the
      * GEMM consumes no site: the site's own mask for a linear layer, its im2col view for a
@@ -176,7 +188,7 @@ public record RecordedMasks(String workload, double threshold, List<Call> calls,
      * zero only because it lies in the padding would be skipped by any array, GELU or not, so it is
      * not credited to GELU sparsity.
      */
-    public ActivationMask operand(GemmRecorder.Op op, Call call) {
+    private ActivationMask operand(GemmRecorder.Op op, Call call) {
         Gemm g = op.gemm();
         if (!g.consumesGelu()) {
             return null;
