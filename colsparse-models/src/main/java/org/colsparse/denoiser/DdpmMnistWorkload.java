@@ -7,11 +7,7 @@ import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.sampler.DdpmSampler;
 import org.colsparse.sampler.StepListener;
-import org.colsparse.tensor.TensorSource;
-import org.colsparse.tensor.TensorSources;
-import org.colsparse.util.InputException;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.ArrayList;
@@ -48,18 +44,9 @@ public final class DdpmMnistWorkload implements Workload {
     @Override
     public LoadedWorkload load(NDManager manager, Path checkpoint, Map<String, Path> conditions) {
         Workload.refuseConditions(info(), conditions);
-        Path file = checkpoint != null ? checkpoint : Denoisers.home().resolve(CHECKPOINT);
-        if (!Files.isRegularFile(file)) {
-            throw new InputException(file + ": checkpoint not found" + (checkpoint == null
-                    ? " (shipped with the repository; is colsparse.home set to the repository root?)" : ""));
-        }
+        Path file = Workload.weightsFile(checkpoint, CHECKPOINT, "shipped with the repository; is colsparse.home set to the repository root?");
         DdpmMnist model = new DdpmMnist(manager);
-        try (TensorSource source = TensorSources.openWeights(file)) {
-            model.params().load(source, ID);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
+        Workload.loadWeights(model.params(), file, ID, model::close);
         return new Loaded(model, manager);
     }
 

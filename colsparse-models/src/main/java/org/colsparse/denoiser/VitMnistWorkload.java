@@ -9,11 +9,7 @@ import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.sampler.FlowSdeSampler;
 import org.colsparse.sampler.StepListener;
-import org.colsparse.tensor.TensorSource;
-import org.colsparse.tensor.TensorSources;
-import org.colsparse.util.InputException;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,18 +52,9 @@ public final class VitMnistWorkload implements Workload {
     @Override
     public LoadedWorkload load(NDManager manager, Path checkpoint, Map<String, Path> conditions) {
         Workload.refuseConditions(info(), conditions);
-        Path file = checkpoint != null ? checkpoint : Denoisers.home().resolve(CHECKPOINT);
-        if (!Files.isRegularFile(file)) {
-            throw new InputException(file + ": checkpoint not found" + (checkpoint == null
-                    ? " (shipped with the repository; is colsparse.home set to the repository root?)" : ""));
-        }
+        Path file = Workload.weightsFile(checkpoint, CHECKPOINT, "shipped with the repository; is colsparse.home set to the repository root?");
         VitMnist model = new VitMnist(manager);
-        try (TensorSource source = TensorSources.openWeights(file)) {
-            model.params().load(source, ID);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
+        Workload.loadWeights(model.params(), file, ID, model::close);
         return new Loaded(model, manager);
     }
 

@@ -1,5 +1,13 @@
 package org.colsparse.denoiser;
 
+import org.colsparse.tensor.TensorSources;
+
+import org.colsparse.tensor.TensorSource;
+
+import org.colsparse.runtime.Params;
+
+import java.nio.file.Files;
+
 import ai.djl.ndarray.NDManager;
 import org.colsparse.util.InputException;
 
@@ -27,6 +35,28 @@ public interface Workload {
     /** The conditioning files this workload accepts ({@code --cond NAME=FILE}); none for the shipped models. */
     default List<ConditionInput> conditions() {
         return List.of();
+    }
+
+    /**
+     * The weights to load: the user's {@code checkpoint}, or the {@code shipped} file under the
+     * colsparse home; {@code hint} tells how to get a missing shipped file back.
+     */
+    static Path weightsFile(Path checkpoint, String shipped, String hint) {
+        Path file = checkpoint != null ? checkpoint : Denoisers.home().resolve(shipped);
+        if (!Files.isRegularFile(file)) {
+            throw new InputException(file + ": checkpoint not found" + (checkpoint == null ? " (" + hint + ")" : ""));
+        }
+        return file;
+    }
+
+    /** Loads {@code file} into {@code params} under workload {@code id}'s key names; runs {@code onFailure} (closing the network) when it does not fit. */
+    static void loadWeights(Params params, Path file, String id, Runnable onFailure) {
+        try (TensorSource source = TensorSources.openWeights(file)) {
+            params.load(source, id);
+        } catch (RuntimeException e) {
+            onFailure.run();
+            throw e;
+        }
     }
 
     /** For workloads that take no conditioning files: a misplaced {@code --cond} is never silently ignored. */

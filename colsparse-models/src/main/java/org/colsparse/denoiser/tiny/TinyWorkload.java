@@ -19,11 +19,7 @@ import org.colsparse.sampler.DdimSampler;
 import org.colsparse.sampler.EpsModel;
 import org.colsparse.sampler.Guidance;
 import org.colsparse.sampler.StepListener;
-import org.colsparse.tensor.TensorSource;
-import org.colsparse.tensor.TensorSources;
-import org.colsparse.util.InputException;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.List;
@@ -48,18 +44,9 @@ public final class TinyWorkload implements Workload {
     @Override
     public LoadedWorkload load(NDManager manager, Path checkpoint, Map<String, Path> conditions) {
         Workload.refuseConditions(info(), conditions);
-        Path file = checkpoint != null ? checkpoint : Denoisers.home().resolve(spec.checkpoint());
-        if (!Files.isRegularFile(file)) {
-            throw new InputException(file + ": checkpoint not found" + (checkpoint == null
-                    ? " (shipped with the repository; rebuild it with: colsparse train --workload " + spec.id() + " --out models/" + spec.id() + ")" : ""));
-        }
+        Path file = Workload.weightsFile(checkpoint, spec.checkpoint(), "shipped with the repository; rebuild it with: colsparse train --workload " + spec.id() + " --out models/" + spec.id());
         TinyNet net = spec.build(manager);
-        try (TensorSource source = TensorSources.openWeights(file)) {
-            net.params().load(source, spec.id());
-        } catch (RuntimeException e) {
-            net.close();
-            throw e;
-        }
+        Workload.loadWeights(net.params(), file, spec.id(), net::close);
         return new Loaded(spec, net, manager);
     }
 
