@@ -2,6 +2,7 @@ package org.colsparse.accel;
 
 import org.colsparse.dram.DramConfig;
 import org.colsparse.dram.DramStats;
+import org.colsparse.dram.DramTiming;
 import org.colsparse.dram.MemorySystem;
 
 import java.util.HashMap;
@@ -22,6 +23,17 @@ import java.util.Map;
  * and counts times its length (masked tiles differ in their exact columns but not in their shape);
  * anything else is simulated request by request. Estimated transfers leave the DRAM's row state as
  * it was. With {@code sampleRepeats = 0} every request is simulated.
+ *
+ * <p>Refresh is kept out of the means: it comes by the clock (every {@code nREFI}), not by the
+ * transfer, so a few samples catch it at a rate unrelated to the layer's (a 1,100-cycle output write
+ * meets a refresh one time in three; its first four samples met none, and a whole QK^T layer came
+ * out 10 % short). Each sample counts the refresh deadlines that can touch it (from {@code nRFCab}
+ * before its start, but not before the previous transfer ended, to its end); the cost of one
+ * refresh is learned from samples that met one against clean means of the same pattern or class
+ * (the other direction's until then, and before any, {@code nRFCab + nRP + nRCDRD}: the blackout,
+ * closing the open rows and opening one again); a sample's refresh-free part is its duration less that cost; an
+ * estimated transfer takes the refresh-free mean plus the cost of the deadlines its own window
+ * holds.
  */
 public final class Gddr6Dram implements DramBackend {
     private final MemorySystem mem;
@@ -38,6 +50,11 @@ public final class Gddr6Dram implements DramBackend {
     private double extraHits;
     private double extraMisses;
     private double extraConflicts;
+    private final long refreshInterval;   // 0: refresh off
+    private final long refreshBlackout;
+    private final double refreshGuess;
+    /** Per direction (0 read, 1 write): the observed cost of one refresh, summed, and how many. */
+    private final Penalty[] refreshCost = {new Penalty(), new Penalty()};
 
     private record Pattern(int stream, boolean write, int length, long hash) {
     }
@@ -45,21 +62,36 @@ public final class Gddr6Dram implements DramBackend {
     private record Shape(int stream, boolean write, int lengthBucket, int runBucket) {
     }
 
-    /** Sums over the simulated transfers of one pattern or class, per transfer or per burst. */
+    /**
+     * Sums over the simulated transfers of one pattern or class, per transfer or per burst: all of
+     * them (with the refresh deadlines each met) and those that met none.
+     */
     private static final class Sample {
         int n;
-        double duration;
-        double hits;
-        double misses;
-        double conflicts;
+        double duration, hits, misses, conflicts, refreshes;
+        int cleanN;
+        double cleanDuration, cleanHits, cleanMisses, cleanConflicts;
 
-        void add(double scale, long d, long h, long m, long c) {
+        void add(double scale, long d, long h, long m, long c, int r) {
             n++;
             duration += d / scale;
             hits += h / scale;
             misses += m / scale;
             conflicts += c / scale;
+            refreshes += r / scale;
+            if (r == 0) {
+                cleanN++;
+                cleanDuration += d / scale;
+                cleanHits += h / scale;
+                cleanMisses += m / scale;
+                cleanConflicts += c / scale;
+            }
         }
+    }
+
+    /** What refreshes added to samples beyond the clean mean of their pattern or class. */
+    private static final class Penalty {
+        double refreshes, duration, hits, misses, conflicts;
     }
 
     public Gddr6Dram(DramConfig config, int sampleRepeats) {
@@ -69,6 +101,11 @@ public final class Gddr6Dram implements DramBackend {
         this.mem = new MemorySystem(config);
         this.perCycle = config.channels();
         this.sampleRepeats = sampleRepeats;
+        boolean refreshOn = config.refresh().equals("AllBank");
+        this.refreshInterval = refreshOn ? config.spec().timing().nREFI() : 0;
+        DramTiming t = config.spec().timing();
+        this.refreshBlackout = t.nRFCab();
+        this.refreshGuess = t.nRFCab() + t.nRP() + t.nRCDRD();
         mem.setCompletionListener((id, write, cycle) -> {
             completed++;
             lastCompletion = Math.max(lastCompletion, cycle);
@@ -94,18 +131,29 @@ public final class Gddr6Dram implements DramBackend {
         Shape c = shape(addrs, write, stream);
         Sample ps = patterns.get(p);
         Sample cs = classes.get(c);
+        Penalty pen = refreshCost[write ? 1 : 0];
+        Penalty cost = pen.refreshes > 0 ? pen : refreshCost[write ? 0 : 1];
+        long lo = Math.max(busyUntil, start - refreshBlackout);
         double scale = ps != null && ps.n >= sampleRepeats ? 1.0 / ps.n : cs != null && cs.n >= sampleRepeats ? (double) addrs.length / cs.n : 0;
         if (scale > 0) {
             Sample s = ps != null && ps.n >= sampleRepeats ? ps : cs;
-            busyUntil = start + Math.max(1, Math.round(s.duration * scale));
+            double perRefresh = cost.refreshes > 0 ? cost.duration / cost.refreshes : refreshGuess;
+            double clean = (s.duration - perRefresh * s.refreshes) * scale;
+            int r = refreshDeadlines(lo, start + Math.round(clean));
+            int r2 = refreshDeadlines(lo, start + Math.round(clean + r * perRefresh));
+            if (r2 != r) {
+                r = refreshDeadlines(lo, start + Math.round(clean + r2 * perRefresh));
+            }
+            busyUntil = start + Math.max(1, Math.round(clean + r * perRefresh));
             if (write) {
                 extraWrites += addrs.length;
             } else {
                 extraReads += addrs.length;
             }
-            extraHits += s.hits * scale;
-            extraMisses += s.misses * scale;
-            extraConflicts += s.conflicts * scale;
+            double k = cost.refreshes > 0 ? 1.0 / cost.refreshes : 0;
+            extraHits += (s.hits - cost.hits * k * s.refreshes) * scale + r * cost.hits * k;
+            extraMisses += (s.misses - cost.misses * k * s.refreshes) * scale + r * cost.misses * k;
+            extraConflicts += (s.conflicts - cost.conflicts * k * s.refreshes) * scale + r * cost.conflicts * k;
             return busyUntil;
         }
         DramStats before = mem.stats();
@@ -115,9 +163,30 @@ public final class Gddr6Dram implements DramBackend {
         long h = after.rowHits() - before.rowHits();
         long m = after.rowMisses() - before.rowMisses();
         long k = after.rowConflicts() - before.rowConflicts();
-        patterns.computeIfAbsent(p, x -> new Sample()).add(1, d, h, m, k);
-        classes.computeIfAbsent(c, x -> new Sample()).add(addrs.length, d, h, m, k);
+        int r = refreshDeadlines(lo, busyUntil);
+        if (r > 0) {
+            // what the refreshes added, against the clean mean of the pattern (or else the class)
+            double base = ps != null && ps.cleanN > 0 ? 1.0 / ps.cleanN : cs != null && cs.cleanN > 0 ? (double) addrs.length / cs.cleanN : 0;
+            if (base > 0) {
+                Sample s = ps != null && ps.cleanN > 0 ? ps : cs;
+                pen.refreshes += r;
+                pen.duration += d - s.cleanDuration * base;
+                pen.hits += h - s.cleanHits * base;
+                pen.misses += m - s.cleanMisses * base;
+                pen.conflicts += k - s.cleanConflicts * base;
+            }
+        }
+        patterns.computeIfAbsent(p, x -> new Sample()).add(1, d, h, m, k, r);
+        classes.computeIfAbsent(c, x -> new Sample()).add(addrs.length, d, h, m, k, r);
         return busyUntil;
+    }
+
+    /** Refresh deadlines (multiples of nREFI, the controller's schedule) in {@code (lo, hi]}. */
+    private int refreshDeadlines(long lo, long hi) {
+        if (refreshInterval == 0 || hi <= lo) {
+            return 0;
+        }
+        return (int) (Math.floorDiv(hi, refreshInterval) - Math.floorDiv(lo, refreshInterval));
     }
 
     private static Pattern pattern(long[] addrs, boolean write, int stream) {
