@@ -17,7 +17,7 @@ import java.util.List;
  * run first, it missed the classes of every other one (an archive made by {@code workloads} lacks
  * the readers and the sparsity kernel, which {@code analyze} then loads from the jars on every
  * run). This run loads what the quick commands need: the full command tree, the readers, the
- * sparsity kernel and the JSON, table and CSV writers. Its output is discarded.
+ * sparsity kernel, the DRAM model and the JSON, table and CSV writers. Its output is discarded.
  */
 public final class CdsTraining {
     private CdsTraining() {
@@ -33,6 +33,8 @@ public final class CdsTraining {
             }
             NpyWriter.write(npy, new long[] {64, 256}, data);
             String f = npy.toString();
+            Path trace = dir.resolve("t.trace");
+            Files.writeString(trace, "LD 0x0\nST 0x1000\nLD 0x20\n");
             List<String[]> runs = List.of(
                     new String[] {"--help"},
                     new String[] {"analyze", f, "--format", "json", "--sweep", "--tile-rows", "8", "--tile-rows", "32"},
@@ -41,7 +43,9 @@ public final class CdsTraining {
                     new String[] {"inspect", f, "--format", "json"},
                     new String[] {"workloads"},
                     new String[] {"shapes", "--workload", "dit", "--format", "json"},
-                    new String[] {"gemm", "--m", "64", "--k", "64", "--n", "64"});
+                    new String[] {"gemm", "--m", "64", "--k", "64", "--n", "64"},
+                    new String[] {"dram", "--trace", trace.toString(), "--format", "json"},
+                    new String[] {"dram", "--trace", trace.toString()});
             for (String[] run : runs) {
                 PrintWriter sink = new PrintWriter(Writer.nullWriter());
                 Main.commandLine(run[0]).setOut(sink).setErr(sink).execute(run);

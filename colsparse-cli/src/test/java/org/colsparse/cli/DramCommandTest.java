@@ -42,6 +42,26 @@ class DramCommandTest {
     }
 
     @Test
+    void streamedJsonIsWhatTheObjectMapperWrites(@TempDir Path dir) throws Exception {
+        Path t = dir.resolve("t.trace");
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 3000; i++) {  // more than one publishing step of the background reader
+            b.append(i % 7 == 0 ? "ST 0x" : "LD 0x").append(Long.toHexString((i * 2654435761L) % (1L << 30) & ~31L)).append('\n');
+        }
+        Files.writeString(t, b);
+        org.colsparse.dram.DramStats s = org.colsparse.dram.MemorySystem.replay(org.colsparse.dram.DramConfig.ramulator2Gddr6(), t);
+        assertEquals(org.colsparse.dram.MemorySystem.runTrace(org.colsparse.dram.DramConfig.ramulator2Gddr6(),
+                org.colsparse.dram.LoadStoreTrace.read(t)), s);
+        StringWriter mapper = new StringWriter();
+        Json.print(new PrintWriter(mapper), s);
+        StringWriter streamed = new StringWriter();
+        DramCommand.writeJson(new PrintWriter(streamed), s);
+        assertEquals(mapper.toString(), streamed.toString());
+        assertEquals(0, run("dram", "--trace", t.toString(), "--format", "json"));
+        assertEquals(mapper.toString(), out.toString());
+    }
+
+    @Test
     void tableAndConfigOverride(@TempDir Path dir) throws Exception {
         Path t = dir.resolve("t.trace");
         Files.writeString(t, "LD 0x0\n");

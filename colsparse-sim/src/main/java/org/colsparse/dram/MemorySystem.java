@@ -1,5 +1,6 @@
 package org.colsparse.dram;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -204,27 +205,32 @@ public final class MemorySystem {
      * continues until every request has completed ({@code drainCycles}).
      */
     public static DramStats runTrace(DramConfig config, List<Request> trace) {
-        return runTrace(config, trace, false);
+        return runTrace(config, PackedRequests.of(trace), false);
+    }
+
+    /**
+     * Replays a LoadStoreTrace file ({@link LoadStoreTrace}): a second thread parses it while this
+     * one simulates the requests parsed so far. The result is the one of {@link #runTrace} on the
+     * whole file; a bad line is thrown when the simulation reaches it.
+     */
+    public static DramStats replay(DramConfig config, Path traceFile) {
+        return runTrace(config, LoadStoreTrace.readInBackground(traceFile), false);
     }
 
     static DramStats runTrace(DramConfig config, List<Request> trace, boolean exhaustive) {
+        return runTrace(config, PackedRequests.of(trace), exhaustive);
+    }
+
+    private static DramStats runTrace(DramConfig config, PackedRequests trace, boolean exhaustive) {
         MemorySystem m = new MemorySystem(config, exhaustive);
-        int n = trace.size();
-        if (n == 0) {
+        int avail = trace.available(0);
+        if (avail == 0) {
             return m.stats(m.snapshot(), 0);
         }
-        PackedRequests packed = trace instanceof PackedRequests p ? p : null;
         int i = 0;
         while (true) {
-            boolean sent;
-            if (packed != null) {
-                sent = m.send(packed.addr(i), packed.write(i), i);
-            } else {
-                Request r = trace.get(i);
-                sent = m.send(r.addr(), r.write(), i);
-            }
-            if (sent) {
-                if (++i == n) {
+            if (m.send(trace.addr(i), trace.write(i), i)) {
+                if (++i == avail && (avail = trace.available(i)) == i) {
                     break;
                 }
             } else {

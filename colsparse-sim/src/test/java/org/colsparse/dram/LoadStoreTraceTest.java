@@ -54,6 +54,30 @@ class LoadStoreTraceTest {
     }
 
     @Test
+    void filesAreReadPieceByPieceWithLinesAcrossThePieces(@TempDir Path dir) throws IOException {
+        // 1.6 MB: the 1 MiB pieces split a line, and CRLF, lone CR and odd lines appear on both sides
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 120_000; i++) {
+            b.append(i % 5 == 0 ? "ST 0x" : "LD 0x").append(Long.toHexString(i * 32L));
+            b.append(i % 3 == 0 ? "\r\n" : i % 1001 == 0 ? "\r" : "\n");
+            if (i % 977 == 0) {
+                b.append("  LD   ").append(i).append("  \n\n");
+            }
+        }
+        Path f = dir.resolve("big.trace");
+        Files.writeString(f, b);
+        List<Request> whole = LoadStoreTrace.parse(b.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII), "t");
+        assertEquals(whole, LoadStoreTrace.read(f));
+        assertEquals(MemorySystem.runTrace(DramConfig.ramulator2Gddr6(), whole), MemorySystem.replay(DramConfig.ramulator2Gddr6(), f));
+
+        int badLine = b.toString().split("\r\n|\r|\n", -1).length;  // the line after the last
+        Files.writeString(f, b.append("LD 0xZZ\n"));
+        String msg = f + ":" + badLine + ": bad address '0xZZ' (expected a non-negative hex 0x... or decimal number)";
+        assertEquals(msg, assertThrows(InputException.class, () -> LoadStoreTrace.read(f)).getMessage());
+        assertEquals(msg, assertThrows(InputException.class, () -> MemorySystem.replay(DramConfig.ramulator2Gddr6(), f)).getMessage());
+    }
+
+    @Test
     void missingFileIsInputError(@TempDir Path dir) {
         Path f = dir.resolve("none.trace");
         assertEquals(f + ": trace file not found",
