@@ -66,7 +66,7 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Setup(String array, String dataflow, int wordBytes, double arrayClockMhz, long ifmapSramKib, long filterSramKib,
-                 long ofmapSramKib, String dram, Double threshold, String skipUnit) {
+                 long ofmapSramKib, String dram, String dramMethod, Double threshold, String skipUnit) {
     }
 
     record Result(Setup config, List<Row> layers, List<Row> totals) {
@@ -135,7 +135,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 }
             }
         }
-        print(spec.commandLine().getOut(), cfg, sim.dramName(), results, !masks.isEmpty());
+        print(spec.commandLine().getOut(), cfg, sim.dramName(), sim.dramMethod(), results, !masks.isEmpty());
         return 0;
     }
 
@@ -164,7 +164,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 Double.isNaN(r.rowHitRate()) ? null : r.rowHitRate(), r.timeUs());
     }
 
-    private void print(PrintWriter out, AccelConfig cfg, String dram, List<LayerResult> results, boolean anyMask) {
+    private void print(PrintWriter out, AccelConfig cfg, String dram, String dramMethod, List<LayerResult> results, boolean anyMask) {
         List<Row> rows = new ArrayList<>();
         for (LayerResult r : results) {
             rows.add(row(r));
@@ -199,7 +199,7 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         if (format == OutputFormat.json) {
             Setup setup = new Setup(cfg.array().toString(), cfg.dataflow().cliName(), cfg.wordBytes(), cfg.arrayClockMhz(),
-                    cfg.ifmapSramBytes() >> 10, cfg.filterSramBytes() >> 10, cfg.ofmapSramBytes() >> 10, dram, anyMask ? inputs.threshold : null,
+                    cfg.ifmapSramBytes() >> 10, cfg.filterSramBytes() >> 10, cfg.ofmapSramBytes() >> 10, dram, dramMethod, anyMask ? inputs.threshold : null,
                     anyMask ? CycleModel.skipUnit(cfg.dataflow(), cfg.array()) : null);
             Json.print(out, new Result(setup, rows, totals));
             return;
@@ -216,9 +216,9 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         t.print(out, format);
         if (format == OutputFormat.table) {
-            out.printf("array %s %s, %d-byte words, %.0f MHz; SRAM KiB ifmap/filter/ofmap %d/%d/%d; DRAM %s%s%n",
+            out.printf("array %s %s, %d-byte words, %.0f MHz; SRAM KiB ifmap/filter/ofmap %d/%d/%d; DRAM %s; %s%s%n",
                     cfg.array(), cfg.dataflow().cliName(), cfg.wordBytes(), cfg.arrayClockMhz(), cfg.ifmapSramBytes() >> 10,
-                    cfg.filterSramBytes() >> 10, cfg.ofmapSramBytes() >> 10, dram, anyMask ? "; masked: |a| <= " + inputs.threshold + " skipped per " + CycleModel.skipUnit(cfg.dataflow(), cfg.array()) : "");
+                    cfg.filterSramBytes() >> 10, cfg.ofmapSramBytes() >> 10, dram, dramMethod, anyMask ? "; masked: |a| <= " + inputs.threshold + " skipped per " + CycleModel.skipUnit(cfg.dataflow(), cfg.array()) : "");
             out.flush();
         }
     }

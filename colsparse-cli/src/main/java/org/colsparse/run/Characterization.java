@@ -538,7 +538,7 @@ public final class Characterization {
             out.add(t[1].of(layout.cliName(), true, picked.size()));
         });
         return new SimulateResult(masks.workload(), "cycle-level (array + double-buffered SRAM + " + sim.dramName() + ") of every GEMM of "
-                + "the profiled model's denoiser call; consumers skip with their site's real recorded mask", layers.size(),
+                + "the profiled model's denoiser call; consumers skip with their site's real recorded mask; " + sim.dramMethod(), layers.size(),
                 picked.stream().map(RecordedMasks.Call::step).toList(), out, perCall);
     }
 

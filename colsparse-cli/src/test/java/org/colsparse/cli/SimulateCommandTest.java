@@ -36,6 +36,8 @@ class SimulateCommandTest {
                 "--mask-dir", masks.toString(), "--trace-out", trace.toString(), "--format", "json");
         assertEquals(0, r.code(), r.err());
         JsonNode j = Json.MAPPER.readTree(r.out());
+        // the default samples repeated DRAM transfers, and the output says so
+        assertTrue(j.get("config").get("dram_method").asText().startsWith("repeated DRAM transfers estimated"), r.out());
         // 4 layouts x (2 dense layers + 1 masked layer)
         assertEquals(12, j.get("layers").size());
         // per layout: TOTAL dense, TOTAL masked (whole call, only the consumer skips), CONSUMERS dense/masked
@@ -153,5 +155,15 @@ class SimulateCommandTest {
             }
         }
         assertTrue(masked);
+    }
+
+    @Test
+    void exactRunSaysItSimulatedEveryRequest(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("accel.yaml");
+        Files.writeString(cfg, "dram: {sample_repeats: 0}\n");
+        CliRun r = CliRun.run("simulate", "--m", "64", "--k", "64", "--n", "64", "--array", "16x16", "--layout", "row-major",
+                "--config", cfg.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("; every DRAM request simulated"), r.out());
     }
 }
