@@ -394,8 +394,8 @@ public final class ReportWriter {
                             + "masks recorded at steps %s of the first sample. %s",
                     w.path("id").asText(), w.path("weights").asText(), p.path("samples").asInt(), p.path("steps").asInt(),
                     p.path("seed").asLong(), p.path("seconds").asDouble(), p.path("mask_steps").toString(),
-                    w.has("estimate") ? "Cycle estimate: " + e.path("method").asText() + ". Simulation: " + w.path("simulate").path("method").asText()
-                            + " (steps " + w.path("simulate").path("call_steps") + ")."
+                    w.has("estimate") ? "Cycle estimate: " + e.path("method").asText() + ". Simulation of the calls at steps " + w.path("simulate").path("call_steps") + ": "
+                            + w.path("simulate").path("method").asText() + "."
                             + (e.path("projection").isObject() ? " Full-size " + e.path("projection").path("label").asText() + String.format(Locale.ROOT,
                             ": consumer reduction %.2f%%, model %.2f%%.", 100 * e.path("projection").path("consumer_reduction").asDouble(),
                             100 * e.path("projection").path("model_reduction").asDouble()) : "")
