@@ -64,7 +64,7 @@ public final class RunCommand implements Runnable {
     @Option(names = "--steps", description = "sampler steps per workload, respacing its schedule (default: profile min(100, the workload's default), accuracy min(50, ...))")
     Integer steps;
 
-    @Option(names = "--seed", description = "seed of every sampler and synthetic mask (default: ${DEFAULT-VALUE})", defaultValue = "0")
+    @Option(names = "--seed", description = "seed of every sampler; sample i starts from seed + i (default: ${DEFAULT-VALUE})", defaultValue = "0")
     long seed;
 
     @Option(names = "--buckets", description = "timestep buckets (default: ${DEFAULT-VALUE})", defaultValue = "10")

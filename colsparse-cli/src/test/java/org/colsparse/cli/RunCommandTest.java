@@ -71,18 +71,25 @@ class RunCommandTest {
                 "Simulated cycles, DRAM traffic and row hits per layout", "Analytic estimate per dataflow and per GEMM"));
     }
 
+    /**
+     * An interrupted run: the finished profile stage of {@code first} sits in r.partial, nothing
+     * else, with a marker value (seconds = 12345) that shows whether resume took it or recomputed.
+     */
+    private static Path partialWithMarkedProfile(Path dir, JsonNode first) throws java.io.IOException {
+        Path partial = dir.resolve("r.partial/stages");
+        Files.createDirectories(partial);
+        JsonNode profile = first.get("workloads").get(0).get("profile");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) profile).put("seconds", 12345.0);
+        Files.writeString(partial.resolve("profile-ddpm-mnist.json"), Json.MAPPER.writeValueAsString(profile));
+        return partial;
+    }
+
     @Test
     void resumeReusesFinishedStagesAndGivesTheSameResults(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("r");
         expect(0, args(out, "--format", "json"));
         JsonNode first = Json.MAPPER.readTree(out.resolve("results.json").toFile());
-        // An interrupted run: the finished profile stage sits in the partial folder, nothing else.
-        Path partial = dir.resolve("r.partial/stages");
-        Files.createDirectories(partial);
-        // The finished stage carries a marker value: resume must take it instead of recomputing.
-        JsonNode profile = first.get("workloads").get(0).get("profile");
-        ((com.fasterxml.jackson.databind.node.ObjectNode) profile).put("seconds", 12345.0);
-        Files.writeString(partial.resolve("profile-ddpm-mnist.json"), Json.MAPPER.writeValueAsString(profile));
+        partialWithMarkedProfile(dir, first);
         Files.createDirectories(dir.resolve("r.partial/masks"));
         Files.copy(out.resolve("masks/ddpm-mnist.npz"), dir.resolve("r.partial/masks/ddpm-mnist.npz"));
         expect(0, args(out, "--resume", "--format", "json"));
@@ -125,12 +132,8 @@ class RunCommandTest {
         Path out = dir.resolve("r");
         expect(0, args(out, "--format", "json"));
         JsonNode first = Json.MAPPER.readTree(out.resolve("results.json").toFile());
-        Path partial = dir.resolve("r.partial/stages");
-        Files.createDirectories(partial);
+        Path partial = partialWithMarkedProfile(dir, first);
         Files.writeString(partial.resolve("options.txt"), Files.readString(out.resolve("stages/options.txt")));
-        JsonNode profile = first.get("workloads").get(0).get("profile");
-        ((com.fasterxml.jackson.databind.node.ObjectNode) profile).put("seconds", 12345.0);
-        Files.writeString(partial.resolve("profile-ddpm-mnist.json"), Json.MAPPER.writeValueAsString(profile));
         CliRun r = CliRun.run(args(out, "--resume", "--format", "json"));
         assertEquals(0, r.code(), r.err());
         JsonNode resumed = Json.MAPPER.readTree(out.resolve("results.json").toFile());

@@ -41,52 +41,50 @@ class ShardMergeTest {
     private static final String[] RUN = {"run", "--workload", "ddpm-mnist", "--samples", "3", "--steps", "2", "--buckets", "2",
             "--array", "32x32", "--layout", "row-major", "--sim-calls", "1"};
 
-    @Test
-    void profileShardsMergeIntoTheUnshardedProfile(@TempDir Path dir) throws Exception {
+    /** What a test checks beyond results.json and the other files of each merged run. */
+    private interface PrintedCheck {
+        void check(int n, JsonNode expected, JsonNode got, Path single, Path merged) throws Exception;
+    }
+
+    /**
+     * Runs {@code cmd} unsharded into single/, then as N = 1, 2, 3 shards merged into merged-N/:
+     * each merge must print what the single run printed ({@code printed}), write the same
+     * results.json apart from timings, and byte for byte the same other files but {@code except}.
+     */
+    private static void shardsMergeIntoTheSingleRun(Path dir, String[] cmd, PrintedCheck printed, String... except) throws Exception {
         Path single = dir.resolve("single");
-        JsonNode expected = withoutTimings(expect(0, with(PROFILE, "--out", single.toString(), "--format", "json")));
+        JsonNode expected = withoutTimings(expect(0, with(cmd, "--out", single.toString(), "--format", "json")));
         for (int n = 1; n <= 3; n++) {
-            Path shards = dir.resolve("shards-" + n);
-            List<String> parts = runShards(PROFILE, n, shards);
             Path merged = dir.resolve("merged-" + n);
-            JsonNode got = withoutTimings(merge(parts, merged));
-            assertEquals(expected, got, n + " shards: printed JSON");
+            JsonNode got = withoutTimings(merge(runShards(cmd, n, dir.resolve("shards-" + n)), merged));
+            printed.check(n, expected, got, single, merged);
             assertEquals(withoutTimings(Files.readString(single.resolve("results.json"))),
                     withoutTimings(Files.readString(merged.resolve("results.json"))), n + " shards: results.json");
-            assertSameFiles(single, merged, "results.json");
+            assertSameFiles(single, merged, except);
         }
+    }
+
+    @Test
+    void profileShardsMergeIntoTheUnshardedProfile(@TempDir Path dir) throws Exception {
+        shardsMergeIntoTheSingleRun(dir, PROFILE,
+                (n, expected, got, single, merged) -> assertEquals(expected, got, n + " shards: printed JSON"), "results.json");
     }
 
     @Test
     void accuracyShardsMergeIntoTheUnshardedSweep(@TempDir Path dir) throws Exception {
-        Path single = dir.resolve("single");
-        JsonNode expected = withoutTimings(expect(0, with(ACCURACY, "--out", single.toString(), "--format", "json")));
-        for (int n = 1; n <= 3; n++) {
-            Path merged = dir.resolve("merged-" + n);
-            JsonNode got = withoutTimings(merge(runShards(ACCURACY, n, dir.resolve("shards-" + n)), merged));
-            assertEquals(expected, got, n + " shards: printed JSON (relative L2, PSNR, MPJPE, ... pooled over all samples)");
-            assertEquals(withoutTimings(Files.readString(single.resolve("results.json"))),
-                    withoutTimings(Files.readString(merged.resolve("results.json"))), n + " shards: results.json");
-            assertSameFiles(single, merged, "results.json");
-        }
+        shardsMergeIntoTheSingleRun(dir, ACCURACY, (n, expected, got, single, merged) -> assertEquals(expected, got,
+                n + " shards: printed JSON (relative L2, PSNR, MPJPE, ... pooled over all samples)"), "results.json");
     }
 
     @Test
     void runShardsMergeIntoTheUnshardedReport(@TempDir Path dir) throws Exception {
-        Path single = dir.resolve("single");
-        JsonNode expected = withoutTimings(expect(0, with(RUN, "--out", single.toString(), "--format", "json")));
-        for (int n = 1; n <= 3; n++) {
-            Path merged = dir.resolve("merged-" + n);
-            JsonNode got = withoutTimings(merge(runShards(RUN, n, dir.resolve("shards-" + n)), merged));
+        shardsMergeIntoTheSingleRun(dir, RUN, (n, expected, got, single, merged) -> {
             // run --format json prints the summary rows and where results.json lies (another folder here)
             assertEquals(expected.get("summary"), got.get("summary"), n + " shards: printed JSON");
-            assertEquals(withoutTimings(Files.readString(single.resolve("results.json"))),
-                    withoutTimings(Files.readString(merged.resolve("results.json"))), n + " shards: results.json");
             // the report prints the profile's sampling time ("seed 0, 0.3 s;"): every other character must agree
             assertEquals(Files.readString(single.resolve("report.html")).replaceAll("[0-9.]+ s;", "# s;"),
                     Files.readString(merged.resolve("report.html")).replaceAll("[0-9.]+ s;", "# s;"), n + " shards: report.html");
-            assertSameFiles(single, merged, "results.json", "report.html", "stages/");
-        }
+        }, "results.json", "report.html", "stages/");
     }
 
     @Test

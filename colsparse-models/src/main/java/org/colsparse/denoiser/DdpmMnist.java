@@ -8,70 +8,59 @@ import ai.djl.ndarray.types.Shape;
 import org.colsparse.runtime.GeluForm;
 import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
+import org.colsparse.runtime.Network;
 import org.colsparse.runtime.Nn;
-import org.colsparse.runtime.Params;
 import org.colsparse.runtime.SiteLayout;
 import org.colsparse.sampler.NoiseSchedule;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The third-party MNIST DDPM shipped in models/ddpm-mnist (network and sampler as its README
  * describes): four conv7x7 -> LayerNorm(C,28,28) -> GELU blocks, a conv3x3 head, and a time MLP
  * whose 16-wide output is added after block 0. Seven exact-GELU sites per call.
  */
-public final class DdpmMnist implements AutoCloseable {
+public final class DdpmMnist extends Network {
     public static final int T = 1000;
     public static final int SIZE = 28;
     private static final int[] CHANNELS = {1, 16, 32, 32, 16};
     private static final int FREQS = 16;
     private static final int HIDDEN = 128;
 
-    private final Params params;
-    private final List<GeluSite> sites = new ArrayList<>();
+    private final GeluSite[] blockSites = new GeluSite[4];
+    private final GeluSite[] timeSites = new GeluSite[3];
 
     public DdpmMnist(NDManager manager) {
-        params = new Params(manager);
-        params.declare("beta_t", T + 1);
-        params.declare("alpha_t", T + 1);
-        params.declare("gt.frequencies", FREQS);
+        super(manager);
+        p.declare("beta_t", T + 1);
+        p.declare("alpha_t", T + 1);
+        p.declare("gt.frequencies", FREQS);
         for (int i = 0; i < 4; i++) {
             String b = "gt.blocks." + i + ".net.";
-            params.declare(b + "0.weight", CHANNELS[i + 1], CHANNELS[i], 7, 7);
-            params.declare(b + "0.bias", CHANNELS[i + 1]);
-            params.declare(b + "1.weight", CHANNELS[i + 1], SIZE, SIZE);
-            params.declare(b + "1.bias", CHANNELS[i + 1], SIZE, SIZE);
+            p.declare(b + "0.weight", CHANNELS[i + 1], CHANNELS[i], 7, 7);
+            p.declare(b + "0.bias", CHANNELS[i + 1]);
+            p.declare(b + "1.weight", CHANNELS[i + 1], SIZE, SIZE);
+            p.declare(b + "1.bias", CHANNELS[i + 1], SIZE, SIZE);
         }
-        params.declare("gt.blocks.4.weight", 1, 16, 3, 3);
-        params.declare("gt.blocks.4.bias", 1);
+        p.declare("gt.blocks.4.weight", 1, 16, 3, 3);
+        p.declare("gt.blocks.4.bias", 1);
         int[][] mlp = {{HIDDEN, 2 * FREQS}, {HIDDEN, HIDDEN}, {HIDDEN, HIDDEN}, {FREQS, HIDDEN}};
         for (int i = 0; i < 4; i++) {
-            params.declare("gt.time_embed." + 2 * i + ".weight", mlp[i][0], mlp[i][1]);
-            params.declare("gt.time_embed." + 2 * i + ".bias", mlp[i][0]);
+            p.declare("gt.time_embed." + 2 * i + ".weight", mlp[i][0], mlp[i][1]);
+            p.declare("gt.time_embed." + 2 * i + ".bias", mlp[i][0]);
         }
         // site order follows the forward pass: block 0, the time MLP, blocks 1..3
-        sites.add(new GeluSite(0, "blocks.0.gelu", 16, GeluForm.EXACT, SiteLayout.CHANNEL_FIRST, "conv"));
+        blockSites[0] = s.add("blocks.0.gelu", 16, GeluForm.EXACT, SiteLayout.CHANNEL_FIRST, "conv");
         for (int i = 0; i < 3; i++) {
-            sites.add(new GeluSite(1 + i, "time_embed." + (2 * i + 1), HIDDEN, GeluForm.EXACT, SiteLayout.CHANNEL_LAST, "time-mlp"));
+            timeSites[i] = s.add("time_embed." + (2 * i + 1), HIDDEN, GeluForm.EXACT, SiteLayout.CHANNEL_LAST, "time-mlp");
         }
         for (int i = 1; i < 4; i++) {
-            sites.add(new GeluSite(3 + i, "blocks." + i + ".gelu", CHANNELS[i + 1], GeluForm.EXACT, SiteLayout.CHANNEL_FIRST, "conv"));
+            blockSites[i] = s.add("blocks." + i + ".gelu", CHANNELS[i + 1], GeluForm.EXACT, SiteLayout.CHANNEL_FIRST, "conv");
         }
-    }
-
-    public Params params() {
-        return params;
-    }
-
-    public List<GeluSite> sites() {
-        return List.copyOf(sites);
     }
 
     /** The checkpoint's own linear schedule (beta_t[1..T], alpha_t[1..T] = cumulative products). */
     public NoiseSchedule schedule() {
-        float[] beta = params.floats("beta_t");
-        float[] alpha = params.floats("alpha_t");
+        float[] beta = p.floats("beta_t");
+        float[] alpha = p.floats("alpha_t");
         double[] b = new double[T];
         double[] ab = new double[T];
         int[] ts = new int[T];
@@ -91,28 +80,23 @@ public final class DdpmMnist implements AutoCloseable {
         long batch = x.getShape().get(0);
         NDArray h = block(x, 0, tap);
         NDArray t = x.getManager().full(new Shape(batch, 1), (float) (k + 1) / T);
-        NDArray ft = t.mul(params.get("gt.frequencies").reshape(1, FREQS));
+        NDArray ft = t.mul(p.get("gt.frequencies").reshape(1, FREQS));
         NDArray e = NDArrays.concat(new NDList(ft.sin(), ft.cos().sub(1f)), 1);
         for (int i = 0; i < 3; i++) {
-            e = sites.get(1 + i).apply(Nn.linear(e, params, "gt.time_embed." + 2 * i), tap);
+            e = timeSites[i].apply(Nn.linear(e, p, "gt.time_embed." + 2 * i), tap);
         }
-        e = Nn.linear(e, params, "gt.time_embed.6");
+        e = Nn.linear(e, p, "gt.time_embed.6");
         h = h.add(e.reshape(batch, FREQS, 1, 1));
         for (int i = 1; i < 4; i++) {
             h = block(h, i, tap);
         }
-        return Nn.conv2d(h, params.get("gt.blocks.4.weight"), params.get("gt.blocks.4.bias"), 1);
+        return Nn.conv2d(h, p.get("gt.blocks.4.weight"), p.get("gt.blocks.4.bias"), 1);
     }
 
     private NDArray block(NDArray x, int i, GeluTap tap) {
         String b = "gt.blocks." + i + ".net.";
-        NDArray h = Nn.conv2d(x, params.get(b + "0.weight"), params.get(b + "0.bias"), 3);
-        h = Nn.layerNorm(h, new Shape(CHANNELS[i + 1], SIZE, SIZE), params.get(b + "1.weight"), params.get(b + "1.bias"), 1e-5f);
-        return sites.get(i == 0 ? 0 : 3 + i).apply(h, tap);
-    }
-
-    @Override
-    public void close() {
-        params.close();
+        NDArray h = Nn.conv2d(x, p.get(b + "0.weight"), p.get(b + "0.bias"), 3);
+        h = Nn.layerNorm(h, new Shape(CHANNELS[i + 1], SIZE, SIZE), p.get(b + "1.weight"), p.get(b + "1.bias"), 1e-5f);
+        return blockSites[i].apply(h, tap);
     }
 }

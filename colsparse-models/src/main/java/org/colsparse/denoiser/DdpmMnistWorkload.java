@@ -3,7 +3,6 @@ package org.colsparse.denoiser;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.sampler.DdpmSampler;
 import org.colsparse.sampler.StepListener;
@@ -47,38 +46,20 @@ public final class DdpmMnistWorkload implements Workload {
         Path file = Workload.weightsFile(checkpoint, CHECKPOINT, "shipped with the repository; is colsparse.home set to the repository root?");
         DdpmMnist model = new DdpmMnist(manager);
         Workload.loadWeights(model.params(), file, ID, model::close);
-        return new Loaded(model, manager);
+        return new Loaded(model);
     }
 
-    static final class Loaded implements LoadedWorkload {
-        private final DdpmMnist model;
-        private final NDManager manager;
-
-        Loaded(DdpmMnist model, NDManager manager) {
-            this.model = model;
-            this.manager = manager;
-        }
-
-        DdpmMnist network() {
-            return model;
-        }
-
-        @Override
-        public DenoiserInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public List<GeluSite> sites() {
-            return model.sites();
+    static final class Loaded extends LoadedNetwork<DdpmMnist> {
+        Loaded(DdpmMnist model) {
+            super(INFO, model);
         }
 
         @Override
         public Samples sample(int samples, int steps, long seed, GeluTap tap, StepListener listener) {
-            DdpmSampler sampler = new DdpmSampler(model.schedule().respace(steps), DdpmSampler.Variance.FIXED_LARGE);
+            DdpmSampler sampler = new DdpmSampler(net().schedule().respace(steps), DdpmSampler.Variance.FIXED_LARGE);
             Shape shape = new Shape(samples, 1, DdpmMnist.SIZE, DdpmMnist.SIZE);
-            try (NDManager run = manager.newSubManager()) {
-                NDArray x = sampler.sample(run, shape, (z, t) -> model.predict(z, t, tap), seed, listener);
+            try (NDManager run = runManager()) {
+                NDArray x = sampler.sample(run, shape, (z, t) -> net().predict(z, t, tap), seed, listener);
                 return new Samples(x.toFloatArray(), shape.getShape());
             }
         }
@@ -91,11 +72,6 @@ public final class DdpmMnistWorkload implements Workload {
             Path file = dir.resolve("samples.png");
             ImageGrid.write(file, v, (int) s[0], (int) s[2], (int) s[3], -0.5f, 0.5f, 4);
             return file;
-        }
-
-        @Override
-        public void close() {
-            model.close();
         }
     }
 }

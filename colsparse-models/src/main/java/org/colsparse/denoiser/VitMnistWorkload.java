@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.sampler.FlowSdeSampler;
 import org.colsparse.sampler.StepListener;
@@ -55,7 +54,7 @@ public final class VitMnistWorkload implements Workload {
         Path file = Workload.weightsFile(checkpoint, CHECKPOINT, "shipped with the repository; is colsparse.home set to the repository root?");
         VitMnist model = new VitMnist(manager);
         Workload.loadWeights(model.params(), file, ID, model::close);
-        return new Loaded(model, manager);
+        return new Loaded(model);
     }
 
     /** The digit sample {@code i} of a run asks for. */
@@ -63,27 +62,9 @@ public final class VitMnistWorkload implements Workload {
         return sample % VitMnist.CLASSES;
     }
 
-    static final class Loaded implements LoadedWorkload {
-        private final VitMnist model;
-        private final NDManager manager;
-
-        Loaded(VitMnist model, NDManager manager) {
-            this.model = model;
-            this.manager = manager;
-        }
-
-        VitMnist network() {
-            return model;
-        }
-
-        @Override
-        public DenoiserInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public List<GeluSite> sites() {
-            return model.sites();
+    static final class Loaded extends LoadedNetwork<VitMnist> {
+        Loaded(VitMnist model) {
+            super(INFO, model);
         }
 
         @Override
@@ -95,7 +76,7 @@ public final class VitMnistWorkload implements Workload {
         Samples sample(int samples, int steps, FlowSdeSampler.Noise noise, GeluTap tap, StepListener listener) {
             FlowSdeSampler sampler = new FlowSdeSampler(steps, GUIDANCE, CFG_START, CFG_END, DIFFUSION);
             Shape shape = new Shape(samples, 1, VitMnist.SIZE, VitMnist.SIZE);
-            try (NDManager run = manager.newSubManager()) {
+            try (NDManager run = runManager()) {
                 NDArray x = sampler.sample(run, shape, (z, t, conditional) -> predictEach(z, t, conditional, tap), noise, listener);
                 // generate.py clips the integrated images to [0, 1]: that picture is the model's output
                 return new Samples(x.clip(0f, 1f).toFloatArray(), shape.getShape());
@@ -112,7 +93,7 @@ public final class VitMnistWorkload implements Workload {
             NDList out = new NDList();
             for (int i = 0; i < n; i++) {
                 int[] label = {conditional ? label(i) : VitMnist.NULL_LABEL};
-                out.add(model.predict(x.get(i + ":" + (i + 1)), t, label, tap));
+                out.add(net().predict(x.get(i + ":" + (i + 1)), t, label, tap));
             }
             return NDArrays.concat(out, 0);
         }
@@ -123,11 +104,6 @@ public final class VitMnistWorkload implements Workload {
             Path file = dir.resolve("samples.png");
             ImageGrid.write(file, samples.values(), (int) s[0], (int) s[2], (int) s[3], 0f, 1f, 4);
             return file;
-        }
-
-        @Override
-        public void close() {
-            model.close();
         }
     }
 }

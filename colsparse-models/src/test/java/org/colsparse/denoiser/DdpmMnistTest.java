@@ -59,7 +59,7 @@ class DdpmMnistTest {
                 0, new double[] {0.7970437019695393, 1.1290666972652763, 0.8966431113687129, 0.32266186316044776, 215.22424592055967},
                 499, new double[] {0.4473098682502218, 0.585704961577232, 0.6073144244559131, 0.8470322791249612, 60.62837782905264},
                 999, new double[] {0.3709351717734645, 0.4654531765546431, 0.49655188514822557, 0.8941611925558701, -36.25385902542243});
-        DdpmMnist net = ((DdpmMnistWorkload.Loaded) model).network();
+        DdpmMnist net = ((DdpmMnistWorkload.Loaded) model).net();
         for (Map.Entry<Integer, double[]> e : new TreeMap<>(ref).entrySet()) {
             float[] eps = net.predict(manager.create(x, new Shape(2, 1, 28, 28)), e.getKey(), null).toFloatArray();
             double[] want = e.getValue();

@@ -49,7 +49,7 @@ class VitMnistTest {
         System.setProperty("colsparse.home", ".."); // tests run in the module directory
         manager = Torch.manager();
         model = Denoisers.get("vit-mnist").load(manager, null);
-        net = ((VitMnistWorkload.Loaded) model).network();
+        net = ((VitMnistWorkload.Loaded) model).net();
         ref = new HashMap<>();
         try (TensorSource src = TensorSources.open(Path.of("src/test/resources/vit-mnist/expected.npz"))) {
             for (var t : src.tensors()) {

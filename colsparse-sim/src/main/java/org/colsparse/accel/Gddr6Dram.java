@@ -67,12 +67,24 @@ public final class Gddr6Dram implements DramBackend {
      * them (with the refresh deadlines each met) and those that met none.
      */
     private static final class Sample {
+        /** Sums per burst (a class: its transfers differ in length) or per transfer (a pattern). */
+        private final boolean perBurst;
         int n;
         double duration, hits, misses, conflicts, refreshes;
         int cleanN;
         double cleanDuration, cleanHits, cleanMisses, cleanConflicts;
 
-        void add(double scale, long d, long h, long m, long c, int r) {
+        Sample(boolean perBurst) {
+            this.perBurst = perBurst;
+        }
+
+        /** The factor that turns sums over {@code count} samples into one transfer of {@code length} bursts. */
+        double per(int length, int count) {
+            return perBurst ? (double) length / count : 1.0 / count;
+        }
+
+        void add(int length, long d, long h, long m, long c, int r) {
+            double scale = perBurst ? length : 1;
             n++;
             duration += d / scale;
             hits += h / scale;
@@ -134,9 +146,9 @@ public final class Gddr6Dram implements DramBackend {
         Penalty pen = refreshCost[write ? 1 : 0];
         Penalty cost = pen.refreshes > 0 ? pen : refreshCost[write ? 0 : 1];
         long lo = Math.max(busyUntil, start - refreshBlackout);
-        double scale = ps != null && ps.n >= sampleRepeats ? 1.0 / ps.n : cs != null && cs.n >= sampleRepeats ? (double) addrs.length / cs.n : 0;
-        if (scale > 0) {
-            Sample s = ps != null && ps.n >= sampleRepeats ? ps : cs;
+        Sample s = ps != null && ps.n >= sampleRepeats ? ps : cs != null && cs.n >= sampleRepeats ? cs : null;
+        if (s != null) {
+            double scale = s.per(addrs.length, s.n);
             double perRefresh = cost.refreshes > 0 ? cost.duration / cost.refreshes : refreshGuess;
             double clean = (s.duration - perRefresh * s.refreshes) * scale;
             int r = refreshDeadlines(lo, start + Math.round(clean));
@@ -166,18 +178,18 @@ public final class Gddr6Dram implements DramBackend {
         int r = refreshDeadlines(lo, busyUntil);
         if (r > 0) {
             // what the refreshes added, against the clean mean of the pattern (or else the class)
-            double base = ps != null && ps.cleanN > 0 ? 1.0 / ps.cleanN : cs != null && cs.cleanN > 0 ? (double) addrs.length / cs.cleanN : 0;
-            if (base > 0) {
-                Sample s = ps != null && ps.cleanN > 0 ? ps : cs;
+            Sample clean = ps != null && ps.cleanN > 0 ? ps : cs != null && cs.cleanN > 0 ? cs : null;
+            if (clean != null) {
+                double base = clean.per(addrs.length, clean.cleanN);
                 pen.refreshes += r;
-                pen.duration += d - s.cleanDuration * base;
-                pen.hits += h - s.cleanHits * base;
-                pen.misses += m - s.cleanMisses * base;
-                pen.conflicts += k - s.cleanConflicts * base;
+                pen.duration += d - clean.cleanDuration * base;
+                pen.hits += h - clean.cleanHits * base;
+                pen.misses += m - clean.cleanMisses * base;
+                pen.conflicts += k - clean.cleanConflicts * base;
             }
         }
-        patterns.computeIfAbsent(p, x -> new Sample()).add(1, d, h, m, k, r);
-        classes.computeIfAbsent(c, x -> new Sample()).add(addrs.length, d, h, m, k, r);
+        patterns.computeIfAbsent(p, x -> new Sample(false)).add(addrs.length, d, h, m, k, r);
+        classes.computeIfAbsent(c, x -> new Sample(true)).add(addrs.length, d, h, m, k, r);
         return busyUntil;
     }
 

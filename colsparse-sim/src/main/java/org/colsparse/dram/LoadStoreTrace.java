@@ -35,7 +35,7 @@ public final class LoadStoreTrace {
 
     public static List<Request> read(Path file) {
         PackedRequests out = new PackedRequests();
-        checkedSize(file);
+        checkReadable(file);
         fill(file, out);
         out.finish(null);
         return out;
@@ -47,7 +47,7 @@ public final class LoadStoreTrace {
      * the reader when it gets there. A missing or unreadable file is reported here, before.
      */
     static PackedRequests readInBackground(Path file) {
-        checkedSize(file);
+        checkReadable(file);
         PackedRequests out = new PackedRequests();
         Thread t = new Thread(() -> {
             try {
@@ -62,7 +62,7 @@ public final class LoadStoreTrace {
         return out;
     }
 
-    private static void checkedSize(Path file) {
+    private static void checkReadable(Path file) {
         try {
             Files.size(file);
         } catch (NoSuchFileException e) {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.colsparse.denoiser.ConditionInput;
 import org.colsparse.denoiser.DenoiserInfo;
+import org.colsparse.denoiser.LoadedNetwork;
 import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
@@ -156,7 +157,7 @@ public final class FullDitWorkload implements Workload {
         return IddpmRespacing.respace(IddpmRespacing.linear(TRAINING_STEPS), steps);
     }
 
-    static final class Loaded extends FullLoaded<FullDit> implements DecodesOutput {
+    static final class Loaded extends LoadedNetwork<FullDit> implements DecodesOutput {
         private final int[] labels;
 
         Loaded(FullDit net, int[] labels) {

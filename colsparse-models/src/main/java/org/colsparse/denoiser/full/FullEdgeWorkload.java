@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import org.colsparse.denoiser.ConditionInput;
 import org.colsparse.denoiser.DenoiserInfo;
+import org.colsparse.denoiser.LoadedNetwork;
 import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
@@ -245,7 +246,7 @@ public final class FullEdgeWorkload implements Workload {
     }
 
     /** A loaded full-size EDGE with its music features. */
-    static final class Loaded extends FullLoaded<FullEdge> {
+    static final class Loaded extends LoadedNetwork<FullEdge> {
         private final float[][] music;
         private final NoiseSchedule schedule;
         private final boolean longForm;

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.colsparse.denoiser.ConditionInput;
 import org.colsparse.denoiser.DenoiserInfo;
+import org.colsparse.denoiser.LoadedNetwork;
 import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
@@ -188,7 +189,7 @@ public final class FullMdmWorkload implements Workload {
     }
 
     /** A loaded full-size MDM with its text features. */
-    static final class Loaded extends FullLoaded<FullMdm> {
+    static final class Loaded extends LoadedNetwork<FullMdm> {
         private final float[][] text;
         private final int frames;
         private final float[] mean;

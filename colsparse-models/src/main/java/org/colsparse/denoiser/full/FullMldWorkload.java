@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.colsparse.denoiser.ConditionInput;
 import org.colsparse.denoiser.DenoiserInfo;
+import org.colsparse.denoiser.LoadedNetwork;
 import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
@@ -131,7 +132,7 @@ public final class FullMldWorkload implements Workload {
         return uncond.add(cond.sub(uncond).mul((float) scale));
     }
 
-    static final class Loaded extends FullLoaded<FullMld> implements DecodesOutput {
+    static final class Loaded extends LoadedNetwork<FullMld> implements DecodesOutput {
         private final float[][] text;
         private final float[] nullText;
 

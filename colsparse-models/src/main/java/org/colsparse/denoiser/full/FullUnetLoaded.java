@@ -4,12 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.colsparse.denoiser.DenoiserInfo;
+import org.colsparse.denoiser.LoadedNetwork;
 import org.colsparse.runtime.GaussianPair;
 
 import java.util.SplittableRandom;
 
 /** A loaded text-guided UNet workload (sd15, audioldm, animatediff): its prompts and its starting noise. */
-abstract class FullUnetLoaded extends FullLoaded<FullUnet> {
+abstract class FullUnetLoaded extends LoadedNetwork<FullUnet> {
     /** The conditional and unconditional prompt embeddings. */
     final FullConditions.CfgPair text;
 

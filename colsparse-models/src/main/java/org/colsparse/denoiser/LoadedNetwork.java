@@ -1,33 +1,31 @@
-package org.colsparse.denoiser.full;
+package org.colsparse.denoiser;
 
 import ai.djl.ndarray.NDManager;
-import org.colsparse.denoiser.DenoiserInfo;
-import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.Network;
 
 import java.util.List;
 
 /**
- * A full workload with its network loaded. The network owns the weights, so closing the workload
- * closes it; sampling runs under a sub-manager of the weights' manager, so a run's arrays go with
- * the run.
+ * A workload with its network loaded (ddpm-mnist, vit-mnist and the full-size ones). The network
+ * owns the weights, so closing the workload closes it; sampling runs under a sub-manager of the
+ * weights' manager, so a run's arrays go with the run.
  */
-abstract class FullLoaded<N extends Network> implements LoadedWorkload {
+public abstract class LoadedNetwork<N extends Network> implements LoadedWorkload {
     private final DenoiserInfo info;
     private final N net;
 
-    FullLoaded(DenoiserInfo info, N net) {
+    protected LoadedNetwork(DenoiserInfo info, N net) {
         this.info = info;
         this.net = net;
     }
 
-    N net() {
+    public N net() {
         return net;
     }
 
     /** A manager for one sampling run's arrays; the caller closes it. */
-    NDManager runManager() {
+    protected NDManager runManager() {
         return net.params().manager().newSubManager();
     }
 
