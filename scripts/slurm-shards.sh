@@ -38,6 +38,10 @@ for a in "$@"; do
     --out | --out=* | --shard | --shard=*) echo "$0: $a: the script sets --out and --shard itself" >&2; exit 2 ;;
   esac
 done
+if ! command -v sbatch >/dev/null 2>&1; then
+  echo "$0: sbatch not found: Slurm is not installed here (or not on PATH); run the shards with --shard I/N and 'colsparse merge' yourself (docs/sharding.md)" >&2
+  exit 2
+fi
 mkdir -p "$work/shards" "$work/logs"
 work="$(cd "$work" && pwd)"
 # Build once here: N array tasks starting on a stale build would all try to rebuild at once.

@@ -139,17 +139,21 @@ public final class AccuracyCommand implements Runnable {
             int n = samples != null ? samples : Math.min(DEFAULT_SAMPLES, info.defaultSamples());
             configs.add(new AccuracySweep.Config(n, s, seed, thresholds, tileRows, rule));
         }
+        shards.checkMerged(fingerprint(chosen, configs));
         shards.requireOut(out);
-        AtomicOutput folder = null;
-        if (out != null && shards.shard() == null) {
-            try {
-                folder = AtomicOutput.open(out, false);
-            } catch (UncheckedIOException e) {
-                throw new InputException("--out: cannot create " + out + ".partial: " + e.getCause().getMessage());
-            }
+        List<Path> inputs = new ArrayList<>(presetOptions.conditions.values());
+        inputs.add(checkpoint);
+        try (AtomicOutput folder = out != null && shards.shard() == null ? AtomicOutput.open(out, "accuracy", false, inputs) : null) {
+            sweep(chosen, configs, rule, folder);
         }
+    }
+
+    private void sweep(List<Workload> chosen, List<AccuracySweep.Config> configs, CliffRule rule, AtomicOutput folder) {
         Torch.configureThreads(threads);
         PrintWriter err = spec.commandLine().getErr();
+        if (folder != null && folder.notice() != null) {
+            err.println(folder.notice());
+        }
         List<AccuracySweep.Result> results = new ArrayList<>();
         List<Double> seconds = new ArrayList<>();
         for (int i = 0; i < chosen.size(); i++) {
@@ -161,7 +165,7 @@ public final class AccuracyCommand implements Runnable {
                 AccuracySweep.Result r = shards.accuracy(model, c, (done, total) -> progress.stepTo(done));
                 results.add(r);
                 if (folder != null) {
-                    writePreviews(model, r, folder.dir());
+                    folder.writing(folder.dir().resolve(r.workload()), () -> writePreviews(model, r, folder.dir()));
                 }
             }
             seconds.add((System.nanoTime() - t0) / 1e9);

@@ -48,6 +48,7 @@ public final class Main implements Runnable {
         SUMMARIES.put("simulate", "cycle-level accelerator: array + SRAM + GDDR6, per activation layout");
         SUMMARIES.put("dram", "the GDDR6 command-level model on a Ramulator LoadStoreTrace");
         SUMMARIES.put("accuracy", "output drift when near-zero GELU outputs are zeroed, per threshold");
+        SUMMARIES.put("merge", "combines the shard files of profile/accuracy/run --shard I/N into their results");
         SUMMARIES.put("train", "trains a tiny workload model on real data");
     }
 

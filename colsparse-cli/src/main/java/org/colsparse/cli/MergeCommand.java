@@ -1,5 +1,6 @@
 package org.colsparse.cli;
 
+import org.colsparse.report.AtomicOutput;
 import org.colsparse.run.ShardState;
 import org.colsparse.util.InputException;
 import picocli.CommandLine;
@@ -28,7 +29,8 @@ public final class MergeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "PARTS", description = "the shards' state files (shard-I-of-N.npz), all N of one run, in any order")
+    @Parameters(arity = "1..*", paramLabel = "PARTS", description = "the shards' state files (shard-I-of-N.npz), all N of one run, "
+            + "in any order, or the folder holding them")
     List<Path> parts;
 
     @Option(names = "--out", required = true, description = "folder for the merged results (the command's --out)")
@@ -37,6 +39,34 @@ public final class MergeCommand implements Callable<Integer> {
     @Option(names = "--format", description = "table, json or csv, as the merged command prints (default: ${DEFAULT-VALUE})", defaultValue = "table")
     OutputFormat format;
 
+    /**
+     * The state files in {@code dir}: every {@code shard-I-of-N.npz} of the one N they share;
+     * shards of several N (other runs) are refused, naming the counts.
+     */
+    private static List<Path> shardsIn(Path dir) {
+        java.util.regex.Pattern name = java.util.regex.Pattern.compile("shard-(\\d+)-of-(\\d+)\\.npz");
+        java.util.TreeMap<Integer, List<Path>> byCount = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<Path> list = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) list.sorted()::iterator) {
+                java.util.regex.Matcher m = name.matcher(p.getFileName().toString());
+                if (m.matches() && m.group(2).length() < 10 && Files.isRegularFile(p)) {
+                    byCount.computeIfAbsent(Integer.parseInt(m.group(2)), k -> new ArrayList<>()).add(p);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new InputException("merge: cannot read the folder " + dir + ": " + e.getMessage());
+        }
+        if (byCount.isEmpty()) {
+            throw new InputException("merge: " + dir + " holds no shard state file (shard-I-of-N.npz)");
+        }
+        if (byCount.size() > 1) {
+            throw new InputException("merge: " + dir + " holds shards of " + byCount.size() + " runs (N = "
+                    + String.join(", ", byCount.keySet().stream().map(String::valueOf).toList()) + "): name the files of one, e.g. "
+                    + dir.resolve("shard-*-of-" + byCount.firstKey() + ".npz"));
+        }
+        return byCount.firstEntry().getValue();
+    }
+
     /** The version shard files are stamped with, as {@code colsparse --version} prints it. */
     static String version() {
         return Main.class.getAnnotation(Command.class).version()[0];
@@ -44,17 +74,27 @@ public final class MergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<ShardState> states = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
         for (Path p : parts) {
-            if (!Files.isRegularFile(p)) {
+            if (Files.isDirectory(p)) {
+                files.addAll(shardsIn(p));
+            } else if (!Files.isRegularFile(p)) {
                 throw new InputException("merge: no such shard state file " + p);
+            } else {
+                files.add(p);
             }
-            Path abs = p.toAbsolutePath().normalize();
-            Path target = out.toAbsolutePath().normalize();
-            if (abs.startsWith(target)) {
+        }
+        Path target = out.toAbsolutePath().normalize();
+        for (Path p : files) {
+            if (p.toAbsolutePath().normalize().startsWith(target)) {
                 throw new InputException("--out: " + out + " holds the shard file " + p + ", which the merged results would replace; "
                         + "merge into another folder");
             }
+        }
+        // the merged command replaces --out whole: refused now, before the shards are read and merged
+        AtomicOutput.check(out, null, files);
+        List<ShardState> states = new ArrayList<>();
+        for (Path p : files) {
             states.add(ShardState.read(p));
         }
         ShardState.check(states, version());
@@ -83,7 +123,7 @@ public final class MergeCommand implements Callable<Integer> {
         shards.merged = merged;
         List<String> args = new ArrayList<>();
         args.add(command);
-        args.addAll(merged.header().args());
+        args.addAll(ShardOptions.replayed(sub.getCommandSpec(), merged.header().args(), states.get(0).file()));
         args.addAll(List.of("--out", out.toString(), "--format", format.name()));
         return tree.execute(args.toArray(String[]::new));
     }

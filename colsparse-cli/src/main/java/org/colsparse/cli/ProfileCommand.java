@@ -148,16 +148,23 @@ public final class ProfileCommand implements Runnable {
             throw new InputException("--threshold/--tile-rows: " + e.getMessage());
         }
         rule = taxonomy.rule();
+        shards.checkMerged(fingerprint(n, s, analysis));
         shards.requireOut(out);
-        if (out != null) {
-            try {
-                Files.createDirectories(out);
-            } catch (IOException e) {
-                throw new InputException(out + ": cannot create output folder: " + e.getMessage());
-            }
+        List<Path> inputs = new ArrayList<>(presetOptions.conditions.values());
+        inputs.add(checkpoint);
+        try (org.colsparse.report.AtomicOutput folder = out != null && shards.shard() == null
+                ? org.colsparse.report.AtomicOutput.open(out, "profile", false, inputs) : null) {
+            profile(w, n, s, analysis, folder);
         }
+    }
+
+    private void profile(Workload w, int n, int s, AnalysisConfig analysis, org.colsparse.report.AtomicOutput folder) {
+        DenoiserInfo info = w.info();
         Torch.configureThreads(threads);
         PrintWriter err = spec.commandLine().getErr();
+        if (folder != null && folder.notice() != null) {
+            err.println(folder.notice());
+        }
         Profiler.Result r;
         Path png = null;
         try (NDManager manager = Torch.manager(); LoadedWorkload model = w.load(manager, checkpoint, presetOptions.conditions)) {
@@ -170,16 +177,27 @@ public final class ProfileCommand implements Runnable {
             if (shards.writeShard(spec, out, fingerprint(n, s, analysis))) {
                 return;
             }
-            if (out != null) {
-                png = model.writePreview(r.output(), out);
+            if (folder != null) {
+                Path dir = folder.dir();
+                Profiler.Result done = r;
+                png = folder.writing(dir.resolve("samples.png"), () -> model.writePreview(done.output(), dir));
                 if (!r.calls().isEmpty()) {
-                    org.colsparse.run.RecordedMasks.of(r, model.sites()).write(out.resolve("masks.npz"));
+                    Path masks = dir.resolve("masks.npz");
+                    folder.writing(masks, () -> {
+                        org.colsparse.run.RecordedMasks.of(done, model.sites()).write(masks);
+                        return masks;
+                    });
                 }
             }
         }
         Report report = report(r, png, analysis, info);
-        if (out != null) {
-            writeAtomically(out.resolve("results.json"), report);
+        if (folder != null) {
+            try {
+                folder.write("results.json", MAPPER.writeValueAsBytes(report));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            folder.commit();
         }
         print(report);
     }
@@ -296,16 +314,5 @@ public final class ProfileCommand implements Runnable {
             s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
         }
         return s;
-    }
-
-    private static void writeAtomically(Path file, Object value) {
-        try {
-            // a sibling temp file, renamed into place: readers never see a half-written results.json
-            Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-            MAPPER.writeValue(tmp.toFile(), value);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -103,47 +103,38 @@ public final class RunCommand implements Runnable {
         if (shards.shard() != null && resume) {
             throw new InputException("--resume: a shard is rerun whole; drop --resume from --shard " + shards.shard());
         }
+        shards.checkMerged(opt.fingerprint());
         PrintWriter err = spec.commandLine().getErr();
         if (shards.shard() != null) {
             // a shard writes its state file only: no partial folder, no report
+            shards.requireOut(opt.out());
             characterize(opt, null, err);
             return;
         }
-        AtomicOutput output;
-        try {
-            output = AtomicOutput.open(opt.out(), resume);
-        } catch (java.io.UncheckedIOException e) {
-            throw new InputException("--out: cannot create " + opt.out() + ".partial: " + why(e.getCause()));
-        }
-        // Ctrl-C ends the JVM through its shutdown hooks: say how to pick up the finished stages
-        Thread hint = new Thread(() -> {
-            err.println();
-            err.println("colsparse: interrupted; finished stages are kept in " + output.dir() + ": rerun with the same options and --resume");
-            err.flush();
-        });
-        Runtime.getRuntime().addShutdownHook(hint);
-        try {
-            characterize(opt, output, err);
-        } finally {
+        List<Path> inputs = new ArrayList<>(opt.conditions().values());
+        inputs.add(opt.checkpoint());
+        inputs.add(config);
+        try (AtomicOutput output = AtomicOutput.open(opt.out(), "run", resume, inputs)) {
+            if (output.notice() != null) {
+                err.println(output.notice());
+            }
+            // Ctrl-C ends the JVM through its shutdown hooks: say how to pick up the finished stages
+            Thread hint = new Thread(() -> {
+                err.println();
+                err.println("colsparse: interrupted; finished stages are kept in " + output.dir() + ": rerun with the same options and --resume");
+                err.flush();
+            });
+            Runtime.getRuntime().addShutdownHook(hint);
             try {
-                Runtime.getRuntime().removeShutdownHook(hint);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C came: the hook is printing the hint right now
+                characterize(opt, output, err);
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hint);
+                } catch (IllegalStateException shuttingDown) {
+                    // Ctrl-C came: the hook is printing the hint right now
+                }
             }
         }
-    }
-
-    private static String why(java.io.IOException e) {
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof java.nio.file.NoSuchFileException) {
-            return "cannot create a folder there";
-        }
-        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
-            return f.getReason();
-        }
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
     }
 
     private void characterize(RunOptions opt, AtomicOutput output, PrintWriter err) {
@@ -155,6 +146,12 @@ public final class RunCommand implements Runnable {
                 closeBar(bar);
                 task[0] = String.format("[%d/%d] %s %s", index + 1, count, stage, workload);
                 err.println("colsparse: " + task[0]);
+                err.flush();
+            }
+
+            @Override
+            public void nothingToResume(Path partial) {
+                err.println("colsparse: --resume: nothing to resume (no finished stage in " + partial + "); running every stage");
                 err.flush();
             }
 
@@ -271,9 +268,6 @@ public final class RunCommand implements Runnable {
         }
         TaxonomyRule rule = taxonomyOptions.rule();
         OptionRules.positive("--threads", threads);
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new InputException("--out: " + out + " exists and is not a folder");
-        }
         return new RunOptions(new ArrayList<>(ids), out, accel, layouts, primary, tsArr, tileArr, samples, steps, seed,
                 buckets, threads, presetOptions.preset, checkpoint, presetOptions.conditions, rule, maskCalls, simCalls);
     }

@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -24,6 +25,21 @@ import java.util.Set;
 public final class ShardOptions {
     /** Options a shard's state file does not keep: the merge gives its own. */
     static final Set<String> NOT_KEPT = Set.of("--shard", "--out", "--format");
+
+    /**
+     * Per command, the options its options fingerprint covers: the only ones a merge replays from
+     * a shard's {@code args}, so a header's args cannot smuggle in what the fingerprint check does
+     * not see (--resume, --help); the replayed command then checks its fingerprint against the
+     * shards' ({@link #checkMerged}).
+     */
+    static final Map<String, Set<String>> FINGERPRINTED = Map.of(
+            "run", Set.of("--workload", "--config", "--array", "--layout", "--threshold", "--primary", "--tile-rows", "--samples",
+                    "--steps", "--seed", "--buckets", "--mask-calls", "--sim-calls", "--checkpoint", "--preset", "--cond",
+                    "--max-token-rows", "--min-excess-pp"),
+            "profile", Set.of("--workload", "--checkpoint", "--preset", "--cond", "--samples", "--steps", "--threshold", "--sweep",
+                    "--tile-rows", "--max-token-rows", "--min-excess-pp", "--buckets", "--seed", "--mask-calls", "--mask-threshold"),
+            "accuracy", Set.of("--workload", "--checkpoint", "--preset", "--cond", "--threshold", "--samples", "--steps", "--seed",
+                    "--tile-rows"));
 
     @Option(names = "--shard", paramLabel = "I/N",
             description = "run only shard I of N (0 <= I < N): the samples i with i mod N = I, and write their raw state "
@@ -109,11 +125,57 @@ public final class ShardOptions {
         return true;
     }
 
-    /** A shard writes its state file into --out: without one it is refused (one line, exit 2). */
+    /**
+     * A shard writes its state file into --out: without one, or with one that holds anything but
+     * shard state files, it is refused (one line, exit 2).
+     */
     void requireOut(Path out) {
         if (shard() != null && out == null) {
             throw new InputException("--shard: needs --out, the folder for the shard's state file");
         }
+        if (shard() != null) {
+            org.colsparse.report.AtomicOutput.checkShardFolder(out);
+        }
+    }
+
+    /** In a merge, refuses a command whose options are not those the shards' fingerprint names. */
+    void checkMerged(String fingerprint) {
+        if (merged != null) {
+            merged.checkFingerprint(fingerprint);
+        }
+    }
+
+    /**
+     * The options of {@code args} (a shard header's) that {@code command}'s fingerprint covers, in
+     * their order; other known options are dropped, anything else refused naming {@code file}.
+     */
+    static List<String> replayed(CommandLine.Model.CommandSpec command, List<String> args, Path file) {
+        Set<String> covered = FINGERPRINTED.getOrDefault(command.name(), Set.of());
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            int eq = a.indexOf('=');
+            String name = eq < 0 ? a : a.substring(0, eq);
+            CommandLine.Model.OptionSpec option = name.startsWith("-") ? command.findOption(name) : null;
+            if (option == null) {
+                throw new InputException("merge: " + file + ": its header's args hold '" + a + "', which is not an option of '"
+                        + command.name() + "': not a shard state file as colsparse writes it");
+            }
+            boolean takesValue = eq < 0 && option.arity().max() > 0;
+            if (takesValue && i + 1 >= args.size()) {
+                throw new InputException("merge: " + file + ": its header's args end in " + a + " without its value");
+            }
+            if (covered.contains(option.longestName())) {
+                kept.add(a);
+                if (takesValue) {
+                    kept.add(args.get(i + 1));
+                }
+            }
+            if (takesValue) {
+                i++;
+            }
+        }
+        return kept;
     }
 
     /** The command's arguments as given, less {@link #NOT_KEPT} and their values. */

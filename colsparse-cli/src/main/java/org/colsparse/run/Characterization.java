@@ -64,6 +64,10 @@ public final class Characterization {
         /** A finished stage of an interrupted run was taken as it was saved. */
         default void reused(String stage) {
         }
+
+        /** --resume found no finished stage in {@code partial}: every stage runs. */
+        default void nothingToResume(Path partial) {
+        }
     }
 
     public Characterization(RunOptions opt, AtomicOutput out, boolean resume, StageListener listener) {
@@ -162,6 +166,9 @@ public final class Characterization {
     private void checkResumable() {
         Path f = out.dir().resolve("stages/options.txt");
         try {
+            if (resume && !hasFinishedStages(out.dir())) {
+                listener.nothingToResume(out.dir());
+            }
             if (resume && Files.exists(f)) {
                 List<String> before = List.of(Files.readString(f).split("\n"));
                 List<String> now = List.of(opt.fingerprint().split("\n"));
@@ -182,6 +189,15 @@ public final class Characterization {
             throw new UncheckedIOException(e);
         }
         out.write("stages/options.txt", opt.fingerprint());
+    }
+
+    /** Whether a partial folder holds a finished stage ({@code stages/<stage>.json}) that --resume can reuse. */
+    static boolean hasFinishedStages(Path partial) {
+        try (java.util.stream.Stream<Path> list = Files.list(partial.resolve("stages"))) {
+            return list.anyMatch(p -> p.getFileName().toString().endsWith(".json") && Files.isRegularFile(p));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private JsonNode stage(String name, Supplier<Object> compute) {
@@ -282,9 +298,12 @@ public final class Characterization {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            Path png = model.writePreview(r.output(), dir);
+            Path png = out.writing(dir.resolve("samples.png"), () -> model.writePreview(r.output(), dir));
             Path masks = out.dir().resolve("masks").resolve(id + ".npz");
-            RecordedMasks.of(r, model.sites()).write(masks);
+            out.writing(masks, () -> {
+                RecordedMasks.of(r, model.sites()).write(masks);
+                return masks;
+            });
             List<BucketResult> buckets = new ArrayList<>();
             for (Profiler.Bucket b : r.timesteps()) {
                 buckets.add(new BucketResult(b.bucket(), b.firstStep(), b.lastStep(), b.firstTimestep(), b.lastTimestep(),
@@ -317,7 +336,8 @@ public final class Characterization {
             double seconds = (System.nanoTime() - t0) / 1e9;
             ObjectNode node = MAPPER.valueToTree(AccuracyCommand.report(List.of(r), List.of(seconds), CliffRule.RELATIVE_L2, opt.preset()));
             ArrayNode pictures = node.putArray("sample_pictures");
-            AccuracyCommand.writePreviews(model, r, out.dir().resolve("samples").resolve("accuracy")).forEach((label, png) ->
+            Path previews = out.dir().resolve("samples").resolve("accuracy");
+            out.writing(previews, () -> AccuracyCommand.writePreviews(model, r, previews)).forEach((label, png) ->
                     pictures.addObject().put("label", label).put("file", out.dir().relativize(png).toString()));
             return node;
         }

@@ -80,6 +80,11 @@ public final class ShardState {
         return header;
     }
 
+    /** The state file it was read from; null for one built in memory. */
+    public Path file() {
+        return file;
+    }
+
     public void addProfile(String workload, Profiler.Part part) {
         profiles.put(workload, part);
     }
@@ -466,6 +471,18 @@ public final class ShardState {
         if (!missing.isEmpty()) {
             throw new InputException("merge: shard" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing) + " missing (present: "
                     + present(states) + "); run " + (missing.size() > 1 ? "them" : "it") + " with --shard I/" + n + ", then merge again");
+        }
+    }
+
+    /**
+     * Refuses merged shards whose replayed arguments give other options than the fingerprint the
+     * shards were checked by (a header whose args were changed after it was written): the merge
+     * runs the command only with options its fingerprint covers.
+     */
+    public void checkFingerprint(String fingerprint) {
+        if (!header.fingerprint().equals(fingerprint)) {
+            throw new InputException("merge: the shards' args give other options than their fingerprint (" + differences(fingerprint,
+                    header.fingerprint()) + "): a shard file changed after it was written? rerun the shards");
         }
     }
 

@@ -316,7 +316,7 @@ class ShardMergeTest {
      * Copies a state file with one text of its header JSON replaced: the zip's other entries are
      * copied as they are, the header array rebuilt as a NumPy 1.0 uint8 array.
      */
-    private static void rewriteHeader(Path from, Path to, String find, String replace) throws IOException {
+    static void rewriteHeader(Path from, Path to, String find, String replace) throws IOException {
         try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(from.toFile());
              java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(to))) {
             for (java.util.zip.ZipEntry e : java.util.Collections.list(in.entries())) {

@@ -40,9 +40,11 @@ class ReportPartsTest {
     @Test
     void targetAppearsOnlyOnCommitAndReplacesTheOldOne() throws Exception {
         Path target = tmp.resolve("out");
-        Files.createDirectories(target);
-        Files.writeString(target.resolve("old.txt"), "old");
-        AtomicOutput out = AtomicOutput.open(target, false);
+        try (AtomicOutput first = AtomicOutput.open(target, "run", false, List.of())) {
+            first.write("old.txt", "old");
+            first.commit();
+        }
+        AtomicOutput out = AtomicOutput.open(target, "run", false, List.of());
         out.write("report.html", "new");
         assertTrue(Files.exists(target.resolve("old.txt")), "old output stays until commit");
         assertFalse(Files.exists(target.resolve("report.html")));
@@ -55,8 +57,14 @@ class ReportPartsTest {
     @Test
     void resumeKeepsFinishedStagesAndAFreshRunClearsThem() throws Exception {
         Path target = tmp.resolve("out");
-        AtomicOutput.open(target, false).write("stages/profile.json", "{}");
-        assertTrue(Files.exists(AtomicOutput.open(target, true).dir().resolve("stages/profile.json")));
-        assertFalse(Files.exists(AtomicOutput.open(target, false).dir().resolve("stages/profile.json")));
+        try (AtomicOutput a = AtomicOutput.open(target, "run", false, List.of())) {
+            a.write("stages/profile.json", "{}");
+        }
+        try (AtomicOutput resumed = AtomicOutput.open(target, "run", true, List.of())) {
+            assertTrue(Files.exists(resumed.dir().resolve("stages/profile.json")));
+        }
+        try (AtomicOutput fresh = AtomicOutput.open(target, "run", false, List.of())) {
+            assertFalse(Files.exists(fresh.dir().resolve("stages/profile.json")));
+        }
     }
 }
