@@ -114,25 +114,25 @@ public final class RunCommand implements Runnable {
         List<Path> inputs = new ArrayList<>(opt.conditions().values());
         inputs.add(opt.checkpoint());
         inputs.add(config);
-        try (AtomicOutput output = AtomicOutput.open(opt.out(), "run", resume, inputs)) {
-            if (output.notice() != null) {
-                err.println(output.notice());
-            }
-            // Ctrl-C ends the JVM through its shutdown hooks: say how to pick up the finished stages
-            Thread hint = new Thread(() -> {
-                err.println();
-                err.println("colsparse: interrupted; finished stages are kept in " + output.dir() + ": rerun with the same options and --resume");
-                err.flush();
-            });
-            Runtime.getRuntime().addShutdownHook(hint);
+        AtomicOutput output = AtomicOutput.open(opt.out(), "run", resume, inputs);
+        if (output.notice() != null) {
+            err.println(output.notice());
+        }
+        // Ctrl-C ends the JVM through its shutdown hooks: say how to pick up the finished stages
+        Thread hint = new Thread(() -> {
+            err.println();
+            err.println("colsparse: interrupted; finished stages are kept in " + output.dir() + ": rerun with the same options and --resume");
+            err.flush();
+        });
+        Runtime.getRuntime().addShutdownHook(hint);
+        try {
+            characterize(opt, output, err);
+        } finally {
+            output.close();
             try {
-                characterize(opt, output, err);
-            } finally {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hint);
-                } catch (IllegalStateException shuttingDown) {
-                    // Ctrl-C came: the hook is printing the hint right now
-                }
+                Runtime.getRuntime().removeShutdownHook(hint);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C came: the hook is printing the hint right now
             }
         }
     }

@@ -143,10 +143,10 @@ public final class AtomicOutput implements AutoCloseable {
 
     /**
      * The folder a shard writes its state file into: shards of one run share it, so it may already
-     * hold state files (and their temporary files), but nothing else; it is never replaced.
+     * hold state files (and their temporary files), but nothing else. It is never replaced and a
+     * shard writes nothing there but its own file, so no other place needs refusing.
      */
     public static void checkShardFolder(Path dir) {
-        refuseProtected(dir, List.of());
         Path abs = dir.toAbsolutePath().normalize();
         if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
             return;
@@ -364,8 +364,13 @@ public final class AtomicOutput implements AutoCloseable {
         StringBuilder sb = new StringBuilder(SIGNATURE).append('\n').append("command=").append(command).append('\n');
         files.forEach(f -> sb.append(f).append('\n'));
         Path tmp = work.resolve(MARKER + ".tmp");
-        Files.writeString(tmp, sb.toString());
-        move(tmp, work.resolve(MARKER));
+        try {
+            Files.writeString(tmp, sb.toString());
+            move(tmp, work.resolve(MARKER));
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
     }
 
     public Path dir() {

@@ -227,6 +227,21 @@ class OutputSafetyTest {
     }
 
     @Test
+    void mergeReplaysEveryOptionThatDecidesTheNumbers() {
+        // the options that do not: where results go, how they are printed, how fast, and help
+        java.util.Set<String> others = java.util.Set.of("--out", "--format", "--shard", "--threads", "--resume", "--help", "--version");
+        for (String command : List.of("run", "profile", "accuracy")) {
+            picocli.CommandLine.Model.CommandSpec spec = Main.commandLine(command).getSubcommands().get(command).getCommandSpec();
+            for (picocli.CommandLine.Model.OptionSpec o : spec.options()) {
+                assertTrue(ShardOptions.FINGERPRINTED.get(command).contains(o.longestName()) != others.contains(o.longestName()),
+                        command + " " + o.longestName() + ": replayed by merge exactly when it decides the numbers");
+            }
+            assertTrue(spec.options().stream().map(picocli.CommandLine.Model.OptionSpec::longestName).toList()
+                    .containsAll(ShardOptions.FINGERPRINTED.get(command)), command + ": every replayed option exists");
+        }
+    }
+
+    @Test
     void mergeHasADescriptionInTheCommandList() {
         String help = expect(0, "--help");
         String line = help.lines().filter(l -> l.strip().startsWith("merge ")).findFirst().orElse("");
