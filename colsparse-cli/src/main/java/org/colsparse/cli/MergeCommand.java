@@ -98,8 +98,10 @@ public final class MergeCommand implements Callable<Integer> {
             states.add(ShardState.read(p));
         }
         ShardState.check(states, version());
-        PrintWriter err = spec.commandLine().getErr();
         String command = states.get(0).header().command();
+        // and the output of another command is not replaced by this one's
+        AtomicOutput.check(out, command, files);
+        PrintWriter err = spec.commandLine().getErr();
         err.println("colsparse: merge: " + command + ", shards present: " + ShardState.present(states));
         err.flush();
         ShardState merged = ShardState.merge(states);

@@ -128,10 +128,13 @@ class OutputSafetyTest {
         assertEquals(files(out).stream().filter(f -> !f.equals(AtomicOutput.MARKER)).toList(), marker.subList(2, marker.size()),
                 "the marker lists every file the run wrote");
 
-        // another command does not replace a run's output
+        // another command does not replace a run's output, nor does a merge of another command's shards
         String err = expect(2, with(ACCURACY, "--out", out.toString()));
         assertOneLine(err);
         assertTrue(err.contains("--out: " + out + " holds the output of 'colsparse run', which 'accuracy' does not replace"), err);
+        err = expect(2, with(merge(profileShards(dir.resolve("shards"))), "--out", out.toString()));
+        assertOneLine(err);
+        assertTrue(err.contains("--out: " + out + " holds the output of 'colsparse run', which 'profile' does not replace"), err);
 
         // a file put into it after the run: the folder is no longer colsparse's alone
         Files.writeString(out.resolve("figures/my-notes.txt"), "mine");
@@ -151,7 +154,7 @@ class OutputSafetyTest {
         assertFalse(Files.readString(out.resolve("report.html")).equals("earlier"));
         assertTrue(Files.exists(out.resolve(AtomicOutput.MARKER)));
         try (var siblings = Files.list(dir)) {
-            assertEquals(List.of("r"), siblings.map(p -> p.getFileName().toString()).toList(), "no .partial, no .old left");
+            assertEquals(List.of("r", "shards"), siblings.map(p -> p.getFileName().toString()).sorted().toList(), "no .partial, no .old left");
         }
     }
 
