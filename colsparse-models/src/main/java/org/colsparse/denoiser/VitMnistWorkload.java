@@ -68,16 +68,16 @@ public final class VitMnistWorkload implements Workload {
         }
 
         @Override
-        public Samples sample(int samples, int steps, long seed, GeluTap tap, StepListener listener) {
-            return sample(samples, steps, FlowSdeSampler.Noise.seeded(seed), tap, listener);
+        public Samples sample(int first, int samples, int steps, long seed, GeluTap tap, StepListener listener) {
+            return sample(first, samples, steps, FlowSdeSampler.Noise.seeded(seed), tap, listener);
         }
 
         /** The same run with the noise drawn from {@code noise} (a reference implementation's, in tests). */
-        Samples sample(int samples, int steps, FlowSdeSampler.Noise noise, GeluTap tap, StepListener listener) {
+        Samples sample(int first, int samples, int steps, FlowSdeSampler.Noise noise, GeluTap tap, StepListener listener) {
             FlowSdeSampler sampler = new FlowSdeSampler(steps, GUIDANCE, CFG_START, CFG_END, DIFFUSION);
             Shape shape = new Shape(samples, 1, VitMnist.SIZE, VitMnist.SIZE);
             try (NDManager run = runManager()) {
-                NDArray x = sampler.sample(run, shape, (z, t, conditional) -> predictEach(z, t, conditional, tap), noise, listener);
+                NDArray x = sampler.sample(run, shape, (z, t, conditional) -> predictEach(first, z, t, conditional, tap), noise, listener);
                 // generate.py clips the integrated images to [0, 1]: that picture is the model's output
                 return new Samples(x.clip(0f, 1f).toFloatArray(), shape.getShape());
             }
@@ -86,13 +86,13 @@ public final class VitMnistWorkload implements Workload {
         /**
          * One denoiser call per image (DESIGN §2: a call holds one sample), the conditional and the
          * unconditional branch being separate calls as in the author's solver: each GELU site sees
-         * 20 token rows per call.
+         * 20 token rows per call. Row {@code i} of {@code x} is sample {@code first + i} of the run.
          */
-        private NDArray predictEach(NDArray x, float t, boolean conditional, GeluTap tap) {
+        private NDArray predictEach(int first, NDArray x, float t, boolean conditional, GeluTap tap) {
             long n = x.getShape().get(0);
             NDList out = new NDList();
             for (int i = 0; i < n; i++) {
-                int[] label = {conditional ? label(i) : VitMnist.NULL_LABEL};
+                int[] label = {conditional ? label(first + i) : VitMnist.NULL_LABEL};
                 out.add(net().predict(x.get(i + ":" + (i + 1)), t, label, tap));
             }
             return NDArrays.concat(out, 0);

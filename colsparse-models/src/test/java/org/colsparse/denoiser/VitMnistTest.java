@@ -158,7 +158,7 @@ class VitMnistTest {
         assertEquals(1.0, sampler.weightAt(0.7));
 
         // the workload's run is the same integration, clipped to the author's [0, 1] picture
-        float[] samples = ((VitMnistWorkload.Loaded) model).sample(2, steps, replay(noise, image), null, StepListener.NONE).values();
+        float[] samples = ((VitMnistWorkload.Loaded) model).sample(0, 2, steps, replay(noise, image), null, StepListener.NONE).values();
         double[] clipped = Arrays.copyOfRange(want, (steps - 1) * image, steps * image);
         for (int i = 0; i < clipped.length; i++) {
             clipped[i] = Math.min(1, Math.max(0, clipped[i]));
