@@ -148,6 +148,8 @@ if __name__ == '__main__':
     out['sampler_noise'] = noise
     out['sampler_labels'] = labels.astype(np.float64)
     out['sampler_x'] = solve(noise[0].astype(np.float64), labels, steps, noise[1:].astype(np.float64))
+    # generate.py's command line (--diffusion 0.0 by default): the same solver, its noise and score terms zero
+    out['sampler_ode_x'] = solve(noise[0].astype(np.float64), labels, steps, noise[1:].astype(np.float64), diffusion=0.0)
     np.savez_compressed(os.path.join(HERE, 'expected.npz'), **out)
     for k, v in out.items():
         print(k, v.shape, float(np.abs(v).sum()))

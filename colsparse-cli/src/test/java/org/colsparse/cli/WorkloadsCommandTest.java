@@ -35,7 +35,7 @@ class WorkloadsCommandTest {
         JsonNode w = Json.MAPPER.readTree(expect(0, "workloads", "--format", "json")).get("workloads").get(1);
         assertEquals("vit-mnist", w.get("workload").get("id").asText());
         assertEquals("models/vit-mnist/DiffusionViT.pth", w.get("workload").get("checkpoint").asText());
-        assertEquals(25, w.get("workload").get("default_steps").asInt());
+        assertEquals(50, w.get("workload").get("default_steps").asInt(), "generate.py's --num-steps default");
         JsonNode sites = w.get("workload").get("sites");
         assertEquals(4, sites.size());
         for (JsonNode s : sites) {

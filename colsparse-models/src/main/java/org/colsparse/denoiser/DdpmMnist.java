@@ -30,8 +30,8 @@ public final class DdpmMnist extends Network {
 
     public DdpmMnist(NDManager manager) {
         super(manager);
-        p.declare("beta_t", T + 1);
-        p.declare("alpha_t", T + 1);
+        p.declareRebuildable("beta_t", DdpmMnist::betas, T + 1);
+        p.declareRebuildable("alpha_t", () -> alphaBars(betas()), T + 1);
         p.declare("gt.frequencies", FREQS);
         for (int i = 0; i < 4; i++) {
             String b = "gt.blocks." + i + ".net.";
@@ -55,6 +55,37 @@ public final class DdpmMnist extends Network {
         for (int i = 1; i < 4; i++) {
             blockSites[i] = s.add("blocks." + i + ".gelu", CHANNELS[i + 1], GeluForm.EXACT, SiteLayout.CHANNEL_FIRST, "conv");
         }
+    }
+
+    /**
+     * The schedule buffer {@code beta_t} of the author's module, for checkpoints that leave it out:
+     * {@code (0.02 - 1e-4) * arange(0, T + 1) / T + 1e-4} in float32, operation by operation as torch
+     * evaluates it (the shipped buffer, bit for bit).
+     */
+    static float[] betas() {
+        float[] beta = new float[T + 1];
+        float span = (float) (0.02 - 1e-4);
+        for (int i = 0; i <= T; i++) {
+            beta[i] = span * i / T + (float) 1e-4;
+        }
+        return beta;
+    }
+
+    /**
+     * The buffer {@code alpha_t} from {@code beta}: {@code exp(cumsum(log(1 - beta_t)))}, the sum
+     * carried in double as torch's CPU cumsum carries it. The shipped buffer is this to within one
+     * float32 ulp (7 of its 1001 entries differ: the author's float32 log and exp, run on Apple's MPS
+     * device as the file's storages say, round differently from StrictMath's; torch 1.13 on x86 misses
+     * 88); StrictMath keeps the rebuilt values the same on every JVM.
+     */
+    static float[] alphaBars(float[] beta) {
+        float[] alpha = new float[beta.length];
+        double sum = 0;
+        for (int i = 0; i < beta.length; i++) {
+            sum += (float) StrictMath.log(1f - beta[i]);
+            alpha[i] = (float) StrictMath.exp((float) sum);
+        }
+        return alpha;
     }
 
     /** The checkpoint's own linear schedule (beta_t[1..T], alpha_t[1..T] = cumulative products). */

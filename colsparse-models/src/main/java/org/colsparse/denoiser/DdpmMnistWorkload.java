@@ -55,7 +55,8 @@ public final class DdpmMnistWorkload implements Workload {
         }
 
         @Override
-        public Samples sample(int samples, int steps, long seed, GeluTap tap, StepListener listener) {
+        public Samples sample(int first, int samples, int steps, long seed, GeluTap tap, StepListener listener) {
+            // unconditional: the sample's number does not change what it is conditioned on
             DdpmSampler sampler = new DdpmSampler(net().schedule().respace(steps), DdpmSampler.Variance.FIXED_LARGE);
             Shape shape = new Shape(samples, 1, DdpmMnist.SIZE, DdpmMnist.SIZE);
             try (NDManager run = runManager()) {

@@ -15,14 +15,26 @@ public interface LoadedWorkload extends AutoCloseable {
     List<GeluSite> sites();
 
     /**
-     * Runs the complete sampling loop (classifier-free guidance where the workload uses it).
+     * Runs the complete sampling loop (classifier-free guidance where the workload uses it) for
+     * samples {@code first .. first + samples - 1} of a run, in one batch with noise from {@code seed}.
+     * Sample {@code i} is conditioned on the workload's condition for sample {@code i} (its class,
+     * prompt row, ...) whatever batch it runs in: a run that makes one call per sample passes each
+     * sample's number, so sample 7 of a run, or of a shard, is conditioned as sample 7 of any run.
      *
      * @param steps sampler steps; fewer than the trained schedule respaces it
      * @param tap   null for a plain run
      */
-    Samples sample(int samples, int steps, long seed, GeluTap tap, StepListener listener);
+    Samples sample(int first, int samples, int steps, long seed, GeluTap tap, StepListener listener);
 
-    /** Writes a picture of the samples for a person to look at into {@code dir}; returns the file. */
+    /** Samples {@code 0 .. samples - 1} in one batch. */
+    default Samples sample(int samples, int steps, long seed, GeluTap tap, StepListener listener) {
+        return sample(0, samples, steps, seed, tap, listener);
+    }
+
+    /**
+     * Writes a picture of the samples for a person to look at into {@code dir}; returns the file.
+     * Row {@code i} of {@code samples} is sample {@code i} of the run, labelled with its condition.
+     */
     Path writePreview(Samples samples, Path dir);
 
     @Override

@@ -24,7 +24,8 @@ import java.util.TreeSet;
  * every element is scanned once.
  *
  * <p>Samples run as deployed (DESIGN §2 "calls as deployed"): one sample per denoiser call, with its
- * classifier-free-guidance pair, sample {@code i} from seed {@code seed + i}. More samples are more
+ * classifier-free-guidance pair, sample {@code i} from seed {@code seed + i} with the workload's
+ * condition for sample {@code i} (a shard's sample is the whole run's). More samples are more
  * calls, never taller tiles, so rows per call, tiles and verdicts do not depend on how many samples
  * are profiled.
  *
@@ -209,7 +210,7 @@ public final class Profiler {
         try {
             for (int i : samples) {
                 sample[0] = i;
-                outputs.add(model.sample(1, steps, config.seed() + i, tap, listener));
+                outputs.add(model.sample(i, 1, steps, config.seed() + i, tap, listener));
                 recorder.endStep();
                 position[0]++;
             }

@@ -15,19 +15,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code vit-mnist}: the shipped third-party MNIST diffusion transformer, sampled with its author's
- * Euler–Maruyama flow-matching solver and defaults (generate.py {@code diffusion_generation}: 25
- * steps, diffusion coefficient 1; its command line's guidance weight 2 inside 0.3 < t < 0.7).
- * Sample {@code i} asks for digit {@code i mod 10}, as the author's grid does.
+ * {@code vit-mnist}: the shipped third-party MNIST diffusion transformer, sampled as its author's
+ * {@code python generate.py --dataset MNIST --model vit} samples: the Euler–Maruyama flow-matching
+ * solver with the command line's defaults, 50 steps, diffusion 0 (so a deterministic Euler ODE:
+ * the noise term and the score correction vanish), guidance weight 2 inside 0.3 < t < 0.7 (not
+ * {@code diffusion_generation}'s own defaults, 25 steps and diffusion 1, which the command line
+ * overrides). Sample {@code i} asks for digit {@code i mod 10}, as the author's grid does.
  */
 public final class VitMnistWorkload implements Workload {
     public static final String ID = "vit-mnist";
     static final String CHECKPOINT = "models/vit-mnist/DiffusionViT.pth";
-    public static final int STEPS = 25;
+    public static final int STEPS = 50;
     public static final double GUIDANCE = 2.0;
     public static final double CFG_START = 0.3;
     public static final double CFG_END = 0.7;
-    public static final double DIFFUSION = 1.0;
+    public static final double DIFFUSION = 0.0;
 
     private static final DenoiserInfo INFO;
 
@@ -39,7 +41,7 @@ public final class VitMnistWorkload implements Workload {
         // flow time is continuous: any step count works; 1000 keeps the reported timesteps (t in thousandths) distinct
         INFO = new DenoiserInfo(ID, "pure-transformer", "image", "exact",
                 "third-party pretrained MNIST diffusion transformer (MIT): 7x7 patches + 2 time + 2 class tokens, 4 post-LN encoder layers",
-                sites, CHECKPOINT, "Euler-Maruyama flow matching, CFG 2.0 for 0.3 < t < 0.7, diffusion 1; cond and uncond calls per sample; timestep = 1000 t",
+                sites, CHECKPOINT, "Euler flow-matching ODE (the author's solver at diffusion 0), CFG 2.0 for 0.3 < t < 0.7; cond and uncond calls per sample; timestep = 1000 t",
                 10, STEPS, 1000);
     }
 
@@ -68,16 +70,16 @@ public final class VitMnistWorkload implements Workload {
         }
 
         @Override
-        public Samples sample(int samples, int steps, long seed, GeluTap tap, StepListener listener) {
-            return sample(samples, steps, FlowSdeSampler.Noise.seeded(seed), tap, listener);
+        public Samples sample(int first, int samples, int steps, long seed, GeluTap tap, StepListener listener) {
+            return sample(first, samples, steps, FlowSdeSampler.Noise.seeded(seed), tap, listener);
         }
 
         /** The same run with the noise drawn from {@code noise} (a reference implementation's, in tests). */
-        Samples sample(int samples, int steps, FlowSdeSampler.Noise noise, GeluTap tap, StepListener listener) {
+        Samples sample(int first, int samples, int steps, FlowSdeSampler.Noise noise, GeluTap tap, StepListener listener) {
             FlowSdeSampler sampler = new FlowSdeSampler(steps, GUIDANCE, CFG_START, CFG_END, DIFFUSION);
             Shape shape = new Shape(samples, 1, VitMnist.SIZE, VitMnist.SIZE);
             try (NDManager run = runManager()) {
-                NDArray x = sampler.sample(run, shape, (z, t, conditional) -> predictEach(z, t, conditional, tap), noise, listener);
+                NDArray x = sampler.sample(run, shape, (z, t, conditional) -> predictEach(first, z, t, conditional, tap), noise, listener);
                 // generate.py clips the integrated images to [0, 1]: that picture is the model's output
                 return new Samples(x.clip(0f, 1f).toFloatArray(), shape.getShape());
             }
@@ -86,13 +88,13 @@ public final class VitMnistWorkload implements Workload {
         /**
          * One denoiser call per image (DESIGN §2: a call holds one sample), the conditional and the
          * unconditional branch being separate calls as in the author's solver: each GELU site sees
-         * 20 token rows per call.
+         * 20 token rows per call. Row {@code i} of {@code x} is sample {@code first + i} of the run.
          */
-        private NDArray predictEach(NDArray x, float t, boolean conditional, GeluTap tap) {
+        private NDArray predictEach(int first, NDArray x, float t, boolean conditional, GeluTap tap) {
             long n = x.getShape().get(0);
             NDList out = new NDList();
             for (int i = 0; i < n; i++) {
-                int[] label = {conditional ? label(i) : VitMnist.NULL_LABEL};
+                int[] label = {conditional ? label(first + i) : VitMnist.NULL_LABEL};
                 out.add(net().predict(x.get(i + ":" + (i + 1)), t, label, tap));
             }
             return NDArrays.concat(out, 0);

@@ -2,9 +2,8 @@ package org.colsparse.denoiser;
 
 import org.colsparse.tensor.TensorSources;
 
-import org.colsparse.tensor.TensorSource;
-
 import org.colsparse.runtime.Params;
+import org.colsparse.runtime.WrappedStateDict;
 
 import java.nio.file.Files;
 
@@ -49,14 +48,37 @@ public interface Workload {
         return file;
     }
 
-    /** Loads {@code file} into {@code params} under workload {@code id}'s key names; runs {@code onFailure} (closing the network) when it does not fit. */
+    /**
+     * Loads {@code file} into {@code params} under workload {@code id}'s key names, from a plain state
+     * dict or from the one a training checkpoint wraps ({@link WrappedStateDict}); runs
+     * {@code onFailure} (closing the network) when it does not fit. A wrapper used, or buffers
+     * rebuilt because the file lacks them, are said in one line on stderr: the numbers then rest on
+     * a reading of the file the user did not spell out.
+     */
     static void loadWeights(Params params, Path file, String id, Runnable onFailure) {
-        try (TensorSource source = TensorSources.openWeights(file)) {
-            params.load(source, id);
+        try (WrappedStateDict source = WrappedStateDict.of(TensorSources.openWeights(file), params.spec().keySet())) {
+            List<String> rebuilt = params.load(source, id);
+            String note = loadNote(file, source, rebuilt, id);
+            if (note != null) {
+                System.err.println(note);
+                System.err.flush();
+            }
         } catch (RuntimeException e) {
             onFailure.run();
             throw e;
         }
+    }
+
+    /** The stderr line of {@link #loadWeights}, or null when the file was a plain, complete state dict. */
+    private static String loadNote(Path file, WrappedStateDict source, List<String> rebuilt, String id) {
+        List<String> parts = new java.util.ArrayList<>();
+        if (!source.prefix().isEmpty()) {
+            parts.add("weights under '" + source.prefix() + "' (" + source.skipped() + " other tensor(s) and every non-tensor entry skipped unread)");
+        }
+        if (!rebuilt.isEmpty()) {
+            parts.add(String.join(", ", rebuilt) + " not in the file, rebuilt from " + id + "'s known schedule");
+        }
+        return parts.isEmpty() ? null : "colsparse: " + file + ": " + String.join("; ", parts);
     }
 
     /** For workloads that take no conditioning files: a misplaced {@code --cond} is never silently ignored. */

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * The named tensors of one model, keyed by the checkpoint's own names. Blocks declare what they
@@ -27,6 +28,8 @@ public final class Params implements AutoCloseable {
     private final NDManager manager;
     private final LinkedHashMap<String, long[]> spec = new LinkedHashMap<>();
     private final Map<String, NDArray> values = new HashMap<>();
+    /** Declared buffers a checkpoint may leave out, with how to rebuild them. */
+    private final Map<String, Supplier<float[]>> rebuildable = new HashMap<>();
 
     public Params(NDManager manager) {
         this.manager = manager;
@@ -41,6 +44,18 @@ public final class Params implements AutoCloseable {
         if (spec.putIfAbsent(name, shape.clone()) != null) {
             throw new IllegalStateException("parameter declared twice: " + name);
         }
+        return name;
+    }
+
+    /**
+     * Declares a buffer that follows from the architecture (a noise schedule): a checkpoint that
+     * holds it is loaded as usual; one that leaves it out (a module that keeps its schedule outside
+     * its state dict) gets {@code rebuild}'s values instead of a missing-key error, provided the rest
+     * of the file fits.
+     */
+    public String declareRebuildable(String name, Supplier<float[]> rebuild, long... shape) {
+        declare(name, shape);
+        rebuildable.put(name, rebuild);
         return name;
     }
 
@@ -102,17 +117,21 @@ public final class Params implements AutoCloseable {
      * the file lacks, and shape mismatches are all collected into one {@link InputException}.
      *
      * @param model the workload's name, for the message
+     * @return the rebuildable buffers the file lacked and that were rebuilt, in declaration order
      */
-    public void load(TensorSource source, String model) {
+    public List<String> load(TensorSource source, String model) {
         Map<String, TensorInfo> found = new LinkedHashMap<>();
         for (TensorInfo t : source.tensors()) {
             found.put(t.name(), t);
         }
         TreeSet<String> missing = new TreeSet<>();
+        List<String> rebuilt = new ArrayList<>();
         List<String> wrong = new ArrayList<>();
         for (Map.Entry<String, long[]> e : spec.entrySet()) {
             TensorInfo t = found.get(e.getKey());
-            if (t == null) {
+            if (t == null && rebuildable.containsKey(e.getKey())) {
+                rebuilt.add(e.getKey());
+            } else if (t == null) {
                 missing.add(e.getKey());
             } else if (!Arrays.equals(t.shape(), e.getValue())) {
                 wrong.add(e.getKey() + " is " + t.shapeString() + ", expected " + Arrays.toString(e.getValue()));
@@ -123,6 +142,8 @@ public final class Params implements AutoCloseable {
         TreeSet<String> unexpected = new TreeSet<>(found.keySet());
         unexpected.removeAll(spec.keySet());
         if (!missing.isEmpty() || !unexpected.isEmpty() || !wrong.isEmpty()) {
+            // a file that does not fit is no checkpoint of this model: every key it lacks is named, buffers that could be rebuilt too
+            missing.addAll(rebuilt);
             List<String> parts = new ArrayList<>();
             if (!missing.isEmpty()) {
                 parts.add(missing.size() + " missing key(s) " + missing);
@@ -136,6 +157,10 @@ public final class Params implements AutoCloseable {
             throw new InputException(source.file() + ": not a " + model + " checkpoint: " + String.join("; ", parts));
         }
         for (String name : spec.keySet()) {
+            if (rebuilt.contains(name)) {
+                set(name, rebuildable.get(name).get());
+                continue;
+            }
             TensorData d = source.data(name);
             float[] v = new float[Math.toIntExact(d.info().elementCount())];
             d.readFloats(0, v, 0, v.length);
@@ -146,6 +171,7 @@ public final class Params implements AutoCloseable {
             }
             set(name, v);
         }
+        return rebuilt;
     }
 
     /** Row-major copy of one tensor, e.g. a schedule buffer the sampler needs on the Java side. */

@@ -284,7 +284,7 @@ public final class AccuracySweep {
 
     /**
      * The samples one per denoiser call, as deployed (DESIGN §2), sample {@code i} from seed
-     * {@code seed + i} as in {@link org.colsparse.denoiser.Profiler}: the zeroed and dense runs see the
+     * {@code seed + i} with its own condition, as in {@link org.colsparse.denoiser.Profiler}: the zeroed and dense runs see the
      * same rows per call, whatever the number of samples.
      */
     private static List<Samples> sample(LoadedWorkload model, Config config, List<Integer> samples, GeluTap tap, Progress progress,
@@ -293,7 +293,8 @@ public final class AccuracySweep {
         for (int k = 0; k < samples.size(); k++) {
             long offset = before + (long) k * config.steps();
             StepListener l = (step, steps, timestep) -> progress.stepsDone(offset + step, total);
-            parts.add(model.sample(1, config.steps(), config.seed() + samples.get(k), tap, l));
+            int i = samples.get(k);
+            parts.add(model.sample(i, 1, config.steps(), config.seed() + i, tap, l));
         }
         return parts;
     }

@@ -128,18 +128,18 @@ class VitMnistTest {
         }
     }
 
-    @Test
-    void samplerStepsMatchTheNumpyReferenceFedTheSameNoise() {
+    /** {@code steps} of the author's solver at diffusion coefficient {@code diffusion} against the reference's {@code key}, fed its noise. */
+    private static void assertSolverMatches(double diffusion, String key) {
         // the 5-step run evaluates t = 0, 0.2, 0.4, 0.6, 0.8: guidance 2 at 0.4 and 0.6 only
         int steps = 5;
         float[] noise = floats(ref.get("sampler_noise"));
-        double[] want = ref.get("sampler_x");
+        double[] want = ref.get(key);
         int image = 2 * 784;
         int[] cond = {VitMnistWorkload.label(0), VitMnistWorkload.label(1)};
         assertArrayEquals(ref.get("sampler_labels"), new double[] {cond[0], cond[1]});
         List<float[]> seen = new ArrayList<>();
         FlowSdeSampler sampler = new FlowSdeSampler(steps, VitMnistWorkload.GUIDANCE, VitMnistWorkload.CFG_START,
-                VitMnistWorkload.CFG_END, VitMnistWorkload.DIFFUSION);
+                VitMnistWorkload.CFG_END, diffusion);
         try (NDManager run = manager.newSubManager()) {
             NDArray x = sampler.sample(run, new Shape(2, 1, 28, 28), (z, t, conditional) -> {
                 if (conditional) {
@@ -149,17 +149,27 @@ class VitMnistTest {
             }, replay(noise, image), StepListener.NONE);
             // the state handed to step i is the result of step i - 1
             for (int i = 1; i < steps; i++) {
-                assertRelClose(Arrays.copyOfRange(want, (i - 1) * image, i * image), seen.get(i), REL, "x after step " + i);
+                assertRelClose(Arrays.copyOfRange(want, (i - 1) * image, i * image), seen.get(i), REL, key + ": x after step " + i);
             }
-            assertRelClose(Arrays.copyOfRange(want, (steps - 1) * image, steps * image), x.toFloatArray(), REL, "x after step " + steps);
+            assertRelClose(Arrays.copyOfRange(want, (steps - 1) * image, steps * image), x.toFloatArray(), REL, key + ": x after step " + steps);
         }
         assertEquals(1.0, sampler.weightAt(0.2));
         assertEquals(2.0, sampler.weightAt(0.4));
         assertEquals(1.0, sampler.weightAt(0.7));
+    }
 
-        // the workload's run is the same integration, clipped to the author's [0, 1] picture
-        float[] samples = ((VitMnistWorkload.Loaded) model).sample(2, steps, replay(noise, image), null, StepListener.NONE).values();
-        double[] clipped = Arrays.copyOfRange(want, (steps - 1) * image, steps * image);
+    @Test
+    void samplerStepsMatchTheNumpyReferenceFedTheSameNoise() {
+        // the solver with its stochastic terms (diffusion_generation's default coefficient 1) and without (the command line's 0)
+        assertSolverMatches(1.0, "sampler_x");
+        assertSolverMatches(0.0, "sampler_ode_x");
+
+        // the workload's run is the command line's integration, clipped to the author's [0, 1] picture
+        int steps = 5;
+        int image = 2 * 784;
+        float[] samples = ((VitMnistWorkload.Loaded) model).sample(0, 2, steps, replay(floats(ref.get("sampler_noise")), image), null,
+                StepListener.NONE).values();
+        double[] clipped = Arrays.copyOfRange(ref.get("sampler_ode_x"), (steps - 1) * image, steps * image);
         for (int i = 0; i < clipped.length; i++) {
             clipped[i] = Math.min(1, Math.max(0, clipped[i]));
         }
@@ -172,15 +182,18 @@ class VitMnistTest {
         assertArrayEquals(a, model.sample(2, 4, 11, null, StepListener.NONE).values());
         assertFalse(Arrays.equals(a, model.sample(2, 4, 12, null, StepListener.NONE).values()));
         DenoiserInfo info = model.info();
-        assertEquals(25, info.defaultSteps());
+        // generate.py's command line: --num-steps 50, --diffusion 0.0, --weight 2.0 (cfg window 0.3 .. 0.7 from diffusion_generation)
+        assertEquals(50, info.defaultSteps());
+        assertEquals(0.0, VitMnistWorkload.DIFFUSION);
+        assertEquals(2.0, VitMnistWorkload.GUIDANCE);
         assertEquals("pure-transformer", info.group());
         assertEquals("image", info.modality());
         assertEquals("exact", info.geluForm());
-        int[] reported = new int[25];
-        model.sample(1, 25, 0, null, (step, steps, timestep) -> reported[step] = timestep);
+        int[] reported = new int[50];
+        model.sample(1, 50, 0, null, (step, steps, timestep) -> reported[step] = timestep);
         assertEquals(0, reported[0]);
-        assertEquals(40, reported[1]);
-        assertEquals(960, reported[24]);
+        assertEquals(20, reported[1]);
+        assertEquals(980, reported[49]);
     }
 
     @Test

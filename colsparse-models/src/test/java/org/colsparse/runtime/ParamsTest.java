@@ -45,6 +45,22 @@ class ParamsTest {
     }
 
     @Test
+    void aRebuildableBufferIsRebuiltOnlyWhereTheRestOfTheFileFits() {
+        try (NDManager m = Torch.manager(); Params p = new Params(m)) {
+            p.declare("w", 2);
+            p.declareRebuildable("schedule", () -> new float[] {0.5f, 0.25f}, 2);
+            assertEquals(java.util.List.of("schedule"), p.load(new MapTensorSource("no-schedule.pth").put("w", new float[] {1, 2}, 2), "toy"));
+            assertArrayEquals(new float[] {0.5f, 0.25f}, p.floats("schedule"));
+            // a file that holds it is read as usual
+            assertEquals(java.util.List.of(), p.load(new MapTensorSource("full.pth").put("w", 2).put("schedule", new float[] {9, 8}, 2), "toy"));
+            assertArrayEquals(new float[] {9, 8}, p.floats("schedule"));
+            // a file that does not fit names every key it lacks, the rebuildable one too
+            InputException e = assertThrows(InputException.class, () -> p.load(new MapTensorSource("other.pth").put("v", 2), "toy"));
+            assertEquals("other.pth: not a toy checkpoint: 2 missing key(s) [schedule, w]; 1 unexpected key(s) [v]", e.getMessage());
+        }
+    }
+
+    @Test
     void rejectsNaNWeights() {
         try (NDManager m = Torch.manager(); Params p = declared(m)) {
             MapTensorSource src = new MapTensorSource("nan.pth").put("a.weight", new float[] {1, 2, Float.NaN, 4, 5, 6}, 2, 3)

@@ -72,7 +72,7 @@ class SyntheticWorkloadsTest {
         }
 
         @Override
-        public Samples sample(int samples, int steps, long seed, GeluTap tap, StepListener listener) {
+        public Samples sample(int first, int samples, int steps, long seed, GeluTap tap, StepListener listener) {
             long[] s = shape.clone();
             s[0] = samples;
             SplittableRandom rng = new SplittableRandom(seed);

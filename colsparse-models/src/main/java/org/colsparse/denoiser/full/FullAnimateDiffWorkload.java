@@ -183,10 +183,10 @@ public final class FullAnimateDiffWorkload implements Workload {
         }
 
         @Override
-        public Samples sample(int samples, int steps, long seed, GeluTap tap, StepListener listener) {
+        public Samples sample(int first, int samples, int steps, long seed, GeluTap tap, StepListener listener) {
             int latent = FullSd15Workload.LATENT;
             try (NDManager run = runManager()) {
-                NDArray context = FullSd15Workload.cfgContext(run, text, samples, FullSd15Workload.TOKENS, FullSd15Workload.WIDTH);
+                NDArray context = FullSd15Workload.cfgContext(run, text, first, samples, FullSd15Workload.TOKENS, FullSd15Workload.WIDTH);
                 Shape frames = new Shape((long) samples * FRAMES, 4, latent, latent);
                 NDArray xT = noise(run, frames, seed);
                 NDArray x = FullAnimateDiffWorkload.sample(net(), run, xT, context, steps, GUIDANCE, tap, listener);

@@ -85,9 +85,9 @@ public final class FullAudioLdmWorkload implements Workload {
      * The CFG class condition of one call: {@link FullConditions.CfgPair#batch}, each row L2-normalized as
      * the pipeline does (torch's F.normalize divides by max(norm, 1e-12)).
      */
-    static NDArray cfgClassCond(NDManager manager, FullConditions.CfgPair text, int samples) {
+    static NDArray cfgClassCond(NDManager manager, FullConditions.CfgPair text, int first, int samples) {
         int w = text.cond()[0].length;
-        float[] all = text.batch(samples);
+        float[] all = text.batch(first, samples);
         for (int at = 0; at < all.length; at += w) {
             double norm = 0;
             for (int k = 0; k < w; k++) {
@@ -119,11 +119,11 @@ public final class FullAudioLdmWorkload implements Workload {
         }
 
         @Override
-        public Samples sample(int samples, int steps, long seed, GeluTap tap, StepListener listener) {
+        public Samples sample(int first, int samples, int steps, long seed, GeluTap tap, StepListener listener) {
             try (NDManager run = runManager()) {
                 Shape shape = new Shape(samples, 8, LATENT_T, LATENT_F);
                 NDArray xT = noise(run, shape, seed);
-                NDArray x = FullAudioLdmWorkload.sample(net(), run, xT, cfgClassCond(run, text, samples), steps, GUIDANCE, tap, listener);
+                NDArray x = FullAudioLdmWorkload.sample(net(), run, xT, cfgClassCond(run, text, first, samples), steps, GUIDANCE, tap, listener);
                 return new Samples(x.toFloatArray(), shape.getShape());
             }
         }

@@ -33,12 +33,13 @@ final class FullConditions {
      */
     record CfgPair(float[][] cond, float[][] uncond) {
         /**
-         * One guided batch of n samples, flat: n conditional rows ({@code cond[i mod N]}) then n
-         * unconditional ones ({@code uncond[i mod M]}), the order every full runtime batches them in.
+         * One guided batch of samples {@code first .. first + n - 1}, flat: n conditional rows
+         * ({@code cond[i mod N]} for sample i) then n unconditional ones ({@code uncond[i mod M]}),
+         * the order every full runtime batches them in.
          */
-        float[] batch(int n) {
-            float[] c = cycled(cond, n);
-            float[] u = cycled(uncond, n);
+        float[] batch(int first, int n) {
+            float[] c = cycled(cond, first, n);
+            float[] u = cycled(uncond, first, n);
             float[] all = Arrays.copyOf(c, c.length + u.length);
             System.arraycopy(u, 0, all, c.length, u.length);
             return all;
@@ -131,12 +132,15 @@ final class FullConditions {
         });
     }
 
-    /** n rows of width {@code rows[0].length}, flat: sample i takes row i mod N, as the official scripts repeat prompts. */
-    static float[] cycled(float[][] rows, int n) {
+    /**
+     * The rows of samples {@code first .. first + n - 1}, width {@code rows[0].length}, flat: sample i
+     * takes row i mod N, as the official scripts repeat prompts.
+     */
+    static float[] cycled(float[][] rows, int first, int n) {
         int width = rows[0].length;
         float[] out = new float[n * width];
         for (int i = 0; i < n; i++) {
-            System.arraycopy(rows[i % rows.length], 0, out, i * width, width);
+            System.arraycopy(rows[(first + i) % rows.length], 0, out, i * width, width);
         }
         return out;
     }

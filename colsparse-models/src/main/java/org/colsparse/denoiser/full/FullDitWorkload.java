@@ -165,19 +165,19 @@ public final class FullDitWorkload implements Workload {
             this.labels = labels;
         }
 
-        /** The class of each of n samples: the given labels in order, repeated. */
-        int[] labels(int n) {
+        /** The classes of samples {@code first .. first + n - 1}: sample i takes the i-th given label, the labels repeated. */
+        int[] labels(int first, int n) {
             int[] out = new int[n];
             for (int i = 0; i < n; i++) {
-                out[i] = labels[i % labels.length];
+                out[i] = labels[(first + i) % labels.length];
             }
             return out;
         }
 
         @Override
-        public Samples sample(int samples, int steps, long seed, GeluTap tap, StepListener listener) {
+        public Samples sample(int first, int samples, int steps, long seed, GeluTap tap, StepListener listener) {
             LearnedRangeDdpmSampler sampler = new LearnedRangeDdpmSampler(schedule(steps));
-            int[] y = labels(samples);
+            int[] y = labels(first, samples);
             FullDit.Config c = net().config();
             EpsModel model = (x, t) -> guided(net(), x, t, y, CFG_SCALE, tap);
             try (NDManager run = runManager()) {
@@ -189,7 +189,7 @@ public final class FullDitWorkload implements Workload {
         @Override
         public Path writePreview(Samples samples, Path dir) {
             // DiT works on vae.encode(x) * 0.18215, roughly unit variance: [-3, 3] shows it without clipping much
-            String[] rows = Arrays.stream(labels(Math.toIntExact(samples.shape()[0]))).mapToObj(l -> "class " + l).toArray(String[]::new);
+            String[] rows = Arrays.stream(labels(0, Math.toIntExact(samples.shape()[0]))).mapToObj(l -> "class " + l).toArray(String[]::new);
             return FullPreview.latentChannels(samples, "DiT latents", rows, -3f, 3f, dir);
         }
 

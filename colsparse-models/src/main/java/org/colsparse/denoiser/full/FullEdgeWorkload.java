@@ -275,19 +275,20 @@ public final class FullEdgeWorkload implements Workload {
             return (x, t) -> guided.predict(x, t).clip(-1, 1);
         }
 
-        NDArray musicBatch(NDManager m, int samples) {
+        /** Samples {@code first .. first + samples - 1}'s music rows, twice (both guidance branches). */
+        NDArray musicBatch(NDManager m, int first, int samples) {
             FullEdge.Config c = net().config();
-            NDArray one = m.create(FullConditions.cycled(music, samples), new Shape(samples, c.frames(), c.condFeatures()));
+            NDArray one = m.create(FullConditions.cycled(music, first, samples), new Shape(samples, c.frames(), c.condFeatures()));
             return NDArrays.concat(new NDList(one, one), 0);
         }
 
         @Override
-        public Samples sample(int samples, int steps, long seed, GeluTap tap, StepListener listener) {
+        public Samples sample(int first, int samples, int steps, long seed, GeluTap tap, StepListener listener) {
             NoiseSchedule ddimSteps = ddimSteps(schedule, steps);
             try (NDManager run = runManager()) {
                 FullEdge.Config c = net().config();
                 Shape shape = new Shape(samples, c.frames(), c.features());
-                NDArray musicBoth = musicBatch(run, samples);
+                NDArray musicBoth = musicBatch(run, first, samples);
                 NDArray out;
                 if (longForm) {
                     SplittableRandom rng = new SplittableRandom(seed);

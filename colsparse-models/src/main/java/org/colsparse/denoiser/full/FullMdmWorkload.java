@@ -215,20 +215,21 @@ public final class FullMdmWorkload implements Workload {
             }, GUIDANCE);
         }
 
-        NDArray textBatch(NDManager m, int samples) {
+        /** Samples {@code first .. first + samples - 1}'s text rows, then as many empty-text (zero) rows. */
+        NDArray textBatch(NDManager m, int first, int samples) {
             int clip = net().config().clipDim();
-            NDArray cond = m.create(FullConditions.cycled(text, samples), new Shape(samples, clip));
+            NDArray cond = m.create(FullConditions.cycled(text, first, samples), new Shape(samples, clip));
             return NDArrays.concat(new NDList(cond, cond.zerosLike()), 0);
         }
 
         @Override
-        public Samples sample(int samples, int steps, long seed, GeluTap tap, StepListener listener) {
+        public Samples sample(int first, int samples, int steps, long seed, GeluTap tap, StepListener listener) {
             if (steps < 1 || steps > schedule.steps()) {
                 throw new InputException("--steps: MDM's schedule has " + schedule.steps() + " steps, got " + steps);
             }
             try (NDManager run = runManager()) {
                 X0Sampler sampler = X0Sampler.ddpm(schedule.respace(steps), DdpmSampler.Variance.FIXED_SMALL);
-                NDArray out = sampler.sample(run, new Shape(samples, frames, net().config().features()), guidedX0(textBatch(run, samples), tap),
+                NDArray out = sampler.sample(run, new Shape(samples, frames, net().config().features()), guidedX0(textBatch(run, first, samples), tap),
                         seed, listener);
                 return new Samples(out.toFloatArray(), out.getShape().getShape());
             }

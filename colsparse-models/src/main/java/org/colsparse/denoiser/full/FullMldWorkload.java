@@ -142,13 +142,13 @@ public final class FullMldWorkload implements Workload {
             this.nullText = nullText;
         }
 
-        /** (n, textDim): the text features in order, repeated. */
-        float[] textRows(int n) {
-            return FullConditions.cycled(text, n);
+        /** (n, textDim): the text features of samples {@code first .. first + n - 1}, in order, repeated. */
+        float[] textRows(int first, int n) {
+            return FullConditions.cycled(text, first, n);
         }
 
         @Override
-        public Samples sample(int samples, int steps, long seed, GeluTap tap, StepListener listener) {
+        public Samples sample(int first, int samples, int steps, long seed, GeluTap tap, StepListener listener) {
             if ((long) (steps - 1) * (FullMldSampler.TRAINING_STEPS / steps) + 1 >= FullMldSampler.TRAINING_STEPS) {
                 throw new InputException("--steps: MLD's DDIM (steps_offset 1) reaches past timestep 999 with " + steps + " steps; at most 999");
             }
@@ -156,7 +156,7 @@ public final class FullMldWorkload implements Workload {
             FullMld net = net();
             int dim = net.config().textDim();
             try (NDManager run = runManager()) {
-                NDArray cond = run.create(textRows(samples), new Shape(samples, dim));
+                NDArray cond = run.create(textRows(first, samples), new Shape(samples, dim));
                 NDArray uncond = run.create(nullText, new Shape(1, dim));
                 EpsModel model = (x, t) -> guided(net, x, t, cond, uncond, CFG_SCALE, tap);
                 NDArray x = sampler.sample(run, new Shape(samples, 1, net.config().latent()), model, seed, listener);

@@ -101,9 +101,9 @@ public final class FullSd15Workload implements Workload {
         return new FullConditions.CfgPair(text, FullConditions.floats(UNCOND, FullConditions.required(conditions, id, UNCOND), shapes));
     }
 
-    /** The CFG context of one call: {@link FullConditions.CfgPair#batch} as one (2 samples, tokens, width) array. */
-    static NDArray cfgContext(NDManager manager, FullConditions.CfgPair text, int samples, int tokens, int width) {
-        return manager.create(text.batch(samples), new Shape(2L * samples, tokens, width));
+    /** The CFG context of one call on samples {@code first ..}: {@link FullConditions.CfgPair#batch} as one (2 samples, tokens, width) array. */
+    static NDArray cfgContext(NDManager manager, FullConditions.CfgPair text, int first, int samples, int tokens, int width) {
+        return manager.create(text.batch(first, samples), new Shape(2L * samples, tokens, width));
     }
 
     /** The UNet file of a diffusers model folder, or the file itself. */
@@ -200,9 +200,9 @@ public final class FullSd15Workload implements Workload {
         }
 
         @Override
-        public Samples sample(int samples, int steps, long seed, GeluTap tap, StepListener listener) {
+        public Samples sample(int first, int samples, int steps, long seed, GeluTap tap, StepListener listener) {
             try (NDManager run = runManager()) {
-                NDArray context = cfgContext(run, text, samples, TOKENS, WIDTH);
+                NDArray context = cfgContext(run, text, first, samples, TOKENS, WIDTH);
                 Shape shape = new Shape(samples, 4, LATENT, LATENT);
                 NDArray xT = noise(run, shape, seed);
                 NoiseSchedule trained = schedule();

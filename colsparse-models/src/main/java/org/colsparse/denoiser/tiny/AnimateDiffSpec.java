@@ -60,8 +60,8 @@ public final class AnimateDiffSpec implements TinySpec {
     }
 
     @Override
-    public NDArray sampleCond(NDManager manager, int n) {
-        return Labels.oneHot(manager, Labels.cycle(n, FashionData.CLASSES), FashionData.CLASSES);
+    public NDArray sampleCond(NDManager manager, int first, int n) {
+        return Labels.oneHot(manager, Labels.cycle(first, n, FashionData.CLASSES), FashionData.CLASSES);
     }
 
     @Override

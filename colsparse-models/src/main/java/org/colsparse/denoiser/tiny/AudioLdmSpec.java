@@ -60,7 +60,8 @@ public final class AudioLdmSpec implements TinySpec {
     }
 
     @Override
-    public NDArray sampleCond(NDManager manager, int n) {
+    public NDArray sampleCond(NDManager manager, int first, int n) {
+        // one label for every sample: the corpus has no captions
         return Labels.oneHot(manager, new int[n], 1);
     }
 

@@ -101,20 +101,37 @@ public final class EdgeSpec extends MotionSpec {
         return true;
     }
 
-    /** Beat/phase features of held-out windows (spread over the held-out set), so samples follow real, unseen rhythm. */
+    /** Beat/phase features of held-out windows, so samples follow real, unseen rhythm ({@link #window}). */
     @Override
-    public NDArray sampleCond(NDManager manager, int n) {
+    public NDArray sampleCond(NDManager manager, int first, int n) {
         MotionData d = motion();
         int[] idx = new int[n];
         for (int i = 0; i < n; i++) {
-            idx[i] = (int) ((long) i * d.heldCount() / n);
+            idx[i] = window(first + i, d.heldCount());
         }
         return withFlag(d.dance(manager, true, idx));
     }
 
+    /**
+     * The held-out window whose beats sample {@code i} follows: {@code floor(v(i) * windows)} with
+     * {@code v} the base-2 van der Corput sequence (0, 1/2, 1/4, 3/4, 1/8, ...). Any first n samples
+     * spread over the whole held-out set, yet sample i's window depends on i alone, not on how many
+     * samples the run has.
+     */
+    static int window(int sample, int windows) {
+        double v = 0;
+        double bit = 0.5;
+        for (int i = sample; i > 0; i >>= 1, bit /= 2) {
+            if ((i & 1) != 0) {
+                v += bit;
+            }
+        }
+        return (int) (v * windows);
+    }
+
     @Override
-    public Path writePreview(TinyNet net, Samples samples, Path dir) {
-        return writeMotion(samples, dir, i -> "beats " + i);
+    String conditionLabel(int sample) {
+        return "beats " + window(sample, motion().heldCount());
     }
 
     @Override

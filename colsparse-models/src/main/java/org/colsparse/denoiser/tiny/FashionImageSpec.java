@@ -30,8 +30,8 @@ abstract class FashionImageSpec implements TinySpec {
     }
 
     @Override
-    public NDArray sampleCond(NDManager manager, int n) {
-        return Labels.oneHot(manager, Labels.cycle(n, FashionData.CLASSES), FashionData.CLASSES);
+    public NDArray sampleCond(NDManager manager, int first, int n) {
+        return Labels.oneHot(manager, Labels.cycle(first, n, FashionData.CLASSES), FashionData.CLASSES);
     }
 
     @Override

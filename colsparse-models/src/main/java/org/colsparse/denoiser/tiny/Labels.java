@@ -34,11 +34,11 @@ public final class Labels {
         return oneHot(oneHot.getManager(), nul, (int) width - 1);
     }
 
-    /** Labels 0, 1, ..., classes - 1, 0, 1, ... for {@code n} samples. */
-    public static int[] cycle(int n, int classes) {
+    /** The labels of samples {@code first .. first + n - 1} when sample {@code i} asks for class {@code i mod classes}. */
+    public static int[] cycle(int first, int n, int classes) {
         int[] l = new int[n];
         for (int i = 0; i < n; i++) {
-            l[i] = i % classes;
+            l[i] = (first + i) % classes;
         }
         return l;
     }

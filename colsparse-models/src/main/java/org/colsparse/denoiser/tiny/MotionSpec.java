@@ -50,19 +50,28 @@ abstract class MotionSpec implements TinySpec {
         return 5;
     }
 
-    /** One-hot action labels walk, hop, walk, ... for {@code n} samples. */
+    /** The action sample {@code i} asks for ({@link MotionData#ACTIONS}): walk, hop, walk, ... */
+    static int action(int sample) {
+        return sample % MotionData.CLASSES;
+    }
+
     @Override
-    public NDArray sampleCond(NDManager manager, int n) {
+    public NDArray sampleCond(NDManager manager, int first, int n) {
         int[] a = new int[n];
         for (int i = 0; i < n; i++) {
-            a[i] = i % 2;
+            a[i] = action(first + i);
         }
         return Labels.oneHot(manager, a, MotionData.CLASSES);
     }
 
+    /** The preview's row label of sample {@code i}: what {@link #sampleCond} conditions it on. */
+    String conditionLabel(int sample) {
+        return MotionData.ACTIONS[action(sample)];
+    }
+
     @Override
     public Path writePreview(TinyNet net, Samples samples, Path dir) {
-        return writeMotion(samples, dir, i -> MotionData.ACTIONS[i % 2]);
+        return writeMotion(samples, dir, this::conditionLabel);
     }
 
     /** Decoded clips in metres after forward kinematics; the toes are the contact joints for foot skate. */

@@ -65,8 +65,11 @@ public interface TinySpec {
     /** Shape of {@code n} samples in the model's data space. */
     Shape sampleShape(int n);
 
-    /** Conditioning for {@code n} samples of a default run. */
-    NDArray sampleCond(NDManager manager, int n);
+    /**
+     * Conditioning of samples {@code first .. first + n - 1} of a default run, one row each; sample
+     * {@code i}'s depends on {@code i} alone, so it is the same in any batch, shard or run length.
+     */
+    NDArray sampleCond(NDManager manager, int first, int n);
 
     /** Writes a picture of samples for a person to look at; returns the file. */
     Path writePreview(TinyNet net, Samples samples, Path dir);

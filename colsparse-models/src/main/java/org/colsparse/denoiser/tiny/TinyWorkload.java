@@ -82,10 +82,10 @@ public final class TinyWorkload implements Workload {
         }
 
         @Override
-        public Samples sample(int samples, int steps, long seed, GeluTap tap, StepListener listener) {
+        public Samples sample(int first, int samples, int steps, long seed, GeluTap tap, StepListener listener) {
             DdimSampler sampler = new DdimSampler(spec.schedule().respace(steps), 0);
             try (NDManager run = manager.newSubManager()) {
-                NDArray cond = spec.sampleCond(run, samples);
+                NDArray cond = spec.sampleCond(run, first, samples);
                 EpsModel model;
                 if (spec.guidance() > 1) {
                     // conditional and unconditional rows go through the network as one batch (DESIGN §2)

@@ -112,7 +112,7 @@ class FullAnimateDiffTest {
         try (NDManager m = Torch.manager();
              FullUnet unet = FullAnimateDiffWorkload.build(m, folder(tmp, "Motion_Module/mm_sd_v15.ckpt", "mm_v1.ckpt"), FullSd15Test.SMALL, 4, 2)) {
             NDArray context = FullSd15Workload.cfgContext(m,
-                    new FullConditions.CfgPair(new float[][] {floats(in, "text")}, new float[][] {floats(in, "uncond")}), 1, 4, 8);
+                    new FullConditions.CfgPair(new float[][] {floats(in, "text")}, new float[][] {floats(in, "uncond")}), 0, 1, 4, 8);
             float[] x = FullAnimateDiffWorkload.sample(unet, m, array(m, in, "xT"), context, 2, 8, null, (s, n, t) -> { }).toFloatArray();
             double err = relError(x, floats(fixture("expected.npz"), "sample2_v1"));
             assertTrue(err < 1e-4, "rel error " + err);

@@ -124,7 +124,7 @@ class FullAudioLdmTest {
         Path in = fixture("inputs.npz");
         try (NDManager m = Torch.manager(); FullUnet unet = FullSd15Workload.loaded(m, SMALL, fixture("unet_diffusers.safetensors"), "audioldm")) {
             NDArray cls = FullAudioLdmWorkload.cfgClassCond(m,
-                    new FullConditions.CfgPair(new float[][] {floats(in, "text")}, new float[][] {floats(in, "uncond")}), 1);
+                    new FullConditions.CfgPair(new float[][] {floats(in, "text")}, new float[][] {floats(in, "uncond")}), 0, 1);
             float[] x = FullAudioLdmWorkload.sample(unet, m, array(m, in, "xT"), cls, 2, 2.5, null, (s, n, t) -> { }).toFloatArray();
             double err = relError(x, floats(fixture("expected.npz"), "sample2"));
             assertTrue(err < 1e-4, "rel error " + err);

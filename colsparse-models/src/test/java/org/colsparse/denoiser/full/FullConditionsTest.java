@@ -26,7 +26,7 @@ class FullConditionsTest {
         assertEquals(2, r.length);
         assertArrayEquals(new float[] {4, 5, 6}, r[1]);
         // sample i takes row i mod N
-        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 1, 2, 3}, FullConditions.cycled(r, 3));
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 1, 2, 3}, FullConditions.cycled(r, 0, 3));
 
         Path one = dir.resolve("one.npy");
         NpyWriter.write(one, new long[] {3}, new float[] {7, 8, 9});
@@ -34,8 +34,20 @@ class FullConditionsTest {
         assertArrayEquals(new float[][] {{7, 8, 9}}, o);
         // a guided batch of 3: the conditional rows cycled, then the unconditional one three times
         FullConditions.CfgPair pair = new FullConditions.CfgPair(r, o);
-        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 1, 2, 3, 7, 8, 9, 7, 8, 9, 7, 8, 9}, pair.batch(3));
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 1, 2, 3, 7, 8, 9, 7, 8, 9, 7, 8, 9}, pair.batch(0, 3));
         assertEquals("text row 0", pair.label(2));
+    }
+
+    @Test
+    void sampleITakesRowIModNInAnyBatch() {
+        float[][] rows = {{1, 2}, {3, 4}, {5, 6}};
+        // samples 2, 3, 4 alone or together: rows 2, 0, 1
+        assertArrayEquals(new float[] {5, 6, 1, 2, 3, 4}, FullConditions.cycled(rows, 2, 3));
+        assertArrayEquals(new float[] {1, 2}, FullConditions.cycled(rows, 3, 1));
+        FullConditions.CfgPair pair = new FullConditions.CfgPair(rows, new float[][] {{7, 8}, {9, 10}});
+        // sample 4 alone: its prompt row 1, its negative prompt row 0
+        assertArrayEquals(new float[] {3, 4, 7, 8}, pair.batch(4, 1));
+        assertEquals("text row 1", pair.label(4));
     }
 
     @Test

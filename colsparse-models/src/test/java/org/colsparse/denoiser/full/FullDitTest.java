@@ -26,12 +26,14 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 import static org.colsparse.denoiser.full.FullFixtures.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -248,13 +250,26 @@ class FullDitTest {
     }
 
     @Test
+    void aSampleRunAloneTakesTheLabelOfItsNumber(@TempDir Path dir) {
+        Path labels = dir.resolve("labels.npy");
+        NpyWriter.write(labels, new long[] {2}, new int[] {7, 2});
+        try (FullDitWorkload.Loaded small = FullDitWorkload.load(manager, DIR.resolve("dit_small.pt"), Map.of("class", labels), SMALL)) {
+            // same seed: only the class tells the runs apart
+            float[] one = small.sample(1, 1, 2, 5, null, StepListener.NONE).values();
+            assertArrayEquals(one, small.sample(3, 1, 2, 5, null, StepListener.NONE).values(), "samples 1 and 3: class 2");
+            assertFalse(Arrays.equals(one, small.sample(0, 1, 2, 5, null, StepListener.NONE).values()), "sample 0: class 7");
+        }
+    }
+
+    @Test
     void classLabelsFromACondFile(@TempDir Path dir) {
         Path labels = dir.resolve("labels.npy");
         NpyWriter.write(labels, new long[] {3}, new long[] {9, 0, 4});
         try (FullDitWorkload.Loaded l = FullDitWorkload.load(manager, DIR.resolve("dit_small.pt"), Map.of("class", labels), SMALL)) {
-            assertArrayEquals(new int[] {9, 0, 4, 9, 0}, l.labels(5));
+            assertArrayEquals(new int[] {9, 0, 4, 9, 0}, l.labels(0, 5));
+            assertArrayEquals(new int[] {9, 0}, l.labels(3, 2), "samples 3 and 4 take labels 3 mod 3 and 4 mod 3");
         }
-        assertArrayEquals(new int[] {207, 360}, model.labels(2));
+        assertArrayEquals(new int[] {207, 360}, model.labels(0, 2));
 
         Path matrix = dir.resolve("matrix.npy");
         NpyWriter.write(matrix, new long[] {2, 2}, new long[] {1, 2, 3, 4});

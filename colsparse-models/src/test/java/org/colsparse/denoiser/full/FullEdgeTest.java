@@ -86,7 +86,7 @@ class FullEdgeTest {
             Arrays.fill(t, 999);
             int[] rows = new int[w.sites().size()];
             GeluTap tap = GeluTap.observing((site, data, r) -> rows[site.index()] = r);
-            NDArray both = w.net().predict(NDArrays.concat(new NDList(x, x), 0), t, w.musicBatch(m, 2), new boolean[] {true, true, false, false}, tap);
+            NDArray both = w.net().predict(NDArrays.concat(new NDList(x, x), 0), t, w.musicBatch(m, 0, 2), new boolean[] {true, true, false, false}, tap);
             FullMotionFixtures.assertClose(expected.get("cond_999"), both.get("0:2"), "conditional rows");
             FullMotionFixtures.assertClose(expected.get("uncond_999"), both.get("2:"), "unconditional rows (null embeddings)");
             for (int r : rows) {
@@ -105,7 +105,7 @@ class FullEdgeTest {
         X0Sampler ddim = X0Sampler.ddim(steps, 1);
         try (FullEdgeWorkload.Loaded w = loadSmall(tmp); NDManager m = manager.newSubManager()) {
             NDArray x = m.create(expected.get("x"), new Shape(2, 12, 151));
-            EpsModel x0 = w.guidedX0(w.musicBatch(m, 2), null, FullEdgeWorkload.GUIDANCE);
+            EpsModel x0 = w.guidedX0(w.musicBatch(m, 0, 2), null, FullEdgeWorkload.GUIDANCE);
             for (int k : new int[] {49, 0}) {
                 int t = steps.timesteps()[k];
                 NDArray pred = x0.predict(x, t);
@@ -131,7 +131,7 @@ class FullEdgeTest {
         Path music = FullMotionFixtures.npy(tmp.resolve("music.npy"), expected.get("long_music"), 3, 12, 24);
         try (FullEdgeWorkload.Loaded w = FullEdgeWorkload.load(manager, DIR.resolve("checkpoint.pt"), Map.of("music", music), SMALL);
              NDManager m = manager.newSubManager()) {
-            NDArray musicBoth = w.musicBatch(m, 3);
+            NDArray musicBoth = w.musicBatch(m, 0, 3);
             int[] drawn = {0};
             NDArray out = FullEdgeWorkload.longDdim(m.create(expected.get("long_xT"), new Shape(3, 12, 151)), steps, FullEdgeWorkload.GUIDANCE,
                     g -> w.guidedX0(musicBoth, null, g), () -> m.create(stepNoise(drawn[0]++, 3 * 12 * 151), new Shape(3, 12, 151)),
@@ -157,6 +157,16 @@ class FullEdgeTest {
         assertFalse(FullEdgeWorkload.longForm("short"));
         InputException e = assertThrows(InputException.class, () -> FullEdgeWorkload.longForm("normal"));
         assertTrue(e.getMessage().contains("COLSPARSE_EDGE_SAMPLER"), e.getMessage());
+    }
+
+    @Test
+    void aSampleRunAloneTakesTheMusicRowOfItsNumber(@TempDir Path tmp) {
+        try (FullEdgeWorkload.Loaded w = loadSmall(tmp)) {
+            // two music rows, same seed: only the music tells the runs apart
+            float[] one = w.sample(1, 1, 2, 5, null, StepListener.NONE).values();
+            assertArrayEquals(one, w.sample(3, 1, 2, 5, null, StepListener.NONE).values(), "samples 1 and 3: music row 1");
+            assertFalse(Arrays.equals(one, w.sample(0, 1, 2, 5, null, StepListener.NONE).values()), "sample 0: music row 0");
+        }
     }
 
     @Test

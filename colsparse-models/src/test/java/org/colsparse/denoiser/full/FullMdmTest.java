@@ -36,6 +36,7 @@ import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -78,7 +79,7 @@ class FullMdmTest {
     void forwardMatchesTheNumpyReference(@TempDir Path tmp) {
         try (FullMdmWorkload.Loaded w = loadSmall(tmp); NDManager m = manager.newSubManager()) {
             NDArray x = m.create(expected.get("x"), new Shape(2, FRAMES, 263));
-            NDArray text = w.textBatch(m, 2);
+            NDArray text = w.textBatch(m, 0, 2);
             int[] t = new int[4];
             Arrays.fill(t, 999);
             int[] rows = new int[w.sites().size()];
@@ -97,7 +98,7 @@ class FullMdmTest {
     void guidedStepMatchesTheOfficialPosterior(@TempDir Path tmp) {
         try (FullMdmWorkload.Loaded w = loadSmall(tmp); NDManager m = manager.newSubManager()) {
             NDArray x = m.create(expected.get("x"), new Shape(2, FRAMES, 263));
-            EpsModel x0 = w.guidedX0(w.textBatch(m, 2), null);
+            EpsModel x0 = w.guidedX0(w.textBatch(m, 0, 2), null);
             X0Sampler ddpm = X0Sampler.ddpm(NoiseSchedule.cosine(1000), DdpmSampler.Variance.FIXED_SMALL);
             for (int t : new int[] {999, 500, 0}) {
                 NDArray guided = x0.predict(x, t);
@@ -109,6 +110,16 @@ class FullMdmTest {
                     assertEquals(expected.get("sigma_" + t)[0], c[2], 1e-6, "sigma at t=" + t);
                 }
             }
+        }
+    }
+
+    @Test
+    void aSampleRunAloneTakesTheTextRowOfItsNumber(@TempDir Path tmp) {
+        try (FullMdmWorkload.Loaded w = loadSmall(tmp)) {
+            // two text rows, same seed: only the prompt tells the runs apart
+            float[] one = w.sample(1, 1, 2, 7, null, StepListener.NONE).values();
+            assertArrayEquals(one, w.sample(3, 1, 2, 7, null, StepListener.NONE).values(), "samples 1 and 3: text row 1");
+            assertFalse(Arrays.equals(one, w.sample(0, 1, 2, 7, null, StepListener.NONE).values()), "sample 0: text row 0");
         }
     }
 

@@ -23,12 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 import static org.colsparse.denoiser.full.FullFixtures.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -235,7 +237,25 @@ class FullMldTest {
         Path three = dir.resolve("three.npy");
         NpyWriter.write(three, new long[] {3, 24}, new float[72]);
         try (FullMldWorkload.Loaded l = FullMldWorkload.load(manager, ckpt, Map.of("text", three, "null_text", nul), SMALL)) {
-            assertEquals(5 * 24, l.textRows(5).length);
+            assertEquals(5 * 24, l.textRows(0, 5).length);
+        }
+    }
+
+    @Test
+    void aSampleRunAloneTakesTheTextRowOfItsNumber(@TempDir Path dir) {
+        float[] text = FullFixtures.floats(expected.ref("cfg_text"));
+        float[] two = Arrays.copyOf(text, 2 * text.length);
+        for (int i = 0; i < text.length; i++) {
+            two[text.length + i] = -text[i];
+        }
+        Path rows = dir.resolve("two.npy");
+        NpyWriter.write(rows, new long[] {2, text.length}, two);
+        try (FullMldWorkload.Loaded l = FullMldWorkload.load(manager, DIR.resolve("mld_small.ckpt"), Map.of("text", rows, "null_text", conditions.get("null_text")), SMALL)) {
+            assertArrayEquals(Arrays.copyOfRange(two, text.length, 2 * text.length), l.textRows(3, 1), "sample 3: row 1");
+            // same seed: only the prompt tells the runs apart
+            float[] one = l.sample(1, 1, 2, 11, null, StepListener.NONE).values();
+            assertArrayEquals(one, l.sample(3, 1, 2, 11, null, StepListener.NONE).values(), "samples 1 and 3: text row 1");
+            assertFalse(Arrays.equals(one, l.sample(0, 1, 2, 11, null, StepListener.NONE).values()), "sample 0: text row 0");
         }
     }
 }

@@ -161,12 +161,25 @@ class FullSd15Test {
     }
 
     @Test
+    void theGuidedContextOfSampleIHoldsPromptRowIModN() {
+        try (NDManager m = Torch.manager()) {
+            float[][] text = {{1, 2}, {3, 4}};
+            float[][] uncond = {{5, 6}};
+            // sample 3 alone (1 token of width 2): prompt row 1, then the negative prompt
+            assertArrayEquals(new float[] {3, 4, 5, 6}, FullSd15Workload.cfgContext(m, new FullConditions.CfgPair(text, uncond), 3, 1, 1, 2).toFloatArray());
+            // AudioLDM's class condition of sample 3: the same rows, each L2-normalized
+            float[] cls = FullAudioLdmWorkload.cfgClassCond(m, new FullConditions.CfgPair(text, uncond), 3, 1).toFloatArray();
+            assertArrayEquals(new float[] {0.6f, 0.8f, (float) (5 / Math.sqrt(61)), (float) (6 / Math.sqrt(61))}, cls, 1e-6f);
+        }
+    }
+
+    @Test
     void twoGuidedDdimStepsMatchNumpy() {
         Path in = fixture("inputs.npz");
         try (NDManager m = Torch.manager(); FullUnet unet = FullSd15Workload.loaded(m, SMALL, fixture("unet_diffusers.safetensors"), "sd15")) {
             float[][] text = {floats(in, "text")};
             float[][] uncond = {floats(in, "uncond")};
-            NDArray context = FullSd15Workload.cfgContext(m, new FullConditions.CfgPair(text, uncond), 1, 4, 8);
+            NDArray context = FullSd15Workload.cfgContext(m, new FullConditions.CfgPair(text, uncond), 0, 1, 4, 8);
             NoiseSchedule s = FullSd15Workload.schedule();
             List<Integer> timesteps = new ArrayList<>();
             StepListener l = (step, steps, t) -> timesteps.add(t);

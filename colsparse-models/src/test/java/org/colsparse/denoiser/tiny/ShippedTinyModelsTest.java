@@ -64,7 +64,7 @@ class ShippedTinyModelsTest {
                 int n = 2;
                 Shape shape = spec.sampleShape(n);
                 NDArray x = m.randomNormal(shape);
-                NDArray cond = spec.sampleCond(m, n);
+                NDArray cond = spec.sampleCond(m, 0, n);
                 NDArray both = NDArrays.concat(new NDList(cond, net.nullCond(cond)), 0);
                 NDArray eps = net.predict(NDArrays.concat(new NDList(x, x), 0), m.full(new Shape(2L * n), 500f), both, tap);
                 assertArrayEquals(new Shape(2L * n).addAll(shape.slice(1)).getShape(), eps.getShape().getShape());
