@@ -495,8 +495,27 @@ public final class ReportWriter {
             html.heading(3, "Sites outside the headline");
             html.table(List.of("workload", "elem sparsity", "col sparsity", "mean rows per tile"), rows);
             html.paragraph("Time-embedding MLP sites: one row per sample per call, so a column is a single element and column sparsity "
-                    + "equals element sparsity by construction. They are shown here and left out of the summary.");
+                    + "equals element sparsity by construction. They are shown here and left out of the summary." + otherConsumers(results));
         }
+    }
+
+    /** What the consumers of those sites would save if they skipped too: beside the headline, where they run dense. */
+    private static String otherConsumers(JsonNode results) {
+        List<String> parts = new ArrayList<>();
+        String dataflow = results.path("config").path("dataflow").asText();
+        for (JsonNode w : results.path("workloads")) {
+            for (JsonNode f : w.path("estimate").path("dataflows")) {
+                if (f.path("dataflow").asText().equals(dataflow) && f.path("other_consumer_reduction").isNumber()) {
+                    double calls = Math.max(1, w.path("estimate").path("calls").asDouble());
+                    parts.add(String.format(Locale.ROOT, "%s %s of their %s cycles per call (%s)", w.path("id").asText(),
+                            thousands((f.path("other_consumer_dense_cycles").asDouble() - f.path("other_consumer_cycles_with_skipping").asDouble()) / calls),
+                            thousands(f.path("other_consumer_dense_cycles").asDouble() / calls),
+                            Summary.percent(f.path("other_consumer_reduction").asDouble())));
+                }
+            }
+        }
+        return parts.isEmpty() ? "" : " The GEMMs that read them run dense in every cycle number; skipping with their masks would save ("
+                + dataflow + ", analytic): " + String.join("; ", parts) + ".";
     }
 
     private static void figure(HtmlReport html, AtomicOutput out, String file, byte[] png, String caption) {
@@ -526,7 +545,7 @@ public final class ReportWriter {
 
     private static String estimateCsv(JsonNode results) {
         return perWorkloadCsv(results, List.of("estimate", "gemms"), List.of("name", "m", "n", "k", "instances", "consumes_site",
-                "dense_cycles_os", "cycles_with_skipping_os", "dense_cycles_ws", "cycles_with_skipping_ws", "dense_cycles_is",
+                "consumes_role", "dense_cycles_os", "cycles_with_skipping_os", "dense_cycles_ws", "cycles_with_skipping_ws", "dense_cycles_is",
                 "cycles_with_skipping_is"));
     }
 
