@@ -227,9 +227,7 @@ public final class Characterization {
         c.put("simulated_calls", opt.simCalls());
         c.put("calls", "one sample per denoiser call (its classifier-free-guidance pair together); sample i from seed + i");
         c.set("layouts", MAPPER.valueToTree(opt.layouts().stream().map(org.colsparse.layout.LayoutKind::cliName).toList()));
-        c.put("taxonomy_rule", "token-limited when a call holds <= " + plain(opt.taxonomy().maxTokenRows())
-                + " rows on average; concentration when column sparsity exceeds the independence baseline by >= "
-                + plain(opt.taxonomy().minExcessPp()) + " pp; dispersion otherwise");
+        c.put("taxonomy_rule", opt.taxonomy().describe());
         c.put("site_rule", org.colsparse.workload.SiteRoles.rule());
         return c;
     }
@@ -615,10 +613,6 @@ public final class Characterization {
                     cycles == 0 ? 0 : (double) (cycles - compute) / cycles, read, written, (read + written) / 1e6,
                     rowRequests == 0 ? Double.NaN : (double) rowHits / rowRequests);
         }
-    }
-
-    private static String plain(double v) {
-        return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
     }
 
     /** {@code count} of {@code calls}, evenly spread, first and last included. */
