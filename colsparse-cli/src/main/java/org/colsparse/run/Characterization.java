@@ -371,7 +371,7 @@ public final class Characterization {
 
     /**
      * Analytic cycles (SCALE-Sim-exact dense counts) of every GEMM of the profiled model's own denoiser
-     * call, each consumer skipping with its site's real recorded mask, exactly per tile, for os, ws and
+     * call, each headline consumer skipping with its site's real recorded mask, exactly per tile, for os, ws and
      * is; summed over the recorded calls.
      */
     private EstimateResult estimate(String id, RecordedMasks masks, Function<RecordedMasks.Call, Map<String, ActivationMask>> operands,
@@ -507,7 +507,7 @@ public final class Characterization {
 
     /**
      * Cycle-level simulation (array + SRAM + GDDR6) of every GEMM of whole denoiser calls of the
-     * profiled model, dense and with each consumer's real recorded mask, per layout, for
+     * profiled model, dense and with each headline consumer's real recorded mask, per layout, for
      * {@code simCalls} recorded calls spread over the timesteps.
      */
     private SimulateResult simulate(RecordedMasks masks, Function<RecordedMasks.Call, Map<String, ActivationMask>> operands,
