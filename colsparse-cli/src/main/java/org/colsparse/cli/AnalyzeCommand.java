@@ -46,7 +46,7 @@ import java.util.concurrent.Callable;
                 + " serves every --threshold x --tile-rows pair.",
                 "Per site: element and column sparsity, gap (pp), the independence baseline s^R, per-channel"
                 + " activity with its Gini coefficient, top-10%% share and dead channels, and the taxonomy verdict"
-                + " (token-limited / concentration / dispersion) with its evidence."})
+                + " (token-limited / inconclusive / concentration / dispersion) with its evidence."})
 public final class AnalyzeCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "activation files")
     List<Path> files;
@@ -341,6 +341,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         g.writeObjectFieldStart("rule");
         g.writeNumberField("max_token_rows", v.rule().maxTokenRows());
         g.writeNumberField("min_excess_pp", v.rule().minExcessPp());
+        g.writeNumberField("min_element_sparsity_pct", v.rule().minElementSparsityPct());
         g.writeEndObject();
         g.writeStringField("evidence", v.evidence());
         g.writeEndObject();

@@ -40,7 +40,7 @@ final class GemmInputs {
     @Option(names = "--threshold", defaultValue = "0.01", description = "Near-zero threshold tau, |a| <= tau (default: ${DEFAULT-VALUE}).")
     double threshold;
     @Option(names = "--masks", description = "Recorded masks (masks.npz from profile --out or run, docs/masks.md): the profiled model's GEMMs "
-            + "of one denoiser call, each consumer skipping with its site's real mask.")
+            + "of one denoiser call, each headline consumer skipping with its site's real mask (consumers of time-mlp sites run dense).")
     Path recorded;
     @Option(names = "--call", description = "With --masks: which recorded call (c0, c1, ...; default: the first).")
     String call;

@@ -219,8 +219,35 @@ public final class SimulateCommand implements Callable<Integer> {
             out.printf("array %s %s, %d-byte words, %.0f MHz; SRAM KiB ifmap/filter/ofmap %d/%d/%d; DRAM %s; %s%s%n",
                     cfg.array(), cfg.dataflow().cliName(), cfg.wordBytes(), cfg.arrayClockMhz(), cfg.ifmapSramBytes() >> 10,
                     cfg.filterSramBytes() >> 10, cfg.ofmapSramBytes() >> 10, dram, dramMethod, anyMask ? "; masked: |a| <= " + inputs.threshold + " skipped per " + CycleModel.skipUnit(cfg.dataflow(), cfg.array()) : "");
+            String slower = slowerWithSkipping(byLayout);
+            if (!slower.isEmpty()) {
+                out.println(slower);
+            }
             out.flush();
         }
+    }
+
+    /**
+     * Says why, where a layer runs slower with skipping than dense: a negative gain with nothing
+     * beside it reads like a simulator bug (issue 22).
+     */
+    static String slowerWithSkipping(Map<String, Map<String, LayerResult[]>> byLayout) {
+        Map<String, List<String>> byLayer = new LinkedHashMap<>();
+        byLayout.forEach((layout, layers) -> layers.forEach((name, pair) -> {
+            if (pair[0] != null && pair[1] != null && pair[1].cycles() > pair[0].cycles()) {
+                byLayer.computeIfAbsent(name, x -> new ArrayList<>()).add(String.format(Locale.ROOT, "%s %+d cycles (compute %+d, "
+                        + "DRAM reads %+d B)", layout, pair[1].cycles() - pair[0].cycles(), pair[1].computeCycles() - pair[0].computeCycles(),
+                        pair[1].bytesRead() - pair[0].bytesRead()));
+            }
+        }));
+        if (byLayer.isEmpty()) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        byLayer.forEach((name, where) -> parts.add(name + ": " + String.join(", ", where)));
+        return "slower with skipping than dense: " + String.join("; ", parts) + ". Skipping also reads each row tile's skip bitmap "
+                + "(ceil(K/8) bytes, in a DRAM row of its own); with few zero columns that costs more than they save (row-major and tiled "
+                + "drop a burst only where all its channels are zero columns). docs/simulator.md, 'When skipping is slower than dense'.";
     }
 
     private List<Object> cells(Row r) {

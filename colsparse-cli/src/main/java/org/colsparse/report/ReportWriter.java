@@ -70,8 +70,8 @@ public final class ReportWriter {
         html.paragraph("elem/col sparsity: near-zero elements and all-near-zero columns (one channel within one row tile of R rows of one "
                 + "denoiser call) over the whole sampling loop at the primary threshold, over the headline sites: "
                 + org.colsparse.workload.SiteRoles.rule() + ". gap pp: element minus column sparsity in percentage points. "
-                + "cycle red consumers: cycle reduction of the GEMMs that read GELU outputs; cycle red model: of the whole denoiser call "
-                + "(only consumers skip) - both analytic on the profiled model's own GEMMs with its real recorded masks. mem stall share: "
+                + "cycle red consumers: cycle reduction of the GEMMs that read headline GELU outputs; cycle red model: of the whole denoiser call "
+                + "(only those consumers skip) - both analytic on the profiled model's own GEMMs with its real recorded masks. mem stall share: "
                 + "dense row-major simulation of whole calls; best layout gain: the fastest layout with skipping vs that run. "
                 + "rel l2 at primary: output drift at the primary threshold; cliff at: the first threshold where the cliff rule fires.");
         html.heading(3, "Why each class");
@@ -416,6 +416,7 @@ public final class ReportWriter {
         List<List<String>> rows = new ArrayList<>();
         Map<String, List<Double>> byClass = new LinkedHashMap<>();
         List<String> layouts = new ArrayList<>();
+        boolean slower = false;
         double primary = results.path("config").path("primary_threshold").asDouble();
         int tile = results.path("config").path("tile_rows_primary").asInt();
         for (JsonNode w : results.path("workloads")) {
@@ -438,7 +439,9 @@ public final class ReportWriter {
             }
             List<String> r = new ArrayList<>(List.of(w.path("id").asText(), v.path("verdict").asText()));
             for (String layout : layouts) {
-                r.add(gain.containsKey(layout) ? Summary.percent(gain.get(layout)) : "n/a");
+                String shown = gain.containsKey(layout) ? Summary.percent(gain.get(layout)) : "n/a";
+                slower |= shown.startsWith("-");
+                r.add(shown.startsWith("-") ? shown + " (bitmap reads > savings)" : shown);
             }
             r.add(best + String.format(Locale.ROOT, " (+%.2f pp)", 100 * sensitivity));
             rows.add(r);
@@ -470,6 +473,13 @@ public final class ReportWriter {
                 verdict.append("no concentration/dispersion pair to compare.");
             }
         }
+        if (slower) {
+            verdict.append(" A negative gain is real, not a rounding: with skipping the accelerator also reads each row tile's skip "
+                    + "bitmap (ceil(K/8) bytes, in a DRAM row of its own), and where few columns are zero that costs more than they save "
+                    + "(row-major and tiled drop a 32-byte burst only where all its channels are zero columns); the changed request stream "
+                    + "also moves the DRAM's scheduling, by up to a few tenths of a percent of a memory-bound call either way. "
+                    + "docs/simulator.md, 'When skipping is slower than dense'.");
+        }
         html.paragraph(verdict.toString());
     }
 
@@ -495,8 +505,27 @@ public final class ReportWriter {
             html.heading(3, "Sites outside the headline");
             html.table(List.of("workload", "elem sparsity", "col sparsity", "mean rows per tile"), rows);
             html.paragraph("Time-embedding MLP sites: one row per sample per call, so a column is a single element and column sparsity "
-                    + "equals element sparsity by construction. They are shown here and left out of the summary.");
+                    + "equals element sparsity by construction. They are shown here and left out of the summary." + otherConsumers(results));
         }
+    }
+
+    /** What the consumers of those sites would save if they skipped too: beside the headline, where they run dense. */
+    private static String otherConsumers(JsonNode results) {
+        List<String> parts = new ArrayList<>();
+        String dataflow = results.path("config").path("dataflow").asText();
+        for (JsonNode w : results.path("workloads")) {
+            for (JsonNode f : w.path("estimate").path("dataflows")) {
+                if (f.path("dataflow").asText().equals(dataflow) && f.path("other_consumer_reduction").isNumber()) {
+                    double calls = Math.max(1, w.path("estimate").path("calls").asDouble());
+                    parts.add(String.format(Locale.ROOT, "%s %s of their %s cycles per call (%s)", w.path("id").asText(),
+                            thousands((f.path("other_consumer_dense_cycles").asDouble() - f.path("other_consumer_cycles_with_skipping").asDouble()) / calls),
+                            thousands(f.path("other_consumer_dense_cycles").asDouble() / calls),
+                            Summary.percent(f.path("other_consumer_reduction").asDouble())));
+                }
+            }
+        }
+        return parts.isEmpty() ? "" : " The GEMMs that read them run dense in every cycle number; skipping with their masks would save ("
+                + dataflow + ", analytic): " + String.join("; ", parts) + ".";
     }
 
     private static void figure(HtmlReport html, AtomicOutput out, String file, byte[] png, String caption) {
@@ -526,7 +555,7 @@ public final class ReportWriter {
 
     private static String estimateCsv(JsonNode results) {
         return perWorkloadCsv(results, List.of("estimate", "gemms"), List.of("name", "m", "n", "k", "instances", "consumes_site",
-                "dense_cycles_os", "cycles_with_skipping_os", "dense_cycles_ws", "cycles_with_skipping_ws", "dense_cycles_is",
+                "consumes_role", "dense_cycles_os", "cycles_with_skipping_os", "dense_cycles_ws", "cycles_with_skipping_ws", "dense_cycles_is",
                 "cycles_with_skipping_is"));
     }
 

@@ -117,6 +117,9 @@ public final class Summary {
                     v.path("rows_per_call").asDouble(), plain(v.path("rule").path("max_token_rows").asDouble()), v.path("tile_rows").asInt(),
                     v.path("effective_tile_height").asDouble(), colVsBase, percent(v.path("element_sparsity").asDouble()));
             case "concentration" -> colVsBase + ": excess " + excess + " pp >= " + limit + " pp";
+            case "inconclusive" -> "element sparsity " + percent(v.path("element_sparsity").asDouble()) + " < "
+                    + plain(v.path("rule").path("min_element_sparsity_pct").asDouble()) + "%: too few near-zeros to tell concentration "
+                    + "from dispersion; " + colVsBase + ", excess " + excess + " pp (concentration needs >= " + limit + " pp)";
             default -> colVsBase + ": excess " + excess + " pp < " + limit + " pp, at element sparsity "
                     + percent(v.path("element_sparsity").asDouble());
         };

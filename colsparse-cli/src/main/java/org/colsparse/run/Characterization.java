@@ -153,10 +153,13 @@ public final class Characterization {
                 Map<String, Map<String, ActivationMask>> built = new java.util.HashMap<>();
                 Function<RecordedMasks.Call, Map<String, ActivationMask>> operands =
                         call -> built.computeIfAbsent(call.name(), k -> masks.operands(call));
+                Map<String, Map<String, ActivationMask>> builtOther = new java.util.HashMap<>();
+                Function<RecordedMasks.Call, Map<String, ActivationMask>> others =
+                        call -> builtOther.computeIfAbsent(call.name(), k -> masks.otherOperands(call));
                 listener.stage("estimate", id, i, opt.workloads().size());
-                node.set("estimate", stage("estimate-" + id, () -> estimate(id, masks, operands, profile)));
+                node.set("estimate", stage("estimate-" + id, () -> estimate(id, masks, operands, others, profile)));
                 listener.stage("simulate", id, i, opt.workloads().size());
-                node.set("simulate", stage("simulate-" + id, () -> simulate(masks, operands)));
+                node.set("simulate", stage("simulate-" + id, () -> simulate(masks, operands, others)));
             }
             i++;
         }
@@ -240,9 +243,7 @@ public final class Characterization {
         c.put("simulated_calls", opt.simCalls());
         c.put("calls", "one sample per denoiser call (its classifier-free-guidance pair together); sample i from seed + i");
         c.set("layouts", MAPPER.valueToTree(opt.layouts().stream().map(org.colsparse.layout.LayoutKind::cliName).toList()));
-        c.put("taxonomy_rule", "token-limited when a call holds <= " + plain(opt.taxonomy().maxTokenRows())
-                + " rows on average; concentration when column sparsity exceeds the independence baseline by >= "
-                + plain(opt.taxonomy().minExcessPp()) + " pp; dispersion otherwise");
+        c.put("taxonomy_rule", opt.taxonomy().describe());
         c.put("site_rule", org.colsparse.workload.SiteRoles.rule());
         return c;
     }
@@ -347,8 +348,12 @@ public final class Characterization {
         return stats.stream().filter(s -> s.threshold() == opt.primaryThreshold() && s.tileRows() == opt.arrayRows()).toList();
     }
 
-    /** One GEMM of the profiled call: dense cycles and cycles with skipping, each dataflow, mean over the recorded calls. */
-    record GemmCycles(String name, long m, long n, long k, long instances, String consumesSite, long denseCyclesOs,
+    /**
+     * One GEMM of the profiled call: dense cycles and cycles with skipping, each dataflow, mean over
+     * the recorded calls. A consumer of a site outside the headline ({@code consumesRole} time-mlp)
+     * runs dense here, as in the totals; what it would save is in {@link DataflowCycles}' other_consumer fields.
+     */
+    record GemmCycles(String name, long m, long n, long k, long instances, String consumesSite, String consumesRole, long denseCyclesOs,
                       double cyclesWithSkippingOs, long denseCyclesWs, double cyclesWithSkippingWs, long denseCyclesIs,
                       double cyclesWithSkippingIs) {
     }
@@ -356,11 +361,15 @@ public final class Characterization {
     /**
      * One dataflow's totals over the recorded calls.
      *
-     * @param consumerReduction cycle reduction of the GEMMs that read GELU outputs (FFN down-projections, next convolutions)
-     * @param modelReduction    cycle reduction of the whole denoiser call (all GEMMs; only consumers skip)
+     * @param consumerReduction      cycle reduction of the headline consumers: the GEMMs that read headline GELU
+     *                               outputs (FFN down-projections, next convolutions)
+     * @param modelReduction         cycle reduction of the whole denoiser call (all GEMMs; only the headline consumers skip)
+     * @param otherConsumerReduction beside the headline: what the consumers of sites outside it (time-mlp) would
+     *                               save of their own cycles if they skipped too; null when the call has none
      */
     record DataflowCycles(String dataflow, String skipUnit, long denseCycles, long cyclesWithSkipping, long consumerDenseCycles,
-                          long consumerCyclesWithSkipping, double consumerReduction, double modelReduction) {
+                          long consumerCyclesWithSkipping, double consumerReduction, double modelReduction,
+                          long otherConsumerDenseCycles, long otherConsumerCyclesWithSkipping, Double otherConsumerReduction) {
     }
 
     /** A full-size consumer GEMM in the projection, with the tiny site whose measured column sparsity it borrows. */
@@ -382,17 +391,19 @@ public final class Characterization {
 
     /**
      * Analytic cycles (SCALE-Sim-exact dense counts) of every GEMM of the profiled model's own denoiser
-     * call, each consumer skipping with its site's real recorded mask, exactly per tile, for os, ws and
+     * call, each headline consumer skipping with its site's real recorded mask, exactly per tile, for os, ws and
      * is; summed over the recorded calls.
      */
     private EstimateResult estimate(String id, RecordedMasks masks, Function<RecordedMasks.Call, Map<String, ActivationMask>> operands,
-                                    JsonNode profile) {
+                                    Function<RecordedMasks.Call, Map<String, ActivationMask>> others, JsonNode profile) {
         var array = opt.accel().array();
         Dataflow[] flows = {Dataflow.OS, Dataflow.WS, Dataflow.IS};
         long[] dense = new long[3];
         long[] skip = new long[3];
         long[] cDense = new long[3];
         long[] cSkip = new long[3];
+        long[] oDense = new long[3];
+        long[] oSkip = new long[3];
         int n = masks.calls().size();
         List<GemmCycles> rows = new ArrayList<>();
         for (org.colsparse.runtime.GemmRecorder.Op op : masks.gemms()) {
@@ -401,8 +412,13 @@ public final class Characterization {
             double[] sk = new double[3];
             for (RecordedMasks.Call call : masks.calls()) {
                 ActivationMask mask = operands.apply(call).get(g.name());
+                ActivationMask beside = others.apply(call).get(g.name());
                 for (int f = 0; f < 3; f++) {
                     GemmEstimate e = mask == null ? GemmEstimate.dense(g, array, flows[f]) : GemmEstimate.withMask(g, array, flows[f], mask);
+                    if (beside != null) {
+                        oDense[f] += e.denseCycles();
+                        oSkip[f] += GemmEstimate.withMask(g, array, flows[f], beside).effectiveCycles();
+                    }
                     d[f] = e.denseCycles();
                     sk[f] += e.effectiveCycles();
                     dense[f] += e.denseCycles();
@@ -413,14 +429,15 @@ public final class Characterization {
                     }
                 }
             }
-            rows.add(new GemmCycles(g.name(), g.m(), g.n(), g.k(), g.instances(), g.consumesSite(), d[0], sk[0] / n, d[1], sk[1] / n,
+            rows.add(new GemmCycles(g.name(), g.m(), g.n(), g.k(), g.instances(), g.consumesSite(), masks.consumedRole(g), d[0], sk[0] / n, d[1], sk[1] / n,
                     d[2], sk[2] / n));
         }
         List<DataflowCycles> flowsOut = new ArrayList<>();
         int configured = 0;
         for (int f = 0; f < 3; f++) {
             flowsOut.add(new DataflowCycles(flows[f].name().toLowerCase(), CycleModel.skipUnit(flows[f], array), dense[f], skip[f],
-                    cDense[f], cSkip[f], cDense[f] == 0 ? 0 : 1 - (double) cSkip[f] / cDense[f], 1 - (double) skip[f] / dense[f]));
+                    cDense[f], cSkip[f], cDense[f] == 0 ? 0 : 1 - (double) cSkip[f] / cDense[f], 1 - (double) skip[f] / dense[f],
+                    oDense[f], oSkip[f], oDense[f] == 0 ? null : 1 - (double) oSkip[f] / oDense[f]));
             if (flows[f] == opt.accel().dataflow()) {
                 configured = f;
             }
@@ -428,8 +445,9 @@ public final class Characterization {
         DataflowCycles main = flowsOut.get(configured);
         List<Integer> steps = masks.calls().stream().map(RecordedMasks.Call::step).toList();
         Projection projection = opt.preset() == org.colsparse.denoiser.Preset.tiny ? projection(id, profile) : null;
-        return new EstimateResult(id, "analytic (SCALE-Sim-exact dense cycles) on the profiled model's own GEMMs; each consumer "
-                + "skips with its site's real recorded mask, exactly per tile; summed over " + n + " recorded calls",
+        return new EstimateResult(id, "analytic (SCALE-Sim-exact dense cycles) on the profiled model's own GEMMs; each headline consumer "
+                + "skips with its site's real recorded mask, exactly per tile; consumers of sites outside the headline run dense "
+                + "(their skipping is reported beside, other_consumer_*); summed over " + n + " recorded calls",
                 array.rows() + "x" + array.cols(), main.dataflow(), n, steps, main.consumerReduction(), main.modelReduction(),
                 flowsOut, rows, projection);
     }
@@ -498,32 +516,41 @@ public final class Characterization {
     }
 
     /**
-     * @param results per layout, dense and with skipping, summed over the simulated calls
-     * @param calls   each simulated call on its own
+     * @param results        per layout, dense and with skipping (only the headline consumers skip), summed over the simulated calls
+     * @param calls          each simulated call on its own
+     * @param otherConsumers beside the headline: the consumers of sites outside it (time-mlp) alone, per layout, dense and
+     *                       skipping with their own masks; empty when the call has none
      */
     record SimulateResult(String workload, String method, int gemmsPerCall, List<Integer> callSteps, List<LayoutTotals> results,
-                          List<CallResult> calls) {
+                          List<CallResult> calls, List<LayoutTotals> otherConsumers) {
     }
 
     /**
      * Cycle-level simulation (array + SRAM + GDDR6) of every GEMM of whole denoiser calls of the
-     * profiled model, dense and with each consumer's real recorded mask, per layout, for
+     * profiled model, dense and with each headline consumer's real recorded mask, per layout, for
      * {@code simCalls} recorded calls spread over the timesteps.
      */
-    private SimulateResult simulate(RecordedMasks masks, Function<RecordedMasks.Call, Map<String, ActivationMask>> operands) {
+    private SimulateResult simulate(RecordedMasks masks, Function<RecordedMasks.Call, Map<String, ActivationMask>> operands,
+                                    Function<RecordedMasks.Call, Map<String, ActivationMask>> others) {
         List<RecordedMasks.Call> picked = spread(masks.calls(), opt.simCalls());
         List<Gemm> layers = masks.gemms().stream().map(org.colsparse.runtime.GemmRecorder.Op::gemm).toList();
         // every picked call in one simulator run, each layer under a per-call name: the dense runs,
         // the same in every call, are then made once (AcceleratorSim shares runs of one shape)
         List<Gemm> all = new ArrayList<>();
         Map<String, ActivationMask> skipping = new java.util.HashMap<>();
+        // consumers of sites outside the headline are simulated with skipping too, but only for the beside totals
+        java.util.Set<String> beside = new java.util.HashSet<>();
         for (RecordedMasks.Call call : picked) {
             Map<String, ActivationMask> m = operands.apply(call);
+            Map<String, ActivationMask> o = others.apply(call);
             for (Gemm g : layers) {
                 Gemm named = new Gemm(inCall(g, call), g.m(), g.n(), g.k(), g.instances(), g.consumesSite());
                 all.add(named);
                 if (m.containsKey(g.name())) {
                     skipping.put(named.name(), m.get(g.name()));
+                } else if (o.containsKey(g.name())) {
+                    skipping.put(named.name(), o.get(g.name()));
+                    beside.add(named.name());
                 }
             }
         }
@@ -535,15 +562,22 @@ public final class Characterization {
             results.put(r.layout() + "/" + r.masked() + "/" + r.name(), r);
         }
         Map<org.colsparse.layout.LayoutKind, Totals[]> totals = new java.util.LinkedHashMap<>();
+        Map<org.colsparse.layout.LayoutKind, Totals[]> otherTotals = new java.util.LinkedHashMap<>();
         List<CallResult> perCall = new ArrayList<>();
         for (RecordedMasks.Call call : picked) {
             for (org.colsparse.layout.LayoutKind layout : opt.layouts()) {
                 Totals[] t = totals.computeIfAbsent(layout, k -> new Totals[] {new Totals(), new Totals()});
+                Totals[] o = otherTotals.computeIfAbsent(layout, k -> new Totals[] {new Totals(), new Totals()});
                 long d = 0;
                 long s = 0;
                 for (Gemm g : layers) {
                     LayerResult dr = results.get(layout.cliName() + "/false/" + inCall(g, call));
                     LayerResult sr = results.getOrDefault(layout.cliName() + "/true/" + inCall(g, call), dr);
+                    if (beside.contains(inCall(g, call))) {
+                        o[0].add(dr);
+                        o[1].add(sr);
+                        sr = dr;
+                    }
                     t[0].add(dr);
                     t[1].add(sr);
                     d += dr.cycles();
@@ -557,9 +591,17 @@ public final class Characterization {
             out.add(t[0].of(layout.cliName(), false, picked.size()));
             out.add(t[1].of(layout.cliName(), true, picked.size()));
         });
+        List<LayoutTotals> otherOut = new ArrayList<>();
+        if (!beside.isEmpty()) {
+            otherTotals.forEach((layout, o) -> {
+                otherOut.add(o[0].of(layout.cliName(), false, picked.size()));
+                otherOut.add(o[1].of(layout.cliName(), true, picked.size()));
+            });
+        }
         return new SimulateResult(masks.workload(), "cycle-level (array + double-buffered SRAM + " + sim.dramName() + ") of every GEMM of "
-                + "the profiled model's denoiser call; consumers skip with their site's real recorded mask; " + sim.dramMethod(), layers.size(),
-                picked.stream().map(RecordedMasks.Call::step).toList(), out, perCall);
+                + "the profiled model's denoiser call; headline consumers skip with their site's real recorded mask, consumers of sites "
+                + "outside the headline run dense (alone in other_consumers); " + sim.dramMethod(), layers.size(),
+                picked.stream().map(RecordedMasks.Call::step).toList(), out, perCall, otherOut);
     }
 
     private static String inCall(Gemm g, RecordedMasks.Call call) {
@@ -591,10 +633,6 @@ public final class Characterization {
                     cycles == 0 ? 0 : (double) (cycles - compute) / cycles, read, written, (read + written) / 1e6,
                     rowRequests == 0 ? Double.NaN : (double) rowHits / rowRequests);
         }
-    }
-
-    private static String plain(double v) {
-        return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
     }
 
     /** {@code count} of {@code calls}, evenly spread, first and last included. */

@@ -168,13 +168,41 @@ public record RecordedMasks(String workload, double threshold, List<Call> calls,
         return b;
     }
 
-    /** The activation operands of {@code call}'s consumer GEMMs, by GEMM name ({@link #operand}). */
+    /**
+     * The activation operands of {@code call}'s headline consumers, by GEMM name ({@link #operand}):
+     * the GEMMs reading a site whose role is in the headline ({@link org.colsparse.workload.SiteRoles}).
+     * These are the only GEMMs that skip in the headline cycle numbers (DESIGN §2).
+     */
     public Map<String, ActivationMask> operands(Call call) {
+        return operands(call, true);
+    }
+
+    /**
+     * The operands of the consumers of sites outside the headline (time-embedding MLPs): one row per
+     * sample, so their "columns" are single elements. Reported beside the headline, never in it.
+     */
+    public Map<String, ActivationMask> otherOperands(Call call) {
+        return operands(call, false);
+    }
+
+    /** The role of the site {@code g} reads, or "" when it reads none. */
+    public String consumedRole(Gemm g) {
+        if (!g.consumesGelu()) {
+            return "";
+        }
+        for (Site s : sites) {
+            if (s.name().equals(g.consumesSite())) {
+                return s.role();
+            }
+        }
+        throw new InputException("masks of " + workload + " lack site " + g.consumesSite() + " consumed by " + g.name());
+    }
+
+    private Map<String, ActivationMask> operands(Call call, boolean headline) {
         Map<String, ActivationMask> out = new LinkedHashMap<>();
         for (GemmRecorder.Op op : gemms) {
-            ActivationMask a = operand(op, call);
-            if (a != null) {
-                out.put(op.gemm().name(), a);
+            if (op.gemm().consumesGelu() && org.colsparse.workload.SiteRoles.headline(consumedRole(op.gemm())) == headline) {
+                out.put(op.gemm().name(), operand(op, call));
             }
         }
         return out;

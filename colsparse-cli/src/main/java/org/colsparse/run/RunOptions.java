@@ -60,7 +60,8 @@ public record RunOptions(List<String> workloads, Path out, AccelConfig accel, Li
                 "samples=" + (samples == null ? "(default)" : samples), "steps=" + (steps == null ? "(default)" : steps),
                 "seed=" + seed, "buckets=" + buckets, "preset=" + preset, "checkpoint=" + (checkpoint == null ? "(shipped weights)" : checkpoint),
                 "cond=" + new java.util.TreeMap<>(conditions), "max_token_rows=" + plain(taxonomy.maxTokenRows()),
-                "min_excess_pp=" + plain(taxonomy.minExcessPp()), "mask_calls=" + maskCalls, "sim_calls=" + simCalls) + "\n";
+                "min_excess_pp=" + plain(taxonomy.minExcessPp()), "min_element_sparsity=" + plain(taxonomy.minElementSparsityPct()),
+                "mask_calls=" + maskCalls, "sim_calls=" + simCalls) + "\n";
     }
 
     private static String plain(double v) {

@@ -95,6 +95,30 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void belowTheElementSparsityFloorTheVerdictIsInconclusive() throws Exception {
+        // 16 rows x 5 channels, one near-zero element: 1.25 % element sparsity, no zero column
+        float[] v = new float[80];
+        java.util.Arrays.fill(v, 1f);
+        v[7] = 0f;
+        Path f = npy("dense.npy", v, 16, 5);
+        CliRun r = run("analyze", f.toString(), "--tile-rows", "4", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode verdict = new ObjectMapper().readTree(r.out()).get("taxonomy").get(0);
+        // before issue 22: "dispersion", a verdict the data could not carry
+        assertEquals("inconclusive", verdict.get("verdict").asText());
+        assertEquals(10.0, verdict.get("rule").get("min_element_sparsity_pct").asDouble());
+        assertTrue(verdict.get("evidence").asText().startsWith("inconclusive: element sparsity 0.01 < floor 0.10"), verdict.toString());
+        CliRun table = run("analyze", f.toString(), "--tile-rows", "4", "--min-element-sparsity", "1");
+        assertEquals(0, table.code(), table.err());
+        assertTrue(table.out().contains("dense (tau 0.01, R 4): dispersion:"), table.out());
+        CliRun bad = run("analyze", f.toString(), "--min-element-sparsity", "101");
+        assertEquals(2, bad.code());
+        assertEquals(1, bad.err().strip().lines().count(), bad.err());
+        assertTrue(bad.err().contains("--min-element-sparsity: must be a percentage from 0 to 100, got 101"), bad.err());
+        assertTrue(run("analyze", "--help").out().contains("--min-element-sparsity"));
+    }
+
+    @Test
     void tableAndCsvCarryTheSameNumbers() throws Exception {
         Path f = handCase();
         CliRun json = run("analyze", f.toString(), "--tile-rows", "2", "--format", "json");

@@ -175,6 +175,49 @@ class RunCommandTest {
     }
 
     @Test
+    void timeMlpConsumersRunDenseInTheHeadlineCyclesAndAreReportedBeside(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("r");
+        expect(0, args(out, "--format", "json", "--mask-calls", "2"));
+        JsonNode w = Json.MAPPER.readTree(out.resolve("results.json").toFile()).get("workloads").get(0);
+        JsonNode e = w.get("estimate");
+        double calls = e.get("calls").asDouble();
+        double headlineDense = 0;
+        double headlineSkip = 0;
+        double otherDense = 0;
+        int timeMlp = 0;
+        for (JsonNode g : e.get("gemms")) {
+            String role = g.get("consumes_role").asText();
+            if (role.equals("time-mlp")) {
+                timeMlp++;
+                otherDense += g.get("dense_cycles_os").asDouble() * calls;
+                // before issue 22 gt.time_embed.2/4/6 (m = 1) skipped inside the headline
+                assertEquals(g.get("dense_cycles_os").asDouble(), g.get("cycles_with_skipping_os").asDouble(), g.get("name").asText());
+            } else if (!role.isEmpty()) {
+                headlineDense += g.get("dense_cycles_os").asDouble() * calls;
+                headlineSkip += g.get("cycles_with_skipping_os").asDouble() * calls;
+            }
+        }
+        assertEquals(3, timeMlp, "ddpm-mnist's time MLP has three GELU consumers");
+        JsonNode os = e.get("dataflows").get(0);
+        assertEquals("os", os.get("dataflow").asText());
+        assertEquals(headlineDense, os.get("consumer_dense_cycles").asDouble(), 1e-6, "consumers = headline consumers only");
+        assertEquals(headlineSkip, os.get("consumer_cycles_with_skipping").asDouble(), 1e-6);
+        assertEquals(otherDense, os.get("other_consumer_dense_cycles").asDouble(), 1e-6);
+        assertTrue(os.get("other_consumer_cycles_with_skipping").asDouble() < otherDense,
+                "the time-MLP masks do hold near-zero elements: what skipping them would save is reported beside");
+        // the simulation: headline totals with the time-MLP consumers dense, the time-MLP consumers alone beside
+        JsonNode other = w.get("simulate").get("other_consumers");
+        assertEquals(2, other.size(), "row-major dense and skipping, time-MLP consumers alone");
+        assertTrue(other.get(1).get("skipping").asBoolean());
+        assertTrue(other.get(1).get("compute_cycles").asLong() < other.get(0).get("compute_cycles").asLong());
+        JsonNode dense = w.get("simulate").get("results").get(0);
+        JsonNode skipping = w.get("simulate").get("results").get(1);
+        assertEquals(calls, dense.get("calls").asDouble(), "both replay the two recorded calls");
+        assertEquals(headlineDense - headlineSkip, dense.get("compute_cycles").asLong() - skipping.get("compute_cycles").asLong(), 1e-6,
+                "the simulated compute saving is the headline consumers' saving alone");
+    }
+
+    @Test
     void runCharacterizesAUsersFullSizeCheckpoint(@TempDir Path dir) throws Exception {
         // the smallest official architecture (MLD, 8.3M parameters) with seeded random weights in its official key layout
         Path ckpt = dir.resolve("mld.safetensors");

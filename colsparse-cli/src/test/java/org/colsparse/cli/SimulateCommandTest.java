@@ -26,6 +26,27 @@ class SimulateCommandTest {
     }
 
     @Test
+    void aLayerSlowerWithSkippingThanDenseIsExplained(@TempDir Path dir) throws Exception {
+        // examples/masks/ffn_down.npy has 1 zero column of 256: it saves 1 compute cycle and, in row-major and tiled,
+        // no burst, less than the skip bitmap costs; before issue 22 the table showed the slower run and said nothing
+        CliRun r = CliRun.run("simulate", "--topology", "../examples/layers.csv", "--mask-dir", "../examples/masks", "--layout", "all");
+        assertEquals(0, r.code(), r.err());
+        String note = r.out().lines().filter(l -> l.startsWith("slower with skipping than dense: ")).findFirst().orElse("");
+        assertTrue(note.startsWith("slower with skipping than dense: ffn_down: row-major +"), r.out());
+        assertTrue(note.contains("skip bitmap") && note.contains("docs/simulator.md"), note);
+        assertTrue(note.contains(", tiled +") && !note.contains("column-major") && !note.contains("compacted"),
+                "column-major and compacted drop the zero column's bursts and are faster: " + note);
+        // a mask whose zero columns save more than its bitmap costs (56 of 64 channels never active) gets no such line
+        Path topo = dir.resolve("t.csv");
+        Files.writeString(topo, "Layer, M, N, K,\nffn_down, 32, 16, 64,\n");
+        Path masks = Files.createDirectory(dir.resolve("masks"));
+        writeMask(masks.resolve("ffn_down.npy"));
+        CliRun saving = CliRun.run("simulate", "--topology", topo.toString(), "--mask-dir", masks.toString(), "--layout", "all");
+        assertEquals(0, saving.code(), saving.err());
+        assertTrue(saving.out().lines().noneMatch(l -> l.startsWith("slower with skipping")), saving.out());
+    }
+
+    @Test
     void topologyWithMaskDirAllLayoutsJsonAndTraces(@TempDir Path dir) throws Exception {
         Path topo = dir.resolve("t.csv");
         Files.writeString(topo, "Layer, M, N, K,\nffn_up, 32, 64, 16,\nffn_down, 32, 16, 64,\n");

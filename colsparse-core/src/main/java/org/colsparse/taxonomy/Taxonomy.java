@@ -30,6 +30,12 @@ public final class Taxonomy {
                     + ", so tiles of R=" + s.tileRows() + " hold " + num(effective) + " rows; column sparsity "
                     + two(s.columnSparsity()) + " tracks element sparsity " + two(s.elementSparsity())
                     + " (independence baseline " + two(s.independenceBaseline()) + ")";
+        } else if (s.elementSparsity() * 100.0 < rule.minElementSparsityPct()) {
+            verdict = SparsityClass.INCONCLUSIVE;
+            evidence = "inconclusive: element sparsity " + two(s.elementSparsity()) + " < floor " + two(rule.minElementSparsityPct() / 100.0)
+                    + ", too few near-zero elements to tell concentration from dispersion (column sparsity " + two(s.columnSparsity())
+                    + " vs independence baseline " + two(s.independenceBaseline()) + ", excess " + num(excessPp) + " pp; concentration needs >= "
+                    + num(rule.minExcessPp()) + " pp)";
         } else if (excessPp >= rule.minExcessPp()) {
             verdict = SparsityClass.CONCENTRATION;
             evidence = "concentration: column sparsity " + two(s.columnSparsity()) + " vs independence baseline "

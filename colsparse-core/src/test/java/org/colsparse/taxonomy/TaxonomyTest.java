@@ -50,8 +50,36 @@ class TaxonomyTest {
     }
 
     @Test
+    void inconclusiveBelowTheElementSparsityFloor() {
+        // ddpm-mnist-like: 5.65 % element sparsity, 0.07 % column sparsity; before issue 22 this was "dispersion"
+        TaxonomyVerdict v = Taxonomy.classify(site(784, 1, 128, 0.0565, 0.0007, 0.0));
+        assertEquals(SparsityClass.INCONCLUSIVE, v.verdict());
+        assertEquals("inconclusive: element sparsity 0.06 < floor 0.10, too few near-zero elements to tell concentration from"
+                + " dispersion (column sparsity 0.00 vs independence baseline 0.00, excess 0.1 pp; concentration needs >= 5 pp)", v.evidence());
+        assertEquals(10.0, v.rule().minElementSparsityPct());
+        // at the floor the data carries a verdict
+        assertEquals(SparsityClass.DISPERSION, Taxonomy.classify(site(784, 1, 128, 0.10, 0.0, 0.0)).verdict());
+        // the floor is configurable; 0 gives the three classes of before
+        assertEquals(SparsityClass.DISPERSION, Taxonomy.classify(site(784, 1, 128, 0.0565, 0.0007, 0.0), new TaxonomyRule(8, 5, 0)).verdict());
+        assertEquals(SparsityClass.INCONCLUSIVE, Taxonomy.classify(site(784, 1, 128, 0.3, 0.2, 0.0), new TaxonomyRule(8, 5, 50)).verdict());
+    }
+
+    @Test
+    void tokenLimitedComesBeforeTheFloorAndTheFloorBeforeConcentration() {
+        // MLD: 6 rows per call at 2.5 % element sparsity is token-limited, as its shape says whatever the sparsity
+        assertEquals(SparsityClass.TOKEN_LIMITED, Taxonomy.classify(site(300, 50, 128, 0.025, 0.004, 0.0)).verdict());
+        // below the floor an excess can only come from short tiles: 129 rows at R = 128, the 1-row tile all near zero
+        TaxonomyVerdict shortTiles = Taxonomy.classify(site(129, 1, 128, 0.05, 0.5, 0.025));
+        assertEquals(47.5, shortTiles.excessPp(), 1e-9);
+        assertEquals(SparsityClass.INCONCLUSIVE, shortTiles.verdict());
+    }
+
+    @Test
     void ruleParametersAreValidated() {
         assertThrows(IllegalArgumentException.class, () -> new TaxonomyRule(-1, 5));
         assertThrows(IllegalArgumentException.class, () -> new TaxonomyRule(8, Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> new TaxonomyRule(8, 5, -1));
+        assertThrows(IllegalArgumentException.class, () -> new TaxonomyRule(8, 5, 100.5));
+        assertThrows(IllegalArgumentException.class, () -> new TaxonomyRule(8, 5, Double.NaN));
     }
 }

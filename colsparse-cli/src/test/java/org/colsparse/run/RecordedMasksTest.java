@@ -1,0 +1,39 @@
+package org.colsparse.run;
+
+import org.colsparse.runtime.GemmRecorder;
+import org.colsparse.sparsity.NearZeroMask;
+import org.colsparse.workload.Gemm;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class RecordedMasksTest {
+    /** A call with an FFN site and a time-embedding MLP site, each all near zero, and a consumer of each. */
+    private static RecordedMasks twoRoles() {
+        NearZeroMask ffn = new NearZeroMask(4, 8, new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff});
+        NearZeroMask time = new NearZeroMask(1, 8, new byte[] {(byte) 0xff});
+        RecordedMasks.Call call = new RecordedMasks.Call("c0", 0, 999, Map.of("ffn.gelu", ffn, "time.gelu", time));
+        List<RecordedMasks.Site> sites = List.of(new RecordedMasks.Site("ffn.gelu", "ffn", 4, 8),
+                new RecordedMasks.Site("time.gelu", "time-mlp", 1, 8));
+        List<GemmRecorder.Op> gemms = List.of(
+                new GemmRecorder.Op(new Gemm("up", 4, 8, 8), null),
+                new GemmRecorder.Op(new Gemm("ffn.down", 4, 8, 8, 1, "ffn.gelu"), null),
+                new GemmRecorder.Op(new Gemm("time.out", 1, 8, 8, 1, "time.gelu"), null));
+        return new RecordedMasks("w", 0.01, List.of(call), sites, gemms);
+    }
+
+    @Test
+    void onlyConsumersOfHeadlineSitesSkipTheOthersAreApart() {
+        RecordedMasks masks = twoRoles();
+        RecordedMasks.Call call = masks.calls().get(0);
+        // before issue 22, operands() also held time.out: time-MLP consumers skipped inside the headline
+        assertEquals(List.of("ffn.down"), List.copyOf(masks.operands(call).keySet()));
+        assertEquals(List.of("time.out"), List.copyOf(masks.otherOperands(call).keySet()));
+        assertEquals(0, masks.operands(call).get("ffn.down").nonZeroColumns(0, 4).cardinality(), "every column of the FFN site is zero");
+        assertEquals("time-mlp", masks.consumedRole(masks.gemms().get(2).gemm()));
+        assertEquals("", masks.consumedRole(masks.gemms().get(0).gemm()));
+    }
+}
