@@ -17,12 +17,14 @@ GuyTevet/motion-diffusion-model, mld ChenFengYe/motion-latent-diffusion, edge St
 diffusers huggingface/diffusers (its src/ folder, or "installed" for an installed diffusers; imports
 huggingface_hub) for sd15, audioldm and animatediff's MotionAdapter, audioldm haoheliu/AudioLDM for the original
 AudioLDM UNet (imports einops). timm, einops and huggingface_hub are pure Python and not packaged by Debian:
-checkouts on PYTHONPATH serve. A family whose code does not import says NOT RUN with the reason, and the others run.
+checkouts on PYTHONPATH serve.
 Modules the official files import only for what these checks never run (CLIP and SMPL in MDM, rendering and
 pytorch3d in EDGE, the text-to-audio pipeline that audioldm/__init__.py imports) are replaced by empty stand-ins;
 so are safetensors where it is absent (Rust-built, not in Debian 12: a reader of the format stands in) and the
-torch features that torch 1.13 lacks and diffusers 0.35 names at import (see torch_shims). torch 1.13's baddbmm(beta=0) is routed around
-(see zeroed_baddbmm): without that the diffusers UNets give NaN in some runs.
+torch features that torch 1.13 lacks and diffusers 0.35 names at import (see torch_shims). torch 1.13's
+baddbmm(beta=0) is routed around (see zeroed_baddbmm): without that the diffusers UNets give NaN in some runs.
+A family whose official code does not import says NOT RUN with the reason, one that raises says ERROR; the others
+still run.
 
 What is compared (relative L2 error, float32 against the float64 NumPy reference; pass below 1e-4, 1e-3 for
 the 50-step sampler):
@@ -43,7 +45,7 @@ the 50-step sampler):
               and diffusers >= 0.31 take it (a per-video context for diffusers < 0.31, which repeats it itself)
 The reduced fixtures use 4 GroupNorm groups; where the original code hard-codes 32 (AudioLDM's openaimodel), its
 normalization helpers are rebound to 4 groups, the only change made to official code.
-Exit status: 0 when every check that ran passed, 1 otherwise (a family NOT RUN counts as failed).
+Exit status: 0 when every check that ran passed, 1 otherwise (a family NOT RUN or in ERROR counts as failed).
 
 Run against DiT ed81ce2, motion-diffusion-model d4fd88c, motion-latent-diffusion 081ce31, EDGE 17c3428,
 AudioLDM 4054cb4 and diffusers v0.35.2 (b712696), with timm v0.6.13, einops v0.6.1, huggingface_hub v0.35.3.
@@ -163,10 +165,10 @@ def torch_shims():
 def zeroed_baddbmm():
     """torch.baddbmm(input, b1, b2, beta=0, alpha=a) computed as baddbmm(zeros, b1, b2, beta=1, alpha=a): the same
     value, 0 + a * (b1 @ b2). diffusers' Attention.get_attention_scores passes beta = 0 (with a torch.empty input,
-    which torch's contract says is ignored). Torch 1.13's CPU kernel for small matrices then skips copying the input
-    into its freshly allocated, uninitialised result but still adds result * beta, so whatever that memory held leaks
-    in: NaN * 0 is NaN (here 18 of 40 runs of the diffusers checks, and 40 of 40 for a (256, 4, 4) product made right
-    after NaN-filled tensors were freed, with a zeroed input as well). With beta = 1 the zeroed input is copied first."""
+    which torch's contract says is ignored). On small matrices torch 1.13's CPU kernel then reads its freshly
+    allocated, uninitialised result (it skips copying the input there but still adds result * beta), so whatever that
+    memory held leaks in, NaN * 0 being NaN; a zeroed input does not help, beta = 1 copies it first. Without this the
+    diffusers checks gave NaN (AnimateDiff's UNetMotionModel) in 40 of 40 runs here, 18 of 40 in issue 22."""
     import torch
     baddbmm = torch.baddbmm
     if getattr(baddbmm, 'beta_0_as_zeros', False):
@@ -513,9 +515,11 @@ def main():
         try:
             results = check(sources[source])
         except Exception as e:
-            hint = MISSING_HINTS.get((getattr(e, 'name', None) or '').split('.')[0], '') \
-                if isinstance(e, ModuleNotFoundError) else ''
-            print(f'{label}: NOT RUN, {type(e).__name__}: {e}{hint}')
+            if isinstance(e, ImportError):
+                hint = MISSING_HINTS.get((e.name or '').split('.')[0], '')
+                print(f'{label}: NOT RUN, {type(e).__name__}: {e}{hint}')
+            else:
+                print(f'{label}: ERROR {type(e).__name__}: {e}')
             failed = True
             continue
         finally:
