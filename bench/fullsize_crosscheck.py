@@ -4,19 +4,27 @@
 colsparse's tests compare the Java runtimes with independent NumPy implementations
 (colsparse-models/src/test/resources/full/*/make_fixture*.py). This script closes the loop on the other side:
 it loads each fixture checkpoint into the official model classes, runs them on the fixture's inputs and compares
-with the same expected.npz. It needs PyTorch (Debian: apt install python3-torch; or pip) and, per workload, a
-checkout of the official sources; workloads whose source is not given are skipped.
+with the same expected.npz. It needs PyTorch and, per workload, a checkout of the
+official sources; workloads whose source is not given are skipped. docs/full-size.md gives the exact recipe it was
+run with (Debian 12's python3-torch 1.13.1, the official commits below, about 20 s):
 
-    python3 bench/fullsize_crosscheck.py \
-        --src dit=~/src/DiT --src mdm=~/src/motion-diffusion-model --src mld=~/src/motion-latent-diffusion \
-        --src edge=~/src/EDGE --src diffusers=~/src/diffusers/src --src audioldm=~/src/AudioLDM
+    PYTHONPATH=timm:einops:huggingface_hub/src /usr/bin/python3 bench/fullsize_crosscheck.py \
+        --src dit=DiT --src mdm=motion-diffusion-model --src mld=motion-latent-diffusion \
+        --src edge=EDGE --src diffusers=diffusers/src --src audioldm=AudioLDM
 
-Sources (the repositories the fixture scripts cite): dit facebookresearch/DiT (needs timm), mdm
-GuyTevet/motion-diffusion-model, mld ChenFengYe/motion-latent-diffusion, edge Stanford-TML/EDGE (needs einops),
-diffusers huggingface/diffusers (its src/ folder, or "installed" for an installed diffusers; needs safetensors)
-for sd15, audioldm and animatediff's MotionAdapter, audioldm haoheliu/AudioLDM for the original AudioLDM UNet.
+Sources (the repositories the fixture scripts cite): dit facebookresearch/DiT (imports timm), mdm
+GuyTevet/motion-diffusion-model, mld ChenFengYe/motion-latent-diffusion, edge Stanford-TML/EDGE (imports einops),
+diffusers huggingface/diffusers (its src/ folder, or "installed" for an installed diffusers; imports
+huggingface_hub) for sd15, audioldm and animatediff's MotionAdapter, audioldm haoheliu/AudioLDM for the original
+AudioLDM UNet (imports einops). timm, einops and huggingface_hub are pure Python and not packaged by Debian:
+checkouts on PYTHONPATH serve.
 Modules the official files import only for what these checks never run (CLIP and SMPL in MDM, rendering and
-pytorch3d in EDGE) are replaced by empty stand-ins when they are not installed.
+pytorch3d in EDGE, the text-to-audio pipeline that audioldm/__init__.py imports) are replaced by empty stand-ins;
+so are safetensors where it is absent (Rust-built, not in Debian 12: a reader of the format stands in) and the
+torch features that torch 1.13 lacks and diffusers 0.35 names at import (see torch_shims). torch 1.13's
+baddbmm(beta=0) is routed around (see zeroed_baddbmm): without that the diffusers UNets give NaN in some runs.
+A family whose official code does not import says NOT RUN with the reason, one that raises says ERROR; the others
+still run.
 
 What is compared (relative L2 error, float32 against the float64 NumPy reference; pass below 1e-4, 1e-3 for
 the 50-step sampler):
@@ -33,16 +41,16 @@ the 50-step sampler):
               two_widths_diffusers (eps_diffusers); the original openaimodel.UNetModel with
               num_head_channels on two_widths_compvis.ckpt (eps_original)
   animatediff diffusers MotionAdapter: strict load of mm_diffusers.safetensors (buffers included) and
-              UNetMotionModel.forward against eps_diffusers
+              UNetMotionModel.forward against eps_diffusers, the text context repeated per frame as colsparse
+              and diffusers >= 0.31 take it (a per-video context for diffusers < 0.31, which repeats it itself)
 The reduced fixtures use 4 GroupNorm groups; where the original code hard-codes 32 (AudioLDM's openaimodel), its
 normalization helpers are rebound to 4 groups, the only change made to official code.
-Exit status: 0 when every check that ran passed, 1 otherwise.
+Exit status: 0 when every check that ran passed, 1 otherwise (a family NOT RUN or in ERROR counts as failed).
 
-Written against DiT ed81ce2, motion-diffusion-model d4fd88c, motion-latent-diffusion 081ce31, EDGE 17c3428,
-AudioLDM 4054cb4 and diffusers' MotionAdapter / UNetMotionModel / UNet2DConditionModel; the machine it was written
-on has no PyTorch, so its first run is its own test: an ERROR line names the call that does not fit.
+Run against DiT ed81ce2, motion-diffusion-model d4fd88c, motion-latent-diffusion 081ce31, EDGE 17c3428,
+AudioLDM 4054cb4 and diffusers v0.35.2 (b712696), with timm v0.6.13, einops v0.6.1, huggingface_hub v0.35.3.
 """
-import argparse, contextlib, importlib, math, os, sys, types
+import argparse, contextlib, importlib, importlib.machinery, math, os, re, sys, time, types
 import numpy as np
 
 FULL = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
@@ -113,6 +121,105 @@ def torch_load(path):
 def t32(a):
     import torch
     return torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32))
+
+
+# ---------------------------------------------------------------- stand-ins for an older PyTorch
+# Debian 12's python3-torch is 1.13.1; diffusers 0.35 names newer torch features at import time. Each stand-in below
+# is installed only where the name is absent, and none of them is reached by the calls checked here: they only let
+# the official modules import. They are the script's own code, never written into the official checkouts.
+class AbsentDtype:
+    """Placeholder for a dtype this torch lacks (float8, uint1..7): diffusers lists them in its quantizer tables;
+    equal to nothing but itself, so no real dtype ever matches it."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f'torch.{self.name} (stand-in: absent in this torch)'
+
+
+def torch_shims():
+    """Adds the stand-ins where torch lacks them; returns the names added."""
+    import torch
+    added = []
+    for name in ('float8_e4m3fn', 'float8_e5m2', 'float8_e4m3fnuz', 'float8_e5m2fnuz',
+                 'uint1', 'uint2', 'uint3', 'uint4', 'uint5', 'uint6', 'uint7'):
+        if not hasattr(torch, name):
+            setattr(torch, name, AbsentDtype(name))
+            added.append(f'torch.{name}')
+    try:
+        compiler = importlib.import_module('torch.compiler')
+    except ImportError:
+        compiler = types.ModuleType('torch.compiler')
+        sys.modules['torch.compiler'] = torch.compiler = compiler
+    if not hasattr(compiler, 'disable'):
+        # both decorator forms diffusers uses: @torch.compiler.disable and @torch.compiler.disable()
+        compiler.disable = lambda fn=None, recursive=True: fn if fn is not None else (lambda f: f)
+        added.append('torch.compiler.disable')
+    if not hasattr(compiler, 'is_compiling'):
+        compiler.is_compiling = lambda: False
+        added.append('torch.compiler.is_compiling')
+    return added
+
+
+def zeroed_baddbmm():
+    """torch.baddbmm(input, b1, b2, beta=0, alpha=a) computed as baddbmm(zeros, b1, b2, beta=1, alpha=a): the same
+    value, 0 + a * (b1 @ b2). diffusers' Attention.get_attention_scores passes beta = 0 (with a torch.empty input,
+    which torch's contract says is ignored). On small matrices torch 1.13's CPU kernel then reads its freshly
+    allocated, uninitialised result (it skips copying the input there but still adds result * beta), so whatever that
+    memory held leaks in, NaN * 0 being NaN; a zeroed input does not help, beta = 1 copies it first. Without this the
+    diffusers checks gave NaN (AnimateDiff's UNetMotionModel) in 40 of 40 runs here, 18 of 40 in issue 22."""
+    import torch
+    baddbmm = torch.baddbmm
+    if getattr(baddbmm, 'beta_0_as_zeros', False):
+        return
+
+    def patched(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+        if beta == 0:
+            input, beta = torch.zeros_like(input), 1
+        return baddbmm(input, batch1, batch2, beta=beta, alpha=alpha, out=out)
+
+    patched.beta_0_as_zeros = True
+    torch.baddbmm = patched
+
+
+SAFETENSORS_DTYPES = {'F64': np.float64, 'F32': np.float32, 'F16': np.float16, 'I64': np.int64, 'I32': np.int32,
+                      'I16': np.int16, 'I8': np.int8, 'U8': np.uint8, 'BOOL': np.bool_}
+
+
+def safetensors_load_file(path, device='cpu'):
+    """safetensors.torch.load_file for the fixtures (the format: a little-endian u64 header length, a JSON header of
+    name -> dtype / shape / data_offsets, then the data)."""
+    import json, torch
+    with open(path, 'rb') as f:
+        n = int.from_bytes(f.read(8), 'little')
+        header = json.loads(f.read(n))
+        data = f.read()
+    out = {}
+    for name, info in header.items():
+        if name == '__metadata__':
+            continue
+        begin, end = info['data_offsets']
+        a = np.frombuffer(data[begin:end], dtype=SAFETENSORS_DTYPES[info['dtype']]).reshape(info['shape'])
+        out[name] = torch.from_numpy(a.copy())
+    return out
+
+
+def safetensors_stand_in():
+    """Where the safetensors package is absent (Debian 12 has none; its wheel is Rust-built): a module holding
+    safetensors.torch.load_file only, enough for diffusers' `import safetensors` and for reading the fixtures.
+    diffusers still sees no safetensors distribution, so none of its own loading paths use it."""
+    try:
+        importlib.import_module('safetensors.torch')
+        return False
+    except ImportError:
+        pass
+    from importlib.machinery import ModuleSpec
+    root = stub('safetensors', force=True)
+    root.__spec__ = ModuleSpec('safetensors', None)
+    sub = stub('safetensors.torch', force=True, load_file=safetensors_load_file)
+    sub.__spec__ = ModuleSpec('safetensors.torch', None)
+    return True
 
 
 # ---------------------------------------------------------------- dit
@@ -246,9 +353,14 @@ def check_edge(src):
 def diffusers_import(src):
     if src != 'installed':
         sys.path.insert(0, src)
+    safetensors_stand_in()
     import diffusers
     from safetensors.torch import load_file
     return diffusers, load_file
+
+
+def version(text):
+    return tuple(int(part) for part in re.findall(r'\d+', text)[:2])
 
 
 def unet_config(ch, attn, cross, **extra):
@@ -297,10 +409,16 @@ def check_audioldm_diffusers(src):
 
 def check_audioldm_original(src):
     import torch
-    with on_path(src):
-        util = importlib.import_module('audioldm.latent_diffusion.util')
-        attention = importlib.import_module('audioldm.latent_diffusion.attention')
-        openaimodel = importlib.import_module('audioldm.latent_diffusion.openaimodel')
+    # audioldm/__init__.py imports the whole text-to-audio pipeline (CLAP, the VAE, HiFi-GAN, soundfile, librosa):
+    # the package stands in as a bare namespace over its folder, so only latent_diffusion/*.py run, and
+    # audioldm/utils.py (soundfile, progressbar) gives util.py the one name it imports, never called here
+    package = stub('audioldm', force=True, __path__=[os.path.join(src, 'audioldm')])
+    package.__spec__ = importlib.machinery.ModuleSpec('audioldm', None, is_package=True)
+    package.__spec__.submodule_search_locations = package.__path__
+    stub('audioldm.utils', force=True, instantiate_from_config=None)
+    util = importlib.import_module('audioldm.latent_diffusion.util')
+    attention = importlib.import_module('audioldm.latent_diffusion.attention')
+    openaimodel = importlib.import_module('audioldm.latent_diffusion.openaimodel')
     # the reduced fixture's 4 groups where the original hard-codes 32 (eps as each helper has it)
     openaimodel.normalization = lambda c: util.GroupNorm32(4, c)
     attention.Normalize = lambda c: torch.nn.GroupNorm(num_groups=4, num_channels=c, eps=1e-6, affine=True)
@@ -336,12 +454,27 @@ def check_animatediff(src):
     inp, exp = npz('animatediff', 'inputs.npz'), npz('animatediff', 'expected.npz')
     frames = 4
     x = t32(inp['x']).reshape(2, frames, 4, 8, 8).permute(0, 2, 1, 3, 4)   # (b f) c h w -> b c f h w
+    # The fixture's context is (b f) rows, each video's text repeated for every frame, as colsparse and the original
+    # AnimateDiff feed the cross-attention. diffusers >= 0.31 takes it so (its pipeline repeats prompt_embeds per
+    # frame); before 0.31 UNetMotionModel.forward repeated a per-video context itself, so it gets every f-th row.
+    per_frame = version(diffusers.__version__) >= (0, 31)
+    context = inp['context'] if per_frame else inp['context'][::frames]
     with torch.no_grad():
-        eps = unet(x, t32(inp['t'][::frames]), encoder_hidden_states=t32(inp['context'][::frames])).sample
+        eps = unet(x, t32(inp['t'][::frames]), encoder_hidden_states=t32(context)).sample
     eps = eps.permute(0, 2, 1, 3, 4).reshape(2 * frames, 4, 8, 8)
-    out.append(('UNetMotionModel.forward (MotionAdapter)', rel(eps.numpy(), exp['eps_diffusers']), 1e-4))
+    out.append((f'UNetMotionModel.forward (MotionAdapter, {"per-frame" if per_frame else "per-video"} context)',
+                rel(eps.numpy(), exp['eps_diffusers']), 1e-4))
     return out
 
+
+# Pure-Python packages the official code imports that Debian 12 does not package: a checkout on PYTHONPATH serves
+MISSING_HINTS = {
+    'timm': ' (DiT imports timm, not packaged by Debian: put a checkout of huggingface/pytorch-image-models v0.6.13 '
+            'on PYTHONPATH)',
+    'einops': ' (not packaged by Debian: put a checkout of arogozhnikov/einops v0.6.1 on PYTHONPATH)',
+    'huggingface_hub': ' (diffusers imports it, not packaged by Debian: put huggingface/huggingface_hub v0.35.3\'s '
+                       'src/ on PYTHONPATH)',
+}
 
 CHECKS = [('dit', 'dit', check_dit), ('mdm', 'mdm', check_mdm), ('mld', 'mld', check_mld), ('edge', 'edge', check_edge),
           ('sd15', 'diffusers', check_sd15), ('audioldm (diffusers)', 'diffusers', check_audioldm_diffusers),
@@ -363,10 +496,17 @@ def main():
     try:
         import torch
     except ImportError:
-        print('PyTorch is not installed (Debian: apt install python3-torch): nothing checked')
+        print(f'PyTorch is not installed for {sys.executable} (Debian: apt install python3-torch, '
+              'then run /usr/bin/python3): nothing checked')
         return 0
     torch.set_grad_enabled(False)
+    torch.set_num_threads(1)
+    added = torch_shims()
+    zeroed_baddbmm()
+    print(f'torch {torch.__version__}; stand-ins: {", ".join(added) or "none needed"}; '
+          'baddbmm(beta=0) as baddbmm(zeros, beta=1)')
     failed = False
+    started = time.perf_counter()
     for label, source, check in CHECKS:
         if source not in sources:
             print(f'{label}: skipped (no --src {source}=DIR)')
@@ -375,7 +515,11 @@ def main():
         try:
             results = check(sources[source])
         except Exception as e:
-            print(f'{label}: ERROR {type(e).__name__}: {e}')
+            if isinstance(e, ImportError):
+                hint = MISSING_HINTS.get((e.name or '').split('.')[0], '')
+                print(f'{label}: NOT RUN, {type(e).__name__}: {e}{hint}')
+            else:
+                print(f'{label}: ERROR {type(e).__name__}: {e}')
             failed = True
             continue
         finally:
@@ -393,6 +537,7 @@ def main():
             ok = err < limit and math.isfinite(err)
             failed |= not ok
             print(f'{label}: {what}: {err:.3g} ({"ok" if ok else "FAIL"}, limit {limit:g})')
+    print(f'{time.perf_counter() - started:.1f} s')
     return 1 if failed else 0
 
 
