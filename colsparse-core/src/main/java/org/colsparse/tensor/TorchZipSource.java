@@ -64,6 +64,8 @@ final class TorchZipSource extends NamedTensors {
     private final Map<String, Long> viewedStorages = new HashMap<>();
     /** Names each tensor object is listed under so far. */
     private final Map<Tensor, Integer> listings = new IdentityHashMap<>();
+    /** Containers already walked that hold no tensor: another path to one is not walked again. */
+    private final Set<Object> tensorFree = Collections.newSetFromMap(new IdentityHashMap<>());
 
     private TorchZipSource(OpenedFile file, ZipArchive zip, String prefix, ByteOrder order) {
         super(file.name);
@@ -133,8 +135,8 @@ final class TorchZipSource extends NamedTensors {
     private void walk(Object o, String name, Set<Object> path, int depth) {
         walked += 1 + name.length();
         if (walked > MAX_WALK) {
-            throw new InputException(file() + ": object tree reaches more than " + MAX_WALK + " objects and name characters"
-                    + " through shared references (a pickle bomb, not a checkpoint)");
+            throw new InputException(file() + ": walking the object tree takes more than " + MAX_WALK + " objects and name"
+                    + " characters (shared references or very long names: a pickle bomb, not a checkpoint)");
         }
         if (o instanceof Tensor t) {
             if (tensorCount() == MAX_TENSORS) {
@@ -147,9 +149,10 @@ final class TorchZipSource extends NamedTensors {
             add(tensor(name, t));
             return;
         }
-        if (!holdsTensors(o)) {
+        if (!holdsTensors(o) || tensorFree.contains(o)) {
             return; // the root itself may be a number or a foreign object
         }
+        int before = tensorCount();
         if (depth > MAX_DEPTH || !path.add(o)) {
             throw new InputException(file() + ": object tree is cyclic or nested more than " + MAX_DEPTH + " deep");
         }
@@ -168,6 +171,9 @@ final class TorchZipSource extends NamedTensors {
             }
         }
         path.remove(o);
+        if (tensorCount() == before) {
+            tensorFree.add(o);
+        }
     }
 
     /** Numbers, strings, None, bytes and foreign objects are passed over without building a name for them. */

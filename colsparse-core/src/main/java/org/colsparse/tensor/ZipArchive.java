@@ -68,16 +68,18 @@ final class ZipArchive {
     private final String file;
     private final ByteSource bytes;
     private final Map<String, Entry> entries;
+    private final long heapEntry;
     /** Small inflated entries, least recently used first; guarded by this. */
     private final LinkedHashMap<String, ByteSource> inHeap = new LinkedHashMap<>(16, 0.75f, true);
     private long inHeapBytes;
     /** Large inflated entries: mappings of deleted temporary files, so no heap and nothing left behind. */
     private final Map<String, ByteSource> inFile = new ConcurrentHashMap<>();
 
-    private ZipArchive(String file, ByteSource bytes, Map<String, Entry> entries) {
+    private ZipArchive(String file, ByteSource bytes, Map<String, Entry> entries, long heapEntry) {
         this.file = file;
         this.bytes = bytes;
         this.entries = entries;
+        this.heapEntry = heapEntry;
     }
 
     static boolean looksLikeZip(ByteSource b) {
@@ -85,6 +87,11 @@ final class ZipArchive {
     }
 
     static ZipArchive read(String file, ByteSource b) {
+        return read(file, b, HEAP_ENTRY);
+    }
+
+    /** {@code heapEntry}: largest entry inflated into the heap; tests send small entries through a file. */
+    static ZipArchive read(String file, ByteSource b, long heapEntry) {
         long len = b.length();
         long eocd = -1;
         for (long p = len - 22; p >= Math.max(0, len - 22 - 65535); p--) {
@@ -190,7 +197,7 @@ final class ZipArchive {
         }
         checkNoOverlap(file, out.values());
         checkInflation(file, out.values());
-        return new ZipArchive(file, b, Collections.unmodifiableMap(out));
+        return new ZipArchive(file, b, Collections.unmodifiableMap(out), heapEntry);
     }
 
     /**
@@ -254,7 +261,7 @@ final class ZipArchive {
         if (e.method() == STORED) {
             return bytes.slice(e.dataOffset(), e.size());
         }
-        if (e.size() > HEAP_ENTRY) {
+        if (e.size() > heapEntry) {
             return inFile.computeIfAbsent(e.name(), k -> inflateToFile(e));
         }
         return inHeap(e);
