@@ -82,11 +82,11 @@ public final class TensorScan {
                     + (MAX_COUNTER_BYTES >> 20) + " MiB (is the channel axis right?)");
         }
         int affordable = (int) Math.min(Integer.MAX_VALUE, MAX_COUNTER_BYTES / counters);
-        threads = Math.max(1, Math.min(threads, affordable));
-        List<Unit> units = units(m, callRows, config.tileRows(), threads, minSplitElements);
+        int usable = Math.max(1, Math.min(threads, affordable));
+        List<Unit> units = units(m, callRows, config.tileRows(), usable, minSplitElements);
         boolean f64 = data.info().dtype() == DType.F64;
 
-        int workers = Math.max(1, Math.min(threads, units.size()));
+        int workers = Math.max(1, Math.min(usable, units.size()));
         SiteAccumulator[] accs = new SiteAccumulator[workers];
         // Throwable, not RuntimeException: a worker killed by an Error (out of memory) was merged
         // as if it had finished, and sites were reported with 0 rows

@@ -616,8 +616,8 @@ final class RestrictedUnpickler {
     private void spend(long n) {
         work += n;
         if (work > MAX_WORK) {
-            throw bad("pickle creates more than " + MAX_WORK + " objects (memo references to containers re-used"
-                    + " or copied over and over: a pickle bomb, not a checkpoint)");
+            throw bad("pickle creates more than " + MAX_WORK + " objects (far more than a checkpoint holds: a pickle"
+                    + " bomb, whose memo re-uses or copies containers over and over?)");
         }
     }
 
