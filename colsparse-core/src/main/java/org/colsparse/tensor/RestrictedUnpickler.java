@@ -76,8 +76,8 @@ final class RestrictedUnpickler {
      * call copies or a memo reference re-pushes as one. A real torch.save pickle creates about 30
      * per tensor: 33k for SD 1.5's ~1,100 tensors, a few hundred thousand for a training
      * checkpoint with optimizer state; a pickled loss history of a million floats takes 2M. The cap
-     * (8.4M, a few hundred MB of heap at most) stops a memo-reuse bomb, where a few bytes re-push or
-     * copy an ever larger container, long before memory runs out.
+     * (8.4M; at most about 600 MB of heap, for a list of 8.3M distinct ints) stops a memo-reuse
+     * bomb, where a few bytes re-push or copy an ever larger container, long before memory runs out.
      */
     static final long MAX_WORK = 1L << 23;
     /** A new list, dict or tuple is several Java objects. */
