@@ -17,6 +17,14 @@ public final class TensorScan {
     private static final int CHUNK_ELEMENTS = 1 << 16;
     /** Calls smaller than this are not split across threads: the fork costs more than it saves. */
     private static final long MIN_SPLIT_ELEMENTS = 1L << 22;
+    /**
+     * Per-channel counters of all workers together. A real site has at most a few tens of
+     * thousands of channels (8 MB a worker with the default sweep); a 1-D tensor of 2^28 elements
+     * read as one row of 2^28 channels asked for 7 GiB and ran out of heap. Fewer workers are used
+     * when they would hold more (the result does not depend on their number); a site whose one
+     * worker would is refused.
+     */
+    static final long MAX_COUNTER_BYTES = 512L << 20;
 
     private TensorScan() {
     }
@@ -66,12 +74,23 @@ public final class TensorScan {
             throw new InputException("site '" + site + "': a call of " + callRows
                     + " rows exceeds 2^31-1; give the rows per call");
         }
-        List<Unit> units = units(m, callRows, config.tileRows(), threads, minSplitElements);
+        long counters = counterBytes(m.channels, config);
+        if (counters > MAX_COUNTER_BYTES) {
+            throw new InputException("site '" + site + "': " + m.channels + " channels (shape " + data.info().shapeString()
+                    + ", channel axis " + m.axis + ") x " + config.thresholds().length + " thresholds x "
+                    + config.tileRows().length + " tile heights need " + (counters >> 20) + " MiB of counters, more than "
+                    + (MAX_COUNTER_BYTES >> 20) + " MiB (is the channel axis right?)");
+        }
+        int affordable = (int) Math.min(Integer.MAX_VALUE, MAX_COUNTER_BYTES / counters);
+        int usable = Math.max(1, Math.min(threads, affordable));
+        List<Unit> units = units(m, callRows, config.tileRows(), usable, minSplitElements);
         boolean f64 = data.info().dtype() == DType.F64;
 
-        int workers = Math.max(1, Math.min(threads, units.size()));
+        int workers = Math.max(1, Math.min(usable, units.size()));
         SiteAccumulator[] accs = new SiteAccumulator[workers];
-        RuntimeException[] errors = new RuntimeException[workers];
+        // Throwable, not RuntimeException: a worker killed by an Error (out of memory) was merged
+        // as if it had finished, and sites were reported with 0 rows
+        Throwable[] errors = new Throwable[workers];
         int[] errorUnit = new int[workers];
         for (int w = 0; w < workers; w++) {
             accs[w] = new SiteAccumulator(site, m.channels, config);
@@ -88,7 +107,7 @@ public final class TensorScan {
                     for (int i = id; i < units.size(); i += workers) {
                         try {
                             run(units.get(i), m, data, f64, accs[id]);
-                        } catch (RuntimeException e) {
+                        } catch (Throwable e) {
                             errors[id] = e;
                             errorUnit[id] = i;
                             return;
@@ -114,13 +133,32 @@ public final class TensorScan {
                 }
             }
             if (first >= 0) {
-                throw errors[first];
+                Throwable e = errors[first];
+                if (e instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (e instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException("scanning site '" + site + "' failed", e);
             }
             for (int w = 1; w < workers; w++) {
                 accs[0].merge(accs[w]);
             }
         }
         return accs[0];
+    }
+
+    /**
+     * Bytes of per-channel counters one worker holds: in its kernel (near-zero counts or level
+     * histogram, the row, a running maximum per tile level, zero tiles per threshold and height)
+     * and in its accumulator (near-zero counts, as longs).
+     */
+    static long counterBytes(int channels, AnalysisConfig config) {
+        long t = config.thresholds().length;
+        long h = config.tileRows().length;
+        long intsPerChannel = (t + 1) + (h + 1) + t * h + 2 * t;
+        return 4L * channels * intsPerChannel;
     }
 
     /** A run of rows inside one call; {@code firstOfCall} counts the call once. */

@@ -58,7 +58,7 @@ final class ByteSource {
     }
 
     ByteSource slice(long offset, long len) {
-        if (offset < 0 || len < 0 || offset + len > length) {
+        if (offset < 0 || len < 0 || offset > length - len) { // not offset + len: a hostile offset overflowed it
             throw new IndexOutOfBoundsException("slice [" + offset + ", +" + len + ") of " + length);
         }
         return new ByteSource(chunks, chunkShift, base + offset, len);
@@ -69,7 +69,7 @@ final class ByteSource {
      * only at a chunk boundary). Byte order is big-endian as for any new buffer; callers set it.
      */
     ByteBuffer span(long pos, long maxLen) {
-        if (pos < 0 || maxLen < 0 || pos + maxLen > length) {
+        if (pos < 0 || maxLen < 0 || pos > length - maxLen) {
             throw new IndexOutOfBoundsException("span [" + pos + ", +" + maxLen + ") of " + length);
         }
         if (maxLen == 0) {

@@ -1,6 +1,7 @@
 package org.colsparse.tensor;
 
 import org.colsparse.util.InputException;
+import org.colsparse.util.Printable;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,8 +20,12 @@ abstract class NamedTensors implements TensorSource {
     void add(TensorData data) {
         String name = data.info().name();
         if (byName.putIfAbsent(name, data) != null) {
-            throw new InputException(file + ": two tensors named '" + name + "'");
+            throw new InputException(file + ": two tensors named '" + Printable.excerpt(name) + "'");
         }
+    }
+
+    int tensorCount() {
+        return byName.size();
     }
 
     @Override
@@ -39,9 +44,9 @@ abstract class NamedTensors implements TensorSource {
     public TensorData data(String name) {
         TensorData d = byName.get(name);
         if (d == null) {
-            String known = String.join(", ", byName.keySet().stream().limit(8).toList())
+            String known = String.join(", ", byName.keySet().stream().limit(8).map(Printable::excerpt).toList())
                     + (byName.size() > 8 ? ", ..." : "");
-            throw new InputException(file + ": no tensor named '" + name + "' (it has: " + known + ")");
+            throw new InputException(file + ": no tensor named '" + Printable.excerpt(name) + "' (it has: " + known + ")");
         }
         return d;
     }

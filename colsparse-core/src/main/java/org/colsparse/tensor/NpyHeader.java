@@ -1,6 +1,7 @@
 package org.colsparse.tensor;
 
 import org.colsparse.util.InputException;
+import org.colsparse.util.Printable;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -16,6 +17,8 @@ import java.util.Map;
  */
 record NpyHeader(DType dtype, ByteOrder order, boolean fortranOrder, long[] shape, long dataOffset) {
     static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    /** NumPy 2's own limit on dimensions (NPY_MAXDIMS; NumPy 1 allowed 32). */
+    static final int MAX_RANK = 64;
 
     long elementCount() {
         long n = 1;
@@ -72,11 +75,11 @@ record NpyHeader(DType dtype, ByteOrder order, boolean fortranOrder, long[] shap
         Map<String, Object> dict = new Literal(text, where).dict();
         if (!dict.keySet().equals(java.util.Set.of("descr", "fortran_order", "shape"))) {
             throw new InputException(where + ": .npy header must have exactly the keys descr, fortran_order, shape; has "
-                    + dict.keySet());
+                    + Printable.excerpt(dict.keySet().toString()));
         }
         if (!(dict.get("descr") instanceof String descr)) {
             throw new InputException(where + ": .npy descr is not a simple type string (structured arrays are not supported): "
-                    + dict.get("descr"));
+                    + Printable.excerpt(String.valueOf(dict.get("descr"))));
         }
         if (!(dict.get("fortran_order") instanceof Boolean fortran)) {
             throw new InputException(where + ": .npy fortran_order is not True/False");
@@ -84,10 +87,13 @@ record NpyHeader(DType dtype, ByteOrder order, boolean fortranOrder, long[] shap
         if (!(dict.get("shape") instanceof List<?> dims)) {
             throw new InputException(where + ": .npy shape is not a tuple");
         }
+        if (dims.size() > MAX_RANK) {
+            throw new InputException(where + ": .npy shape has " + dims.size() + " dimensions (at most " + MAX_RANK + ")");
+        }
         long[] shape = new long[dims.size()];
         for (int i = 0; i < shape.length; i++) {
             if (!(dims.get(i) instanceof Long d) || d < 0) {
-                throw new InputException(where + ": .npy shape " + dims + " has an invalid dimension");
+                throw new InputException(where + ": .npy shape " + Printable.excerpt(dims.toString()) + " has an invalid dimension");
             }
             shape[i] = d;
         }
@@ -101,14 +107,14 @@ record NpyHeader(DType dtype, ByteOrder order, boolean fortranOrder, long[] shap
         try {
             h.dataBytes();
         } catch (ArithmeticException e) {
-            throw new InputException(where + ": .npy shape " + dims + " is too large");
+            throw new InputException(where + ": .npy shape " + Printable.excerpt(dims.toString()) + " is too large");
         }
         return h;
     }
 
     private static DType dtype(String descr, String where) {
         if (descr.length() != 3 || "<>|=".indexOf(descr.charAt(0)) < 0) {
-            throw new InputException(where + ": unsupported .npy dtype '" + descr + "'");
+            throw new InputException(where + ": unsupported .npy dtype '" + Printable.excerpt(descr) + "'");
         }
         DType t = switch (descr.substring(1)) {
             case "f2" -> DType.F16;
@@ -120,11 +126,11 @@ record NpyHeader(DType dtype, ByteOrder order, boolean fortranOrder, long[] shap
             case "i4" -> DType.I32;
             case "i8" -> DType.I64;
             case "b1" -> DType.BOOL;
-            default -> throw new InputException(where + ": unsupported .npy dtype '" + descr
+            default -> throw new InputException(where + ": unsupported .npy dtype '" + Printable.excerpt(descr)
                     + "' (supported: f2 f4 f8 i1 u1 i2 i4 i8 b1, either byte order)");
         };
         if (descr.charAt(0) == '|' && t.bytes() != 1) {
-            throw new InputException(where + ": .npy dtype '" + descr + "' has no byte order");
+            throw new InputException(where + ": .npy dtype '" + Printable.excerpt(descr) + "' has no byte order");
         }
         return t;
     }
@@ -180,7 +186,7 @@ record NpyHeader(DType dtype, ByteOrder order, boolean fortranOrder, long[] shap
                     skipSpace();
                     expect(':');
                     if (m.put(key, value()) != null) {
-                        throw error("duplicate key '" + key + "'");
+                        throw error("duplicate key '" + Printable.excerpt(key) + "'");
                     }
                     skipSpace();
                     if (!peek('}')) {
@@ -229,7 +235,7 @@ record NpyHeader(DType dtype, ByteOrder order, boolean fortranOrder, long[] shap
                 try {
                     return Long.parseLong(digits);
                 } catch (NumberFormatException e) {
-                    throw error("bad integer '" + digits + "'");
+                    throw error("bad integer '" + Printable.excerpt(digits) + "'");
                 }
             }
             for (String word : new String[] {"True", "False", "None"}) {
@@ -238,7 +244,7 @@ record NpyHeader(DType dtype, ByteOrder order, boolean fortranOrder, long[] shap
                     return word.equals("None") ? null : Boolean.valueOf(word.equals("True"));
                 }
             }
-            throw error("unexpected '" + c + "'");
+            throw error("unexpected '" + Printable.excerpt(String.valueOf(c)) + "'");
         }
 
         private boolean peek(char c) {

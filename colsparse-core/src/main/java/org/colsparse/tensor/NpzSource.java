@@ -1,6 +1,7 @@
 package org.colsparse.tensor;
 
 import org.colsparse.util.InputException;
+import org.colsparse.util.Printable;
 
 import java.nio.file.Path;
 
@@ -31,9 +32,9 @@ final class NpzSource extends NamedTensors {
             ZipArchive zip = ZipArchive.read(f.name, f.bytes);
             for (ZipArchive.Entry e : zip.entries()) {
                 if (!e.name().endsWith(".npy")) {
-                    throw new InputException(f.name + ": .npz entry '" + e.name() + "' is not a .npy array");
+                    throw new InputException(f.name + ": .npz entry '" + Printable.excerpt(e.name()) + "' is not a .npy array");
                 }
-                String where = f.name + ":" + e.name();
+                String where = f.name + ":" + Printable.excerpt(e.name());
                 ByteSource head = ByteSource.of(zip.prefix(e, HEADER_PREFIX));
                 NpyHeader h = parseHeader(zip, e, head, where);
                 NpySource.checkLength(h, e.size(), where);

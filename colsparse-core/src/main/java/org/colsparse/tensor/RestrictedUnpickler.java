@@ -1,12 +1,14 @@
 package org.colsparse.tensor;
 
 import org.colsparse.util.InputException;
+import org.colsparse.util.Printable;
 
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +23,13 @@ import java.util.Map;
  * it on sight; {@link Mode#WEIGHTS} keeps it as a {@link Foreign}, the name only. Python values
  * become Java values: dict -> LinkedHashMap, list/set -> ArrayList, tuple -> {@link Tuple}, int ->
  * Long/BigInteger, float -> Double, str -> String, bytes -> byte[], None -> null.
+ *
+ * <p>A hostile pickle cannot make the reader hang or exhaust memory: the objects it may create
+ * (counting every container that a call copies and every reference the memo hands out again)
+ * are capped at {@link #MAX_WORK}, integers at {@link #MAX_INT_BYTES} bytes, tensors at
+ * {@link #MAX_RANK} dimensions, and dict keys are checked to be hashable values of bounded size
+ * and depth before Java hashes them. The reader itself does not recurse. docs/input-limits.md
+ * lists these limits and why they are where they are.
  */
 final class RestrictedUnpickler {
     /** The only callables a pickle may name. */
@@ -62,12 +71,38 @@ final class RestrictedUnpickler {
     record Tensor(Storage storage, long offset, long[] size, long[] stride) {
     }
 
+    /**
+     * Objects a pickle may create, counting a container as {@link #CONTAINER_COST} and each item a
+     * call copies or a memo reference re-pushes as one. A real torch.save pickle creates about 30
+     * per tensor: 33k for SD 1.5's ~1,100 tensors, a few hundred thousand for a training
+     * checkpoint with optimizer state; a pickled loss history of a million floats takes 2M. The cap
+     * (8.4M; at most about 600 MB of heap, for a list of 8.3M distinct ints) stops a memo-reuse
+     * bomb, where a few bytes re-push or copy an ever larger container, long before memory runs out.
+     */
+    static final long MAX_WORK = 1L << 23;
+    /** A new list, dict or tuple is several Java objects. */
+    private static final int CONTAINER_COST = 4;
+    /**
+     * Widest integer (LONG1 stops at 255 bytes; checkpoints hold step counts, seeds and sizes, all
+     * below 2^64). 8192 bits still parse and print in microseconds; the 20 MB integers of a hostile
+     * file took minutes to print in an error message or a tensor name.
+     */
+    static final int MAX_INT_BYTES = 1024;
+    /** Decimal digits of the widest protocol-0 integer: 2^8192 has 2,467. */
+    private static final int MAX_INT_DIGITS = 2467;
+    /** Dimensions of a tensor: NumPy 2 allows 64, PyTorch's TensorIterator 25. */
+    static final int MAX_RANK = 64;
+    /** A dict key tuple (a hashable value in Python) is hashed recursively by Java: its depth and size are capped. */
+    static final int MAX_KEY_DEPTH = 16;
+    static final int MAX_KEY_ITEMS = 256;
+
     private static final Object MARK = new Object();
 
     private final String where;
     private final Mode mode;
     private final byte[] b;
     private int pos;
+    private long work;
     private final List<Object> stack = new ArrayList<>();
     private final List<Integer> marks = new ArrayList<>();
     private final Map<Long, Object> memo = new HashMap<>();
@@ -108,6 +143,7 @@ final class RestrictedUnpickler {
                     return stack.get(0);
                 }
                 case '(' -> {
+                    spend(1);
                     marks.add(stack.size());
                 }
                 case '0' -> pop();
@@ -121,7 +157,7 @@ final class RestrictedUnpickler {
                 case 'K' -> push((long) u8());
                 case 'M' -> push((long) (le(2).getShort() & 0xffff));
                 case 0x8a -> push(longLE(u8()));
-                case 0x8b -> push(longLE(count(le(4).getInt())));
+                case 0x8b -> push(longLE(intWidth(count(le(4).getInt()))));
                 case 'I' -> {
                     String s = line();
                     push(s.equals("00") ? Boolean.FALSE : s.equals("01") ? Boolean.TRUE : integer(s));
@@ -141,17 +177,17 @@ final class RestrictedUnpickler {
                 case 'C' -> push(take(u8()));
                 case 0x8e -> push(take(count(le(8).getLong())));
                 // containers
-                case '}' -> push(new LinkedHashMap<Object, Object>());
-                case ']' -> push(new ArrayList<>());
-                case ')' -> push(new Tuple(List.of()));
-                case 0x8f -> push(new ArrayList<>()); // EMPTY_SET
+                case '}' -> push(container(new LinkedHashMap<Object, Object>()));
+                case ']' -> push(container(new ArrayList<>()));
+                case ')' -> push(container(new Tuple(List.of())));
+                case 0x8f -> push(container(new ArrayList<>())); // EMPTY_SET
                 case 'd' -> {
                     List<Object> items = popMark();
-                    push(setItems(new LinkedHashMap<>(), items));
+                    push(container(setItems(new LinkedHashMap<>(), items)));
                 }
-                case 'l' -> push(new ArrayList<>(popMark()));
-                case 't' -> push(new Tuple(popMark()));
-                case 0x91 -> push(new ArrayList<>(popMark())); // FROZENSET
+                case 'l' -> push(container(popMark()));
+                case 't' -> push(container(new Tuple(Collections.unmodifiableList(popMark()))));
+                case 0x91 -> push(container(popMark())); // FROZENSET
                 case 0x85 -> push(tuple(1));
                 case 0x86 -> push(tuple(2));
                 case 0x87 -> push(tuple(3));
@@ -182,10 +218,10 @@ final class RestrictedUnpickler {
                     }
                 }
                 // memo
-                case 'p' -> memo.put(memoIndex(line()), peek());
-                case 'q' -> memo.put((long) u8(), peek());
-                case 'r' -> memo.put(le(4).getInt() & 0xffffffffL, peek());
-                case 0x94 -> memo.put((long) memo.size(), peek());
+                case 'p' -> memoize(memoIndex(line()));
+                case 'q' -> memoize(u8());
+                case 'r' -> memoize(le(4).getInt() & 0xffffffffL);
+                case 0x94 -> memoize(memo.size());
                 case 'g' -> push(memo(memoIndex(line())));
                 case 'h' -> push(memo((long) u8()));
                 case 'j' -> push(memo(le(4).getInt() & 0xffffffffL));
@@ -324,8 +360,42 @@ final class RestrictedUnpickler {
 
     /** Keeps the one-line error promise whatever bytes the file puts in a name. */
     private static String printable(String s) {
-        String t = s.length() > 100 ? s.substring(0, 100) + "..." : s;
-        return t.replaceAll("[\\p{Cntrl}]", "?");
+        return Printable.excerpt(s);
+    }
+
+    /** A value as an error message names it: short, whatever the file built (printing a list that contains itself never ends). */
+    static String describe(Object v) {
+        if (v == null) {
+            return "None";
+        }
+        if (v instanceof Long || v instanceof Double) {
+            return v.toString();
+        }
+        if (v instanceof Boolean b) {
+            return b ? "True" : "False";
+        }
+        if (v instanceof BigInteger || v instanceof String) {
+            return Printable.excerpt(v instanceof String ? "'" + v + "'" : v.toString());
+        }
+        if (v instanceof Tuple t) {
+            return "a tuple of " + t.items().size();
+        }
+        if (v instanceof List<?> l) {
+            return "a list of " + l.size();
+        }
+        if (v instanceof Map<?, ?> m) {
+            return "a dict of " + m.size();
+        }
+        if (v instanceof Foreign f) {
+            return "an object of " + printable(f.name());
+        }
+        if (v instanceof Tensor) {
+            return "a tensor";
+        }
+        if (v instanceof Storage) {
+            return "a storage";
+        }
+        return v instanceof byte[] ? "bytes" : v.getClass().getSimpleName();
     }
 
     private Object call(Object fn, Object argsObj) {
@@ -342,11 +412,13 @@ final class RestrictedUnpickler {
         List<Object> a = t.items();
         switch (c) {
             case ORDERED_DICT, DICT -> {
-                Map<Object, Object> m = new LinkedHashMap<>();
+                Map<Object, Object> m = container(new LinkedHashMap<>());
                 if (a.size() == 1 && a.get(0) instanceof Map<?, ?> src) {
+                    spend(src.size()); // a memo reference to one large dict, copied again and again
                     m.putAll(src);
                 } else if (a.size() == 1) {
                     for (Object pair : iterable(a.get(0))) {
+                        spend(1);
                         List<Object> kv = iterable(pair);
                         if (kv.size() != 2) {
                             throw bad("malformed pickle (dict item is not a pair)");
@@ -359,10 +431,12 @@ final class RestrictedUnpickler {
                 return m;
             }
             case LIST -> {
-                return a.isEmpty() ? new ArrayList<>() : new ArrayList<>(iterable(one(a, "list")));
+                return container(a.isEmpty() ? new ArrayList<>() : new ArrayList<>(copied(iterable(one(a, "list")))));
             }
             case TUPLE, TORCH_SIZE -> {
-                return a.isEmpty() ? new Tuple(List.of()) : new Tuple(List.copyOf(iterable(one(a, "tuple"))));
+                // not List.copyOf: a tuple may hold None
+                return container(a.isEmpty() ? new Tuple(List.of())
+                        : new Tuple(Collections.unmodifiableList(new ArrayList<>(copied(iterable(one(a, "tuple")))))));
             }
             case REBUILD_TENSOR_V2 -> {
                 // (storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])
@@ -418,13 +492,16 @@ final class RestrictedUnpickler {
 
     private long index(Object v, String what) {
         if (!(v instanceof Long l) || l < 0) {
-            throw bad("invalid " + what + " " + v);
+            throw bad("invalid " + what + " " + describe(v));
         }
         return l;
     }
 
     private long[] longs(Object v, String what) {
-        List<Object> items = iterable(v);
+        List<Object> items = copied(iterable(v));
+        if (items.size() > MAX_RANK) {
+            throw bad("tensor " + what + " has " + items.size() + " dimensions (at most " + MAX_RANK + " are read)");
+        }
         long[] out = new long[items.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = index(items.get(i), "tensor " + what + " entry");
@@ -453,13 +530,45 @@ final class RestrictedUnpickler {
         return m;
     }
 
-    /** Dict keys must be hashable by value in Java too: strings, numbers, booleans, None, tuples. */
+    /**
+     * Dict keys must be hashable by value in Java too: strings, numbers, booleans, None, and tuples
+     * of those (Python refuses a list inside a key, so a key can never contain itself). A tuple
+     * key is checked to at most {@link #MAX_KEY_DEPTH} levels and {@link #MAX_KEY_ITEMS} items
+     * before Java's recursive hashCode sees it: a 10,000-deep or self-referential one overflowed
+     * the stack.
+     */
     private Object key(Object k) {
-        if (k == null || k instanceof String || k instanceof Long || k instanceof BigInteger || k instanceof Double
-                || k instanceof Boolean || k instanceof Tuple) {
+        if (k instanceof Tuple t) {
+            spend(keyItems(t, 1, 0));
             return k;
         }
-        throw bad("unsupported dict key type in pickle");
+        if (!scalarKey(k)) {
+            throw bad("unsupported dict key type in pickle (" + describe(k) + ")");
+        }
+        return k;
+    }
+
+    private static boolean scalarKey(Object k) {
+        return k == null || k instanceof String || k instanceof Long || k instanceof BigInteger || k instanceof Double
+                || k instanceof Boolean;
+    }
+
+    /** Items in the key tuple {@code t} at nesting {@code depth}, added to the {@code seen} so far; stops at the limits. */
+    private int keyItems(Tuple t, int depth, int seen) {
+        if (depth > MAX_KEY_DEPTH) {
+            throw bad("dict key tuple nested more than " + MAX_KEY_DEPTH + " deep");
+        }
+        for (Object item : t.items()) {
+            if (++seen > MAX_KEY_ITEMS) {
+                throw bad("dict key tuple of more than " + MAX_KEY_ITEMS + " items");
+            }
+            if (item instanceof Tuple inner) {
+                seen = keyItems(inner, depth + 1, seen);
+            } else if (!scalarKey(item)) {
+                throw bad("unsupported dict key type in pickle (a tuple holding " + describe(item) + ")");
+            }
+        }
+        return seen;
     }
 
     @SuppressWarnings("unchecked")
@@ -484,11 +593,37 @@ final class RestrictedUnpickler {
         }
         List<Object> items = new ArrayList<>(stack.subList(stack.size() - n, stack.size()));
         stack.subList(stack.size() - n, stack.size()).clear();
-        return new Tuple(List.copyOf(items));
+        return container(new Tuple(Collections.unmodifiableList(items)));
     }
 
     private void push(Object o) {
+        spend(1);
         stack.add(o);
+    }
+
+    /** Counts a new container against {@link #MAX_WORK}. */
+    private <T> T container(T c) {
+        spend(CONTAINER_COST);
+        return c;
+    }
+
+    /** Counts the items a call is about to copy. */
+    private List<Object> copied(List<Object> items) {
+        spend(items.size());
+        return items;
+    }
+
+    private void spend(long n) {
+        work += n;
+        if (work > MAX_WORK) {
+            throw bad("pickle creates more than " + MAX_WORK + " objects (far more than a checkpoint holds: a pickle"
+                    + " bomb, whose memo re-uses or copies containers over and over?)");
+        }
+    }
+
+    private void memoize(long index) {
+        spend(1);
+        memo.put(index, peek());
     }
 
     private Object pop() {
@@ -578,6 +713,13 @@ final class RestrictedUnpickler {
         return s;
     }
 
+    private int intWidth(int n) {
+        if (n > MAX_INT_BYTES) {
+            throw bad("pickle integer of " + n + " bytes (at most " + MAX_INT_BYTES + " are read)");
+        }
+        return n;
+    }
+
     /** LONG1/LONG4: little-endian two's complement. */
     private Object longLE(int n) {
         byte[] le = take(n);
@@ -593,6 +735,9 @@ final class RestrictedUnpickler {
     }
 
     private Object integer(String s) {
+        if (s.length() > MAX_INT_DIGITS + 2) { // sign and Python 2's trailing L
+            throw bad("pickle integer of " + s.length() + " digits (at most " + MAX_INT_DIGITS + " are read)");
+        }
         try {
             BigInteger v = new BigInteger(s.trim());
             return v.bitLength() < 64 ? (Object) v.longValue() : v;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.colsparse.util.InputException;
+import org.colsparse.util.Printable;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -57,7 +58,7 @@ final class SafetensorsSource extends NamedTensors {
             try {
                 header = JSON.readTree(new String(f.bytes.bytes(8, (int) n), StandardCharsets.UTF_8));
             } catch (JsonProcessingException e) {
-                throw new InputException(file + ": malformed .safetensors JSON header (" + e.getOriginalMessage() + ")");
+                throw new InputException(file + ": malformed .safetensors JSON header (" + Printable.excerpt(e.getOriginalMessage()) + ")");
             }
             if (header == null || !header.isObject()) {
                 throw new InputException(file + ": .safetensors header is not a JSON object");
@@ -70,13 +71,17 @@ final class SafetensorsSource extends NamedTensors {
                 if (name.equals("__metadata__")) {
                     continue;
                 }
-                String where = file + ": tensor '" + name + "'";
+                String where = file + ": tensor '" + Printable.excerpt(name) + "'";
                 JsonNode t = field.getValue();
                 if (!t.isObject() || !t.path("dtype").isTextual() || !t.path("shape").isArray()
                         || !t.path("data_offsets").isArray() || t.path("data_offsets").size() != 2) {
                     throw new InputException(where + ": header entry needs dtype, shape and data_offsets [begin, end]");
                 }
                 DType dtype = dtype(t.get("dtype").asText(), where);
+                if (t.get("shape").size() > NpyHeader.MAX_RANK) {
+                    throw new InputException(where + ": shape has " + t.get("shape").size() + " dimensions (at most "
+                            + NpyHeader.MAX_RANK + ")");
+                }
                 long[] shape = new long[t.get("shape").size()];
                 for (int i = 0; i < shape.length; i++) {
                     shape[i] = nonNegative(t.get("shape").get(i), where + ": shape");
@@ -112,7 +117,8 @@ final class SafetensorsSource extends NamedTensors {
                     continue;
                 }
                 if (reach != null && r.begin() < reach.end()) {
-                    throw new InputException(file + ": tensors '" + reach.name() + "' and '" + r.name() + "' overlap in the data");
+                    throw new InputException(file + ": tensors '" + Printable.excerpt(reach.name()) + "' and '"
+                            + Printable.excerpt(r.name()) + "' overlap in the data");
                 }
                 if (reach == null || r.end() > reach.end()) {
                     reach = r;
@@ -127,7 +133,7 @@ final class SafetensorsSource extends NamedTensors {
 
     private static long nonNegative(JsonNode v, String where) {
         if (v == null || !v.canConvertToLong() || !v.isIntegralNumber() || v.asLong() < 0) {
-            throw new InputException(where + " has an invalid value " + v);
+            throw new InputException(where + " has an invalid value " + Printable.excerpt(String.valueOf(v)));
         }
         return v.asLong();
     }
@@ -144,7 +150,7 @@ final class SafetensorsSource extends NamedTensors {
             case "I32" -> DType.I32;
             case "I64" -> DType.I64;
             case "BOOL" -> DType.BOOL;
-            default -> throw new InputException(where + ": unsupported dtype " + s
+            default -> throw new InputException(where + ": unsupported dtype " + Printable.excerpt(s)
                     + " (supported: F16 BF16 F32 F64 I8 U8 I16 I32 I64 BOOL)");
         };
     }

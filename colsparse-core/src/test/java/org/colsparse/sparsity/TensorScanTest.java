@@ -128,4 +128,48 @@ class TensorScanTest {
         assertThrows(InputException.class, () -> TensorScan.scan("x", tensor(DType.F32, new double[] {1, 2}, 2), new TensorScan.View(3, 0), cfg, 1));
         assertThrows(InputException.class, () -> TensorScan.scan("x", tensor(DType.I32, new double[] {1, 2}, 2), TensorScan.View.DEFAULT, cfg, 1));
     }
+
+    /** Rows x channels of zeros whose reads fail with {@code error} from element {@code failFrom} on. */
+    private record Failing(TensorInfo info, long failFrom, Error error) implements TensorData {
+        @Override
+        public void readFloats(long first, float[] dst, int off, int count) {
+            if (first + count > failFrom) {
+                throw error;
+            }
+            java.util.Arrays.fill(dst, off, off + count, 0f);
+        }
+
+        @Override
+        public void readDoubles(long first, double[] dst, int off, int count) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    @Test
+    void aWorkerKilledByAnErrorFailsTheScan() {
+        // issue 22, 5b: an OutOfMemoryError in one worker (inflating a deflated array) ended that
+        // thread only; its rows were merged as never seen, and the site reported with 0 rows
+        long rows = 4096;
+        int k = 64;
+        OutOfMemoryError oom = new OutOfMemoryError("inflating (test)");
+        Failing data = new Failing(new TensorInfo("x", DType.F32, new long[] {rows, k}), rows * k / 2, oom);
+        AnalysisConfig cfg = new AnalysisConfig(new double[] {0.01}, new int[] {8});
+        Error thrown = assertThrows(Error.class, () -> TensorScan.scan("x", data, TensorScan.View.DEFAULT, cfg, 4, 1));
+        assertEquals(oom, thrown);
+        // and one call per row, several calls per worker
+        assertThrows(Error.class, () -> TensorScan.scan("x", data, new TensorScan.View(-1, 8), cfg, 3, 1));
+    }
+
+    @Test
+    void aSiteWhoseCountersWouldNotFitTheHeapIsRefused() {
+        // issue 22: a 1 GiB array of one dimension is one row of 2^28 channels, whose counters
+        // (7 ints a channel and worker) ran the heap out in FloatScan's constructor
+        Failing data = new Failing(new TensorInfo("x", DType.F32, new long[] {1L << 28}), 0, new AssertionError("never read"));
+        AnalysisConfig cfg = new AnalysisConfig(new double[] {0.01}, new int[] {8});
+        InputException e = assertThrows(InputException.class, () -> TensorScan.scan("x", data, TensorScan.View.DEFAULT, cfg, 1));
+        assertEquals("site 'x': 268435456 channels (shape [268435456], channel axis 0) x 1 thresholds x 1 tile heights need"
+                + " 7168 MiB of counters, more than 512 MiB (is the channel axis right?)", e.getMessage());
+        // the bound itself: 2^24 channels take 448 MiB, so one worker is allowed and two are not
+        assertEquals(448L << 20, TensorScan.counterBytes(1 << 24, cfg));
+    }
 }

@@ -9,6 +9,7 @@ import org.colsparse.dram.DramConfig;
 import org.colsparse.systolic.ArrayShape;
 import org.colsparse.systolic.Dataflow;
 import org.colsparse.util.InputException;
+import org.colsparse.util.Printable;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,6 +37,13 @@ import java.util.Set;
  * @param dramSampleRepeats how often each distinct transfer pattern is simulated request by request
  *                          before its repeats reuse the measured mean (0: every request); see {@link Gddr6Dram}
  * @param fixedClockMhz     clock of the fixed model
+ *
+ * <p>Every value has a valid range, listed in docs/simulator.md §6 and refused outside it with
+ * one line naming the file and key: wide enough for any real accelerator, narrow enough that no
+ * value wraps a size (sram_kib 2^53 did in {@code << 10}), overflows a cycle count (a fixed DRAM
+ * of 1e-300 bytes per cycle or 2^63-1 cycles of latency gave 0 stall cycles) or makes the
+ * simulation step through an unbounded number of DRAM cycles per array cycle (a clock of 1e-300
+ * MHz ran for minutes).
  */
 public record AccelConfig(ArrayShape array, Dataflow dataflow, int wordBytes, double arrayClockMhz,
                           long ifmapSramBytes, long filterSramBytes, long ofmapSramBytes, int tiledBlockCols,
@@ -45,6 +53,17 @@ public record AccelConfig(ArrayShape array, Dataflow dataflow, int wordBytes, do
     private static final Set<String> TOP = Set.of("array", "dataflow", "word_bytes", "array_clock_mhz", "sram_kib", "tiled_block_cols", "dram");
     private static final Set<String> SRAM = Set.of("ifmap", "filter", "ofmap");
     private static final int MAX_BLOCK_COLS = 1 << 20;
+    /** PEs per array side: the largest built arrays are 256 wide; 2^16 keeps rows x word bytes in an int. */
+    static final int MAX_ARRAY_SIDE = 1 << 16;
+    /** Clocks in MHz (array and fixed DRAM): 1 MHz to 100 GHz. */
+    static final double MIN_CLOCK_MHZ = 1;
+    static final double MAX_CLOCK_MHZ = 100_000;
+    /** Per buffer, KiB: up to 16 GiB (wafer-scale chips have 40 GB of SRAM in all). */
+    static final long MAX_SRAM_KIB = 1L << 24;
+    static final long MAX_LATENCY_CYCLES = 1_000_000;
+    static final double MIN_BYTES_PER_CYCLE = 1e-3;
+    static final double MAX_BYTES_PER_CYCLE = 1e6;
+    static final int MAX_SAMPLE_REPEATS = 1_000_000;
     private static final Set<String> DRAM = Set.of("model", "preset", "config", "sample_repeats", "clock_mhz", "latency_cycles", "bytes_per_cycle");
 
     /** The shipped default (config/accel.yaml): a 128x128 2-byte array at 1 GHz in front of two GDDR6 channels. */
@@ -97,29 +116,43 @@ public record AccelConfig(ArrayShape array, Dataflow dataflow, int wordBytes, do
             throw new InputException(f + ": accelerator config must be a YAML mapping");
         }
         checkKeys(root, TOP, f, "");
-        ArrayShape array = root.has("array") ? ArrayShape.parse(root.get("array").asText(), f + ": array") : d.array();
-        Dataflow df = root.has("dataflow") ? Dataflow.parse(root.get("dataflow").asText(), f + ": dataflow") : d.dataflow();
-        int word = (int) posInt(root, "word_bytes", d.wordBytes(), f);
-        if (word > 8) {
-            throw new InputException(f + ": word_bytes must be 1..8, got " + word);
+        ArrayShape array = d.array();
+        if (root.has("array")) {
+            String text = root.get("array").asText();
+            try {
+                array = ArrayShape.parse(text, f + ": array");
+            } catch (InputException e) {
+                throw new InputException(f + ": array: array must be ROWSxCOLS with positive integers, got '"
+                        + Printable.excerpt(text) + "'");
+            }
+            if (array.rows() > MAX_ARRAY_SIDE || array.cols() > MAX_ARRAY_SIDE) {
+                throw new InputException(f + ": array must be at most " + MAX_ARRAY_SIDE + "x" + MAX_ARRAY_SIDE + ", got " + array);
+            }
         }
-        double clock = posDouble(root, "array_clock_mhz", d.arrayClockMhz(), f);
+        Dataflow df = d.dataflow();
+        if (root.has("dataflow")) {
+            String text = root.get("dataflow").asText();
+            try {
+                df = Dataflow.parse(text, f + ": dataflow");
+            } catch (InputException e) {
+                throw new InputException(f + ": dataflow must be os, ws or is, got '" + Printable.excerpt(text) + "'");
+            }
+        }
+        int word = (int) rangeInt(root, "word_bytes", d.wordBytes(), f, "", 1, 8);
+        double clock = rangeDouble(root, "array_clock_mhz", d.arrayClockMhz(), f, "", MIN_CLOCK_MHZ, MAX_CLOCK_MHZ);
         long ifmap = d.ifmapSramBytes();
         long filter = d.filterSramBytes();
         long ofmap = d.ofmapSramBytes();
         if (root.has("sram_kib")) {
             JsonNode s = root.get("sram_kib");
             checkKeys(s, SRAM, f, "sram_kib.");
-            ifmap = posInt(s, "ifmap", ifmap >> 10, f) << 10;
-            filter = posInt(s, "filter", filter >> 10, f) << 10;
-            ofmap = posInt(s, "ofmap", ofmap >> 10, f) << 10;
+            // in range, so the KiB-to-bytes shift cannot wrap
+            ifmap = rangeInt(s, "ifmap", ifmap >> 10, f, "sram_kib.", 1, MAX_SRAM_KIB) << 10;
+            filter = rangeInt(s, "filter", filter >> 10, f, "sram_kib.", 1, MAX_SRAM_KIB) << 10;
+            ofmap = rangeInt(s, "ofmap", ofmap >> 10, f, "sram_kib.", 1, MAX_SRAM_KIB) << 10;
         }
-        long blockColsGiven = posInt(root, "tiled_block_cols", d.tiledBlockCols(), f);
-        if (blockColsGiven > MAX_BLOCK_COLS) {
-            // an int cast used to wrap it into an unrelated DRAM-capacity error
-            throw new InputException(f + ": tiled_block_cols must be 1.." + MAX_BLOCK_COLS + ", got " + blockColsGiven);
-        }
-        int blockCols = (int) blockColsGiven;
+        // an int cast used to wrap a larger value into an unrelated DRAM-capacity error
+        int blockCols = (int) rangeInt(root, "tiled_block_cols", d.tiledBlockCols(), f, "", 1, MAX_BLOCK_COLS);
         String model = d.dramModel();
         String preset = d.dramPreset();
         Path dramCfg = null;
@@ -133,7 +166,7 @@ public record AccelConfig(ArrayShape array, Dataflow dataflow, int wordBytes, do
             if (dn.has("model")) {
                 model = dn.get("model").asText();
                 if (!model.equals("gddr6") && !model.equals("fixed")) {
-                    throw new InputException(f + ": dram.model must be gddr6 or fixed, got '" + model + "'");
+                    throw new InputException(f + ": dram.model must be gddr6 or fixed, got '" + Printable.excerpt(model) + "'");
                 }
             }
             if (dn.has("preset")) {
@@ -145,25 +178,19 @@ public record AccelConfig(ArrayShape array, Dataflow dataflow, int wordBytes, do
                 }
             }
             if (dn.hasNonNull("config")) {
-                Path p = Path.of(dn.get("config").asText());
+                Path p;
+                try {
+                    p = Path.of(dn.get("config").asText());
+                } catch (java.nio.file.InvalidPathException e) {
+                    throw new InputException(f + ": dram.config is not a valid path: '" + Printable.excerpt(dn.get("config").asText()) + "'");
+                }
                 dramCfg = p.isAbsolute() || file.getParent() == null ? p : file.getParent().resolve(p);
             }
-            if (dn.has("sample_repeats")) {
-                JsonNode v = dn.get("sample_repeats");
-                if (!v.isIntegralNumber() || v.asLong() < 0 || v.asLong() > 1_000_000) {
-                    throw new InputException(f + ": dram.sample_repeats must be an integer >= 0 (0 = simulate every request)");
-                }
-                repeats = v.asInt();
-            }
-            fClock = posDouble(dn, "clock_mhz", fClock, f);
-            if (dn.has("latency_cycles")) {
-                JsonNode lat = dn.get("latency_cycles");
-                fLat = lat.asLong(-1);
-                if (fLat < 0 || !lat.isIntegralNumber() || !lat.canConvertToLong()) {
-                    throw new InputException(f + ": dram.latency_cycles must be an integer >= 0");
-                }
-            }
-            fBpc = posDouble(dn, "bytes_per_cycle", fBpc, f);
+            // 0 = simulate every request
+            repeats = (int) rangeInt(dn, "sample_repeats", repeats, f, "dram.", 0, MAX_SAMPLE_REPEATS);
+            fClock = rangeDouble(dn, "clock_mhz", fClock, f, "dram.", MIN_CLOCK_MHZ, MAX_CLOCK_MHZ);
+            fLat = rangeInt(dn, "latency_cycles", fLat, f, "dram.", 0, MAX_LATENCY_CYCLES);
+            fBpc = rangeDouble(dn, "bytes_per_cycle", fBpc, f, "dram.", MIN_BYTES_PER_CYCLE, MAX_BYTES_PER_CYCLE);
         }
         return new AccelConfig(array, df, word, clock, ifmap, filter, ofmap, blockCols, model, preset, dramCfg, repeats, fClock, fLat, fBpc);
     }
@@ -175,30 +202,37 @@ public record AccelConfig(ArrayShape array, Dataflow dataflow, int wordBytes, do
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!known.contains(key)) {
-                throw new InputException(file + ": unknown key '" + prefix + key + "' (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+                throw new InputException(file + ": unknown key '" + Printable.excerpt(prefix + key) + "' (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
             }
         }
     }
 
-    private static long posInt(JsonNode n, String key, long dflt, String file) {
+    private static long rangeInt(JsonNode n, String key, long dflt, String file, String prefix, long min, long max) {
         if (!n.has(key)) {
             return dflt;
         }
         JsonNode v = n.get(key);
-        if (!v.canConvertToLong() || !v.isIntegralNumber() || v.asLong() <= 0) {
-            throw new InputException(file + ": " + key + " must be a positive integer, got '" + v.asText() + "'");
+        if (!v.canConvertToLong() || !v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
+            throw new InputException(file + ": " + prefix + key + " must be an integer in " + min + ".." + max + ", got '"
+                    + Printable.excerpt(v.asText()) + "'");
         }
         return v.asLong();
     }
 
-    private static double posDouble(JsonNode n, String key, double dflt, String file) {
+    private static double rangeDouble(JsonNode n, String key, double dflt, String file, String prefix, double min, double max) {
         if (!n.has(key)) {
             return dflt;
         }
         JsonNode v = n.get(key);
-        if (!v.isNumber() || !(v.asDouble() > 0) || Double.isInfinite(v.asDouble())) {
-            throw new InputException(file + ": " + key + " must be a positive number, got '" + v.asText() + "'");
+        if (!v.isNumber() || !(v.asDouble() >= min && v.asDouble() <= max)) {
+            throw new InputException(file + ": " + prefix + key + " must be a number in " + number(min) + ".." + number(max)
+                    + ", got '" + Printable.excerpt(v.asText()) + "'");
         }
         return v.asDouble();
+    }
+
+    /** 1000 rather than 1000.0, 0.001 rather than 1.0E-3. */
+    private static String number(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : java.math.BigDecimal.valueOf(v).toPlainString();
     }
 }

@@ -1,5 +1,7 @@
 package org.colsparse.accel;
 
+import org.colsparse.util.InputException;
+
 /**
  * A DRAM with a fixed access latency and a fixed peak bandwidth and no banks or rows: a batch of
  * {@code n} bursts occupies the bus for {@code n * burstBytes / bytesPerCycle} cycles once the bus is
@@ -42,6 +44,12 @@ public final class FixedDram implements DramBackend {
         }
         double start = Math.max(busFree, at);
         busFree = start + addrs.length * (double) burstBytes / bytesPerCycle;
+        // AccelConfig's ranges keep this far below 2^62; checked anyway, since a cast of a larger
+        // double saturates and the sum with the latency then wrapped to a cycle before `at`
+        if (!(busFree < 0x1p62) || latency > (1L << 62)) {
+            throw new InputException("fixed DRAM: a transfer ends beyond 2^62 cycles (bytes_per_cycle " + bytesPerCycle
+                    + ", latency_cycles " + latency + ")");
+        }
         return (long) Math.ceil(busFree) + latency;
     }
 

@@ -1,10 +1,16 @@
 package org.colsparse.dram;
 
 import java.util.Set;
+import org.colsparse.util.Printable;
 
 /**
  * A complete memory-system configuration: the device, how many channels, and which controller parts
  * (Ramulator 2.1 implementation names) each channel's controller uses.
+ *
+ * <p>Every value has a valid range (docs/dram.md, "Valid ranges"), wide enough for any real
+ * GDDR/DDR/HBM part and narrow enough that no value can exhaust memory (each channel holds arrays
+ * of banks x buffer entries), overflow a cycle count or stall the simulation forever. Messages
+ * name the YAML key.
  *
  * @param channels        number of channels, one controller each (power of two)
  * @param interleaveBits  CacheLineInterleave's {@code interleave_bits}
@@ -23,12 +29,30 @@ public record DramConfig(String name, DramSpec spec, int channels, int interleav
     public static final Set<String> REFRESH_MANAGERS = Set.of("AllBank", "NoRefresh");
     public static final Set<String> ROW_POLICIES = Set.of("Open", "ClosedCAP");
 
+    /** A GPU's GDDR6 interface has up to 24 channels (12 x32 devices); 2^30 of them ran out of heap. */
+    public static final int MAX_CHANNELS = 64;
+    /** Ramulator's defaults are 32 and 64; each entry costs every bank a slot, and 2^31 ran out of heap. */
+    public static final int MAX_BUFFER = 1024;
+    public static final int MAX_ROW_POLICY_CAP = 1 << 20;
+    /** Any timing, in cycles: DDR5's refresh interval is ~16k cycles; sums of five stay far below 2^31. */
+    public static final int MAX_TIMING = 1_000_000;
+    /** Clock period in ps: 10 GHz to 10 MHz. */
+    public static final int MIN_TCK_PS = 100;
+    public static final int MAX_TCK_PS = 100_000;
+
     public DramConfig {
-        if (channels <= 0 || Integer.bitCount(channels) != 1) {
-            throw new IllegalArgumentException("channels must be a power of two, got " + channels);
+        if (channels <= 0 || channels > MAX_CHANNELS || Integer.bitCount(channels) != 1) {
+            throw new IllegalArgumentException("memory_system.channels must be a power of two in 1.." + MAX_CHANNELS
+                    + ", got " + channels);
         }
-        if (readBufferSize <= 0 || writeBufferSize <= 0) {
-            throw new IllegalArgumentException("read_buffer_size and write_buffer_size must be positive");
+        if (interleaveBits < 0 || interleaveBits > 32) {
+            throw new IllegalArgumentException("memory_system.channel_mapper.interleave_bits must be 0..32, got " + interleaveBits);
+        }
+        for (int size : new int[] {readBufferSize, writeBufferSize}) {
+            if (size <= 0 || size > MAX_BUFFER) {
+                throw new IllegalArgumentException("memory_system.controller." + (size == readBufferSize ? "read" : "write")
+                        + "_buffer_size must be 1.." + MAX_BUFFER + ", got " + size);
+            }
         }
         if (!(wrLowWatermark >= 0 && wrLowWatermark <= wrHighWatermark && wrHighWatermark <= 1)) {
             throw new IllegalArgumentException("need 0 <= wr_low_watermark <= wr_high_watermark <= 1");
@@ -36,15 +60,54 @@ public record DramConfig(String name, DramSpec spec, int channels, int interleav
         check("scheduler", scheduler, SCHEDULERS);
         check("refresh_manager", refresh, REFRESH_MANAGERS);
         check("row_policy", rowPolicy, ROW_POLICIES);
+        if (!java.util.List.of(AddressMapper.NAMES).contains(addrMapper)) {
+            throw new IllegalArgumentException("unknown addr_mapper '" + Printable.excerpt(addrMapper) + "' (known: "
+                    + String.join(", ", AddressMapper.NAMES) + ")");
+        }
         AddressMapper.create(addrMapper, spec.org());
-        if (rowPolicyCap <= 0) {
-            throw new IllegalArgumentException("row_policy cap must be positive");
+        if (rowPolicyCap <= 0 || rowPolicyCap > MAX_ROW_POLICY_CAP) {
+            throw new IllegalArgumentException("memory_system.controller.row_policy.cap must be 1.." + MAX_ROW_POLICY_CAP
+                    + ", got " + rowPolicyCap);
+        }
+        checkTiming(spec.timing(), refresh.equals("AllBank"));
+    }
+
+    /**
+     * Every timing in 0..{@link #MAX_TIMING} (nBL and nREFI at least 1; nBL 2^31-1 overflowed the
+     * read latency and the simulation never ended), tCK_ps in {@link #MIN_TCK_PS}..{@link #MAX_TCK_PS}.
+     * With refresh on, nREFI must exceed the sum of the other timings, so that between two
+     * refreshes any request's command sequence has time to finish: with nREFI 1 a refresh was
+     * always due and no request was ever served. The presets' sums are 669 and 728, their nREFI 3333.
+     */
+    private static void checkTiming(DramTiming t, boolean refreshOn) {
+        int[] v = t.values();
+        long others = 0;
+        for (int i = 0; i < v.length; i++) {
+            String name = DramTiming.NAMES[i];
+            long min = name.equals("nBL") || name.equals("nREFI") || name.equals("rate") ? 1 : 0;
+            long max = MAX_TIMING;
+            if (name.equals("tCK_ps")) {
+                min = MIN_TCK_PS;
+                max = MAX_TCK_PS;
+            }
+            if (v[i] < min || v[i] > max) {
+                throw new IllegalArgumentException("memory_system.controller.dram.timing." + name + " must be " + min + ".."
+                        + max + ", got " + v[i]);
+            }
+            if (!name.equals("rate") && !name.equals("tCK_ps") && !name.equals("nREFI")) {
+                others += v[i];
+            }
+        }
+        if (refreshOn && t.nREFI() <= others) {
+            throw new IllegalArgumentException("memory_system.controller.dram.timing.nREFI (" + t.nREFI()
+                    + ") must exceed the sum of the other timings (" + others + ") so that requests are served between"
+                    + " refreshes (or set refresh_manager: {impl: NoRefresh})");
         }
     }
 
     private static void check(String key, String value, Set<String> known) {
         if (!known.contains(value)) {
-            throw new IllegalArgumentException("unknown " + key + " '" + value + "' (known: " + known + ")");
+            throw new IllegalArgumentException("unknown " + key + " '" + Printable.excerpt(value) + "' (known: " + known + ")");
         }
     }
 
@@ -63,7 +126,7 @@ public record DramConfig(String name, DramSpec spec, int channels, int interleav
         if (RAMULATOR2_GDDR6.equals(name)) {
             return ramulator2Gddr6();
         }
-        throw new IllegalArgumentException("unknown DRAM preset '" + name + "' (known: " + RAMULATOR2_GDDR6 + ")");
+        throw new IllegalArgumentException("unknown DRAM preset '" + Printable.excerpt(name) + "' (known: " + RAMULATOR2_GDDR6 + ")");
     }
 
     /** Bytes per request (one burst). */

@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import org.colsparse.util.InputException;
+import org.colsparse.util.Printable;
 
 /**
  * Reads a DRAM configuration YAML (keys as in Ramulator 2.1's exported configs; see
@@ -39,11 +40,15 @@ import org.colsparse.util.InputException;
  *       org: {bankgroup: 4, bank: 4, row: 16384, column: 2048, dq: 16, channel_width: 16}
  *       timing: {nCL: 24, nRCDRD: 27}      # any Ramulator GDDR6 timing name, in cycles
  * </pre>
+ *
+ * <p>Each number must lie in its valid range ({@link DramConfig}, {@link DramOrg}; docs/dram.md),
+ * checked here with the key's full path in the message.
  */
 public final class DramConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    private static final Set<String> MUST_BE_NONZERO = Set.of("nBL", "nREFI", "tCK_ps");
+    /** A zero burst length, clock period or refresh interval has no meaning (nREFI 0 silently disabled refresh). */
+    private static final Set<String> MUST_BE_NONZERO = Set.of("rate", "nBL", "nREFI");
 
     private DramConfigLoader() {
     }
@@ -61,7 +66,7 @@ public final class DramConfigLoader {
             if (!file.toFile().exists()) {
                 throw new InputException(file + ": DRAM config not found");
             }
-            throw new InputException(file + ": not valid YAML: " + firstLine(e.getMessage()));
+            throw new InputException(file + ": not valid YAML: " + Printable.excerpt(firstLine(e.getMessage()), 200));
         }
         try {
             String stem = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
@@ -88,22 +93,20 @@ public final class DramConfigLoader {
         }
         c.object(ms, "memory_system", Set.of("impl", "clock_ratio", "channels", "channel_mapper", "controller"));
         c.expect(ms, "impl", "memory_system.impl", "GenericDRAM");
-        if (ms.has("clock_ratio") && c.integer(ms, "clock_ratio", "memory_system.clock_ratio") != 1) {
+        if (ms.has("clock_ratio") && c.integer(ms, "clock_ratio", "memory_system.clock_ratio", 0, Integer.MAX_VALUE) != 1) {
             throw new IllegalArgumentException("memory_system.clock_ratio: only 1 is supported (the frontend offers "
                     + "one request per memory cycle)");
         }
-        int channels = ms.has("channels") ? c.integer(ms, "channels", "memory_system.channels") : cfg.channels();
+        int channels = ms.has("channels") ? c.integer(ms, "channels", "memory_system.channels", 1, DramConfig.MAX_CHANNELS)
+                : cfg.channels();
         int interleave = cfg.interleaveBits();
         JsonNode cm = ms.path("channel_mapper");
         if (!cm.isMissingNode()) {
             c.object(cm, "memory_system.channel_mapper", Set.of("impl", "interleave_bits"));
             c.expect(cm, "impl", "memory_system.channel_mapper.impl", "CacheLineInterleave");
             if (cm.has("interleave_bits")) {
-                interleave = c.integer(cm, "interleave_bits", "memory_system.channel_mapper.interleave_bits");
                 // a negative shift would take the channel from bits inside the 32-byte burst
-                if (interleave < 0 || interleave > 32) {
-                    throw new IllegalArgumentException("memory_system.channel_mapper.interleave_bits must be 0..32, got " + interleave);
-                }
+                interleave = c.integer(cm, "interleave_bits", "memory_system.channel_mapper.interleave_bits", 0, 32);
             }
         }
         int rb = cfg.readBufferSize();
@@ -123,10 +126,10 @@ public final class DramConfigLoader {
                     "wr_high_watermark", "scheduler", "refresh_manager", "row_policy", "addr_mapper", "dram"));
             c.expect(ct, "impl", p + ".impl", "GenericDDR");
             if (ct.has("read_buffer_size")) {
-                rb = c.integer(ct, "read_buffer_size", p + ".read_buffer_size");
+                rb = c.integer(ct, "read_buffer_size", p + ".read_buffer_size", 1, DramConfig.MAX_BUFFER);
             }
             if (ct.has("write_buffer_size")) {
-                wb = c.integer(ct, "write_buffer_size", p + ".write_buffer_size");
+                wb = c.integer(ct, "write_buffer_size", p + ".write_buffer_size", 1, DramConfig.MAX_BUFFER);
             }
             if (ct.has("wr_low_watermark")) {
                 lo = (float) c.number(ct, "wr_low_watermark", p + ".wr_low_watermark");
@@ -138,7 +141,7 @@ public final class DramConfigLoader {
             refresh = c.impl(ct, "refresh_manager", p, refresh, Set.of("impl"));
             rowPolicy = c.impl(ct, "row_policy", p, rowPolicy, Set.of("impl", "cap"));
             if (ct.path("row_policy").has("cap")) {
-                cap = c.integer(ct.path("row_policy"), "cap", p + ".row_policy.cap");
+                cap = c.integer(ct.path("row_policy"), "cap", p + ".row_policy.cap", 1, DramConfig.MAX_ROW_POLICY_CAP);
             }
             mapper = c.impl(ct, "addr_mapper", p, mapper, Set.of("impl"));
             JsonNode dram = ct.path("dram");
@@ -157,6 +160,14 @@ public final class DramConfigLoader {
         if (dram.has("org_preset") || dram.has("timing_preset")) {
             String op = dram.has("org_preset") ? c.text(dram, "org_preset") : spec.orgPreset();
             String tp = dram.has("timing_preset") ? c.text(dram, "timing_preset") : spec.timingPreset();
+            if (!DramSpec.orgPresets().contains(op)) {
+                throw new IllegalArgumentException("unknown GDDR6 org_preset '" + Printable.excerpt(op)
+                        + "' (known: " + DramSpec.orgPresets() + ")");
+            }
+            if (!DramSpec.timingPresets().contains(tp)) {
+                throw new IllegalArgumentException("unknown GDDR6 timing_preset '" + Printable.excerpt(tp)
+                        + "' (known: " + DramSpec.timingPresets() + ")");
+            }
             spec = DramSpec.gddr6(op, tp);
         }
         JsonNode org = dram.path("org");
@@ -164,12 +175,14 @@ public final class DramConfigLoader {
             c.object(org, p + ".org", Set.of("bankgroup", "bank", "row", "column", "dq", "channel_width"));
             DramOrg o = spec.org();
             o = o.withSizes(
-                    org.has("bankgroup") ? c.integer(org, "bankgroup", p + ".org.bankgroup") : o.bankGroups(),
-                    org.has("bank") ? c.integer(org, "bank", p + ".org.bank") : o.banksPerGroup(),
-                    org.has("row") ? c.integer(org, "row", p + ".org.row") : o.rows(),
-                    org.has("column") ? c.integer(org, "column", p + ".org.column") : o.columns(),
-                    org.has("dq") ? c.integer(org, "dq", p + ".org.dq") : o.dq(),
-                    org.has("channel_width") ? c.integer(org, "channel_width", p + ".org.channel_width")
+                    org.has("bankgroup") ? c.integer(org, "bankgroup", p + ".org.bankgroup", 1, DramOrg.MAX_BANK_GROUPS)
+                            : o.bankGroups(),
+                    org.has("bank") ? c.integer(org, "bank", p + ".org.bank", 1, DramOrg.MAX_BANKS_PER_GROUP) : o.banksPerGroup(),
+                    org.has("row") ? c.integer(org, "row", p + ".org.row", 1, DramOrg.MAX_ROWS) : o.rows(),
+                    org.has("column") ? c.integer(org, "column", p + ".org.column", 1, DramOrg.MAX_COLUMNS) : o.columns(),
+                    org.has("dq") ? c.integer(org, "dq", p + ".org.dq", 1, DramOrg.MAX_DQ) : o.dq(),
+                    org.has("channel_width")
+                            ? c.integer(org, "channel_width", p + ".org.channel_width", 1, DramOrg.MAX_CHANNEL_WIDTH)
                             : o.channelWidth());
             spec = spec.withOrg(o);
         }
@@ -178,13 +191,12 @@ public final class DramConfigLoader {
             c.object(timing, p + ".timing", Set.of(DramTiming.NAMES));
             int[] v = spec.timing().values();
             for (int i = 0; i < DramTiming.NAMES.length; i++) {
-                if (timing.has(DramTiming.NAMES[i])) {
-                    v[i] = c.integer(timing, DramTiming.NAMES[i], p + ".timing." + DramTiming.NAMES[i]);
-                    // a zero burst length, clock period or refresh interval has no meaning (nREFI 0
-                    // silently disabled refresh); other timings may legitimately be 0
-                    if (v[i] < 0 || (MUST_BE_NONZERO.contains(DramTiming.NAMES[i]) && v[i] == 0)) {
-                        throw new IllegalArgumentException(p + ".timing." + DramTiming.NAMES[i] + " must be positive");
-                    }
+                String name = DramTiming.NAMES[i];
+                if (timing.has(name)) {
+                    boolean clock = name.equals("tCK_ps");
+                    v[i] = c.integer(timing, name, p + ".timing." + name,
+                            clock ? DramConfig.MIN_TCK_PS : MUST_BE_NONZERO.contains(name) ? 1 : 0,
+                            clock ? DramConfig.MAX_TCK_PS : DramConfig.MAX_TIMING);
                 }
             }
             spec = spec.withTiming(DramTiming.of(v));
@@ -208,7 +220,7 @@ public final class DramConfigLoader {
             for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
                 String k = it.next().getKey();
                 if (!allowed.contains(k)) {
-                    throw new IllegalArgumentException("unknown key '" + (path.isEmpty() ? k : path + "." + k)
+                    throw new IllegalArgumentException("unknown key '" + Printable.excerpt(path.isEmpty() ? k : path + "." + k)
                             + "' (allowed: " + new java.util.TreeSet<>(allowed) + ")");
                 }
             }
@@ -222,10 +234,11 @@ public final class DramConfigLoader {
             return v.asText();
         }
 
-        int integer(JsonNode n, String key, String path) {
+        int integer(JsonNode n, String key, String path, int min, int max) {
             JsonNode v = n.get(key);
-            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-                throw new IllegalArgumentException(path + ": expected an integer, got '" + v.asText() + "'");
+            if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
+                throw new IllegalArgumentException(path + " must be an integer in " + min + ".." + max + ", got '"
+                        + Printable.excerpt(v.asText()) + "'");
             }
             return v.asInt();
         }
@@ -233,7 +246,7 @@ public final class DramConfigLoader {
         double number(JsonNode n, String key, String path) {
             JsonNode v = n.get(key);
             if (!v.isNumber()) {
-                throw new IllegalArgumentException(path + ": expected a number, got '" + v.asText() + "'");
+                throw new IllegalArgumentException(path + ": expected a number, got '" + Printable.excerpt(v.asText()) + "'");
             }
             return v.asDouble();
         }
@@ -241,7 +254,7 @@ public final class DramConfigLoader {
         void expect(JsonNode n, String key, String path, String value) {
             if (n.has(key) && !value.equals(n.get(key).asText())) {
                 throw new IllegalArgumentException(path + ": only '" + value + "' is supported, got '"
-                        + n.get(key).asText() + "'");
+                        + Printable.excerpt(n.get(key).asText()) + "'");
             }
         }
 

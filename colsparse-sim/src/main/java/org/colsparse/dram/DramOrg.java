@@ -8,18 +8,49 @@ package org.colsparse.dram;
  */
 public record DramOrg(int densityMbit, int dq, int channelWidth, int bankGroups, int banksPerGroup,
                       int rows, int columns, int prefetch) {
+    /**
+     * Largest sizes: a channel's controller keeps per-bank state in 64-bit masks (bank groups x
+     * banks at most 64), GDDR6 has 4 x 4 banks and 2^14-2^16 rows of 2^10-2^11 columns, DDR5 and
+     * HBM3 up to 2^18 rows; burst, column, bank and row bits together stay below 63 address bits.
+     */
+    public static final int MAX_BANK_GROUPS = 16;
+    public static final int MAX_BANKS_PER_GROUP = 16;
+    public static final int MAX_BANKS = Long.SIZE;
+    public static final int MAX_ROWS = 1 << 24;
+    public static final int MAX_COLUMNS = 1 << 16;
+    public static final int MAX_CHANNEL_WIDTH = 256;
+    public static final int MAX_DQ = 64;
+    private static final String KEY = "memory_system.controller.dram.org.";
 
     public DramOrg {
-        for (int v : new int[] {bankGroups, banksPerGroup, rows, columns, prefetch, channelWidth}) {
-            if (v <= 0 || Integer.bitCount(v) != 1) {
-                // (the fields are not assigned yet in a compact constructor: name the arguments)
-                throw new IllegalArgumentException("DRAM organization sizes must be powers of two, got bankgroup " + bankGroups
-                        + ", bank " + banksPerGroup + ", row " + rows + ", column " + columns + ", prefetch " + prefetch
-                        + ", channel_width " + channelWidth);
-            }
+        // (the fields are not assigned yet in a compact constructor: check the arguments)
+        powerOfTwo("bankgroup", bankGroups, MAX_BANK_GROUPS);
+        powerOfTwo("bank", banksPerGroup, MAX_BANKS_PER_GROUP);
+        powerOfTwo("row", rows, MAX_ROWS);
+        powerOfTwo("column", columns, MAX_COLUMNS);
+        powerOfTwo("channel_width", channelWidth, MAX_CHANNEL_WIDTH);
+        if (prefetch <= 0 || prefetch > MAX_COLUMNS || Integer.bitCount(prefetch) != 1) {
+            throw new IllegalArgumentException("DRAM prefetch must be a power of two up to " + MAX_COLUMNS + ", got " + prefetch);
+        }
+        if (bankGroups * banksPerGroup > MAX_BANKS) {
+            throw new IllegalArgumentException(KEY + "bankgroup x " + KEY + "bank must be at most " + MAX_BANKS + ", got "
+                    + bankGroups + " x " + banksPerGroup);
+        }
+        if (dq <= 0 || dq > MAX_DQ) {
+            throw new IllegalArgumentException(KEY + "dq must be 1.." + MAX_DQ + ", got " + dq);
         }
         if (columns < prefetch) {
-            throw new IllegalArgumentException("column count below the prefetch size: " + columns);
+            throw new IllegalArgumentException(KEY + "column (" + columns + ") is below the prefetch size " + prefetch);
+        }
+        if (prefetch * channelWidth < 8) {
+            throw new IllegalArgumentException(KEY + "channel_width " + channelWidth + " with prefetch " + prefetch
+                    + " moves less than a byte a burst");
+        }
+    }
+
+    private static void powerOfTwo(String key, int v, int max) {
+        if (v <= 0 || v > max || Integer.bitCount(v) != 1) {
+            throw new IllegalArgumentException(KEY + key + " must be a power of two in 1.." + max + ", got " + v);
         }
     }
 

@@ -9,9 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.colsparse.util.InputException;
+import org.colsparse.util.Printable;
 
 /**
  * Reader for Ramulator 2's LoadStoreTrace format: one request per line, {@code LD <addr>} (read) or
@@ -20,6 +20,9 @@ import org.colsparse.util.InputException;
  * them). Anything else is an {@link InputException} naming {@code file:line}.
  */
 public final class LoadStoreTrace {
+    /** A request line is about 20 characters; one with no newline in this many bytes is not a trace. */
+    static final int MAX_LINE = 1 << 20;
+
     private LoadStoreTrace() {
     }
 
@@ -75,17 +78,19 @@ public final class LoadStoreTrace {
     /**
      * Reads the file in 1 MiB pieces, each parsed up to its last newline (the rest moves to the
      * front of the next piece). {@code Files.readAllBytes} of a 12 MB trace took 35-90 ms here, a
-     * piecewise read 9-45 ms, and any size fits.
+     * piecewise read 9-45 ms, and any size fits. A line may be at most {@link #MAX_LINE} bytes:
+     * the buffer used to double for a longer one, up to the heap's end for a file without newlines.
      */
     private static void fill(Path file, PackedRequests out) {
         String name = file.toString();
-        byte[] buf = new byte[1 << 20];
+        byte[] buf = new byte[MAX_LINE];
         int have = 0;
         int lineNo = 0;
         try (InputStream in = Files.newInputStream(file)) {
             while (true) {
                 if (have == buf.length) {
-                    buf = Arrays.copyOf(buf, buf.length * 2);  // one line longer than the buffer
+                    throw new InputException(name + ":" + (lineNo + 1) + ": not a LoadStoreTrace: a line longer than "
+                            + MAX_LINE + " bytes");
                 }
                 int got = in.read(buf, have, buf.length - have);
                 if (got < 0) {
@@ -233,7 +238,7 @@ public final class LoadStoreTrace {
             end++;
         }
         if (start == s.length() || end != s.length()) {
-            throw new InputException(name + ":" + lineNo + ": expected '<LD|ST> <address>', got '" + s + "'");
+            throw new InputException(name + ":" + lineNo + ": expected '<LD|ST> <address>', got '" + Printable.excerpt(s) + "'");
         }
         String op = s.substring(0, sp);
         boolean write;
@@ -242,7 +247,7 @@ public final class LoadStoreTrace {
         } else if (op.equals("ST")) {
             write = true;
         } else {
-            throw new InputException(name + ":" + lineNo + ": unknown request type '" + op
+            throw new InputException(name + ":" + lineNo + ": unknown request type '" + Printable.excerpt(op)
                     + "' (expected LD or ST)");
         }
         return new Request(parseAddress(s.substring(start), name, lineNo), write);
@@ -261,7 +266,7 @@ public final class LoadStoreTrace {
             }
             return v;
         } catch (NumberFormatException e) {
-            throw new InputException(name + ":" + lineNo + ": bad address '" + t
+            throw new InputException(name + ":" + lineNo + ": bad address '" + Printable.excerpt(t)
                     + "' (expected a non-negative hex 0x... or decimal number)");
         }
     }

@@ -24,8 +24,10 @@ class AccelConfigInputTest {
     void malformedValuesNameTheKey(@TempDir Path dir) throws Exception {
         assertEquals("not valid YAML at line 1, column 12: while parsing a flow sequence", error(dir, "array: [1,2\n"));
         assertEquals("array: array must be ROWSxCOLS with positive integers, got '16x16x'", error(dir, "array: 16x16x\n"));
-        assertEquals("dram.latency_cycles must be an integer >= 0", error(dir, "dram: {model: fixed, latency_cycles: 1.5}\n"));
-        assertEquals("tiled_block_cols must be 1..1048576, got 100000000000", error(dir, "tiled_block_cols: 100000000000\n"));
+        assertEquals("dram.latency_cycles must be an integer in 0..1000000, got '1.5'",
+                error(dir, "dram: {model: fixed, latency_cycles: 1.5}\n"));
+        assertEquals("tiled_block_cols must be an integer in 1..1048576, got '100000000000'",
+                error(dir, "tiled_block_cols: 100000000000\n"));
         assertEquals("dram.preset: unknown DRAM preset 'nope' (known: ramulator2-gddr6)", error(dir, "dram: {preset: nope}\n"));
         assertEquals("is a directory, not an accelerator config",
                 assertThrows(InputException.class, () -> AccelConfig.load(dir)).getMessage().substring(dir.toString().length() + 2));

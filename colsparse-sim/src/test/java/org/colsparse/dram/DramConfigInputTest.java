@@ -19,12 +19,12 @@ class DramConfigInputTest {
 
     @Test
     void meaninglessValuesAreRejectedWithTheirKey(@TempDir Path dir) throws Exception {
-        assertEquals("memory_system.controller.dram.timing.nREFI must be positive",
+        assertEquals("memory_system.controller.dram.timing.nREFI must be an integer in 1..1000000, got '0'",
                 error(dir, "memory_system: {controller: {dram: {timing: {nREFI: 0}}}}"));
-        assertEquals("memory_system.channel_mapper.interleave_bits must be 0..32, got -1",
+        assertEquals("memory_system.channel_mapper.interleave_bits must be an integer in 0..32, got '-1'",
                 error(dir, "memory_system: {channel_mapper: {interleave_bits: -1}}"));
         // used to print the half-built record (all zeros) instead of the values given
-        assertEquals("DRAM organization sizes must be powers of two, got bankgroup 4, bank 4, row 3, column 2048, prefetch 16, channel_width 16",
+        assertEquals("memory_system.controller.dram.org.row must be a power of two in 1..16777216, got 3",
                 error(dir, "memory_system: {controller: {dram: {org: {row: 3}}}}"));
         assertEquals("is a directory, not a DRAM config",
                 assertThrows(InputException.class, () -> DramConfigLoader.load(dir, DramConfig.ramulator2Gddr6())).getMessage()

@@ -59,9 +59,9 @@ class DramConfigLoaderTest {
         assertEquals(f + ": unknown scheduler 'FCFS' (known: " + DramConfig.SCHEDULERS + ")",
                 assertThrows(InputException.class,
                         () -> load(dir, "memory_system:\n  controller:\n    scheduler: {impl: FCFS}\n")).getMessage());
-        assertEquals(f + ": memory_system.channels: expected an integer, got 'two'",
+        assertEquals(f + ": memory_system.channels must be an integer in 1..64, got 'two'",
                 assertThrows(InputException.class, () -> load(dir, "memory_system:\n  channels: two\n")).getMessage());
-        assertEquals(f + ": channels must be a power of two, got 3",
+        assertEquals(f + ": memory_system.channels must be a power of two in 1..64, got 3",
                 assertThrows(InputException.class, () -> load(dir, "memory_system:\n  channels: 3\n")).getMessage());
         assertEquals(f + ": unknown GDDR6 timing_preset 'GDDR6_16000' (known: " + DramSpec.timingPresets() + ")",
                 assertThrows(InputException.class, () -> load(dir,
