@@ -31,10 +31,10 @@ public final class MergeCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "PARTS", description = "the shards' state files (shard-I-of-N.npz), all N of one run, in any order")
     List<Path> parts;
 
-    @Option(names = "--out", required = true, description = "folder for the merged results (the command's --out)")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "folder for the merged results (the command's --out)")
     Path out;
 
-    @Option(names = "--format", description = "table, json or csv, as the merged command prints (default: ${DEFAULT-VALUE})", defaultValue = "table")
+    @Option(names = "--format", paramLabel = "FORMAT", description = "table, json or csv, as the merged command prints (default: ${DEFAULT-VALUE})", defaultValue = "table")
     OutputFormat format;
 
     /** The version shard files are stamped with, as {@code colsparse --version} prints it. */

@@ -91,39 +91,32 @@ public final class Summary {
         }
         return switch (kind) {
             case PERCENT -> percent(d);
-            case PP -> String.format(Locale.ROOT, "%.2f", d);
-            case RATIO -> String.format(Locale.ROOT, "%.4f", d);
+            case PP -> fixed(d, 2);
+            case RATIO -> fixed(d, 4);
             case TEXT -> d.toString();
         };
     }
 
     /** Two decimals, and never "-0.00 %" for a tiny negative. */
     static String percent(double fraction) {
-        String s = String.format(Locale.ROOT, "%.2f%%", 100 * fraction);
-        return s.equals("-0.00%") ? "0.00%" : s;
+        return fixed(100 * fraction, 2) + "%";
+    }
+
+    /** {@code decimals} places, without the sign of a value that rounds to zero ("-0.0000"). */
+    static String fixed(double v, int decimals) {
+        String s = String.format(Locale.ROOT, "%." + decimals + "f", v);
+        return s.startsWith("-") && s.substring(1).replace("0", "").replace(".", "").isEmpty() ? s.substring(1) : s;
     }
 
     /**
-     * The verdict's evidence in the summary's own units (percent and percentage points, two
-     * decimals), built from the verdict's numbers rather than its free-text line.
+     * The verdict's evidence as the taxonomy wrote it (percent and percentage points, the summary's
+     * units), less the leading "class: " that the class column already shows. Whatever the class,
+     * its evidence is the rule's own line, so a class added to the rule needs nothing here.
      */
     static String evidence(JsonNode v) {
-        String limit = plain(v.path("rule").path("min_excess_pp").asDouble());
-        String colVsBase = "column sparsity " + percent(v.path("column_sparsity").asDouble()) + " vs independence baseline "
-                + percent(v.path("independence_baseline").asDouble());
-        String excess = String.format(Locale.ROOT, "%.2f", v.path("excess_pp").asDouble()).replace("-0.00", "0.00");
-        return switch (v.path("verdict").asText()) {
-            case "token-limited" -> String.format(Locale.ROOT, "%.1f rows per call <= %s: a tile of R = %d holds %.1f rows; %s, element sparsity %s",
-                    v.path("rows_per_call").asDouble(), plain(v.path("rule").path("max_token_rows").asDouble()), v.path("tile_rows").asInt(),
-                    v.path("effective_tile_height").asDouble(), colVsBase, percent(v.path("element_sparsity").asDouble()));
-            case "concentration" -> colVsBase + ": excess " + excess + " pp >= " + limit + " pp";
-            default -> colVsBase + ": excess " + excess + " pp < " + limit + " pp, at element sparsity "
-                    + percent(v.path("element_sparsity").asDouble());
-        };
-    }
-
-    private static String plain(double v) {
-        return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+        String e = v.path("evidence").asText();
+        String prefix = v.path("verdict").asText() + ": ";
+        return e.startsWith(prefix) ? e.substring(prefix.length()) : e;
     }
 
     static JsonNode primaryTotal(JsonNode w, double primary, int tile) {

@@ -27,6 +27,11 @@ class LauncherTest {
 
     /** A copy of the launcher beside a build it takes as fresh, and a fake java that echoes its arguments into args.txt. */
     private Path install(String javaBody) throws IOException {
+        return install(javaBody, true);
+    }
+
+    /** {@code restores}: the stand-in does what Main does with the saved stderr; false: as if that failed, so the filter passes it all. */
+    private Path install(String javaBody, boolean restores) throws IOException {
         Path home = tmp.resolve("home");
         Files.createDirectories(home.resolve("colsparse-cli/target"));
         Path launcher = home.resolve("colsparse");
@@ -39,6 +44,8 @@ class LauncherTest {
                 + "for a in \"$@\"; do printf '%s\\n' \"$a\"; done > " + tmp.resolve("args.txt") + "\n"
                 // like the JVM: the incubator warning comes first, before main, whenever the module is added
                 + "for a in \"$@\"; do [ \"$a\" = --add-modules ] && echo '" + WARNING + "' >&2; done\n"
+                // and like Main with the module: the saved stderr is fd 2 again (StderrSwitch)
+                + (restores ? "for a in \"$@\"; do [ \"$a\" = -Dcolsparse.stderr.fd=3 ] && exec 2>&3 3>&-; done\n" : "")
                 + javaBody);
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -76,7 +83,9 @@ class LauncherTest {
 
     @Test
     void otherFirstLinesAndCommandsWithoutTheModuleAreLeftAlone() throws Exception {
-        Path launcher = install("echo 'Error: Could not create the Java Virtual Machine.' >&2\necho second >&2\nexit 1\n");
+        // a JVM that fails before main never switches stderr: its lines go through the filter, which
+        // needs a moment after them (a Java caller's pipe is closed when the process ends)
+        Path launcher = install("echo 'Error: Could not create the Java Virtual Machine.' >&2\necho second >&2\nsleep 1\nexit 1\n", false);
         Process p = start(launcher, "profile");
         assertEquals("Error: Could not create the Java Virtual Machine.\nsecond\n", read(p.getErrorStream()));
         assertEquals(1, p.waitFor());
@@ -86,10 +95,37 @@ class LauncherTest {
         assertFalse(Files.readString(tmp.resolve("args.txt")).contains("--add-modules"), "analyze goes without the module");
     }
 
-    /** A progress bar redraws its line with \r and no newline: each update must reach the terminal as it is written. */
+    /**
+     * The real JVM and Main: with the saved stderr as fd 3 and fd 2 going nowhere (as the filter
+     * would drop it), the error arrives on fd 3, whole, before the process ends; without the
+     * property Main leaves stderr alone.
+     */
+    @Test
+    void mainPutsTheSavedStderrBackOnFd2() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (boolean restore : new boolean[] {true, false}) {
+            String cmd = "exec '" + java + "' --add-modules jdk.incubator.foreign --enable-native-access=ALL-UNNAMED"
+                    + (restore ? " -Dcolsparse.stderr.fd=3" : "") + " -Dcolsparse.home=.. -cp \"$CP\" org.colsparse.cli.Main"
+                    + " profile --workload nosuch 3>&2 2>/dev/null";
+            ProcessBuilder pb = new ProcessBuilder("bash", "-c", cmd);
+            pb.environment().put("CP", System.getProperty("java.class.path"));
+            Process p = pb.start();
+            String out = read(p.getInputStream());
+            String err = read(p.getErrorStream());
+            assertEquals(2, p.waitFor(), err);
+            assertEquals("", out);
+            assertEquals(restore ? "colsparse: error: --workload: unknown workload 'nosuch', built in: ddpm-mnist, vit-mnist, dit, mdm, "
+                    + "mld, edge, sd15, audioldm, animatediff\n" : "", err, "restore " + restore);
+        }
+    }
+
+    /**
+     * A progress bar redraws its line with \r and no newline: each update must reach the terminal as
+     * it is written, also through the filter (if the stderr switch failed).
+     */
     @Test
     void progressUpdatesWithoutANewlinePassAtOnce() throws Exception {
-        Path launcher = install("printf 'bar  10%%\\r' >&2\nsleep 5\nprintf 'bar 100%%\\r\\n' >&2\n");
+        Path launcher = install("printf 'bar  10%%\\r' >&2\nsleep 5\nprintf 'bar 100%%\\r\\n' >&2\nsleep 1\n", false);
         Process p = start(launcher, "run");
         InputStream err = p.getErrorStream();
         ByteArrayOutputStream got = new ByteArrayOutputStream();
