@@ -40,7 +40,8 @@ import java.util.Set;
                 "Metrics: relative_l2 = ||out - dense|| / ||dense|| in the model's output space (every workload); "
                         + "image: psnr_db, ssim on the picture in [0, 1]; video: also frame_psnr_min_db, frame_ssim_min, "
                         + "temporal_change_error; audio: lsd_db, snr_db on the mel spectrogram; motion/dance: mpjpe_m after "
-                        + "forward kinematics, foot_skate_m_s and jerk_m_s3 with their dense values. Where an output is identical "
+                        + "forward kinematics, foot_skate_m_s (absent when no foot is on the floor two frames in a row) and jerk_m_s3 "
+                        + "with their dense values. Where an output is identical "
                         + "to the dense one, PSNR and SNR are +inf: 'inf' in table and CSV, null in JSON. A metric a modality "
                         + "does not have is an empty cell / absent key.",
                 "element_sparsity and column_sparsity are measured in the same zeroing run, at its threshold, over every "
