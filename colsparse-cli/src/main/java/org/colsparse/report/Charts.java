@@ -130,6 +130,7 @@ public final class Charts {
         style(c);
         c.getStyler().setXAxisLogarithmic(logX);
         c.getStyler().setMarkerSize(7);
+        c.getStyler().setYAxisDecimalPattern("0.###");
         int i = 0;
         double low = Double.POSITIVE_INFINITY;
         double high = Double.NEGATIVE_INFINITY;
@@ -155,10 +156,13 @@ public final class Charts {
             high = 1;
         }
         for (Highlight h : highlights) {
-            // the points' label beside them, a little above: a marker alone is easily taken for the line's own
+            // the label once per x, a little above the highest point there: a marker alone is easily taken for the line's own
+            Map<Double, Double> top = new java.util.TreeMap<>();
             for (int k = 0; k < h.x().length; k++) {
-                c.addAnnotation(new AnnotationText(h.label(), h.x()[k], h.y()[k] + 0.06 * (high - Math.min(low, 0)), false));
+                top.merge(h.x()[k], h.y()[k], Math::max);
             }
+            double lift = 0.06 * (high - Math.min(low, 0));
+            top.forEach((x, y) -> c.addAnnotation(new AnnotationText(h.label(), x, y + lift, false)));
         }
         for (Mark m : marks) {
             // a two-point series rather than an annotation: it is named in the legend and scales with the axes

@@ -237,6 +237,7 @@ public final class Summary {
         List<List<Object>> rows = values(results);
         int id = HEADER.indexOf("workload");
         List<String> out = new ArrayList<>();
+        List<String> all = rows.stream().map(r -> (String) r.get(id)).toList();
 
         Map<String, List<String>> byWeights = new LinkedHashMap<>();
         for (List<Object> r : rows) {
@@ -275,7 +276,7 @@ public final class Summary {
             List<String> parts = new ArrayList<>();
             for (int b = 0; b < 3; b++) {
                 if (!ids.get(b).isEmpty()) {
-                    parts.add(bands[b] + String.join(", ", ids.get(b)) + " (column sparsity " + (ids.get(b).size() == 1 ? "" : "at most ")
+                    parts.add(bands[b] + who(ids.get(b), all) + " (column sparsity " + (ids.get(b).size() == 1 ? "" : "at most ")
                             + percent(most[b]) + " of " + (parts.isEmpty() ? "the element sparsity" : "it") + ")");
                 }
             }
@@ -295,7 +296,7 @@ public final class Summary {
         }
         if (!byClass.isEmpty()) {
             List<String> parts = new ArrayList<>();
-            byClass.forEach((c, ids) -> parts.add(c + ": " + String.join(", ", ids)));
+            byClass.forEach((c, ids) -> parts.add(c + ": " + (byClass.size() == 1 ? String.join(", ", ids) : who(ids, all))));
             out.add("Taxonomy: " + String.join("; ", parts) + (byClass.size() == 1 ? " (every workload has the same class)" : "")
                     + ". Each verdict's evidence is under the summary.");
         }
@@ -317,7 +318,7 @@ public final class Summary {
             }
             out.add("Memory stalls are " + range(stall) + " of the cycles of whole simulated denoiser calls (dense, row-major, "
                     + cfg.path("dram").asText() + ")" + (stall.low() > 0.5 ? ": the array waits for DRAM more than it computes" + (stall.single() ? "" : ", in every workload")
-                    : waiting.isEmpty() ? "" : ": the array waits for DRAM more than it computes in " + String.join(", ", waiting)) + ".");
+                    : waiting.isEmpty() ? "" : ": the array waits for DRAM more than it computes in " + who(waiting, all)) + ".");
         }
 
         // the best layout's gain, split into what its dense run alone gains (the layout) and what skipping adds
@@ -395,6 +396,18 @@ public final class Summary {
             }
         }
         return e;
+    }
+
+    /**
+     * Names a group of workloads shortly: "every workload", "every workload but mld" when that is
+     * shorter than the list, else the list.
+     */
+    static String who(List<String> ids, List<String> all) {
+        if (ids.size() == all.size() && all.size() > 1) {
+            return "every workload";
+        }
+        List<String> rest = all.stream().filter(w -> !ids.contains(w)).toList();
+        return ids.size() > 2 && rest.size() < ids.size() ? "every workload but " + String.join(", ", rest) : String.join(", ", ids);
     }
 
     /** "0.05%" or "0.05% to 0.36%". */
