@@ -153,6 +153,8 @@ class CliWordingTest {
         String out = expect(0, "profile", "--samples", "1", "--steps", "2");
         assertTrue(out.contains("0.0000"), out);
         assertFalse(out.contains("-0.0000"), out);
-        assertTrue(out.contains("column sparsity 0.00% vs independence baseline 0.00% (excess 0 pp < 5 pp) at element sparsity 5.17%"), out);
+        // the verdict's evidence in run's units: percent with two decimals, excess in pp
+        assertTrue(java.util.regex.Pattern.compile("verdict ddpm-mnist \\(tau 0\\.01, R 128\\): dispersion: column sparsity \\d+\\.\\d\\d% vs "
+                + "independence baseline \\d+\\.\\d\\d% \\(excess \\d+(\\.\\d{1,2})? pp < 5 pp\\) at element sparsity \\d+\\.\\d\\d%\n").matcher(out).find(), out);
     }
 }
