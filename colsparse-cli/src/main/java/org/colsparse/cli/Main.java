@@ -103,6 +103,20 @@ public final class Main implements Runnable {
         return m;
     }
 
+    /** -h and -V described in the style of every other option (picocli's own: "Show this help message and exit."). */
+    private static void standardHelpStyle(CommandLine.Model.CommandSpec spec) {
+        restyle(spec, "--help", "show this help and exit");
+        restyle(spec, "--version", "print the version and exit");
+    }
+
+    private static void restyle(CommandLine.Model.CommandSpec spec, String name, String description) {
+        CommandLine.Model.OptionSpec o = spec.findOption(name);
+        if (o != null) {
+            spec.remove(o);
+            spec.addOption(o.toBuilder().description(description).build());
+        }
+    }
+
     private static java.util.regex.Matcher match(String regex, String m) {
         java.util.regex.Matcher x = java.util.regex.Pattern.compile(regex, java.util.regex.Pattern.DOTALL).matcher(m);
         return x.matches() ? x : null;
@@ -139,7 +153,9 @@ public final class Main implements Runnable {
         // -V/--version of a subcommand prints what `colsparse --version` prints (picocli: nothing, unless each declares it)
         for (CommandLine sub : cl.getSubcommands().values()) {
             sub.getCommandSpec().version(cl.getCommandSpec().version());
+            standardHelpStyle(sub.getCommandSpec());
         }
+        standardHelpStyle(cl.getCommandSpec());
         cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, help -> {
             StringBuilder sb = new StringBuilder();
             for (String name : help.subcommands().keySet()) {

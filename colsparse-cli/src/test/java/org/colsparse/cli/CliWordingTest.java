@@ -58,12 +58,13 @@ class CliWordingTest {
         Map<String, String> where = new HashMap<>();
         for (CommandSpec c : commands()) {
             for (OptionSpec o : c.options()) {
-                if (o.usageHelp() || o.versionHelp()) {
-                    continue;
-                }
                 String name = c.name() + " " + o.longestName();
                 String d = String.join(" ", o.description());
                 assertFalse(d.endsWith("."), name + ": help text ends without a period like the others: " + d);
+                // a capital only for a name (PyTorch, SCALE-Sim, DRAM), never for a sentence ("Show this help")
+                String first = d.split("[ ,:;(]", 2)[0];
+                assertFalse(Character.isUpperCase(first.charAt(0)) && first.chars().filter(Character::isUpperCase).count() == 1,
+                        name + ": help text starts in lower case: " + d);
                 assertFalse(d.matches("(?s).*\\(default [^:].*|.*; default [^:].*"), name + ": defaults are written '(default: X)': " + d);
                 if (o.arity().max() == 0) {
                     continue;
