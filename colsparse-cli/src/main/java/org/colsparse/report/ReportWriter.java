@@ -573,10 +573,10 @@ public final class ReportWriter {
                 differs.add("no GEMMs recorded: no cycle estimate or simulation");
             } else {
                 if (!e.path("method").asText().equals(estimate)) {
-                    differs.add("cycle estimate: " + e.path("method").asText());
+                    differs.add("cycle estimate: " + difference(estimate, e.path("method").asText()));
                 }
                 if (!w.path("simulate").path("method").asText().equals(simulate)) {
-                    differs.add("simulation: " + w.path("simulate").path("method").asText());
+                    differs.add("simulation: " + difference(simulate, w.path("simulate").path("method").asText()));
                 }
             }
             if (e.path("projection").isObject()) {
@@ -595,6 +595,21 @@ public final class ReportWriter {
         }
         html.wrappedTable(List.of("workload", "weights", "profile: samples x steps", "profile time", "masks recorded at steps",
                 "simulated calls at steps", "accuracy: samples x steps", "sampler; accuracy decoding", "differences from the method above"), rows);
+    }
+
+    /**
+     * The clauses ("; "-separated) of {@code own} that the shared method text does not have, with
+     * a note that the rest is as above; all of {@code own} when it shares none.
+     */
+    static String difference(String shared, String own) {
+        List<String> common = shared == null ? List.of() : List.of(shared.split("; "));
+        List<String> parts = new ArrayList<>();
+        for (String p : own.split("; ")) {
+            if (!common.contains(p)) {
+                parts.add(p);
+            }
+        }
+        return parts.size() == own.split("; ").length ? own : String.join("; ", parts) + " (otherwise as above)";
     }
 
     /** The text of {@code stage.field} most workloads share, or null when no workload has one. */

@@ -74,6 +74,14 @@ class ReportHtmlTest {
     }
 
     @Test
+    void aMethodThatDiffersInOneClauseShowsThatClause() {
+        assertEquals("summed over 8 recorded calls (otherwise as above)",
+                ReportWriter.difference("analytic; real masks; summed over 4 recorded calls", "analytic; real masks; summed over 8 recorded calls"));
+        assertEquals("something else", ReportWriter.difference("analytic; real masks", "something else"));
+        assertEquals("one; two", ReportWriter.difference(null, "one; two"));
+    }
+
+    @Test
     void accuracyColumnsHaveOneNumberFormat() {
         ReportWriter.NumberColumn psnr = ReportWriter.NumberColumn.of(List.of(50.27, 6.57));
         assertEquals("50.27", psnr.format(50.27));
