@@ -40,7 +40,8 @@ import java.util.Set;
                 "Metrics: relative_l2 = ||out - dense|| / ||dense|| in the model's output space (every workload); "
                         + "image: psnr_db, ssim on the picture in [0, 1]; video: also frame_psnr_min_db, frame_ssim_min, "
                         + "temporal_change_error; audio: lsd_db, snr_db on the mel spectrogram; motion/dance: mpjpe_m after "
-                        + "forward kinematics, foot_skate_m_s and jerk_m_s3 with their dense values. Where an output is identical "
+                        + "forward kinematics, foot_skate_m_s (absent when no foot is on the floor two frames in a row) and jerk_m_s3 "
+                        + "with their dense values. Where an output is identical "
                         + "to the dense one, PSNR and SNR are +inf: 'inf' in table and CSV, null in JSON. A metric a modality "
                         + "does not have is an empty cell / absent key.",
                 "element_sparsity and column_sparsity are measured in the same zeroing run, at its threshold, over every "
@@ -58,38 +59,38 @@ public final class AccuracyCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--workload", description = "built-in workload id, repeatable (default: ddpm-mnist)")
+    @Option(names = "--workload", paramLabel = "ID", description = "a workload to sweep, repeatable (see 'colsparse workloads'; default: ddpm-mnist)")
     List<String> workloads = new ArrayList<>();
 
-    @Option(names = "--checkpoint", description = "weights to use instead of the shipped ones (only with one --workload)")
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = "weights to use instead of the shipped ones (only with one --workload)")
     Path checkpoint;
 
     @CommandLine.Mixin
     PresetOptions presetOptions = new PresetOptions();
 
-    @Option(names = "--threshold", split = ",", description = "zeroing thresholds tau, repeatable (default: 0.001,0.005,0.01,0.05,0.1)")
+    @Option(names = "--threshold", split = ",", paramLabel = "TAU", description = "zeroing thresholds tau, |a| <= tau, repeatable or comma-separated (default: 0.001,0.005,0.01,0.05,0.1)")
     double[] thresholds = AnalysisConfig.DEFAULT_SWEEP.clone();
 
-    @Option(names = "--samples", description = "samples per run (default: min(4, the workload's default))")
+    @Option(names = "--samples", paramLabel = "N", description = "samples per run, each its own sampling loop, one sample per denoiser call (default: min(4, the workload's default))")
     Integer samples;
 
-    @Option(names = "--steps", description = "sampler steps per run, respacing the schedule (default: min(50, the workload's default))")
+    @Option(names = "--steps", paramLabel = "N", description = "sampler steps per run, respacing the schedule (default: min(50, the workload's default))")
     Integer steps;
 
-    @Option(names = "--seed", description = "noise seed of every run, dense and zeroed (default: ${DEFAULT-VALUE})", defaultValue = "0")
+    @Option(names = "--seed", paramLabel = "SEED", description = "noise seed of every run, dense and zeroed (default: ${DEFAULT-VALUE})", defaultValue = "0")
     long seed;
 
-    @Option(names = "--tile-rows", description = "row-tile height R of the column-sparsity view (default: the built-in array's 128, as in run)")
+    @Option(names = "--tile-rows", paramLabel = "R", description = "the row-tile height R of the column-sparsity view, one value (default: 128, the built-in array's rows, as in run)")
     int tileRows = OptionRules.defaultTileRows();
 
-    @Option(names = "--threads", description = "PyTorch threads (default: ${DEFAULT-VALUE})", defaultValue = "1")
+    @Option(names = "--threads", paramLabel = "N", description = "PyTorch threads (default: ${DEFAULT-VALUE}; more is slower on 2-core machines)", defaultValue = "1")
     int threads;
 
-    @Option(names = "--out", description = "folder for results.json and pictures of the samples of every run "
+    @Option(names = "--out", paramLabel = "DIR", description = "folder for results.json and pictures of the samples of every run "
             + "(<workload>/dense/, <workload>/tau-<t>/), written atomically")
     Path out;
 
-    @Option(names = "--format", description = "table, json or csv (default: ${DEFAULT-VALUE})", defaultValue = "table")
+    @Option(names = "--format", paramLabel = "FORMAT", description = "table, json or csv (default: ${DEFAULT-VALUE})", defaultValue = "table")
     OutputFormat format;
 
     @CommandLine.Mixin

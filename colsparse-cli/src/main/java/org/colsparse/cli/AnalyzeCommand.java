@@ -56,25 +56,25 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     + " when several files are given (a .npy file's site is its file stem)")
     List<String> sites = new ArrayList<>();
 
-    @Option(names = "--threshold", paramLabel = "T", split = ",",
-            description = "near-zero threshold tau, |a| <= tau (repeatable or comma-separated; default 0.01)")
+    @Option(names = "--threshold", paramLabel = "TAU", split = ",",
+            description = "near-zero thresholds tau, |a| <= tau, repeatable or comma-separated (default: 0.01)")
     List<Double> thresholds = new ArrayList<>();
 
     @Option(names = "--sweep", description = "add the standard threshold sweep 0.001 0.005 0.01 0.05 0.1")
     boolean sweep;
 
     @Option(names = "--tile-rows", paramLabel = "R", split = ",",
-            description = "row-tile height = systolic array rows (repeatable or comma-separated; default 128, the built-in array's rows, as in run)")
+            description = "row-tile heights R (the systolic array's rows), repeatable or comma-separated (default: 128, the built-in array's rows, as in run)")
     List<Integer> tileRows = new ArrayList<>();
 
-    @Option(names = "--channel-axis", defaultValue = "-1", paramLabel = "A",
+    @Option(names = "--channel-axis", defaultValue = "-1", paramLabel = "AXIS",
             description = "axis holding the channels K (default: ${DEFAULT-VALUE}, the last; 1 for channel-first"
                     + " conv tensors (B,C,H,W), read as (B*H*W, C))")
     int channelAxis;
 
     @Option(names = "--rows-per-call", paramLabel = "N",
             description = "rows of M per denoiser call: tiles restart every N rows (e.g. a dump that stacks many"
-                    + " timesteps); default: the whole tensor is one call")
+                    + " timesteps; default: the whole tensor is one call)")
     Long rowsPerCall;
 
     @Option(names = "--no-channel-activity", negatable = false,
@@ -88,8 +88,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
             description = "scan threads (default: the number of processors)")
     Integer threads;
 
-    @Option(names = "--format", defaultValue = "table", paramLabel = "table|json|csv",
-            description = "output format (default: ${DEFAULT-VALUE})")
+    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
+            description = "table, json or csv (default: ${DEFAULT-VALUE})")
     OutputFormat format;
 
     @Spec
@@ -115,6 +115,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
         int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         OptionRules.positive("--threads", nThreads);
         PrintWriter err = spec.commandLine().getErr();
+        for (Path f : files) {
+            OptionRules.inputFile(null, f);
+        }
         Set<String> wanted = new LinkedHashSet<>(sites);
         Set<String> seen = new HashSet<>();
         List<SiteStats> stats = new ArrayList<>();

@@ -30,25 +30,27 @@ public final class DramCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--trace", required = true, paramLabel = "FILE", description = "LoadStoreTrace file.")
+    @Option(names = "--trace", required = true, paramLabel = "FILE", description = "the LoadStoreTrace file")
     Path trace;
 
-    @Option(names = "--preset", defaultValue = DramConfig.RAMULATOR2_GDDR6, paramLabel = "NAME",
-            description = "Built-in configuration (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", defaultValue = DramConfig.RAMULATOR2_GDDR6, paramLabel = "PRESET",
+            description = "built-in configuration (default: ${DEFAULT-VALUE})")
     String preset;
 
-    @Option(names = "--config", paramLabel = "YAML",
-            description = "DRAM YAML (config/dram/*.yaml); its keys override the preset.")
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "DRAM YAML (config/dram/*.yaml); its keys override the preset")
     Path config;
 
-    @Option(names = "--format", defaultValue = "table", description = "table, json or csv (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table, json or csv (default: ${DEFAULT-VALUE})")
     OutputFormat format;
 
-    @Option(names = "--bench", description = "Also print the simulation's wall and CPU seconds to stderr (the trace is parsed beside it, on a second thread).")
+    @Option(names = "--bench", description = "also print the simulation's wall and CPU seconds to stderr (the trace is parsed beside it, on a second thread)")
     boolean bench;
 
     @Override
     public Integer call() {
+        OptionRules.inputFile("--trace", trace);
+        OptionRules.inputFile("--config", config);
         DramConfig cfg;
         try {
             cfg = DramConfig.preset(preset);

@@ -30,11 +30,11 @@ public final class GemmCommand implements Callable<Integer> {
 
     @Mixin
     GemmInputs inputs = new GemmInputs();
-    @Option(names = "--array", defaultValue = "128x128", description = "Array ROWSxCOLS (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--array", defaultValue = "128x128", paramLabel = "ROWSxCOLS", description = "the array's rows x columns (default: ${DEFAULT-VALUE})")
     String array;
-    @Option(names = "--dataflow", defaultValue = "os", description = "os, ws or is (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dataflow", defaultValue = "os", paramLabel = "DATAFLOW", description = "os, ws or is (default: ${DEFAULT-VALUE})")
     String dataflow;
-    @Option(names = "--format", defaultValue = "table", description = "table, json or csv (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table, json or csv (default: ${DEFAULT-VALUE})")
     OutputFormat format;
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

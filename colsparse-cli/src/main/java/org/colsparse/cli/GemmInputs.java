@@ -23,26 +23,26 @@ import java.util.Map;
  * {@code <layer>.npy}. {@code gemm} and {@code simulate} take exactly these options.
  */
 final class GemmInputs {
-    @Option(names = "--topology", description = "SCALE-Sim topology CSV: GEMM (Layer, M, N, K) or conv (Layer name, IFMAP Height, ...).")
+    @Option(names = "--topology", paramLabel = "FILE", description = "SCALE-Sim topology CSV: GEMM (Layer, M, N, K) or conv (Layer name, IFMAP Height, ...)")
     Path topology;
-    @Option(names = "--m", description = "Rows of the activation A (tokens) of a single GEMM.")
+    @Option(names = "--m", paramLabel = "N", description = "rows of the activation A (tokens) of a single GEMM")
     Long m;
-    @Option(names = "--n", description = "Columns of the weight W (output channels) of a single GEMM.")
+    @Option(names = "--n", paramLabel = "N", description = "columns of the weight W (output channels) of a single GEMM")
     Long n;
-    @Option(names = "--k", description = "Shared dimension (input channels) of a single GEMM.")
+    @Option(names = "--k", paramLabel = "N", description = "shared dimension (input channels) of a single GEMM")
     Long k;
-    @Option(names = "--name", defaultValue = "gemm", description = "Layer name of a single GEMM (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--name", defaultValue = "gemm", paramLabel = "NAME", description = "layer name of a single GEMM (default: ${DEFAULT-VALUE})")
     String name;
-    @Option(names = "--mask", description = "Activation A of a single GEMM (.npy etc., channel-last, M x K after flattening) for column skipping.")
+    @Option(names = "--mask", paramLabel = "FILE", description = "activation A of a single GEMM (.npy etc., channel-last, M x K after flattening) for column skipping")
     Path mask;
-    @Option(names = "--mask-dir", description = "Folder of masks named <layer>.npy; layers with a mask skip columns, the others run dense.")
+    @Option(names = "--mask-dir", paramLabel = "DIR", description = "folder of masks named <layer>.npy; layers with a mask skip columns, the others run dense")
     Path maskDir;
-    @Option(names = "--threshold", defaultValue = "0.01", description = "Near-zero threshold tau, |a| <= tau (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threshold", defaultValue = "0.01", paramLabel = "TAU", description = "near-zero threshold tau of the masks, |a| <= tau (default: ${DEFAULT-VALUE})")
     double threshold;
-    @Option(names = "--masks", description = "Recorded masks (masks.npz from profile --out or run, docs/masks.md): the profiled model's GEMMs "
-            + "of one denoiser call, each headline consumer skipping with its site's real mask (consumers of time-mlp sites run dense).")
+    @Option(names = "--masks", paramLabel = "FILE", description = "recorded masks (masks.npz from profile --out or run, docs/masks.md): the profiled model's GEMMs "
+            + "of one denoiser call, each headline consumer skipping with its site's real mask (consumers of time-mlp sites run dense)")
     Path recorded;
-    @Option(names = "--call", description = "With --masks: which recorded call (c0, c1, ...; default: the first).")
+    @Option(names = "--call", paramLabel = "NAME", description = "with --masks: which recorded call (c0, c1, ...; default: the first)")
     String call;
 
     /** A layer's activation mask and the file it came from. */
@@ -66,6 +66,10 @@ final class GemmInputs {
     /** Checks the options together and reads the topology and the masks. */
     Layers resolve() {
         OptionRules.threshold(threshold);
+        OptionRules.inputFile("--topology", topology);
+        OptionRules.inputFile("--mask", mask);
+        OptionRules.inputFolder("--mask-dir", maskDir);
+        OptionRules.inputFile("--masks", recorded);
         if (mask != null && maskDir != null) {
             throw new InputException("--mask and --mask-dir: give one of them");
         }
@@ -120,9 +124,6 @@ final class GemmInputs {
         if (topology != null || m != null || n != null || k != null || mask != null || maskDir != null) {
             throw new InputException("--masks: gives the GEMMs and their masks; do not combine it with --topology, --m/--n/--k, --mask or --mask-dir");
         }
-        if (!Files.isRegularFile(recorded)) {
-            throw new InputException("--masks: no such file " + recorded);
-        }
         RecordedMasks r = RecordedMasks.read(recorded);
         if (r.calls().isEmpty() || r.gemms().isEmpty()) {
             throw new InputException(recorded + ": holds no recorded call");
@@ -138,21 +139,12 @@ final class GemmInputs {
     }
 
     private static Path layerMask(Path dir, String layer) {
-        if (!Files.isDirectory(dir)) {
-            throw new InputException("--mask-dir " + dir + ": not a directory");
-        }
         Path p = dir.resolve(layer + ".npy");
         return Files.isRegularFile(p) ? p : null;
     }
 
     /** Reads the one tensor of a mask file into a column mask at threshold tau. */
     private static ActivationMask readMask(Path file, double tau) {
-        if (Files.isDirectory(file)) {
-            throw new InputException(file + ": is a directory, not a mask file");
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new InputException(file + ": mask file not found");
-        }
         try (TensorSource src = TensorSources.open(file)) {
             List<TensorInfo> ts = src.tensors();
             if (ts.size() != 1) {

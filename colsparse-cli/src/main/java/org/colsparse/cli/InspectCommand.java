@@ -26,8 +26,8 @@ public final class InspectCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "tensor files to list")
     List<Path> files;
 
-    @Option(names = "--format", defaultValue = "table", paramLabel = "table|json|csv",
-            description = "output format (default: ${DEFAULT-VALUE})")
+    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
+            description = "table, json or csv (default: ${DEFAULT-VALUE})")
     OutputFormat format;
 
     @Spec
@@ -45,6 +45,9 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        for (Path f : files) {
+            OptionRules.inputFile(null, f);
+        }
         List<FileReport> reports = new ArrayList<>();
         for (Path p : files) {
             try (TensorSource src = TensorSources.open(p)) {

@@ -64,7 +64,63 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // the launcher's stderr filter has done its work (the JVM's start-up warning): stderr goes direct again
+        String saved = System.getProperty("colsparse.stderr.fd");
+        if (saved != null && saved.matches("[0-9]{1,4}")) {
+            org.colsparse.runtime.StderrSwitch.restore(Integer.parseInt(saved));
+        }
         System.exit(execute(args));
+    }
+
+    /**
+     * Picocli's message for a command line it cannot parse, in colsparse's wording ("--option:
+     * problem"): without the option's placeholder ("(<thresholds>)") and without Java type names
+     * ("is not a double"). Messages of other forms pass unchanged.
+     */
+    static String parameterMessage(String m) {
+        m = m.replaceAll("('--[\\w-]+') \\([^)]*\\)", "$1");
+        m = m.replaceAll("'([^']*)' is not an? (int|long|short|byte)\\b", "'$1' is not a whole number")
+                .replaceAll("'([^']*)' is not an? (double|float)\\b", "'$1' is not a number")
+                .replaceAll("expected one of \\[(.*)] \\(case-sensitive\\) but was '(.*)'", "expected one of $1, got '$2'");
+        java.util.regex.Matcher x;
+        if ((x = match("Invalid value for option '(--[^']+)': (.*)", m)) != null) {
+            return x.group(1) + ": " + x.group(2);
+        }
+        if ((x = match("option '(--[^']+)' should be specified only once", m)) != null) {
+            return x.group(1) + ": given more than once; this command takes one value";
+        }
+        if ((x = match("Value for option option '(--[^']+)' should be in KEY=VALUE format but was (.*)", m)) != null) {
+            return x.group(1) + ": expected NAME=FILE, got '" + x.group(2) + "'";
+        }
+        if ((x = match("Missing required parameter for option '(--[^']+)'", m)) != null) {
+            return x.group(1) + ": needs a value";
+        }
+        if ((x = match("Missing required options?: (.*)", m)) != null) {
+            return "missing " + x.group(1).replaceAll("'(--[^'=]+)=([^']*)'", "$1 $2").replaceAll("'([^']*)'", "$1");
+        }
+        if ((x = match("Missing required parameters?: (.*)", m)) != null) {
+            return "missing " + x.group(1).replace("'", "");
+        }
+        return m;
+    }
+
+    /** -h and -V described in the style of every other option (picocli's own: "Show this help message and exit."). */
+    private static void standardHelpStyle(CommandLine.Model.CommandSpec spec) {
+        restyle(spec, "--help", "show this help and exit");
+        restyle(spec, "--version", "print the version and exit");
+    }
+
+    private static void restyle(CommandLine.Model.CommandSpec spec, String name, String description) {
+        CommandLine.Model.OptionSpec o = spec.findOption(name);
+        if (o != null) {
+            spec.remove(o);
+            spec.addOption(o.toBuilder().description(description).build());
+        }
+    }
+
+    private static java.util.regex.Matcher match(String regex, String m) {
+        java.util.regex.Matcher x = java.util.regex.Pattern.compile(regex, java.util.regex.Pattern.DOTALL).matcher(m);
+        return x.matches() ? x : null;
     }
 
     /** Runs the CLI without exiting the JVM (tests call this). */
@@ -95,6 +151,12 @@ public final class Main implements Runnable {
         for (Class<?> c : only != null ? List.of(only) : SUBCOMMANDS) {
             cl.addSubcommand(c);
         }
+        // -V/--version of a subcommand prints what `colsparse --version` prints (picocli: nothing, unless each declares it)
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            sub.getCommandSpec().version(cl.getCommandSpec().version());
+            standardHelpStyle(sub.getCommandSpec());
+        }
+        standardHelpStyle(cl.getCommandSpec());
         cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, help -> {
             StringBuilder sb = new StringBuilder();
             for (String name : help.subcommands().keySet()) {
@@ -105,7 +167,7 @@ public final class Main implements Runnable {
         cl.setExitCodeExceptionMapper(e -> e instanceof InputException ? EXIT_BAD_INPUT : EXIT_FAILURE);
         cl.setParameterExceptionHandler((ex, args) -> {
             // one line, like every other bad-input error, so scripts can show it as it is
-            ex.getCommandLine().getErr().println("colsparse: error: " + ex.getMessage()
+            ex.getCommandLine().getErr().println("colsparse: error: " + parameterMessage(ex.getMessage())
                     + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return EXIT_BAD_INPUT;
         });

@@ -33,10 +33,10 @@ public final class MergeCommand implements Callable<Integer> {
             + "in any order, or the folder holding them")
     List<Path> parts;
 
-    @Option(names = "--out", required = true, description = "folder for the merged results (the command's --out)")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "folder for the merged results (the command's --out)")
     Path out;
 
-    @Option(names = "--format", description = "table, json or csv, as the merged command prints (default: ${DEFAULT-VALUE})", defaultValue = "table")
+    @Option(names = "--format", paramLabel = "FORMAT", description = "table, json or csv, as the merged command prints (default: ${DEFAULT-VALUE})", defaultValue = "table")
     OutputFormat format;
 
     /**

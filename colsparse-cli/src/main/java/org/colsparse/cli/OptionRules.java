@@ -4,6 +4,8 @@ import org.colsparse.accel.AccelConfig;
 import org.colsparse.denoiser.DenoiserInfo;
 import org.colsparse.util.InputException;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
 
 /**
@@ -68,6 +70,48 @@ final class OptionRules {
             throw new InputException("--steps: must be between 1 and " + info.id() + "'s trained schedule of " + info.trainedSteps()
                     + ", got " + s);
         }
+    }
+
+    /**
+     * An input file: one wording in every command for a file that is not there and for a
+     * directory given where a file is expected ({@code option} null for a positional file).
+     * Returns {@code p}; null passes (the option was not given).
+     */
+    static Path inputFile(String option, Path p) {
+        if (p != null) {
+            if (Files.isDirectory(p)) {
+                throw new InputException(named(option, p) + ": is a directory, not a file");
+            }
+            if (!Files.exists(p)) {
+                throw new InputException(named(option, p) + ": no such file");
+            }
+        }
+        return p;
+    }
+
+    /** {@link #inputFile}, where a folder is also accepted (a full-size model's diffusers folder as --checkpoint). */
+    static Path inputFileOrFolder(String option, Path p) {
+        if (p != null && !Files.exists(p)) {
+            throw new InputException(named(option, p) + ": no such file");
+        }
+        return p;
+    }
+
+    /** An input directory (--mask-dir), worded as {@link #inputFile}. */
+    static Path inputFolder(String option, Path p) {
+        if (p != null) {
+            if (!Files.exists(p)) {
+                throw new InputException(named(option, p) + ": no such directory");
+            }
+            if (!Files.isDirectory(p)) {
+                throw new InputException(named(option, p) + ": is a file, not a directory");
+            }
+        }
+        return p;
+    }
+
+    private static String named(String option, Path p) {
+        return option == null ? p.toString() : option + (option.endsWith("=") ? "" : " ") + p;
     }
 
     /** A count that has no zero meaning: threads, buckets, rows per call, training steps. */

@@ -7,7 +7,6 @@ import org.colsparse.denoiser.Workload;
 import org.colsparse.util.InputException;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +15,7 @@ import java.util.Map;
 
 /** The options that pick a workload's size and, for full-size models, its conditioning files. */
 final class PresetOptions {
-    @Option(names = "--preset", defaultValue = "tiny",
+    @Option(names = "--preset", defaultValue = "tiny", paramLabel = "PRESET",
             description = "tiny: the shipped trained model; full: the real architecture at full size, which needs"
                     + " --checkpoint with the official weights (see 'colsparse workloads --preset full'; default: ${DEFAULT-VALUE})")
     Preset preset;
@@ -29,6 +28,12 @@ final class PresetOptions {
     /** The workload, with the options checked against what it accepts. */
     Workload resolve(String id, Path checkpoint) {
         Workload w = Denoisers.get(id, preset);
+        // a full-size UNet may come as a diffusers folder; the tiny models' weights are one file
+        if (preset == Preset.full) {
+            OptionRules.inputFileOrFolder("--checkpoint", checkpoint);
+        } else {
+            OptionRules.inputFile("--checkpoint", checkpoint);
+        }
         if (preset == Preset.full && checkpoint == null) {
             throw new InputException("--checkpoint: the full-size " + id + " has no shipped weights; give "
                     + w.info().checkpoint());
@@ -42,9 +47,7 @@ final class PresetOptions {
                 throw new InputException("--cond: " + id + " (" + preset + ") takes " + (known.isEmpty() ? "no conditioning files"
                         : "only " + String.join(", ", known)) + ", got '" + e.getKey() + "'");
             }
-            if (!Files.isRegularFile(e.getValue())) {
-                throw new InputException("--cond " + e.getKey() + ": no such file " + e.getValue());
-            }
+            OptionRules.inputFile("--cond " + e.getKey() + "=", e.getValue());
         }
         return w;
     }

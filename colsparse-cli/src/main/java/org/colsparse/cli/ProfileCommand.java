@@ -38,52 +38,52 @@ public final class ProfileCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--workload", description = "built-in workload id (see 'colsparse workloads'; default: ${DEFAULT-VALUE})", defaultValue = "ddpm-mnist")
+    @Option(names = "--workload", paramLabel = "ID", description = "the workload to profile, one per run ('run' takes several; see 'colsparse workloads'; default: ${DEFAULT-VALUE})", defaultValue = "ddpm-mnist")
     String workload;
 
-    @Option(names = "--checkpoint", description = "weights to use instead of the shipped ones (.pth/.pt/.ckpt/.safetensors)")
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = "weights to use instead of the shipped ones (.pth/.pt/.ckpt/.safetensors)")
     Path checkpoint;
 
     @CommandLine.Mixin
     PresetOptions presetOptions = new PresetOptions();
 
-    @Option(names = "--samples", description = "samples generated in one batch (default: the workload's)")
+    @Option(names = "--samples", paramLabel = "N", description = "samples, each its own sampling loop, one sample per denoiser call (default: the workload's)")
     Integer samples;
 
-    @Option(names = "--steps", description = "sampler steps; fewer than the trained schedule respaces it (default: the workload's)")
+    @Option(names = "--steps", paramLabel = "N", description = "sampler steps; fewer than the trained schedule respaces it (default: the workload's)")
     Integer steps;
 
-    @Option(names = "--threshold", split = ",", description = "near-zero thresholds tau, |a| <= tau (default: 0.01)")
+    @Option(names = "--threshold", split = ",", paramLabel = "TAU", description = "near-zero thresholds tau, |a| <= tau, repeatable or comma-separated (default: 0.01)")
     double[] thresholds = {AnalysisConfig.PRIMARY_THRESHOLD};
 
     @Option(names = "--sweep", description = "add the standard threshold sweep 0.001 0.005 0.01 0.05 0.1")
     boolean sweep;
 
-    @Option(names = "--tile-rows", split = ",", description = "row-tile heights R (systolic array rows; default: the built-in array's 128, as in run)")
+    @Option(names = "--tile-rows", split = ",", paramLabel = "R", description = "row-tile heights R (the systolic array's rows), repeatable or comma-separated (default: 128, the built-in array's rows, as in run)")
     int[] tileRows = {OptionRules.defaultTileRows()};
 
     @CommandLine.Mixin
     TaxonomyOptions taxonomy = new TaxonomyOptions();
 
-    @Option(names = "--buckets", description = "timestep buckets for the per-timestep results (default: ${DEFAULT-VALUE})", defaultValue = "10")
+    @Option(names = "--buckets", paramLabel = "N", description = "timestep buckets for the per-timestep results (default: ${DEFAULT-VALUE})", defaultValue = "10")
     int buckets;
 
-    @Option(names = "--seed", description = "noise seed; same seed, same output bit for bit (default: ${DEFAULT-VALUE})", defaultValue = "0")
+    @Option(names = "--seed", paramLabel = "SEED", description = "noise seed; same seed, same output bit for bit (default: ${DEFAULT-VALUE})", defaultValue = "0")
     long seed;
 
-    @Option(names = "--threads", description = "PyTorch threads (default: ${DEFAULT-VALUE}; more is slower on 2-core machines)", defaultValue = "1")
+    @Option(names = "--threads", paramLabel = "N", description = "PyTorch threads (default: ${DEFAULT-VALUE}; more is slower on 2-core machines)", defaultValue = "1")
     int threads;
 
-    @Option(names = "--out", description = "folder for results.json, a picture of the samples and masks.npz (the recorded masks, docs/masks.md)")
+    @Option(names = "--out", paramLabel = "DIR", description = "folder for results.json, a picture of the samples and masks.npz (the recorded masks, docs/masks.md)")
     Path out;
 
-    @Option(names = "--mask-calls", description = "with --out: denoiser calls of the first sample whose masks and GEMMs are recorded into masks.npz (default: ${DEFAULT-VALUE})", defaultValue = "4")
+    @Option(names = "--mask-calls", paramLabel = "N", description = "with --out: denoiser calls of the first sample whose masks and GEMMs are recorded into masks.npz (default: ${DEFAULT-VALUE})", defaultValue = "4")
     int maskCalls;
 
-    @Option(names = "--mask-threshold", description = "with --out: tau of the recorded masks (default: ${DEFAULT-VALUE})", defaultValue = "0.01")
+    @Option(names = "--mask-threshold", paramLabel = "TAU", description = "with --out: tau of the recorded masks (default: ${DEFAULT-VALUE})", defaultValue = "0.01")
     double maskThreshold;
 
-    @Option(names = "--format", description = "table, json or csv (default: ${DEFAULT-VALUE})", defaultValue = "table")
+    @Option(names = "--format", paramLabel = "FORMAT", description = "table, json or csv (default: ${DEFAULT-VALUE})", defaultValue = "table")
     OutputFormat format;
 
     @CommandLine.Mixin

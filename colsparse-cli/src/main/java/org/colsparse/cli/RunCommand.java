@@ -26,57 +26,59 @@ import java.util.TreeSet;
 
 /** The main job: every stage for every selected workload, then one report. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"The whole characterization in one command: profile real activations, analyze, classify, "
-                + "estimate cycles on the full-size shapes, simulate the GDDR6 accelerator per layout, and write "
-                + "report.html, results.json, CSV tables and PNG figures into --out.",
+        description = {"The whole characterization in one command: profile real activations (recording the masks of a few "
+                + "calls), analyze, classify, measure the accuracy cost of zeroing, estimate cycles analytically on the "
+                + "profiled model's own GEMMs with its real recorded masks (plus, for tiny models, a projection onto the "
+                + "full-size shapes, labelled so), simulate the GDDR6 accelerator per layout on whole recorded calls, and "
+                + "write report.html, results.json, CSV tables and PNG figures into --out.",
                 "Writes atomically (into <out>.partial, renamed when done); --resume continues an interrupted run."})
 public final class RunCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--workload", description = "workload id, repeatable (default: every built-in workload; see 'colsparse workloads')")
+    @Option(names = "--workload", paramLabel = "ID", description = "a workload to characterize, repeatable (default: every built-in workload; see 'colsparse workloads')")
     List<String> workloads;
 
-    @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})", defaultValue = "results")
+    @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: ${DEFAULT-VALUE})", defaultValue = "results")
     Path out;
 
-    @Option(names = "--config", description = "accelerator YAML (default: the built-in config, identical to config/accel.yaml)")
+    @Option(names = "--config", paramLabel = "FILE", description = "accelerator YAML (default: the built-in config, identical to config/accel.yaml)")
     Path config;
 
-    @Option(names = "--array", description = "override the config's array, ROWSxCOLS; the rows are the analyzed tile height")
+    @Option(names = "--array", paramLabel = "ROWSxCOLS", description = "override the config's array; its rows are the analyzed tile height")
     String array;
 
-    @Option(names = "--layout", description = "row-major, column-major, tiled, compacted, a comma list, or all (default: ${DEFAULT-VALUE})", defaultValue = "all")
+    @Option(names = "--layout", paramLabel = "LAYOUTS", description = "row-major, column-major, tiled, compacted, a comma list, or all (default: ${DEFAULT-VALUE})", defaultValue = "all")
     String layout;
 
-    @Option(names = "--threshold", split = ",", description = "near-zero thresholds tau (default: 0.001,0.005,0.01,0.05,0.1)")
+    @Option(names = "--threshold", split = ",", paramLabel = "TAU", description = "near-zero thresholds tau, |a| <= tau, repeatable or comma-separated (default: 0.001,0.005,0.01,0.05,0.1)")
     double[] thresholds = AnalysisConfig.DEFAULT_SWEEP.clone();
 
-    @Option(names = "--primary", description = "primary threshold the summary reports (default: ${DEFAULT-VALUE})", defaultValue = "0.01")
+    @Option(names = "--primary", paramLabel = "TAU", description = "the threshold the summary reports, one of --threshold (default: ${DEFAULT-VALUE})", defaultValue = "0.01")
     double primary;
 
-    @Option(names = "--tile-rows", split = ",", description = "extra tile heights for the tile-height curve (default: 8,16,32,64,128; the array's rows are always added)")
+    @Option(names = "--tile-rows", split = ",", paramLabel = "R", description = "row-tile heights R of the tile-height curve, repeatable or comma-separated (default: 8,16,32,64,128; the array's rows are always added)")
     int[] tileRows = {8, 16, 32, 64, 128};
 
-    @Option(names = "--samples", description = "samples per workload (default: min(4, the workload's default))")
+    @Option(names = "--samples", paramLabel = "N", description = "samples per workload, each its own sampling loop, one sample per denoiser call (default: min(4, the workload's default))")
     Integer samples;
 
-    @Option(names = "--steps", description = "sampler steps per workload, respacing its schedule (default: profile min(100, the workload's default), accuracy min(50, ...))")
+    @Option(names = "--steps", paramLabel = "N", description = "sampler steps per workload, respacing its schedule (default: profile min(100, the workload's default), accuracy min(50, ...))")
     Integer steps;
 
-    @Option(names = "--seed", description = "seed of every sampler; sample i starts from seed + i (default: ${DEFAULT-VALUE})", defaultValue = "0")
+    @Option(names = "--seed", paramLabel = "SEED", description = "seed of every sampler; sample i starts from seed + i (default: ${DEFAULT-VALUE})", defaultValue = "0")
     long seed;
 
-    @Option(names = "--buckets", description = "timestep buckets (default: ${DEFAULT-VALUE})", defaultValue = "10")
+    @Option(names = "--buckets", paramLabel = "N", description = "timestep buckets for the per-timestep results (default: ${DEFAULT-VALUE})", defaultValue = "10")
     int buckets;
 
-    @Option(names = "--mask-calls", description = "denoiser calls of the first sample whose real masks are recorded (spread over its steps) and replayed by estimate and simulate (default: ${DEFAULT-VALUE})", defaultValue = "4")
+    @Option(names = "--mask-calls", paramLabel = "N", description = "denoiser calls of the first sample whose real masks are recorded (spread over its steps) and replayed by estimate and simulate (default: ${DEFAULT-VALUE})", defaultValue = "4")
     int maskCalls;
 
-    @Option(names = "--sim-calls", description = "recorded calls simulated cycle by cycle, whole call, every layout (default: ${DEFAULT-VALUE})", defaultValue = "2")
+    @Option(names = "--sim-calls", paramLabel = "N", description = "recorded calls simulated cycle by cycle, whole call, every layout (default: ${DEFAULT-VALUE})", defaultValue = "2")
     int simCalls;
 
-    @Option(names = "--checkpoint", description = "a checkpoint to characterize instead of the shipped weights (with --preset full: the official weights; one --workload)")
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = "a checkpoint to characterize instead of the shipped weights (with --preset full: the official weights; one --workload)")
     Path checkpoint;
 
     @CommandLine.Mixin
@@ -85,13 +87,13 @@ public final class RunCommand implements Runnable {
     @CommandLine.Mixin
     TaxonomyOptions taxonomyOptions = new TaxonomyOptions();
 
-    @Option(names = "--threads", description = "PyTorch threads (default: ${DEFAULT-VALUE})", defaultValue = "1")
+    @Option(names = "--threads", paramLabel = "N", description = "PyTorch threads (default: ${DEFAULT-VALUE}; more is slower on 2-core machines)", defaultValue = "1")
     int threads;
 
     @Option(names = "--resume", description = "continue the interrupted run in <out>.partial, skipping finished stages")
     boolean resume;
 
-    @Option(names = "--format", description = "how the summary is printed: table, csv (plain numbers) or json (the summary rows and the path of results.json, which holds every number) (default: ${DEFAULT-VALUE})", defaultValue = "table")
+    @Option(names = "--format", paramLabel = "FORMAT", description = "how the summary is printed: table, csv (plain numbers) or json (the summary rows and the path of results.json, which holds every number) (default: ${DEFAULT-VALUE})", defaultValue = "table")
     OutputFormat format;
 
     @CommandLine.Mixin
@@ -218,7 +220,7 @@ public final class RunCommand implements Runnable {
         List<String> ids = workloads == null || workloads.isEmpty()
                 ? org.colsparse.denoiser.Denoisers.all().stream().map(w -> w.info().id()).toList()
                 : List.copyOf(workloads);
-        AccelConfig accel = config == null ? AccelConfig.defaults() : AccelConfig.load(config);
+        AccelConfig accel = config == null ? AccelConfig.defaults() : AccelConfig.load(OptionRules.inputFile("--config", config));
         if (array != null) {
             accel = accel.withArray(ArrayShape.parse(array, "--array"));
         }
@@ -256,9 +258,6 @@ public final class RunCommand implements Runnable {
         OptionRules.positive("--sim-calls", simCalls);
         if ((checkpoint != null || presetOptions.preset == Preset.full) && ids.size() != 1) {
             throw new InputException("--checkpoint/--preset full: name exactly one --workload, got " + ids.size());
-        }
-        if (checkpoint != null && !Files.isRegularFile(checkpoint)) {
-            throw new InputException("--checkpoint: no such file " + checkpoint);
         }
         for (String id : ids) {
             presetOptions.resolve(id, checkpoint);

@@ -24,12 +24,12 @@ public final class ShapesCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--workload", required = true, paramLabel = "NAME",
-            description = "sd15, audioldm, animatediff, dit, mdm, mld or edge")
+    @Option(names = "--workload", required = true, paramLabel = "ID",
+            description = "sd15, audioldm, animatediff, dit, mdm, mld or edge, one per run")
     String workload;
 
     @Option(names = "--preset", defaultValue = "full", paramLabel = "PRESET",
-            description = "full (the real model's layer shapes; default)")
+            description = "full: the real model's layer shapes, the only preset (default: ${DEFAULT-VALUE})")
     String preset;
 
     @Option(names = "--batch", defaultValue = "2", paramLabel = "N",

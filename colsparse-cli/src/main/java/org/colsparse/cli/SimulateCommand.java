@@ -43,19 +43,19 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Mixin
     GemmInputs inputs = new GemmInputs();
-    @Option(names = "--config", description = "Accelerator YAML (default: built-in, identical to config/accel.yaml).")
+    @Option(names = "--config", paramLabel = "FILE", description = "accelerator YAML (default: the built-in config, identical to config/accel.yaml)")
     Path config;
-    @Option(names = "--array", description = "Override the config's array, ROWSxCOLS.")
+    @Option(names = "--array", paramLabel = "ROWSxCOLS", description = "override the config's array")
     String array;
-    @Option(names = "--dataflow", description = "Override the config's dataflow: os, ws or is.")
+    @Option(names = "--dataflow", paramLabel = "DATAFLOW", description = "override the config's dataflow: os, ws or is")
     String dataflow;
-    @Option(names = "--layout", defaultValue = "all",
-            description = "row-major, column-major, tiled, compacted, a comma list, or all (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layout", defaultValue = "all", paramLabel = "LAYOUTS",
+            description = "row-major, column-major, tiled, compacted, a comma list, or all (default: ${DEFAULT-VALUE})")
     String layout;
-    @Option(names = "--trace-out", description = "Write the DRAM requests as a Ramulator LoadStoreTrace (LD/ST 0xADDR); "
-            + "with several layouts or sparsity settings, one file each, named FILE-<layout>[-skipping].")
+    @Option(names = "--trace-out", paramLabel = "FILE", description = "write the DRAM requests as a Ramulator LoadStoreTrace (LD/ST 0xADDR); "
+            + "with several layouts or sparsity settings, one file each, named FILE-<layout>[-skipping]")
     Path traceOut;
-    @Option(names = "--format", defaultValue = "table", description = "table, json or csv (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table, json or csv (default: ${DEFAULT-VALUE})")
     OutputFormat format;
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -74,7 +74,7 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AccelConfig cfg = config == null ? AccelConfig.defaults() : AccelConfig.load(config);
+        AccelConfig cfg = config == null ? AccelConfig.defaults() : AccelConfig.load(OptionRules.inputFile("--config", config));
         if (array != null) {
             cfg = cfg.withArray(ArrayShape.parse(array, "--array"));
         }
@@ -99,7 +99,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 for (boolean masked : masks.isEmpty() ? new boolean[] {false} : new boolean[] {false, true}) {
                     Path p = tracePath(several ? "-" + l.cliName() + (masked ? "-skipping" : "") : "");
                     if (Files.isDirectory(p)) {
-                        throw new InputException("--trace-out " + p + ": is a directory; give a file name (several runs write FILE-<layout>[-skipping])");
+                        throw new InputException("--trace-out " + p + ": is a directory, not a file (several runs write FILE-<layout>[-skipping])");
                     }
                 }
             }

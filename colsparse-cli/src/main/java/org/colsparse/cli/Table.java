@@ -21,10 +21,32 @@ public final class Table {
         }
         List<String> cells = new ArrayList<>(row.size());
         for (Object o : row) {
-            cells.add(o == null ? "" : o.toString());
+            cells.add(o == null ? "" : unsignedZero(o.toString()));
         }
         rows.add(cells);
         return this;
+    }
+
+    /**
+     * "-0.0000", "-0.00%", "-0.0": a tiny negative rounded to zero (or a negative zero) loses its
+     * sign, which would read as a measured decrease; every other cell is returned as it is.
+     */
+    static String unsignedZero(String c) {
+        if (c.length() < 2 || c.charAt(0) != '-') {
+            return c;
+        }
+        int i = 1;
+        boolean digit = false;
+        while (i < c.length() && (c.charAt(i) == '0' || c.charAt(i) == '.')) {
+            digit |= c.charAt(i) == '0';
+            i++;
+        }
+        for (int j = i; j < c.length(); j++) {
+            if (Character.isDigit(c.charAt(j))) {
+                return c;
+            }
+        }
+        return digit ? c.substring(1) : c;
     }
 
     public void print(PrintWriter out, OutputFormat format) {

@@ -24,7 +24,7 @@ public final class TrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--workload", required = true, paramLabel = "NAME", description = "tiny workload: dit, mdm, mld, sd15, edge, audioldm, animatediff")
+    @Option(names = "--workload", required = true, paramLabel = "ID", description = "the tiny workload to train, one per run: dit, mdm, mld, sd15, edge, audioldm, animatediff")
     String workload;
 
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: out/models/<workload>, beside the shipped "
@@ -37,22 +37,22 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue from the training state in --out")
     boolean resume;
 
-    @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "seed of initialization, batches, timesteps and noise (default ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "SEED", description = "seed of initialization, batches, timesteps and noise (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--checkpoint-every", defaultValue = "250", paramLabel = "N", description = "save weights and state every N steps (default ${DEFAULT-VALUE})")
+    @Option(names = "--checkpoint-every", defaultValue = "250", paramLabel = "N", description = "save weights and state every N steps (default: ${DEFAULT-VALUE})")
     int checkpointEvery;
 
-    @Option(names = "--log-every", defaultValue = "50", paramLabel = "N", description = "progress line every N steps (default ${DEFAULT-VALUE})")
+    @Option(names = "--log-every", defaultValue = "50", paramLabel = "N", description = "progress line every N steps (default: ${DEFAULT-VALUE})")
     int logEvery;
 
-    @Option(names = "--held-out", defaultValue = "512", paramLabel = "N", description = "held-out examples for the final evaluation (default ${DEFAULT-VALUE})")
+    @Option(names = "--held-out", defaultValue = "512", paramLabel = "N", description = "held-out examples for the final evaluation (default: ${DEFAULT-VALUE})")
     int heldOut;
 
     @Option(names = "--preview-steps", paramLabel = "N", description = "sampler steps of samples.png (default: the workload's default; 0 = no preview)")
     Integer previewSteps;
 
-    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table, json or csv (default ${DEFAULT-VALUE})")
+    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table, json or csv (default: ${DEFAULT-VALUE})")
     OutputFormat format;
 
     @Override

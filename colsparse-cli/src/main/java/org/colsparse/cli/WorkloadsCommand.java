@@ -24,11 +24,11 @@ public final class WorkloadsCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--preset", defaultValue = "tiny",
+    @Option(names = "--preset", defaultValue = "tiny", paramLabel = "PRESET",
             description = "tiny: the shipped models; full: the full-size architectures that run with a user's official checkpoint (default: ${DEFAULT-VALUE})")
     Preset preset;
 
-    @Option(names = "--format", description = "table, json or csv (default: ${DEFAULT-VALUE})", defaultValue = "table")
+    @Option(names = "--format", paramLabel = "FORMAT", description = "table, json or csv (default: ${DEFAULT-VALUE})", defaultValue = "table")
     OutputFormat format;
 
     /** One workload as printed: its description plus whether the checkpoint is on disk. */

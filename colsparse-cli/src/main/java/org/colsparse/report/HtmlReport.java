@@ -40,7 +40,16 @@ public final class HtmlReport {
     }
 
     public HtmlReport table(List<String> header, List<List<String>> rows) {
-        body.append("<table>\n<thead><tr>");
+        return table(header, rows, "");
+    }
+
+    /** A table whose text cells wrap (long method texts) instead of widening the page. */
+    public HtmlReport wrappedTable(List<String> header, List<List<String>> rows) {
+        return table(header, rows, " class=\"wrap\"");
+    }
+
+    private HtmlReport table(List<String> header, List<List<String>> rows, String attributes) {
+        body.append("<table").append(attributes).append(">\n<thead><tr>");
         for (String h : header) {
             body.append("<th>").append(escape(h)).append("</th>");
         }
@@ -97,7 +106,7 @@ public final class HtmlReport {
                 + ".pics{display:flex;flex-wrap:wrap;gap:8px}.pics>div{flex:1 1 150px;max-width:260px;text-align:center}.label{font-size:85%;text-align:center}"
                 + "details{margin:.5em 0}summary{cursor:pointer}"
                 // a full-size UNet's GEMM and site names run to 60 characters: they wrap rather than widen the page
-                + "details td:not(.n){white-space:normal;overflow-wrap:anywhere}</style>\n"
+                + "details td:not(.n),table.wrap td:not(.n){white-space:normal;overflow-wrap:anywhere}</style>\n"
                 + "</head><body>\n<h1>" + escape(title) + "</h1>\n" + body + "</body></html>\n";
     }
 

@@ -91,42 +91,32 @@ public final class Summary {
         }
         return switch (kind) {
             case PERCENT -> percent(d);
-            case PP -> String.format(Locale.ROOT, "%.2f", d);
-            case RATIO -> String.format(Locale.ROOT, "%.4f", d);
+            case PP -> fixed(d, 2);
+            case RATIO -> fixed(d, 4);
             case TEXT -> d.toString();
         };
     }
 
     /** Two decimals, and never "-0.00 %" for a tiny negative. */
     static String percent(double fraction) {
-        String s = String.format(Locale.ROOT, "%.2f%%", 100 * fraction);
-        return s.equals("-0.00%") ? "0.00%" : s;
+        return fixed(100 * fraction, 2) + "%";
+    }
+
+    /** {@code decimals} places, without the sign of a value that rounds to zero ("-0.0000"). */
+    static String fixed(double v, int decimals) {
+        String s = String.format(Locale.ROOT, "%." + decimals + "f", v);
+        return s.startsWith("-") && s.substring(1).replace("0", "").replace(".", "").isEmpty() ? s.substring(1) : s;
     }
 
     /**
-     * The verdict's evidence in the summary's own units (percent and percentage points, two
-     * decimals), built from the verdict's numbers rather than its free-text line.
+     * The verdict's evidence as the taxonomy wrote it (percent and percentage points, the summary's
+     * units), less the leading "class: " that the class column already shows. Whatever the class,
+     * its evidence is the rule's own line, so a class added to the rule needs nothing here.
      */
     static String evidence(JsonNode v) {
-        String limit = plain(v.path("rule").path("min_excess_pp").asDouble());
-        String colVsBase = "column sparsity " + percent(v.path("column_sparsity").asDouble()) + " vs independence baseline "
-                + percent(v.path("independence_baseline").asDouble());
-        String excess = String.format(Locale.ROOT, "%.2f", v.path("excess_pp").asDouble()).replace("-0.00", "0.00");
-        return switch (v.path("verdict").asText()) {
-            case "token-limited" -> String.format(Locale.ROOT, "%.1f rows per call <= %s: a tile of R = %d holds %.1f rows; %s, element sparsity %s",
-                    v.path("rows_per_call").asDouble(), plain(v.path("rule").path("max_token_rows").asDouble()), v.path("tile_rows").asInt(),
-                    v.path("effective_tile_height").asDouble(), colVsBase, percent(v.path("element_sparsity").asDouble()));
-            case "concentration" -> colVsBase + ": excess " + excess + " pp >= " + limit + " pp";
-            case "inconclusive" -> "element sparsity " + percent(v.path("element_sparsity").asDouble()) + " < "
-                    + plain(v.path("rule").path("min_element_sparsity_pct").asDouble()) + "%: too few near-zeros to tell concentration "
-                    + "from dispersion; " + colVsBase + ", excess " + excess + " pp (concentration needs >= " + limit + " pp)";
-            default -> colVsBase + ": excess " + excess + " pp < " + limit + " pp, at element sparsity "
-                    + percent(v.path("element_sparsity").asDouble());
-        };
-    }
-
-    private static String plain(double v) {
-        return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+        String e = v.path("evidence").asText();
+        String prefix = v.path("verdict").asText() + ": ";
+        return e.startsWith(prefix) ? e.substring(prefix.length()) : e;
     }
 
     static JsonNode primaryTotal(JsonNode w, double primary, int tile) {
@@ -211,6 +201,232 @@ public final class Summary {
             }
         }
         return gain;
+    }
+
+    /**
+     * Per layout, the dense run's gain over the dense row-major run: what the layout alone is worth,
+     * 1 - dense cycles of the layout / dense cycles of row-major.
+     */
+    public static Map<String, Double> layoutGains(JsonNode sim) {
+        Map<String, Long> dense = new LinkedHashMap<>();
+        for (JsonNode r : sim.path("results")) {
+            if (!r.path("skipping").asBoolean()) {
+                dense.put(r.path("layout").asText(), r.path("cycles").asLong());
+            }
+        }
+        Map<String, Double> gain = new LinkedHashMap<>();
+        Long base = dense.get("row-major");
+        if (base != null && base > 0) {
+            dense.forEach((layout, cycles) -> gain.put(layout, 1 - (double) cycles / base));
+        }
+        return gain;
+    }
+
+    /**
+     * The findings of this run in plain words, one sentence each, every number computed from
+     * {@code results} (what the README's "What this says" says of the default run): how much
+     * element sparsity there is, how little of it survives as whole columns, the classes, what
+     * skipping saves, how much of the time is memory stall, what the best layout is worth and that
+     * it is a layout effect, and what zeroing costs in accuracy. A stage that did not run for any
+     * workload leaves its sentence out.
+     */
+    public static List<String> findings(JsonNode results) {
+        JsonNode cfg = results.path("config");
+        String tau = plain(cfg.path("primary_threshold").asDouble());
+        int tile = cfg.path("tile_rows_primary").asInt();
+        List<List<Object>> rows = values(results);
+        int id = HEADER.indexOf("workload");
+        List<String> out = new ArrayList<>();
+        List<String> all = rows.stream().map(r -> (String) r.get(id)).toList();
+
+        Map<String, List<String>> byWeights = new LinkedHashMap<>();
+        for (List<Object> r : rows) {
+            byWeights.computeIfAbsent((String) r.get(HEADER.indexOf("weights")), k -> new ArrayList<>()).add((String) r.get(id));
+        }
+        if (!byWeights.isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            byWeights.forEach((weights, ids) -> parts.add(String.join(", ", ids) + (weights.equals("third-party")
+                    ? (ids.size() == 1 ? " runs" : " run") + " third-party trained weights"
+                    : (ids.size() == 1 ? " is a" : " are") + " tiny model" + (ids.size() == 1 ? "" : "s") + " trained by colsparse")));
+            out.add("What was measured: " + String.join("; ", parts) + ". The numbers are real measurements of these models,"
+                    + " not of the full-size models of the same families.");
+        }
+
+        Extremes elem = extremes(rows, "elem_sparsity");
+        if (elem != null) {
+            out.add(elem.single() ? elem.lowId() + ": " + percent(elem.low()) + " of the GELU outputs of the headline sites are near zero"
+                    + " (|a| <= " + tau + ")."
+                    : "Element sparsity: " + percent(elem.low()) + " to " + percent(elem.high()) + " of the GELU outputs of the headline"
+                    + " sites are near zero (|a| <= " + tau + "), most in " + elem.highId() + ", least in " + elem.lowId() + ".");
+        }
+        Extremes col = extremes(rows, "col_sparsity");
+        Extremes gap = extremes(rows, "gap_pp");
+        if (col != null && gap != null) {
+            // per workload, the share of its element sparsity that survives as whole columns, in three bands
+            String[] bands = {"nearly all of the element sparsity is lost in ", "most of it is lost in ", "much of it survives as whole columns in "};
+            List<List<String>> ids = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            double[] most = new double[3];
+            for (List<Object> r : rows) {
+                if (r.get(HEADER.indexOf("elem_sparsity")) instanceof Double e && e > 0 && r.get(HEADER.indexOf("col_sparsity")) instanceof Double c) {
+                    int band = c / e < 0.1 ? 0 : c / e < 0.5 ? 1 : 2;
+                    ids.get(band).add((String) r.get(id));
+                    most[band] = Math.max(most[band], c / e);
+                }
+            }
+            List<String> parts = new ArrayList<>();
+            for (int b = 0; b < 3; b++) {
+                if (!ids.get(b).isEmpty()) {
+                    parts.add(bands[b] + who(ids.get(b), all) + " (column sparsity " + (ids.get(b).size() == 1 ? "" : "at most ")
+                            + percent(most[b]) + " of " + (parts.isEmpty() ? "the element sparsity" : "it") + ")");
+                }
+            }
+            String kept = String.join("; ", parts);
+            out.add("Column sparsity at array granularity (tile height R = " + tile + "): " + (col.single() ? "" : "at most ")
+                    + percent(col.high()) + " (" + col.highId() + "); the gap to element sparsity is " + (gap.single() ? "" : "up to ")
+                    + fixed(gap.high(), 2) + " pp (" + gap.highId() + ")." + (kept.isEmpty() ? ""
+                    : " " + Character.toUpperCase(kept.charAt(0)) + kept.substring(1) + "."));
+        }
+
+        Map<String, List<String>> byClass = new LinkedHashMap<>();
+        for (List<Object> r : rows) {
+            Object c = r.get(HEADER.indexOf("class"));
+            if (c != null) {
+                byClass.computeIfAbsent(c.toString(), k -> new ArrayList<>()).add((String) r.get(id));
+            }
+        }
+        if (!byClass.isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            byClass.forEach((c, ids) -> parts.add(c + ": " + (byClass.size() == 1 ? String.join(", ", ids) : who(ids, all))));
+            out.add("Taxonomy: " + String.join("; ", parts) + (byClass.size() == 1 ? " (every workload has the same class)" : "")
+                    + ". Each verdict's evidence is under the summary.");
+        }
+
+        Extremes consumers = extremes(rows, "cycle_red_consumers");
+        Extremes model = extremes(rows, "cycle_red_model");
+        if (consumers != null && model != null) {
+            out.add("Skipping the near-zero columns of the real recorded masks saves " + range(consumers) + " of the cycles of the GEMMs"
+                    + " that read GELU outputs" + (consumers.single() ? "" : " (most in " + consumers.highId() + ")") + ", and "
+                    + range(model) + " of a whole denoiser call (analytic, " + cfg.path("dataflow").asText() + " dataflow).");
+        }
+        Extremes stall = extremes(rows, "mem_stall_share");
+        if (stall != null) {
+            List<String> waiting = new ArrayList<>();
+            for (List<Object> r : rows) {
+                if (r.get(HEADER.indexOf("mem_stall_share")) instanceof Double v && v > 0.5) {
+                    waiting.add((String) r.get(id));
+                }
+            }
+            out.add("Memory stalls are " + range(stall) + " of the cycles of whole simulated denoiser calls (dense, row-major, "
+                    + cfg.path("dram").asText() + ")" + (stall.low() > 0.5 ? ": the array waits for DRAM more than it computes" + (stall.single() ? "" : ", in every workload")
+                    : waiting.isEmpty() ? "" : ": the array waits for DRAM more than it computes in " + who(waiting, all)) + ".");
+        }
+
+        // the best layout's gain, split into what its dense run alone gains (the layout) and what skipping adds
+        String bestId = null;
+        String bestLayout = null;
+        double best = Double.NEGATIVE_INFINITY;
+        double skipLow = Double.POSITIVE_INFINITY;
+        double skipHigh = Double.NEGATIVE_INFINITY;
+        for (JsonNode w : results.path("workloads")) {
+            Object[] b = bestLayout(w.path("simulate"));
+            if (b[1] != null && (double) b[1] > best) {
+                best = (double) b[1];
+                bestId = w.path("id").asText();
+                bestLayout = (String) b[0];
+            }
+            for (double g : skipGains(w.path("simulate")).values()) {
+                skipLow = Math.min(skipLow, g);
+                skipHigh = Math.max(skipHigh, g);
+            }
+        }
+        if (bestId != null) {
+            String skipping = "skipping changes a layout's cycles by " + (skipLow == skipHigh ? percent(skipLow) : percent(skipLow) + " to "
+                    + percent(skipHigh)) + (skipLow < 0 ? " (negative: skipping was slower than dense)" : "") + " (Taxonomy vs layout)";
+            JsonNode sim = workload(results, bestId).path("simulate");
+            Double layoutOnly = layoutGains(sim).get(bestLayout);
+            Double skipThere = skipGains(sim).get(bestLayout);
+            if (bestLayout.equals("row-major") || layoutOnly == null || skipThere == null) {
+                out.add("Layout: no layout with skipping is faster than dense row-major by more than " + percent(best) + " (" + bestId
+                        + ", " + bestLayout + "); " + skipping + ".");
+            } else if (Math.abs(skipThere) <= 0.1 * Math.abs(best)) {
+                out.add("Layout: the fastest layout with skipping beats dense row-major by up to " + percent(best) + " (" + bestId + ", "
+                        + bestLayout + "). That is a layout effect, not a sparsity effect: " + bestLayout + " alone, dense, is "
+                        + percent(layoutOnly) + " faster, and " + skipping + ".");
+            } else {
+                out.add("Layout: the fastest layout with skipping beats dense row-major by up to " + percent(best) + " (" + bestId + ", "
+                        + bestLayout + "): " + percent(layoutOnly) + " from the layout (its dense run) and " + percent(skipThere)
+                        + " from skipping in it; " + skipping + ".");
+            }
+        }
+
+        Extremes drift = extremes(rows, "rel_l2_at_primary");
+        if (drift != null) {
+            Map<String, List<String>> byCliff = new LinkedHashMap<>();
+            for (List<Object> r : rows) {
+                Object c = r.get(HEADER.indexOf("cliff_at"));
+                if (c != null) {
+                    byCliff.computeIfAbsent(c.toString(), k -> new ArrayList<>()).add((String) r.get(id));
+                }
+            }
+            List<String> cliffs = new ArrayList<>();
+            byCliff.forEach((at, ids) -> cliffs.add(at.equals("none") ? "nowhere for " + String.join(", ", ids)
+                    : "at tau = " + at + " for " + String.join(", ", ids)));
+            out.add("Accuracy: zeroing the near-zero GELU outputs at tau = " + tau + " moves the final outputs by " + range(drift)
+                    + " (relative L2 to the dense run); the cliff rule fires " + String.join(", ", cliffs) + ".");
+        }
+        return out;
+    }
+
+    /** The lowest and highest value of a column over the workloads that have it. */
+    private record Extremes(double low, String lowId, double high, String highId, int count) {
+        boolean single() {
+            return count == 1;
+        }
+    }
+
+    private static Extremes extremes(List<List<Object>> rows, String column) {
+        int c = HEADER.indexOf(column);
+        int id = HEADER.indexOf("workload");
+        Extremes e = null;
+        for (List<Object> r : rows) {
+            if (r.get(c) instanceof Double v) {
+                String w = (String) r.get(id);
+                e = e == null ? new Extremes(v, w, v, w, 1) : new Extremes(v < e.low() ? v : e.low(), v < e.low() ? w : e.lowId(),
+                        v > e.high() ? v : e.high(), v > e.high() ? w : e.highId(), e.count() + 1);
+            }
+        }
+        return e;
+    }
+
+    /**
+     * Names a group of workloads shortly: "every workload", "every workload but mld" when that is
+     * shorter than the list, else the list.
+     */
+    static String who(List<String> ids, List<String> all) {
+        if (ids.size() == all.size() && all.size() > 1) {
+            return "every workload";
+        }
+        List<String> rest = all.stream().filter(w -> !ids.contains(w)).toList();
+        return ids.size() > 2 && rest.size() < ids.size() ? "every workload but " + String.join(", ", rest) : String.join(", ", ids);
+    }
+
+    /** "0.05%" or "0.05% to 0.36%". */
+    private static String range(Extremes e) {
+        return e.single() || percent(e.low()).equals(percent(e.high())) ? percent(e.high()) : percent(e.low()) + " to " + percent(e.high());
+    }
+
+    private static JsonNode workload(JsonNode results, String id) {
+        for (JsonNode w : results.path("workloads")) {
+            if (w.path("id").asText().equals(id)) {
+                return w;
+            }
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+
+    /** 0.01, 5, 0.1: a threshold as given, without trailing zeros. */
+    static String plain(double v) {
+        return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
     }
 
     private static Double number(JsonNode n, String field) {

@@ -69,7 +69,7 @@ class InspectCommandTest {
         assertEquals(2, r.code());
         assertEquals("colsparse: error: " + bad + ": not a .safetensors file (only 3 bytes)", r.err().strip());
 
-        CliRun unknown = run("inspect", tmp.resolve("x.onnx").toString());
+        CliRun unknown = run("inspect", Files.writeString(tmp.resolve("x.onnx"), "onnx").toString());
         assertEquals(2, unknown.code());
         assertTrue(unknown.err().contains("x.onnx: unknown tensor file type"), unknown.err());
 

@@ -40,7 +40,7 @@ class PresetOptionsTest {
         assertTrue(expect(2, "profile", "--workload", "dit", "--preset", "full", "--checkpoint", f.toString(), "--cond", "txt=" + f)
                 .contains("--cond: dit (full) takes only class, got 'txt'"));
         assertTrue(expect(2, "profile", "--workload", "dit", "--preset", "full", "--checkpoint", f.toString(),
-                "--cond", "class=" + dir.resolve("missing.npy")).contains("--cond class: no such file"));
+                "--cond", "class=" + dir.resolve("missing.npy")).contains("--cond class=" + dir.resolve("missing.npy") + ": no such file"));
         assertTrue(expect(2, "accuracy", "--workload", "dit", "--workload", "mld", "--preset", "full")
                 .contains("apply to one --workload, got 2"));
     }

@@ -46,7 +46,9 @@ public final class MotionMetrics {
      * which the foot is in contact, i.e. within {@code contactHeightM} of the floor at both frames.
      * The floor is the lowest height any of the foot joints reaches in the clip, so a skeleton
      * whose toe joint sits a few centimetres above the sole is handled. A planted foot should not
-     * slide: range {@code [0, inf)}, 0 = no sliding; lower is better. 0 when the feet never touch.
+     * slide: range {@code [0, inf)}, 0 = no sliding; lower is better. NaN (undefined) when no foot
+     * is in contact for two frames in a row: a motion that floats or jitters has no planted foot
+     * whose sliding could be measured, and 0 would read as a perfect one.
      *
      * @param feet joint indices, e.g. CMU's {@code LeftToe} and {@code RightToe}
      */
@@ -69,7 +71,7 @@ public final class MotionMetrics {
                 }
             }
         }
-        return contacts == 0 ? 0 : sum / contacts;
+        return contacts == 0 ? Double.NaN : sum / contacts;
     }
 
     /**

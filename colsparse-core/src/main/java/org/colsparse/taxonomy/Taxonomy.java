@@ -53,13 +53,16 @@ public final class Taxonomy {
 
     /* Decimal, not String.format: the Formatter's set-up is 40 ms of a one-shot analyze run. */
 
-    /** One decimal, without a trailing ".0" for whole numbers: "39.4", "5", "6". */
+    /** Up to two decimals, without trailing zeros and never "-0": "39.41", "0.07", "5", "6". */
     private static String num(double v) {
-        String x = Decimal.fixed(Math.abs(v) < 0.05 ? 0.0 : v, 1);
-        return x.endsWith(".0") ? x.substring(0, x.length() - 2) : x;
+        String x = Decimal.fixed(Math.abs(v) < 0.005 ? 0.0 : v, 2);
+        x = x.endsWith("0") ? x.substring(0, x.length() - 1) : x;
+        x = x.endsWith("0") ? x.substring(0, x.length() - 1) : x;
+        return x.endsWith(".") ? x.substring(0, x.length() - 1) : x;
     }
 
+    /** A fraction as a percentage with two decimals, as run's summary prints it: 0.0565 is "5.65%". */
     private static String two(double v) {
-        return Decimal.fixed(v, 2);
+        return Decimal.fixed(v * 100, 2) + "%";
     }
 }

@@ -88,6 +88,17 @@ class OtherMetricsTest {
         assertEquals(0.0, MotionMetrics.footSkate(clip(100, 1, xyz, 1), new int[] {0}, 0.05), 0);
     }
 
+    /** A foot that is never on the floor two frames in a row (a jittering motion) has no sliding to measure: undefined, not 0. */
+    @Test
+    void footSkateIsUndefinedWithoutAPlantedFoot() {
+        double[] xyz = new double[10 * 3];
+        for (int f = 0; f < 10; f++) {
+            xyz[f * 3] = 0.01 * f;
+            xyz[f * 3 + 1] = f % 2 == 0 ? 0.3 : 0.6; // on the floor every other frame only
+        }
+        assertTrue(Double.isNaN(MotionMetrics.footSkate(clip(100, 1, xyz, 1), new int[] {0}, MotionMetrics.CONTACT_HEIGHT_M)));
+    }
+
     @Test
     void jerkAndAccelerationOfPolynomials() {
         // x = t^3 (m) at 10 fps: jerk is 6 m/s^3 everywhere; x = t^2: acceleration 2 m/s^2.

@@ -20,15 +20,15 @@ class TaxonomyTest {
         TaxonomyVerdict v = Taxonomy.classify(site(4096, 1, 32, 0.6, 0.41, 0.02));
         assertEquals(SparsityClass.CONCENTRATION, v.verdict());
         assertEquals(39.0, v.excessPp(), 1e-9);
-        assertEquals("concentration: column sparsity 0.41 vs independence baseline 0.02 (excess 39 pp >= 5 pp)", v.evidence());
+        assertEquals("concentration: column sparsity 41.00% vs independence baseline 2.00% (excess 39 pp >= 5 pp)", v.evidence());
     }
 
     @Test
     void dispersionWhenNearTheBaseline() {
         TaxonomyVerdict v = Taxonomy.classify(site(256, 1, 32, 0.7, 0.03, 0.0));
         assertEquals(SparsityClass.DISPERSION, v.verdict());
-        assertEquals("dispersion: column sparsity 0.03 vs independence baseline 0.00 (excess 3 pp < 5 pp)"
-                + " at element sparsity 0.70", v.evidence());
+        assertEquals("dispersion: column sparsity 3.00% vs independence baseline 0.00% (excess 3 pp < 5 pp)"
+                + " at element sparsity 70.00%", v.evidence());
         // exactly at the limit counts as concentration
         assertEquals(SparsityClass.CONCENTRATION, Taxonomy.classify(site(256, 1, 32, 0.7, 0.05, 0.0)).verdict());
     }
@@ -40,13 +40,24 @@ class TaxonomyTest {
         assertEquals(SparsityClass.TOKEN_LIMITED, v.verdict());
         assertEquals(6.0, v.rowsPerCall());
         assertEquals(6.0, v.effectiveTileHeight());
-        assertEquals("token-limited: 6 rows per call <= 8, so tiles of R=32 hold 6 rows; column sparsity 0.45"
-                + " tracks element sparsity 0.60 (independence baseline 0.05)", v.evidence());
+        assertEquals("token-limited: 6 rows per call <= 8, so tiles of R=32 hold 6 rows; column sparsity 45.00%"
+                + " tracks element sparsity 60.00% (independence baseline 5.00%)", v.evidence());
         // a small array does not make a long-sequence site token-limited
         assertEquals(SparsityClass.CONCENTRATION, Taxonomy.classify(site(4096, 1, 4, 0.6, 0.45, 0.13)).verdict());
         // the limit is configurable
         assertEquals(SparsityClass.CONCENTRATION,
                 Taxonomy.classify(site(300, 50, 32, 0.6, 0.45, 0.05), new TaxonomyRule(4, 5)).verdict());
+    }
+
+    /** The units run's summary uses: percent with two decimals, excess in pp to 0.01, no "-0" for a tiny negative excess. */
+    @Test
+    void evidenceIsInPercentAndPercentagePoints() {
+        TaxonomyVerdict small = Taxonomy.classify(site(4096, 1, 128, 0.0565, 0.0007, 0.0));
+        assertEquals("dispersion: column sparsity 0.07% vs independence baseline 0.00% (excess 0.07 pp < 5 pp)"
+                + " at element sparsity 5.65%", small.evidence());
+        TaxonomyVerdict negative = Taxonomy.classify(site(4096, 1, 128, 0.05, 0.0, 0.00001));
+        assertEquals("dispersion: column sparsity 0.00% vs independence baseline 0.00% (excess 0 pp < 5 pp)"
+                + " at element sparsity 5.00%", negative.evidence());
     }
 
     @Test

@@ -66,18 +66,27 @@ public final class Fidelity {
         }
     }
 
+    /** sum[0] += v, count[1] += 1, for a defined (non-NaN) v. */
+    private static void addDefined(double[] sumCount, double v) {
+        if (!Double.isNaN(v)) {
+            sumCount[0] += v;
+            sumCount[1]++;
+        }
+    }
+
     private static void motion(ModalOutput.Motion d, ModalOutput.Motion t, Map<Metric, Double> m) {
         List<MotionClip> dc = d.clips();
         List<MotionClip> tc = t.clips();
         if (dc.size() != tc.size()) {
             throw new IllegalArgumentException(dc.size() + " dense clips vs " + tc.size() + " test clips");
         }
-        double mpjpe = 0, skate = 0, skateDense = 0, jerk = 0, jerkDense = 0;
+        double mpjpe = 0, jerk = 0, jerkDense = 0;
+        double[] skate = new double[2], skateDense = new double[2];
         boolean jerkDefined = true;
         for (int i = 0; i < dc.size(); i++) {
             mpjpe += MotionMetrics.mpjpeMetres(dc.get(i), tc.get(i));
-            skate += MotionMetrics.footSkate(tc.get(i), d.feet(), MotionMetrics.CONTACT_HEIGHT_M);
-            skateDense += MotionMetrics.footSkate(dc.get(i), d.feet(), MotionMetrics.CONTACT_HEIGHT_M);
+            addDefined(skate, MotionMetrics.footSkate(tc.get(i), d.feet(), MotionMetrics.CONTACT_HEIGHT_M));
+            addDefined(skateDense, MotionMetrics.footSkate(dc.get(i), d.feet(), MotionMetrics.CONTACT_HEIGHT_M));
             if (dc.get(i).frameCount() > 3) {
                 jerk += MotionMetrics.jerk(tc.get(i));
                 jerkDense += MotionMetrics.jerk(dc.get(i));
@@ -87,8 +96,14 @@ public final class Fidelity {
         }
         int n = dc.size();
         m.put(Metric.MPJPE, mpjpe / n);
-        m.put(Metric.FOOT_SKATE, skate / n);
-        m.put(Metric.FOOT_SKATE_DENSE, skateDense / n);
+        // foot skate is undefined for a clip whose feet never touch the floor: the mean is over the clips where
+        // it is defined, and the metric is absent when it is defined for none
+        if (skate[1] > 0) {
+            m.put(Metric.FOOT_SKATE, skate[0] / skate[1]);
+        }
+        if (skateDense[1] > 0) {
+            m.put(Metric.FOOT_SKATE_DENSE, skateDense[0] / skateDense[1]);
+        }
         if (jerkDefined) {
             m.put(Metric.JERK, jerk / n);
             m.put(Metric.JERK_DENSE, jerkDense / n);

@@ -15,7 +15,8 @@ public enum Metric {
     LSD("lsd_db", "audio", "log-spectral distance of the mel spectrogram, dB; 0 when identical; lower is better"),
     SNR("snr_db", "audio", "SNR of the linear mel magnitudes, dB; +inf when identical; higher is better"),
     MPJPE("mpjpe_m", "motion, dance", "mean per-joint position error after forward kinematics, metres; 0 when identical; lower is better"),
-    FOOT_SKATE("foot_skate_m_s", "motion, dance", "mean horizontal foot speed while in floor contact, m/s; compare with the dense value"),
+    FOOT_SKATE("foot_skate_m_s", "motion, dance", "mean horizontal foot speed while in floor contact, m/s; compare with the dense value; "
+            + "absent when no foot is on the floor two frames in a row (nothing to measure)"),
     FOOT_SKATE_DENSE("foot_skate_dense_m_s", "motion, dance", "foot skate of the dense output, m/s"),
     JERK("jerk_m_s3", "motion, dance", "mean joint jerk (jitter), m/s^3; compare with the dense value; lower is smoother"),
     JERK_DENSE("jerk_dense_m_s3", "motion, dance", "jerk of the dense output, m/s^3");

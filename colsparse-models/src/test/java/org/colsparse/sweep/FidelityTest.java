@@ -129,6 +129,35 @@ class FidelityTest {
         assertEquals(0.0, m.get(Metric.JERK_DENSE));
     }
 
+    /**
+     * MLD's tiny samples jitter so much that no toe is on the floor two frames in a row: foot skate
+     * is then absent (nothing to measure), never a perfect 0, and a clip that has contact is averaged alone.
+     */
+    @Test
+    void footSkateIsAbsentWhenTheFeetNeverTouchTheFloor() {
+        String[] names = {"Hips", "LeftToe", "RightToe"};
+        int[] parents = {-1, 0, 0};
+        int frames = 6;
+        double[] hover = new double[frames * 3 * 3];
+        double[] planted = new double[hover.length];
+        for (int fr = 0; fr < frames; fr++) {
+            for (int j = 1; j < 3; j++) {
+                int at = (fr * 3 + j) * 3;
+                hover[at + 1] = fr % 2 == 0 ? 0.0 : 0.5; // down every other frame only
+                planted[at] = 0.01 * fr; // on the floor, sliding 1 cm per frame
+            }
+        }
+        MotionClip h = new MotionClip(names, parents, 20, 1.0, hover);
+        MotionClip p = new MotionClip(names, parents, 20, 1.0, planted);
+        int[] feet = {1, 2};
+        Map<Metric, Double> none = Fidelity.compare(new ModalOutput.Motion(List.of(h), feet), new ModalOutput.Motion(List.of(h), feet));
+        assertFalse(none.containsKey(Metric.FOOT_SKATE), none.toString());
+        assertFalse(none.containsKey(Metric.FOOT_SKATE_DENSE), none.toString());
+        assertTrue(none.containsKey(Metric.MPJPE));
+        Map<Metric, Double> one = Fidelity.compare(new ModalOutput.Motion(List.of(h, p), feet), new ModalOutput.Motion(List.of(h, p), feet));
+        assertEquals(0.01 * 20, one.get(Metric.FOOT_SKATE), 1e-12, "the planted clip alone, not halved by the hovering one");
+    }
+
     @Test
     void cliffFlagsFollowTheRuleWithDenseAsPointZero() {
         double[] taus = {0.001, 0.01, 0.1};

@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import org.colsparse.dataset.Audio;
 import org.colsparse.dataset.LogMel;
 import org.colsparse.dataset.MelConfig;
+import org.colsparse.dataset.MelSegments;
 import org.colsparse.dataset.SpeechCorpus;
 
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ public final class AudioData implements TrainingData {
     private final List<float[]> train = new ArrayList<>();
     private final List<float[]> held = new ArrayList<>();
     private final String source;
+    private final MelSegments.Stats stats;
 
     public AudioData() {
         List<Audio> clips = SpeechCorpus.load(MelConfig.AUDIOLDM.sampleRate());
@@ -54,6 +56,7 @@ public final class AudioData implements TrainingData {
         }
         float mean = (float) (sum / count);
         float std = (float) Math.sqrt(sq / count - (sum / count) * (sum / count));
+        stats = new MelSegments.Stats(mean, std);
         for (int c = 0; c < specs.size(); c++) {
             boolean isHeld = c == specs.size() - 1;
             float[] s = specs.get(c);
@@ -101,6 +104,11 @@ public final class AudioData implements TrainingData {
     @Override
     public int heldOutCount() {
         return held.size();
+    }
+
+    /** The mean and deviation the patches were standardized with: what de-normalizes a sample back to log-mel. */
+    public MelSegments.Stats stats() {
+        return stats;
     }
 
     @Override

@@ -7,6 +7,10 @@ import org.colsparse.denoiser.ImageGrid;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.DenoiserInfo;
+import org.colsparse.dataset.MelConfig;
+import org.colsparse.dataset.MelSegments;
+import org.colsparse.sweep.Decoders;
+import org.colsparse.sweep.OutputDecoder;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -16,6 +20,7 @@ public final class AudioLdmSpec implements TinySpec {
     static final int[] CH = {16, 32, 32};
     static final int CONTEXT_TOKENS = 4;
     private static final DenoiserInfo INFO;
+    private AudioData data;
 
     static {
         List<SiteSpec> sites = TinyUnet.siteSpecs(CH, AudioData.BANDS, 0);
@@ -36,7 +41,26 @@ public final class AudioLdmSpec implements TinySpec {
 
     @Override
     public TrainingData data() {
-        return new AudioData();
+        return audio();
+    }
+
+    /** Computing the corpus's log-mels takes a moment, and listing workloads needs none of it. */
+    private synchronized AudioData audio() {
+        if (data == null) {
+            data = new AudioData();
+        }
+        return data;
+    }
+
+    /**
+     * Samples are standardized log-mel patches laid out (band, frame): the accuracy sweep compares
+     * them as mel spectrograms after undoing the training corpus's standardization (magnitude mels,
+     * as AudioLDM's), so lsd_db and snr_db are in decibels of the spectrogram, not of the model's units.
+     */
+    @Override
+    public OutputDecoder outputDecoder() {
+        MelSegments.Stats stats = audio().stats();
+        return s -> Decoders.mel(s, stats, MelConfig.AUDIOLDM.power(), true);
     }
 
     @Override

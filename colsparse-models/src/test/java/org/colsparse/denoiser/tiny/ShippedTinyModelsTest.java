@@ -81,4 +81,33 @@ class ShippedTinyModelsTest {
         }
         assertEquals(EXPECTED.size(), checked);
     }
+
+    /**
+     * The tiny AudioLDM's samples are standardized log-mel patches: the sweep compares them as mel
+     * spectrograms in decibels (lsd_db, snr_db), undoing the standardization its model card states
+     * (std 2.87 of ln-magnitude units). A shift of 0.1 standard units everywhere is a level change of
+     * 0.1 x 2.87 x 20 / ln 10 = 2.49 dB in every band.
+     */
+    @Test
+    void audioldmOutputsAreComparedAsMelSpectrograms() {
+        org.colsparse.sweep.OutputDecoder decoder = ((TinyWorkload) Denoisers.get("audioldm")).spec().outputDecoder();
+        org.junit.jupiter.api.Assertions.assertNotNull(decoder, "audioldm has its own decoder");
+        float[] a = new float[2 * 32 * 32];
+        float[] b = new float[a.length];
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(1);
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) rng.nextGaussian();
+            b[i] = a[i] + 0.1f;
+        }
+        long[] shape = {2, 1, 32, 32};
+        org.colsparse.sweep.ModalOutput dense = decoder.decode(new org.colsparse.denoiser.Samples(a, shape));
+        org.colsparse.sweep.ModalOutput.Mel mel = (org.colsparse.sweep.ModalOutput.Mel) dense;
+        assertEquals(2, mel.clips());
+        assertEquals(32, mel.frames());
+        assertEquals(32, mel.bands());
+        assertEquals(1.0, mel.power(), "magnitude mels, as AudioLDM's");
+        Map<org.colsparse.sweep.Metric, Double> m = org.colsparse.sweep.Fidelity.compare(dense, decoder.decode(new org.colsparse.denoiser.Samples(b, shape)));
+        assertEquals(0.1 * 2.87 * 20 / Math.log(10), m.get(org.colsparse.sweep.Metric.LSD), 0.01);
+        assertTrue(m.get(org.colsparse.sweep.Metric.SNR) > 0 && m.get(org.colsparse.sweep.Metric.SNR) < 20, "snr " + m);
+    }
 }
