@@ -35,9 +35,9 @@ public final class ShardOptions {
     static final Map<String, Set<String>> FINGERPRINTED = Map.of(
             "run", Set.of("--workload", "--config", "--array", "--layout", "--threshold", "--primary", "--tile-rows", "--samples",
                     "--steps", "--seed", "--buckets", "--mask-calls", "--sim-calls", "--checkpoint", "--preset", "--cond",
-                    "--max-token-rows", "--min-excess-pp"),
+                    "--max-token-rows", "--min-excess-pp", "--min-element-sparsity"),
             "profile", Set.of("--workload", "--checkpoint", "--preset", "--cond", "--samples", "--steps", "--threshold", "--sweep",
-                    "--tile-rows", "--max-token-rows", "--min-excess-pp", "--buckets", "--seed", "--mask-calls", "--mask-threshold"),
+                    "--tile-rows", "--max-token-rows", "--min-excess-pp", "--min-element-sparsity", "--buckets", "--seed", "--mask-calls", "--mask-threshold"),
             "accuracy", Set.of("--workload", "--checkpoint", "--preset", "--cond", "--threshold", "--samples", "--steps", "--seed",
                     "--tile-rows"));
 

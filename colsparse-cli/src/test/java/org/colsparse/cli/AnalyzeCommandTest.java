@@ -107,7 +107,7 @@ class AnalyzeCommandTest {
         // before issue 22: "dispersion", a verdict the data could not carry
         assertEquals("inconclusive", verdict.get("verdict").asText());
         assertEquals(10.0, verdict.get("rule").get("min_element_sparsity_pct").asDouble());
-        assertTrue(verdict.get("evidence").asText().startsWith("inconclusive: element sparsity 0.01 < floor 0.10"), verdict.toString());
+        assertTrue(verdict.get("evidence").asText().startsWith("inconclusive: element sparsity 1.25% < floor 10.00%"), verdict.toString());
         CliRun table = run("analyze", f.toString(), "--tile-rows", "4", "--min-element-sparsity", "1");
         assertEquals(0, table.code(), table.err());
         assertTrue(table.out().contains("dense (tau 0.01, R 4): dispersion:"), table.out());

@@ -25,9 +25,10 @@ class ReportHtmlTest {
     Path tmp;
 
     private String report(JsonNode results) throws Exception {
-        AtomicOutput out = AtomicOutput.open(tmp.resolve("out"), false);
-        new ReportWriter(MAPPER).write(results, out);
-        return Files.readString(out.dir().resolve("report.html"));
+        try (AtomicOutput out = AtomicOutput.open(tmp.resolve("out"), "run", false, java.util.List.of())) {
+            new ReportWriter(MAPPER).write(results, out);
+            return Files.readString(out.dir().resolve("report.html"));
+        }
     }
 
     private static int count(String text, String part) {

@@ -9,11 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class SummaryEvidenceTest {
     @Test
     void anInconclusiveVerdictSaysWhyInTheSummarysUnits() throws Exception {
-        JsonNode v = Json.MAPPER.readTree("{\"verdict\": \"inconclusive\", \"element_sparsity\": 0.0565, \"column_sparsity\": 0.0007,"
-                + " \"independence_baseline\": 0.0, \"excess_pp\": 0.07, \"rule\": {\"max_token_rows\": 8, \"min_excess_pp\": 5,"
-                + " \"min_element_sparsity_pct\": 10}}");
+        // ddpm-mnist-like numbers through the taxonomy itself, serialized as results.json holds a verdict
+        org.colsparse.taxonomy.TaxonomyVerdict verdict = org.colsparse.taxonomy.Taxonomy.classify(
+                new org.colsparse.sparsity.SiteStats("all", 784, 4, 0.01, 128, 784 * 4, 0, 0.0565, 0, 0, 0.0007,
+                        (0.0565 - 0.0007) * 100, 0.0, 0.0007, 0, 0, 0, 0, 0, new double[4], 1));
+        JsonNode v = Json.MAPPER.valueToTree(verdict);
         // before issue 22 every verdict that was not token-limited or concentration read as dispersion
-        assertEquals("element sparsity 5.65% < 10%: too few near-zeros to tell concentration from dispersion; column sparsity 0.07% vs "
-                + "independence baseline 0.00%, excess 0.07 pp (concentration needs >= 5 pp)", Summary.evidence(v));
+        assertEquals("element sparsity 5.65% < floor 10.00%, too few near-zero elements to tell concentration from dispersion "
+                + "(column sparsity 0.07% vs independence baseline 0.00%, excess 0.07 pp; concentration needs >= 5 pp)", Summary.evidence(v));
     }
 }

@@ -52,10 +52,12 @@ class TaxonomyTest {
     /** The units run's summary uses: percent with two decimals, excess in pp to 0.01, no "-0" for a tiny negative excess. */
     @Test
     void evidenceIsInPercentAndPercentagePoints() {
-        TaxonomyVerdict small = Taxonomy.classify(site(4096, 1, 128, 0.0565, 0.0007, 0.0));
+        // floor 0: the three-class rule, so these low sparsities still get a dispersion verdict to word
+        TaxonomyRule noFloor = new TaxonomyRule(8, 5, 0);
+        TaxonomyVerdict small = Taxonomy.classify(site(4096, 1, 128, 0.0565, 0.0007, 0.0), noFloor);
         assertEquals("dispersion: column sparsity 0.07% vs independence baseline 0.00% (excess 0.07 pp < 5 pp)"
                 + " at element sparsity 5.65%", small.evidence());
-        TaxonomyVerdict negative = Taxonomy.classify(site(4096, 1, 128, 0.05, 0.0, 0.00001));
+        TaxonomyVerdict negative = Taxonomy.classify(site(4096, 1, 128, 0.05, 0.0, 0.00001), noFloor);
         assertEquals("dispersion: column sparsity 0.00% vs independence baseline 0.00% (excess 0 pp < 5 pp)"
                 + " at element sparsity 5.00%", negative.evidence());
     }
@@ -65,8 +67,8 @@ class TaxonomyTest {
         // ddpm-mnist-like: 5.65 % element sparsity, 0.07 % column sparsity; before issue 22 this was "dispersion"
         TaxonomyVerdict v = Taxonomy.classify(site(784, 1, 128, 0.0565, 0.0007, 0.0));
         assertEquals(SparsityClass.INCONCLUSIVE, v.verdict());
-        assertEquals("inconclusive: element sparsity 0.06 < floor 0.10, too few near-zero elements to tell concentration from"
-                + " dispersion (column sparsity 0.00 vs independence baseline 0.00, excess 0.1 pp; concentration needs >= 5 pp)", v.evidence());
+        assertEquals("inconclusive: element sparsity 5.65% < floor 10.00%, too few near-zero elements to tell concentration from"
+                + " dispersion (column sparsity 0.07% vs independence baseline 0.00%, excess 0.07 pp; concentration needs >= 5 pp)", v.evidence());
         assertEquals(10.0, v.rule().minElementSparsityPct());
         // at the floor the data carries a verdict
         assertEquals(SparsityClass.DISPERSION, Taxonomy.classify(site(784, 1, 128, 0.10, 0.0, 0.0)).verdict());
