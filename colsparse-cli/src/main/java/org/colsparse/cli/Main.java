@@ -125,7 +125,17 @@ public final class Main implements Runnable {
 
     /** Runs the CLI without exiting the JVM (tests call this). */
     public static int execute(String... args) {
-        return commandLine(args.length > 0 ? args[0] : null).execute(args);
+        CommandLine cl = commandLine(args.length > 0 ? args[0] : null);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // picocli's handlers see only Exceptions; a JVM Error would otherwise end in a trace.
+            // Inputs are bounded (docs/input-limits.md), so this is the machine's limit, not bad input.
+            cl.getErr().println("colsparse: internal error: " + (e instanceof OutOfMemoryError
+                    ? "out of memory (" + e.getMessage() + "); give the JVM more with COLSPARSE_JAVA_OPTS=-Xmx...g"
+                    : "stack overflow"));
+            return EXIT_FAILURE;
+        }
     }
 
     /** The full command tree, as help and tests see it. */
