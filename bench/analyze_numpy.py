@@ -2,7 +2,7 @@
 """The straightforward NumPy version of `colsparse analyze` for the benchmark (counts only).
 
 |x| once; for each threshold one compare (against the largest float32 not above tau, the
-DESIGN §2 rule for float data), per-channel near-zero counts, then for each tile height a
+docs/definitions.md rule for float data), per-channel near-zero counts, then for each tile height a
 reshape-and-all. Prints JSON: {"rows", "cols", "results": [{threshold, tile_rows,
 near_zero_elements, zero_columns}], "channel_near_zero": {threshold: [per-channel counts]}}.
 Usage: analyze_numpy.py FILE.npy --thresholds 0.001,0.005,0.01,0.05,0.1 --tile-rows 8,32,128,256

@@ -37,7 +37,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
-/** Element- vs column-level sparsity of stored activations (DESIGN §2), one pass for all thresholds and tile heights. */
+/** Element- vs column-level sparsity of stored activations (docs/definitions.md), one pass for all thresholds and tile heights. */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
         description = {"Element- and column-level sparsity of stored GELU activations (.npy, .npz, .safetensors,"
                 + " .pt/.pth/.ckpt). Every floating tensor is a site, viewed as an M x K matrix (K = channel axis,"

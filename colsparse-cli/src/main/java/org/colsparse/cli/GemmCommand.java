@@ -44,7 +44,7 @@ public final class GemmCommand implements Callable<Integer> {
 
     /**
      * Whole-topology totals. {@code cycleReduction} is over all GEMMs (only those with a mask skip);
-     * {@code consumerCycleReduction} is over the GEMMs with a mask alone (DESIGN §2 asks for both).
+     * {@code consumerCycleReduction} is over the GEMMs with a mask alone (docs/definitions.md asks for both).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Total(long layers, long computeCycles, Long cyclesWithSkipping, Long cyclesSaved, Double cycleReduction,
@@ -125,7 +125,7 @@ public final class GemmCommand implements Callable<Integer> {
         if (any) {
             header.addAll(List.of("cycles_with_skipping", "cycles_saved", "cycle_reduction"));
         }
-        // the table names the skip unit and tau in its footer; CSV rows must carry them (DESIGN §2)
+        // the table names the skip unit and tau in its footer; CSV rows must carry them (docs/definitions.md)
         boolean unitColumns = any && format == OutputFormat.csv;
         if (unitColumns) {
             header.addAll(List.of("skip_unit", "threshold"));

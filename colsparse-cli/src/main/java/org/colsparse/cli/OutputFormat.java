@@ -1,4 +1,4 @@
 package org.colsparse.cli;
 
-/** How a subcommand prints its results (DESIGN §5: every subcommand that prints results takes --format). */
+/** How a subcommand prints its results (README: every subcommand that prints results takes --format). */
 public enum OutputFormat { table, json, csv }

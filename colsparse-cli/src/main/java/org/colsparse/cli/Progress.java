@@ -7,7 +7,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import java.io.PrintWriter;
 
 /**
- * Progress of long work (DESIGN §5): a progress bar when a person watches a terminal, otherwise a
+ * Progress of long work (README): a progress bar when a person watches a terminal, otherwise a
  * plain line at every tenth of the work so logs stay short and readable.
  */
 public final class Progress implements AutoCloseable {

@@ -170,7 +170,7 @@ public final class SimulateCommand implements Callable<Integer> {
             rows.add(row(r));
         }
         // Per layout: the whole call dense, the whole call with only the mask consumers skipping
-        // (DESIGN §2), and the same two over the consumers alone.
+        // (docs/definitions.md), and the same two over the consumers alone.
         List<Row> totals = new ArrayList<>();
         Map<String, Map<String, LayerResult[]>> byLayout = new LinkedHashMap<>();
         for (LayerResult r : results) {

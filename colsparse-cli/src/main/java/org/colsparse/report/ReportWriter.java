@@ -632,7 +632,7 @@ public final class ReportWriter {
     }
 
     /**
-     * Class and layout sensitivity side by side (DESIGN §1's claim: layout sensitivity follows the
+     * Class and layout sensitivity side by side (the reference characterization's claim (docs/definitions.md): layout sensitivity follows the
      * taxonomy). A layout's skipping gain is 1 - cycles with skipping / its own dense cycles;
      * sensitivity is the best layout's gain minus row-major's.
      */
@@ -688,7 +688,7 @@ public final class ReportWriter {
         if (byClass.size() < 2) {
             verdict.append("every workload has the same class, so whether layout gain tracks the class cannot be tested on this run.");
         } else {
-            // DESIGN §1's claim is about these two classes; any other class is reported in the means above and left out here
+            // the reference characterization's claim (docs/definitions.md) is about these two classes; any other class is reported in the means above and left out here
             double conc = byClass.getOrDefault(SparsityClass.CONCENTRATION.label(), List.of()).stream().mapToDouble(Double::doubleValue)
                     .average().orElse(Double.NaN);
             double disp = byClass.getOrDefault(SparsityClass.DISPERSION.label(), List.of()).stream().mapToDouble(Double::doubleValue)

@@ -171,7 +171,7 @@ public record RecordedMasks(String workload, double threshold, List<Call> calls,
     /**
      * The activation operands of {@code call}'s headline consumers, by GEMM name ({@link #operand}):
      * the GEMMs reading a site whose role is in the headline ({@link org.colsparse.workload.SiteRoles}).
-     * These are the only GEMMs that skip in the headline cycle numbers (DESIGN §2).
+     * These are the only GEMMs that skip in the headline cycle numbers (docs/definitions.md).
      */
     public Map<String, ActivationMask> operands(Call call) {
         return operands(call, true);

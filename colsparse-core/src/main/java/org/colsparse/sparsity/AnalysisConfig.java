@@ -3,15 +3,15 @@ package org.colsparse.sparsity;
 import java.util.Arrays;
 
 /**
- * What one scan measures: every near-zero threshold {@code tau} (DESIGN §2, {@code |a| <= tau}
+ * What one scan measures: every near-zero threshold {@code tau} (docs/definitions.md, {@code |a| <= tau}
  * inclusive, exact decimal) crossed with every row-tile height {@code R} (the systolic array's row
  * count). The constructor sorts and de-duplicates both lists, so results come out in a fixed order
  * whatever order the user gave them in.
  */
 public record AnalysisConfig(double[] thresholds, int[] tileRows) {
-    /** DESIGN §2: primary operating point. */
+    /** docs/definitions.md: primary operating point. */
     public static final double PRIMARY_THRESHOLD = 0.01;
-    /** DESIGN §2: the default threshold sweep. */
+    /** docs/definitions.md: the default threshold sweep. */
     public static final double[] DEFAULT_SWEEP = {0.001, 0.005, 0.01, 0.05, 0.1};
     /** A 32-row array: the size SCALE-Sim's stock configurations and most published accelerators use. */
     public static final int DEFAULT_TILE_ROWS = 32;

@@ -2,7 +2,7 @@ package org.colsparse.sparsity;
 
 import java.util.Arrays;
 
-/** Concentration metrics of per-channel activity (DESIGN §2). */
+/** Concentration metrics of per-channel activity (docs/definitions.md). */
 public final class Concentration {
     private Concentration() {
     }

@@ -3,7 +3,7 @@ package org.colsparse.sparsity;
 import java.util.Arrays;
 
 /**
- * The float64 element kernel: compares in double exactly (DESIGN §2). Its level value is the
+ * The float64 element kernel: compares in double exactly (docs/definitions.md). Its level value is the
  * number of thresholds strictly below |x| (thresholds ascending), so |x| is near zero at the t-th
  * threshold exactly when that number is at most t, and tile maxima of it decide zero columns just
  * as float bit patterns do. Scalar: float64 activations are rare and never the large case.

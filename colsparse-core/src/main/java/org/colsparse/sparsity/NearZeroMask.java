@@ -60,7 +60,7 @@ public record NearZeroMask(int rows, int channels, byte[] packed) {
         return zero;
     }
 
-    /** |a| <= tau for a float a exactly when |a| <= the largest float not above tau (DESIGN §2). */
+    /** |a| <= tau for a float a exactly when |a| <= the largest float not above tau (docs/definitions.md). */
     public static float largestFloatNotAbove(double tau) {
         float f = (float) tau;
         return f > tau ? Math.nextDown(f) : f;

@@ -3,7 +3,7 @@ package org.colsparse.sparsity;
 import java.util.Arrays;
 
 /**
- * Everything measured for one site at one (threshold, tile height), DESIGN §2.
+ * Everything measured for one site at one (threshold, tile height), docs/definitions.md.
  *
  * @param site                 site name
  * @param rows                 M summed over every call fed in

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Feeds a stored tensor into a {@link SiteAccumulator} as the M x K matrix of DESIGN §2, in
+ * Feeds a stored tensor into a {@link SiteAccumulator} as the M x K matrix of docs/definitions.md, in
  * chunks (the tensor is never copied whole onto the heap), optionally on several threads.
  */
 public final class TensorScan {

@@ -2,7 +2,7 @@ package org.colsparse.taxonomy;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** The three workload classes of DESIGN §2, and the verdict given where the data cannot carry one of them. */
+/** The three workload classes of docs/definitions.md, and the verdict given where the data cannot carry one of them. */
 public enum SparsityClass {
     /** Near-zeros gather in channels: column sparsity well above the independence baseline. */
     CONCENTRATION("concentration"),

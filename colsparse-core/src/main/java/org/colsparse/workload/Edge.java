@@ -13,7 +13,7 @@ package org.colsparse.workload;
  * tokens); 8 {@code FiLMTransformerDecoderLayer}s (self-attention, cross-attention to the memory,
  * FFN, each followed by a FiLM of Linear(512 -> 1024) on the time vector). Rotary position
  * embedding ({@code learned_freq=False}) has no parameters. GELU sites: 2 encoder + 8 decoder = 10.
- * {@code guided_forward} runs the unconditional and conditional passes separately; as DESIGN §2
+ * {@code guided_forward} runs the unconditional and conditional passes separately; as docs/definitions.md
  * says, they are counted here as one batch of 2.
  */
 final class Edge {

@@ -3,13 +3,13 @@ package org.colsparse.workload;
 import org.colsparse.util.InputException;
 
 /**
- * The full-size denoisers of DESIGN §3 as code, at their default sizes or at a size of the caller's
+ * The full-size denoisers of docs/workloads.md as code, at their default sizes or at a size of the caller's
  * choosing. Every builder walks the official implementation's layers in execution order; the class
  * comments of {@link LatentUNet}, {@link DiT}, {@link Mdm}, {@link Mld} and {@link Edge} and the
  * comments below cite where each dimension comes from.
  */
 public final class FullPresets {
-    /** Conditional + unconditional halves of a classifier-free-guided call (DESIGN §2: one GEMM). */
+    /** Conditional + unconditional halves of a classifier-free-guided call (docs/definitions.md: one GEMM). */
     public static final int CFG_BATCH = 2;
 
     /**

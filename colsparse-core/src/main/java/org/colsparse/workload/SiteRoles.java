@@ -3,7 +3,7 @@ package org.colsparse.workload;
 import java.util.Set;
 
 /**
- * Which GELU sites the headline numbers are over (DESIGN §2 "site roles"). A site counts when its
+ * Which GELU sites the headline numbers are over (docs/definitions.md "site roles"). A site counts when its
  * output feeds a GEMM whose activation columns an accelerator would skip: an FFN's down-projection
  * ({@code ffn}, {@code mlp}, {@code cond-ffn}, GEGLU gates) or the next convolution ({@code conv}).
  * Time-embedding MLPs ({@code time-mlp}) run one row per sample per call: their "columns" are single

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The seven workloads of DESIGN §3: three groups, four modalities. Sampler defaults are the
+ * The seven workloads of docs/workloads.md: three groups, four modalities. Sampler defaults are the
  * official implementations' (cited in {@link FullPresets} and the model classes).
  */
 public final class Workloads {

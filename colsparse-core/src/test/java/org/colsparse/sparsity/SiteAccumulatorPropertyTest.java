@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Properties of DESIGN §2, and agreement with a direct transcription of the definitions (one
+ * Properties of docs/definitions.md, and agreement with a direct transcription of the definitions (one
  * column at a time, no tile-maximum nesting, no vectors) on random data with channel structure,
  * odd channel counts, more channels than the kernel's 1024-channel strip (2500: two full strips and a
  * partial one), short last tiles and tile heights that do not divide each other.

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Hand-computed cases: every expected number below was worked out on paper from DESIGN §2. */
+/** Hand-computed cases: every expected number below was worked out on paper from docs/definitions.md. */
 class SiteAccumulatorTest {
     private static final double EPS = 1e-12;
 

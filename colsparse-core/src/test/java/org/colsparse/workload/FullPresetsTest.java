@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The full presets against DESIGN §3 and against the official configurations. Expected values are
+ * The full presets against docs/workloads.md and against the official configurations. Expected values are
  * derived by hand from the cited config files and model code, never read back from the builders.
  */
 class FullPresetsTest {

@@ -15,7 +15,7 @@ class WorkloadsTest {
         assertEquals(List.of("sd15", "audioldm", "animatediff", "dit", "mdm", "mld", "edge"), Workloads.ids());
         assertEquals(List.of("unet-transformer", "unet-transformer", "unet-transformer", "pure-transformer",
                 "motion", "motion", "motion"), Workloads.ALL.stream().map(WorkloadInfo::group).toList());
-        // DESIGN §3's modality column (its prose counts motion and dance as one modality)
+        // docs/workloads.md's modality column (its prose counts motion and dance as one modality)
         assertEquals(List.of("image", "audio", "video", "image", "motion", "motion", "dance"),
                 Workloads.ALL.stream().map(WorkloadInfo::modality).toList());
     }

@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * What {@code colsparse workloads} prints about a built-in workload.
  *
- * @param group          DESIGN §3 group: unet-transformer, pure-transformer, motion, or conv (ddpm-mnist)
+ * @param group          docs/workloads.md group: unet-transformer, pure-transformer, motion, or conv (ddpm-mnist)
  * @param checkpoint     default weights, relative to the colsparse home (repository root)
  * @param sampler        how the default run samples, in words
  * @param defaultSamples samples per default profile run
@@ -22,7 +22,7 @@ public record DenoiserInfo(String id, String group, String modality, String gelu
         sites = List.copyOf(sites);
     }
 
-    /** A DESIGN §3 workload's runtime, with the group and modality {@link Workloads} states for it. */
+    /** A docs/workloads.md workload's runtime, with the group and modality {@link Workloads} states for it. */
     public static DenoiserInfo of(String id, String geluForm, String description, List<SiteSpec> sites, String checkpoint,
                                   String sampler, int defaultSamples, int defaultSteps, int trainedSteps) {
         WorkloadInfo w = Workloads.get(id);

@@ -23,7 +23,7 @@ import java.util.TreeSet;
  * Each site has one accumulator per timestep bucket; the whole-run figures are their merge, so
  * every element is scanned once.
  *
- * <p>Samples run as deployed (DESIGN §2 "calls as deployed"): one sample per denoiser call, with its
+ * <p>Samples run as deployed (docs/definitions.md "calls as deployed"): one sample per denoiser call, with its
  * classifier-free-guidance pair, sample {@code i} from seed {@code seed + i} with the workload's
  * condition for sample {@code i} (a shard's sample is the whole run's). More samples are more
  * calls, never taller tiles, so rows per call, tiles and verdicts do not depend on how many samples

@@ -86,7 +86,7 @@ public final class VitMnistWorkload implements Workload {
         }
 
         /**
-         * One denoiser call per image (DESIGN §2: a call holds one sample), the conditional and the
+         * One denoiser call per image (docs/definitions.md: a call holds one sample), the conditional and the
          * unconditional branch being separate calls as in the author's solver: each GELU site sees
          * 20 token rows per call. Row {@code i} of {@code x} is sample {@code first + i} of the run.
          */

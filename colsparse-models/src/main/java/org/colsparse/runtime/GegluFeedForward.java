@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 
 /**
  * The SD-family feed-forward: {@code net.0.proj} maps dim to 2 x inner, split into value and gate,
- * {@code h = value * gelu(gate)}, then {@code net.2} maps back. The site is gelu(gate) (DESIGN §2):
+ * {@code h = value * gelu(gate)}, then {@code net.2} maps back. The site is gelu(gate) (docs/definitions.md):
  * its columns decide which columns of h, the down-projection's input, are skippable.
  */
 public final class GegluFeedForward {

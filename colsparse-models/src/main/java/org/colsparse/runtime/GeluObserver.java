@@ -1,6 +1,6 @@
 package org.colsparse.runtime;
 
-/** Receives each site's output, one denoiser call at a time, in the DESIGN §2 channel-last view. */
+/** Receives each site's output, one denoiser call at a time, in the docs/definitions.md channel-last view. */
 @FunctionalInterface
 public interface GeluObserver {
     /**

@@ -3,7 +3,7 @@ package org.colsparse.runtime;
 import ai.djl.ndarray.NDArray;
 
 /**
- * One GELU application in a denoiser (DESIGN §2 "site"). Every GELU of every model is computed by
+ * One GELU application in a denoiser (docs/definitions.md "site"). Every GELU of every model is computed by
  * {@link #apply}, the single point where a {@link GeluTap} can watch or sparsify the output.
  *
  * @param index    position in the model's site list; observers key their state by it

@@ -30,7 +30,7 @@ public final class GeluTap {
         return new GeluTap(observer, Double.NaN);
     }
 
-    /** Replaces every output with {@code |a| <= tau} by an exact +0 (DESIGN §2 "near zero"). */
+    /** Replaces every output with {@code |a| <= tau} by an exact +0 (docs/definitions.md "near zero"). */
     public static GeluTap zeroing(double tau) {
         return new GeluTap(null, tau);
     }

@@ -1,7 +1,7 @@
 package org.colsparse.runtime;
 
 /**
- * Where the channel axis of a site's output lies. The analyzer always sees the DESIGN §2 view
+ * Where the channel axis of a site's output lies. The analyzer always sees the docs/definitions.md view
  * {@code M x K} with channels last, so channel-first outputs are transposed when observed.
  */
 public enum SiteLayout {

@@ -77,7 +77,7 @@ public final class TemporalTransformer {
         }
         if (perFrameNorm) {
             // the official module runs its feed-forward on "(b f) d c" tokens: the GEMM's (and the site's)
-            // rows are ordered (b, f, h, w), which decides how row tiles fall (DESIGN §2)
+            // rows are ordered (b, f, h, w), which decides how row tiles fall (docs/definitions.md)
             t = t.reshape(b, h, w, frames, channels).transpose(0, 3, 1, 2, 4).reshape(bf, h * w, channels);
             t = t.add(ff.forward(Nn.layerNorm(t, p, blk + ".ff_norm", 1e-5f), tap));
             t = Nn.linear(t, p, prefix + ".proj_out");

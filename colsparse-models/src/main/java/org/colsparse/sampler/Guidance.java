@@ -12,7 +12,7 @@ public final class Guidance {
     /**
      * Wraps a conditional model into a guided one. Each step makes ONE denoiser call on the batch
      * {@code [x; x]}: the model must treat the first half as conditional and the second as
-     * unconditional rows (so a site's tiles see both halves as one GEMM, DESIGN §2). Returns
+     * unconditional rows (so a site's tiles see both halves as one GEMM, docs/definitions.md). Returns
      * {@code eps_u + scale * (eps_c - eps_u)}.
      */
     public static EpsModel classifierFree(EpsModel pairedModel, double scale) {

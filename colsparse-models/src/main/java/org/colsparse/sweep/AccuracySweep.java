@@ -283,7 +283,7 @@ public final class AccuracySweep {
     }
 
     /**
-     * The samples one per denoiser call, as deployed (DESIGN §2), sample {@code i} from seed
+     * The samples one per denoiser call, as deployed (docs/definitions.md), sample {@code i} from seed
      * {@code seed + i} with its own condition, as in {@link org.colsparse.denoiser.Profiler}: the zeroed and dense runs see the
      * same rows per call, whatever the number of samples.
      */

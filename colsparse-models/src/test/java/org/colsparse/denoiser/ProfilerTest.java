@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** DESIGN §2 "calls as deployed" and "site roles", and the recorded masks and GEMMs. */
+/** docs/definitions.md "calls as deployed" and "site roles", and the recorded masks and GEMMs. */
 class ProfilerTest {
     private static final AnalysisConfig ANALYSIS = new AnalysisConfig(new double[] {0.01}, new int[] {128});
 

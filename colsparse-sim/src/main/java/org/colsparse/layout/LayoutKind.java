@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 
-/** The four activation layouts of DESIGN §4 and how to build each for one activation. */
+/** The four activation layouts of docs/simulator.md and how to build each for one activation. */
 public enum LayoutKind {
     ROW_MAJOR("row-major"), COLUMN_MAJOR("column-major"), TILED("tiled"), COMPACTED("compacted");
 

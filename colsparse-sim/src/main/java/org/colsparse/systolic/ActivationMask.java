@@ -7,7 +7,7 @@ import org.colsparse.util.InputException;
 import java.util.BitSet;
 
 /**
- * Which elements of an activation A ({@code m x k}, channel-last, DESIGN §2) are <em>not</em> near
+ * Which elements of an activation A ({@code m x k}, channel-last, docs/definitions.md) are <em>not</em> near
  * zero, one bit per element. Every skipping rule of every dataflow is derived from these bits, so
  * one mask answers os, ws and is on any array shape without rereading the tensor.
  */
@@ -32,7 +32,7 @@ public final class ActivationMask {
         return k;
     }
 
-    /** Near zero per DESIGN §2: {@code |a| <= tau}, inclusive, compared exactly in double precision. */
+    /** Near zero per docs/definitions.md: {@code |a| <= tau}, inclusive, compared exactly in double precision. */
     public static boolean nearZero(double a, double tau) {
         return Math.abs(a) <= tau;
     }
@@ -128,7 +128,7 @@ public final class ActivationMask {
         return BitSet.valueOf(or);
     }
 
-    /** Per row tile of {@code tileHeight} rows, how many of the K columns are not zero columns (DESIGN §2). */
+    /** Per row tile of {@code tileHeight} rows, how many of the K columns are not zero columns (docs/definitions.md). */
     public int[] nonZeroColumnsPerTile(int tileHeight) {
         int tiles = rowTiles(tileHeight);
         int[] counts = new int[tiles];
@@ -197,7 +197,7 @@ public final class ActivationMask {
         return 1.0 - (double) nz / ((double) m * k);
     }
 
-    /** Column sparsity at tile height h (DESIGN §2): zero columns / (ceil(m/h) * k). */
+    /** Column sparsity at tile height h (docs/definitions.md): zero columns / (ceil(m/h) * k). */
     public double columnSparsity(int tileHeight) {
         long nz = 0;
         for (int c : nonZeroColumnsPerTile(tileHeight)) {

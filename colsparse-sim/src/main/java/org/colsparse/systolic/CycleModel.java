@@ -95,7 +95,7 @@ public final class CycleModel {
     }
 
     /**
-     * The unit a mask skips in each dataflow, for outputs (DESIGN §2 asks every output to name a
+     * The unit a mask skips in each dataflow, for outputs (docs/definitions.md asks every output to name a
      * non-default view): os uses the default column (one channel within an R-token row tile).
      */
     public static String skipUnit(Dataflow df, ArrayShape a) {

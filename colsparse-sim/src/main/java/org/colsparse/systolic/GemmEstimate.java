@@ -16,7 +16,7 @@ public record GemmEstimate(Gemm gemm, ArrayShape array, Dataflow dataflow, long 
         return skipped() ? skippedCycles : denseCycles;
     }
 
-    /** {@code 1 - skipped / dense} (DESIGN §2), 0 without a mask. */
+    /** {@code 1 - skipped / dense} (docs/definitions.md), 0 without a mask. */
     public double cycleReduction() {
         return skipped() ? 1.0 - (double) skippedCycles / denseCycles : 0.0;
     }

@@ -44,7 +44,7 @@ import static org.colsparse.denoiser.full.FullConditions.ROWS;
  * slices, fixed guidance 2). Both: 1000-step cosine schedule ({@code make_beta_schedule}, stored as float32),
  * 50 DDIM steps at {@code linspace(-1, 999, 51)} truncated to integers, eta 1, the x0 prediction clipped to
  * [-1, 1] ({@code clip_denoised=True}), the last step returning x0, guidance {@code unc + (cond - unc) * w}
- * ({@code guided_forward}). The two guided passes run as one batch (DESIGN §2); noise comes from the project's
+ * ({@code guided_forward}). The two guided passes run as one batch (docs/definitions.md); noise comes from the project's
  * seeded generator, not torch's.
  */
 public final class FullEdgeWorkload implements Workload {

@@ -41,7 +41,7 @@ import static org.colsparse.denoiser.full.FullConditions.ROWS;
  * ({@code uncond + scale * (cond - uncond)} on the x0 predictions), 120 frames (6 s at 20 fps).
  * The step is the official posterior mean {@code coef1 x0 + coef2 x} ({@link X0Sampler#ddpm}); fewer
  * {@code --steps} respace the schedule as improved DDPM does. The conditional and unconditional rows
- * run as one batch (DESIGN §2); noise comes from the project's seeded generator, not torch's.
+ * run as one batch (docs/definitions.md); noise comes from the project's seeded generator, not torch's.
  */
 public final class FullMdmWorkload implements Workload {
     static final String CHECKPOINT = "humanml_trans_enc_512/model000475000.pt (GuyTevet/motion-diffusion-model, HumanML3D text-to-motion)";

@@ -32,7 +32,7 @@ import org.colsparse.runtime.Sites;
  *   <li>the output is the latent token.</li>
  * </ul>
  * The official code runs sequence-first (3, B, 256); this runtime is batch-first (B, 3, 256), the same
- * arithmetic, so each site's rows are ordered batch, then token (DESIGN §2).
+ * arithmetic, so each site's rows are ordered batch, then token (docs/definitions.md).
  */
 public final class FullMld extends Network {
     /**

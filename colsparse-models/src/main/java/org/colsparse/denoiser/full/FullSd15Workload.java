@@ -35,7 +35,7 @@ import static org.colsparse.denoiser.full.FullConditions.ROWS;
  * embeddings. Sampling follows {@code StableDiffusionPipeline} with a DDIMScheduler configured by the
  * model's {@code scheduler/scheduler_config.json}: scaled_linear betas 0.00085..0.012 over 1000 steps,
  * "leading" spacing with steps_offset 1, set_alpha_to_one False, eps prediction, no clipping, eta 0,
- * guidance 7.5 with both halves in one batch (DESIGN §2; conditional rows first, the pipeline puts
+ * guidance 7.5 with both halves in one batch (docs/definitions.md; conditional rows first, the pipeline puts
  * them second, which changes no value). Output: the final latents (the VAE is not part of colsparse).
  */
 public final class FullSd15Workload implements Workload {

@@ -88,7 +88,7 @@ public final class TinyWorkload implements Workload {
                 NDArray cond = spec.sampleCond(run, first, samples);
                 EpsModel model;
                 if (spec.guidance() > 1) {
-                    // conditional and unconditional rows go through the network as one batch (DESIGN §2)
+                    // conditional and unconditional rows go through the network as one batch (docs/definitions.md)
                     NDArray both = NDArrays.concat(new NDList(cond, net.nullCond(cond)), 0);
                     model = Guidance.classifierFree((x, t) -> net.predict(x, x.getManager().full(new Shape(2L * samples), (float) t), both, tap),
                             spec.guidance());
