@@ -77,6 +77,9 @@ public final class Table {
         }
     }
 
+    private static final java.util.regex.Pattern NUMBER =
+            java.util.regex.Pattern.compile("-?[0-9][0-9.,]*([eE][-+]?[0-9]+)?( ?(%|pp|x|s))?");
+
     private static void line(PrintWriter out, List<String> cells, int[] w) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < w.length; i++) {
@@ -84,8 +87,9 @@ public final class Table {
             if (i > 0) {
                 sb.append("  ");
             }
-            // text left-aligned, numbers right-aligned: easier to compare digits down a column
-            boolean numeric = !c.isEmpty() && (Character.isDigit(c.charAt(0)) || c.charAt(0) == '-' && c.length() > 1);
+            // text left-aligned, numbers right-aligned: easier to compare digits down a column; a sentence
+            // that starts with a digit ("6 rows per call ...") is text
+            boolean numeric = NUMBER.matcher(c).matches();
             sb.append(numeric ? " ".repeat(w[i] - c.length()) + c : c + " ".repeat(w[i] - c.length()));
         }
         out.println(sb.toString().stripTrailing());

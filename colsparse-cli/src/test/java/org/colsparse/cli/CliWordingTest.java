@@ -148,6 +148,17 @@ class CliWordingTest {
         assertEquals("-x", Table.unsignedZero("-x"));
     }
 
+    /** Numbers right-aligned, text left-aligned, also text that starts with a digit (mld's token-limited evidence). */
+    @Test
+    void aSentenceStartingWithADigitIsLeftAligned() {
+        java.io.StringWriter w = new java.io.StringWriter();
+        new Table(List.of("evidence", "share")).add(List.of("6 rows per call <= 8", "5.65%")).add(List.of("column sparsity 0.07%", "12.50%"))
+                .print(new java.io.PrintWriter(w, true), OutputFormat.table);
+        String[] lines = w.toString().split("\n");
+        assertEquals("6 rows per call <= 8    5.65%", lines[2]);
+        assertEquals("column sparsity 0.07%  12.50%", lines[3]);
+    }
+
     /** ddpm-mnist's conv totals have column sparsity 0 and a baseline of ~1e-80: the excess is a tiny negative. */
     @Test
     void profileTablesPrintNoNegativeZero() {
