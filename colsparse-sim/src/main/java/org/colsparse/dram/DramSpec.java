@@ -1,5 +1,7 @@
 package org.colsparse.dram;
 
+import org.colsparse.util.Printable;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -48,12 +50,12 @@ public record DramSpec(String standard, String orgPreset, String timingPreset, D
     public static DramSpec gddr6(String orgPreset, String timingPreset) {
         DramOrg org = ORG_PRESETS.get(orgPreset);
         if (org == null) {
-            throw new IllegalArgumentException("unknown GDDR6 org_preset '" + orgPreset + "' (known: "
+            throw new IllegalArgumentException("unknown GDDR6 org_preset '" + Printable.excerpt(orgPreset) + "' (known: "
                     + ORG_PRESETS.keySet() + ")");
         }
         DramTiming timing = TIMING_PRESETS.get(timingPreset);
         if (timing == null) {
-            throw new IllegalArgumentException("unknown GDDR6 timing_preset '" + timingPreset + "' (known: "
+            throw new IllegalArgumentException("unknown GDDR6 timing_preset '" + Printable.excerpt(timingPreset) + "' (known: "
                     + TIMING_PRESETS.keySet() + ")");
         }
         return new DramSpec("GDDR6", orgPreset, timingPreset, org, timing);

@@ -24,7 +24,7 @@ public record ArrayShape(int rows, int cols) {
                 // fall through to the one error message below
             }
         }
-        throw new InputException(what + ": array must be ROWSxCOLS with positive integers, got '" + s + "'");
+        throw new InputException(what + ": array must be ROWSxCOLS with positive integers, got '" + org.colsparse.util.Printable.excerpt(s) + "'");
     }
 
     @Override

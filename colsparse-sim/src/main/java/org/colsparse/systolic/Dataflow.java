@@ -27,6 +27,6 @@ public enum Dataflow {
                 return d;
             }
         }
-        throw new InputException(what + ": unknown dataflow '" + s + "' (expected os, ws or is)");
+        throw new InputException(what + ": unknown dataflow '" + org.colsparse.util.Printable.excerpt(s) + "' (expected os, ws or is)");
     }
 }

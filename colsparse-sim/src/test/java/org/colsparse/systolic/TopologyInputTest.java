@@ -55,4 +55,16 @@ class TopologyInputTest {
         assertTrue(assertThrows(InputException.class, () -> Topology.read(bin)).getMessage().endsWith("not a topology CSV (not UTF-8 text)"));
         assertTrue(assertThrows(InputException.class, () -> Topology.read(dir.resolve("none.csv"))).getMessage().endsWith("topology file not found"));
     }
+
+    /** A bad --array or --dataflow is echoed cut and escaped, like file contents (issue 22, item 5b). */
+    @Test
+    void badArrayAndDataflowTextIsEchoedCutAndEscaped() {
+        String hostile = "\u001b[31m" + "9".repeat(100_000);
+        for (String m : List.of(assertThrows(InputException.class, () -> ArrayShape.parse(hostile, "--array")).getMessage(),
+                assertThrows(InputException.class, () -> Dataflow.parse(hostile, "--dataflow")).getMessage())) {
+            assertTrue(m.length() < 400, m.length() + " characters");
+            assertTrue(m.indexOf('\u001b') < 0, m);
+            assertTrue(m.contains("\\x1b[31m"), m);
+        }
+    }
 }
