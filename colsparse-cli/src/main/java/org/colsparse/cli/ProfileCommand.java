@@ -266,7 +266,7 @@ public final class ProfileCommand implements Runnable {
         if (format == OutputFormat.table) {
             o.printf(Locale.ROOT, "%s: %d samples x %d steps (one sample per denoiser call), seed %d, %.1f s sampling with the tap%n",
                     report.workload(), report.samples(), report.steps(), report.seed(), report.seconds());
-            o.println("totals: '" + report.workload() + "' is the headline (" + org.colsparse.workload.SiteRoles.rule() + "); "
+            o.println("totals: '" + report.workload() + "' is the headline (" + org.colsparse.workload.SiteRole.rule() + "); "
                     + "a total sums elements and columns over its sites, whose shapes differ, so it has no rows x cols");
         }
         t.print(o, format);

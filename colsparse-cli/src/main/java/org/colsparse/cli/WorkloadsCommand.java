@@ -72,7 +72,7 @@ public final class WorkloadsCommand implements Runnable {
                 out.println();
                 out.println(e.workload().id() + ": " + e.workload().description());
                 for (SiteSpec s : e.workload().sites()) {
-                    out.printf("  %-16s %-10s %5d channels, %d rows per sample per call%n", s.name(), s.role(), s.channels(), s.rowsPerSample());
+                    out.printf("  %-16s %-10s %5d channels, %d rows per sample per call%n", s.name(), s.role().cliName(), s.channels(), s.rowsPerSample());
                 }
             }
             out.flush();

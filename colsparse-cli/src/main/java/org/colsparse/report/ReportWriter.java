@@ -95,7 +95,7 @@ public final class ReportWriter {
         html.table(header, rows);
         html.paragraph("elem/col sparsity: near-zero elements and all-near-zero columns (one channel within one row tile of R rows of one "
                 + "denoiser call) over the whole sampling loop at the primary threshold, over the headline sites: "
-                + org.colsparse.workload.SiteRoles.rule() + ". gap pp: element minus column sparsity in percentage points. "
+                + org.colsparse.workload.SiteRole.rule() + ". gap pp: element minus column sparsity in percentage points. "
                 + "cycle red consumers: cycle reduction of the GEMMs that read headline GELU outputs; cycle red model: of the whole denoiser call "
                 + "(only those consumers skip) - both analytic on the profiled model's own GEMMs with its real recorded masks. mem stall share: "
                 + "dense row-major simulation of whole calls; best layout gain: the fastest layout with skipping vs that run, which is mostly "

@@ -130,8 +130,8 @@ public final class Characterization {
                     : w instanceof TinyWorkload ? "tiny model trained by colsparse" : "real third-party pretrained weights");
             ArrayNode roles = node.putArray("site_roles");
             for (org.colsparse.denoiser.SiteSpec site : w.info().sites()) {
-                roles.addObject().put("site", site.name()).put("role", site.role())
-                        .put("headline", org.colsparse.workload.SiteRoles.headline(site.role()));
+                roles.addObject().put("site", site.name()).put("role", site.role().cliName())
+                        .put("headline", site.role().headline());
             }
             listener.stage("profile", id, i, opt.workloads().size());
             // a finished profile stage is only reusable together with the masks file it wrote
@@ -244,7 +244,7 @@ public final class Characterization {
         c.put("calls", "one sample per denoiser call (its classifier-free-guidance pair together); sample i from seed + i");
         c.set("layouts", MAPPER.valueToTree(opt.layouts().stream().map(org.colsparse.layout.LayoutKind::cliName).toList()));
         c.put("taxonomy_rule", opt.taxonomy().describe());
-        c.put("site_rule", org.colsparse.workload.SiteRoles.rule());
+        c.put("site_rule", org.colsparse.workload.SiteRole.rule());
         return c;
     }
 
@@ -358,6 +358,12 @@ public final class Characterization {
                       double cyclesWithSkippingIs) {
     }
 
+    /** A GEMM's {@code consumes_role} as results.json and estimate.csv write it: "" when it reads no GELU site. */
+    private static String consumesRole(RecordedMasks masks, Gemm g) {
+        org.colsparse.workload.SiteRole role = masks.consumedRole(g);
+        return role == null ? "" : role.cliName();
+    }
+
     /**
      * One dataflow's totals over the recorded calls.
      *
@@ -429,7 +435,7 @@ public final class Characterization {
                     }
                 }
             }
-            rows.add(new GemmCycles(g.name(), g.m(), g.n(), g.k(), g.instances(), g.consumesSite(), masks.consumedRole(g), d[0], sk[0] / n, d[1], sk[1] / n,
+            rows.add(new GemmCycles(g.name(), g.m(), g.n(), g.k(), g.instances(), g.consumesSite(), consumesRole(masks, g), d[0], sk[0] / n, d[1], sk[1] / n,
                     d[2], sk[2] / n));
         }
         List<DataflowCycles> flowsOut = new ArrayList<>();
@@ -470,7 +476,7 @@ public final class Characterization {
         }
         List<String> tiny = new ArrayList<>();
         for (org.colsparse.denoiser.SiteSpec site : org.colsparse.denoiser.Denoisers.get(id).info().sites()) {
-            if (org.colsparse.workload.SiteRoles.headline(site.role()) && measured.containsKey(site.name())) {
+            if (site.role().headline() && measured.containsKey(site.name())) {
                 tiny.add(site.name());
             }
         }

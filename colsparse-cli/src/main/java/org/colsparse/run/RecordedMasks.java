@@ -15,6 +15,7 @@ import org.colsparse.tensor.TensorSource;
 import org.colsparse.tensor.TensorSources;
 import org.colsparse.util.InputException;
 import org.colsparse.workload.Gemm;
+import org.colsparse.workload.SiteRole;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,7 +45,7 @@ public record RecordedMasks(String workload, double threshold, List<Call> calls,
     public record Call(String name, int step, int timestep, Map<String, NearZeroMask> masks) {
     }
 
-    public record Site(String name, String role, int rows, int channels) {
+    public record Site(String name, SiteRole role, int rows, int channels) {
     }
 
     /** The masks and GEMMs a profiling run recorded. */
@@ -74,7 +75,7 @@ public record RecordedMasks(String workload, double threshold, List<Call> calls,
         }
         ArrayNode s = index.putArray("sites");
         for (Site site : sites) {
-            s.addObject().put("name", site.name()).put("role", site.role()).put("rows", site.rows()).put("channels", site.channels());
+            s.addObject().put("name", site.name()).put("role", site.role().cliName()).put("rows", site.rows()).put("channels", site.channels());
         }
         ArrayNode g = index.putArray("gemms");
         for (GemmRecorder.Op op : gemms) {
@@ -110,7 +111,8 @@ public record RecordedMasks(String workload, double threshold, List<Call> calls,
             }
             List<Site> sites = new ArrayList<>();
             for (JsonNode s : index.path("sites")) {
-                sites.add(new Site(s.path("name").asText(), s.path("role").asText(), s.path("rows").asInt(), s.path("channels").asInt()));
+                SiteRole role = SiteRole.parse(s.path("role").asText(), file + ": index site " + s.path("name").asText() + ", role");
+                sites.add(new Site(s.path("name").asText(), role, s.path("rows").asInt(), s.path("channels").asInt()));
             }
             List<Call> calls = new ArrayList<>();
             for (JsonNode c : index.path("calls")) {
@@ -170,7 +172,7 @@ public record RecordedMasks(String workload, double threshold, List<Call> calls,
 
     /**
      * The activation operands of {@code call}'s headline consumers, by GEMM name ({@link #operand}):
-     * the GEMMs reading a site whose role is in the headline ({@link org.colsparse.workload.SiteRoles}).
+     * the GEMMs reading a site whose role is in the headline ({@link SiteRole#headline()}).
      * These are the only GEMMs that skip in the headline cycle numbers (docs/definitions.md).
      */
     public Map<String, ActivationMask> operands(Call call) {
@@ -185,10 +187,10 @@ public record RecordedMasks(String workload, double threshold, List<Call> calls,
         return operands(call, false);
     }
 
-    /** The role of the site {@code g} reads, or "" when it reads none. */
-    public String consumedRole(Gemm g) {
+    /** The role of the site {@code g} reads, or null when it reads none. */
+    public SiteRole consumedRole(Gemm g) {
         if (!g.consumesGelu()) {
-            return "";
+            return null;
         }
         for (Site s : sites) {
             if (s.name().equals(g.consumesSite())) {
@@ -201,7 +203,7 @@ public record RecordedMasks(String workload, double threshold, List<Call> calls,
     private Map<String, ActivationMask> operands(Call call, boolean headline) {
         Map<String, ActivationMask> out = new LinkedHashMap<>();
         for (GemmRecorder.Op op : gemms) {
-            if (op.gemm().consumesGelu() && org.colsparse.workload.SiteRoles.headline(consumedRole(op.gemm())) == headline) {
+            if (op.gemm().consumesGelu() && consumedRole(op.gemm()).headline() == headline) {
                 out.put(op.gemm().name(), operand(op, call));
             }
         }

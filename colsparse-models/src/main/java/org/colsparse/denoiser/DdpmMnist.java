@@ -12,6 +12,7 @@ import org.colsparse.runtime.Network;
 import org.colsparse.runtime.Nn;
 import org.colsparse.runtime.SiteLayout;
 import org.colsparse.sampler.NoiseSchedule;
+import org.colsparse.workload.SiteRole;
 
 /**
  * The third-party MNIST DDPM shipped in models/ddpm-mnist (network and sampler as its README
@@ -48,12 +49,12 @@ public final class DdpmMnist extends Network {
             p.declare("gt.time_embed." + 2 * i + ".bias", mlp[i][0]);
         }
         // site order follows the forward pass: block 0, the time MLP, blocks 1..3
-        blockSites[0] = s.add("blocks.0.gelu", 16, GeluForm.EXACT, SiteLayout.CHANNEL_FIRST, "conv");
+        blockSites[0] = s.add("blocks.0.gelu", 16, GeluForm.EXACT, SiteLayout.CHANNEL_FIRST, SiteRole.CONV);
         for (int i = 0; i < 3; i++) {
-            timeSites[i] = s.add("time_embed." + (2 * i + 1), HIDDEN, GeluForm.EXACT, SiteLayout.CHANNEL_LAST, "time-mlp");
+            timeSites[i] = s.add("time_embed." + (2 * i + 1), HIDDEN, GeluForm.EXACT, SiteLayout.CHANNEL_LAST, SiteRole.TIME_MLP);
         }
         for (int i = 1; i < 4; i++) {
-            blockSites[i] = s.add("blocks." + i + ".gelu", CHANNELS[i + 1], GeluForm.EXACT, SiteLayout.CHANNEL_FIRST, "conv");
+            blockSites[i] = s.add("blocks." + i + ".gelu", CHANNELS[i + 1], GeluForm.EXACT, SiteLayout.CHANNEL_FIRST, SiteRole.CONV);
         }
     }
 

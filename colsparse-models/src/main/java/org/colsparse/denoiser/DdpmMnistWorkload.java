@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.sampler.DdpmSampler;
 import org.colsparse.sampler.StepListener;
+import org.colsparse.workload.SiteRole;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,12 +24,12 @@ public final class DdpmMnistWorkload implements Workload {
         List<SiteSpec> sites = new ArrayList<>();
         long pixels = DdpmMnist.SIZE * DdpmMnist.SIZE;
         int[] convChannels = {16, 32, 32, 16};
-        sites.add(new SiteSpec("blocks.0.gelu", convChannels[0], pixels, "conv"));
+        sites.add(new SiteSpec("blocks.0.gelu", convChannels[0], pixels, SiteRole.CONV));
         for (int i = 0; i < 3; i++) {
-            sites.add(new SiteSpec("time_embed." + (2 * i + 1), 128, 1, "time-mlp"));
+            sites.add(new SiteSpec("time_embed." + (2 * i + 1), 128, 1, SiteRole.TIME_MLP));
         }
         for (int i = 1; i < 4; i++) {
-            sites.add(new SiteSpec("blocks." + i + ".gelu", convChannels[i], pixels, "conv"));
+            sites.add(new SiteSpec("blocks." + i + ".gelu", convChannels[i], pixels, SiteRole.CONV));
         }
         INFO = new DenoiserInfo(ID, "conv", "image", "exact",
                 "third-party pretrained MNIST DDPM (MIT): 4 conv7x7+LayerNorm+GELU blocks, time MLP",

@@ -9,7 +9,7 @@ import org.colsparse.sparsity.NearZeroMask;
 import org.colsparse.sparsity.SiteAccumulator;
 import org.colsparse.sparsity.SiteStats;
 import org.colsparse.sparsity.WorkloadTotals;
-import org.colsparse.workload.SiteRoles;
+import org.colsparse.workload.SiteRole;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,7 +67,7 @@ public final class Profiler {
      * Results of the steps {@code firstStep..lastStep} (0 = noisiest), which call the model at
      * training timesteps {@code firstTimestep} down to {@code lastTimestep}.
      *
-     * @param totals headline totals ({@link SiteRoles})
+     * @param totals headline totals ({@link SiteRole})
      */
     public record Bucket(int bucket, int firstStep, int lastStep, int firstTimestep, int lastTimestep,
                          List<SiteStats> sites, List<SiteStats> totals) {
@@ -84,7 +84,7 @@ public final class Profiler {
     /**
      * @param sites       one entry per site x threshold x tile height, aggregated over the run
      * @param totals      the workload's headline: one total per threshold x tile height over the sites
-     *                    that feed skippable GEMMs ({@link SiteRoles})
+     *                    that feed skippable GEMMs ({@link SiteRole})
      * @param otherTotals the same over the remaining sites (empty when there are none)
      * @param calls       the recorded calls, with masks at {@code maskThreshold}
      * @param gemms       every GEMM of one denoiser call, in order, with the site each consumes
@@ -336,7 +336,7 @@ public final class Profiler {
         return List.copyOf(ops.subList(0, n));
     }
 
-    /** Totals over the headline sites ({@link SiteRoles}); every site when none has a headline role. */
+    /** Totals over the headline sites ({@link SiteRole}); every site when none has a headline role. */
     public static List<SiteStats> headline(String id, List<GeluSite> sites, List<SiteStats> stats) {
         List<SiteStats> picked = pick(sites, stats, true);
         return WorkloadTotals.of(id, picked.isEmpty() ? stats : picked);
@@ -349,10 +349,15 @@ public final class Profiler {
     }
 
     private static List<SiteStats> pick(List<GeluSite> sites, List<SiteStats> stats, boolean headline) {
-        Map<String, String> roles = new LinkedHashMap<>();
+        Map<String, SiteRole> roles = new LinkedHashMap<>();
         for (GeluSite s : sites) {
             roles.put(s.name(), s.role());
         }
-        return stats.stream().filter(s -> SiteRoles.headline(roles.getOrDefault(s.site(), "")) == headline).toList();
+        return stats.stream().filter(s -> headline(roles.get(s.site())) == headline).toList();
+    }
+
+    /** A statistic of a site the model does not declare counts outside the headline. */
+    private static boolean headline(SiteRole role) {
+        return role != null && role.headline();
     }
 }

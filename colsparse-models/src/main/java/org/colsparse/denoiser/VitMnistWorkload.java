@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.sampler.FlowSdeSampler;
 import org.colsparse.sampler.StepListener;
+import org.colsparse.workload.SiteRole;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ public final class VitMnistWorkload implements Workload {
     static {
         List<SiteSpec> sites = new ArrayList<>();
         for (int i = 0; i < VitMnist.LAYERS; i++) {
-            sites.add(new SiteSpec("transformer." + i + ".gelu", VitMnist.FFN, VitMnist.TOKENS, "ffn"));
+            sites.add(new SiteSpec("transformer." + i + ".gelu", VitMnist.FFN, VitMnist.TOKENS, SiteRole.FFN));
         }
         // flow time is continuous: any step count works; 1000 keeps the reported timesteps (t in thousandths) distinct
         INFO = new DenoiserInfo(ID, "pure-transformer", "image", "exact",

@@ -2,6 +2,7 @@ package org.colsparse.runtime;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import org.colsparse.workload.SiteRole;
 
 /**
  * A DiT block with adaLN-Zero (Peebles & Xie 2023; facebookresearch/DiT names: norm1, attn.qkv,
@@ -29,7 +30,7 @@ public final class DitBlock {
         p.declare(prefix + ".mlp.fc2.bias", dim);
         p.declare(prefix + ".adaLN_modulation.1.weight", 6L * dim, dim);
         p.declare(prefix + ".adaLN_modulation.1.bias", 6L * dim);
-        site = sites.add(siteName, dim * mlpRatio, GeluForm.TANH, SiteLayout.CHANNEL_LAST, "mlp");
+        site = sites.add(siteName, dim * mlpRatio, GeluForm.TANH, SiteLayout.CHANNEL_LAST, SiteRole.MLP);
     }
 
     /** @param x (B, N, dim) tokens; c (B, dim) timestep + class conditioning */

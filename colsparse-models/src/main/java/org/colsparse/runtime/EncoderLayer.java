@@ -1,6 +1,7 @@
 package org.colsparse.runtime;
 
 import ai.djl.ndarray.NDArray;
+import org.colsparse.workload.SiteRole;
 
 /**
  * PyTorch's nn.TransformerEncoderLayer with GELU (MDM, MLD): self_attn, linear1 -> GELU -> linear2,
@@ -35,7 +36,7 @@ public final class EncoderLayer {
         declareFeedForward(p, prefix, dim, ffDim);
         TransformerBlock.declareNorm(p, prefix + ".norm1", dim);
         TransformerBlock.declareNorm(p, prefix + ".norm2", dim);
-        site = sites.add(siteName, ffDim, GeluForm.EXACT, SiteLayout.CHANNEL_LAST, "ffn");
+        site = sites.add(siteName, ffDim, GeluForm.EXACT, SiteLayout.CHANNEL_LAST, SiteRole.FFN);
     }
 
     static void declareFeedForward(Params p, String prefix, int dim, int ffDim) {

@@ -1,6 +1,7 @@
 package org.colsparse.runtime;
 
 import ai.djl.ndarray.NDArray;
+import org.colsparse.workload.SiteRole;
 
 /**
  * EDGE's FiLMTransformerDecoderLayer (pre-norm): self-attention, cross-attention to the music
@@ -45,7 +46,7 @@ public final class FilmDecoderLayer {
             p.declare(prefix + ".film" + i + ".block.1.weight", 2L * dim, condDim);
             p.declare(prefix + ".film" + i + ".block.1.bias", 2L * dim);
         }
-        site = sites.add(siteName, ffDim, GeluForm.EXACT, SiteLayout.CHANNEL_LAST, "ffn");
+        site = sites.add(siteName, ffDim, GeluForm.EXACT, SiteLayout.CHANNEL_LAST, SiteRole.FFN);
     }
 
     /** @param x (B, S, dim) motion tokens; memory (B, L, dim) condition tokens; cond (B, condDim) */

@@ -1,6 +1,7 @@
 package org.colsparse.runtime;
 
 import ai.djl.ndarray.NDArray;
+import org.colsparse.workload.SiteRole;
 
 /**
  * The SD-family feed-forward: {@code net.0.proj} maps dim to 2 x inner, split into value and gate,
@@ -21,7 +22,7 @@ public final class GegluFeedForward {
         p.declare(prefix + ".net.0.proj.bias", 2L * inner);
         p.declare(prefix + ".net.2.weight", dim, inner);
         p.declare(prefix + ".net.2.bias", dim);
-        site = sites.add(siteName, inner, GeluForm.EXACT, SiteLayout.CHANNEL_LAST, "geglu-gate");
+        site = sites.add(siteName, inner, GeluForm.EXACT, SiteLayout.CHANNEL_LAST, SiteRole.GEGLU_GATE);
     }
 
     public GeluSite site() {

@@ -1,6 +1,7 @@
 package org.colsparse.runtime;
 
 import ai.djl.ndarray.NDArray;
+import org.colsparse.workload.SiteRole;
 
 /**
  * One GELU application in a denoiser (docs/definitions.md "site"). Every GELU of every model is computed by
@@ -13,7 +14,7 @@ import ai.djl.ndarray.NDArray;
  * @param layout   where the channel axis is
  * @param role     what the GELU feeds, for people reading the output (e.g. {@code conv}, {@code time-mlp}, {@code geglu-gate})
  */
-public record GeluSite(int index, String name, int channels, GeluForm form, SiteLayout layout, String role) {
+public record GeluSite(int index, String name, int channels, GeluForm form, SiteLayout layout, SiteRole role) {
 
     /** GELU of {@code x}; with a tap, the (possibly sparsified) output is also handed to its observer. */
     public NDArray apply(NDArray x, GeluTap tap) {

@@ -1,5 +1,7 @@
 package org.colsparse.runtime;
 
+import org.colsparse.workload.SiteRole;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -7,7 +9,7 @@ import java.util.List;
 public final class Sites {
     private final List<GeluSite> sites = new ArrayList<>();
 
-    public GeluSite add(String name, int channels, GeluForm form, SiteLayout layout, String role) {
+    public GeluSite add(String name, int channels, GeluForm form, SiteLayout layout, SiteRole role) {
         GeluSite s = new GeluSite(sites.size(), name, channels, form, layout, role);
         sites.add(s);
         return s;

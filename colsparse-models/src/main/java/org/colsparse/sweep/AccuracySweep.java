@@ -55,7 +55,7 @@ public final class AccuracySweep {
      *
      * @param relativeL2      ||out - dense|| / ||dense|| in the model's output space; +inf if the run diverged (NaN or Inf output)
      * @param metrics         the modality's metrics against the dense output ({@link Fidelity}); empty if diverged
-     * @param elementSparsity near-zero elements / elements over the headline sites (SiteRoles) and every call of this run
+     * @param elementSparsity near-zero elements / elements over the headline sites (SiteRole) and every call of this run
      * @param columnSparsity  zero columns / columns (R-row tiles) over the same sites and calls
      * @param cliff           true where the cliff rule fires on the step into this threshold
      * @param output          this run's final output

@@ -23,7 +23,7 @@ final class ModelCard {
         s.append("| site | K (channels) | rows per sample | role |\n|---|---|---|---|\n");
         for (SiteSpec site : info.sites()) {
             s.append("| ").append(site.name()).append(" | ").append(site.channels()).append(" | ").append(site.rowsPerSample())
-                    .append(" | ").append(site.role()).append(" |\n");
+                    .append(" | ").append(site.role().cliName()).append(" |\n");
         }
         s.append("\n## Training\n\n| | |\n|---|---|\n");
         row(s, "data", data.describe());

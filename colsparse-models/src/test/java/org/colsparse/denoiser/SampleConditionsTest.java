@@ -10,6 +10,7 @@ import org.colsparse.runtime.Torch;
 import org.colsparse.sampler.StepListener;
 import org.colsparse.sparsity.AnalysisConfig;
 import org.colsparse.sweep.AccuracySweep;
+import org.colsparse.workload.SiteRole;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -30,11 +31,11 @@ class SampleConditionsTest {
     /** Records what each sampling call was asked for: {first, samples, seed}. */
     private static final class Recording implements LoadedWorkload {
         final List<long[]> calls = new ArrayList<>();
-        private final GeluSite site = new GeluSite(0, "gelu", 2, GeluForm.EXACT, SiteLayout.CHANNEL_LAST, "ffn");
+        private final GeluSite site = new GeluSite(0, "gelu", 2, GeluForm.EXACT, SiteLayout.CHANNEL_LAST, SiteRole.FFN);
 
         @Override
         public DenoiserInfo info() {
-            return new DenoiserInfo("recording", "test", "image", "exact", "stand-in", List.of(new SiteSpec("gelu", 2, 1, "ffn")),
+            return new DenoiserInfo("recording", "test", "image", "exact", "stand-in", List.of(new SiteSpec("gelu", 2, 1, SiteRole.FFN)),
                     "none", "records its calls", 1, 1, 1000);
         }
 

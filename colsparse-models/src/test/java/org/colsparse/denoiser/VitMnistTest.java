@@ -13,6 +13,7 @@ import org.colsparse.tensor.TensorSource;
 import org.colsparse.tensor.TensorSources;
 import org.colsparse.train.SafetensorsWriter;
 import org.colsparse.util.InputException;
+import org.colsparse.workload.SiteRole;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,7 +104,7 @@ class VitMnistTest {
         for (int i = 0; i < 4; i++) {
             assertEquals("transformer." + i + ".gelu", sites.get(i).name());
             assertEquals(256, sites.get(i).channels());
-            assertEquals("ffn", sites.get(i).role());
+            assertEquals(SiteRole.FFN, sites.get(i).role());
         }
         List<float[]> layer0 = new ArrayList<>();
         net.predict(testInput(2), 0.5f, new int[] {7, 0}, GeluTap.observing((s, data, rows) -> {

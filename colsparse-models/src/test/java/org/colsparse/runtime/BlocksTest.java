@@ -3,6 +3,7 @@ package org.colsparse.runtime;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import org.colsparse.workload.SiteRole;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
@@ -44,7 +45,7 @@ class BlocksTest {
             assertEquals(new Shape(2, 16, 4, 5), out.getShape());
             // GEGLU gate: 4x expansion, one row per token of the batch
             assertArrayEquals(new long[] {2 * 4 * 5, 64}, seen.get("down.0.ff"));
-            assertEquals("geglu-gate", sites.list().get(0).role());
+            assertEquals(SiteRole.GEGLU_GATE, sites.list().get(0).role());
             assertArrayEquals(new long[] {128, 16}, p.spec().get("st.transformer_blocks.0.ff.net.0.proj.weight"));
         }
     }

@@ -3,6 +3,7 @@ package org.colsparse.runtime;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import org.colsparse.workload.SiteRole;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -12,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class GeluTapTest {
-    private static final GeluSite CONV = new GeluSite(0, "conv", 2, GeluForm.EXACT, SiteLayout.CHANNEL_FIRST, "conv");
+    private static final GeluSite CONV = new GeluSite(0, "conv", 2, GeluForm.EXACT, SiteLayout.CHANNEL_FIRST, SiteRole.CONV);
 
     @Test
     void exactAndTanhGeluValues() {
@@ -46,7 +47,7 @@ class GeluTapTest {
     void zeroingIsInclusiveAtTheExactDecimalThreshold() {
         NDArray y;
         try (NDManager m = Torch.manager()) {
-            GeluSite id = new GeluSite(0, "s", 4, GeluForm.EXACT, SiteLayout.CHANNEL_LAST, "ffn");
+            GeluSite id = new GeluSite(0, "s", 4, GeluForm.EXACT, SiteLayout.CHANNEL_LAST, SiteRole.FFN);
             NDArray in = m.create(new float[] {0.05f, Math.nextDown(0.05f), -0.01f, 0.3f});
             y = GeluTap.zeroing(0.05).process(id, in);
             // 0.05f is 0.0500000007 > 0.05: kept; the float just below is near zero; so is -0.01

@@ -16,6 +16,7 @@ import org.colsparse.runtime.GeluTap;
 import org.colsparse.runtime.SiteLayout;
 import org.colsparse.runtime.Torch;
 import org.colsparse.sampler.StepListener;
+import org.colsparse.workload.SiteRole;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,10 +56,10 @@ class SyntheticWorkloadsTest {
 
         OneSite(String id, String modality, long[] shape) {
             int channels = (int) shape[shape.length - 1];
-            this.info = new DenoiserInfo(id, "test", modality, "exact", "stand-in", List.of(new SiteSpec("gelu", channels, 1, "test")),
+            this.info = new DenoiserInfo(id, "test", modality, "exact", "stand-in", List.of(new SiteSpec("gelu", channels, 1, SiteRole.TIME_MLP)),
                     "none", "one GELU on seeded noise", 1, 1, 1000);
             this.shape = shape.clone();
-            this.site = new GeluSite(0, "gelu", channels, GeluForm.EXACT, SiteLayout.CHANNEL_LAST, "test");
+            this.site = new GeluSite(0, "gelu", channels, GeluForm.EXACT, SiteLayout.CHANNEL_LAST, SiteRole.TIME_MLP);
         }
 
         @Override

@@ -24,6 +24,7 @@ import org.colsparse.sweep.OutputDecoder;
 import org.colsparse.tensor.TensorInfo;
 import org.colsparse.util.InputException;
 import org.colsparse.workload.FullPresets;
+import org.colsparse.workload.SiteRole;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ public final class FullDitWorkload implements Workload {
     static {
         List<SiteSpec> sites = new ArrayList<>();
         for (org.colsparse.workload.GeluSite s : FullPresets.of("dit").sites()) {
-            sites.add(new SiteSpec(s.name(), Math.toIntExact(s.k()), s.tokensPerSample(), "mlp"));
+            sites.add(new SiteSpec(s.name(), Math.toIntExact(s.k()), s.tokensPerSample(), SiteRole.MLP));
         }
         INFO = DenoiserInfo.of("dit", "tanh",
                 "DiT-XL/2 (facebookresearch/DiT), class-conditional ImageNet: 28 adaLN-Zero blocks, width 1152, MLP 1152 -> 4608 tanh GELU,"

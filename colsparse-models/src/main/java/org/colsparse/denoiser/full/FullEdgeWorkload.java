@@ -22,6 +22,7 @@ import org.colsparse.sampler.StepListener;
 import org.colsparse.sampler.X0Sampler;
 import org.colsparse.util.InputException;
 import org.colsparse.workload.FullPresets;
+import org.colsparse.workload.SiteRole;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ public final class FullEdgeWorkload implements Workload {
     static {
         List<SiteSpec> sites = new ArrayList<>();
         for (org.colsparse.workload.GeluSite s : FullPresets.of("edge", 1).sites()) {
-            sites.add(new SiteSpec(s.name(), (int) s.k(), s.tokensPerSample(), s.name().startsWith("cond.") ? "cond-ffn" : "ffn"));
+            sites.add(new SiteSpec(s.name(), (int) s.k(), s.tokensPerSample(), s.name().startsWith("cond.") ? SiteRole.COND_FFN : SiteRole.FFN));
         }
         INFO = DenoiserInfo.of("edge", "exact",
                 "full-size EDGE DanceDecoder: 2 pre-norm music-encoder layers + 8 FiLM decoder layers, width 512, 8 heads, rotary, "

@@ -23,6 +23,7 @@ import org.colsparse.sampler.StepListener;
 import org.colsparse.sampler.X0Sampler;
 import org.colsparse.util.InputException;
 import org.colsparse.workload.FullPresets;
+import org.colsparse.workload.SiteRole;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,7 +65,7 @@ public final class FullMdmWorkload implements Workload {
         List<SiteSpec> sites = new ArrayList<>();
         // one sample's rows: the preset's site rows divided by its CFG batch of 2
         for (org.colsparse.workload.GeluSite s : FullPresets.of("mdm", 1).sites()) {
-            sites.add(new SiteSpec(s.name(), (int) s.k(), s.tokensPerSample(), "ffn"));
+            sites.add(new SiteSpec(s.name(), (int) s.k(), s.tokensPerSample(), SiteRole.FFN));
         }
         INFO = DenoiserInfo.of("mdm", "exact",
                 "full-size MDM (HumanML3D text-to-motion, trans_enc): 8 post-norm encoder layers, width 512, 4 heads, FFN 512 -> 1024 exact GELU, "

@@ -20,6 +20,7 @@ import org.colsparse.sweep.ModalOutput;
 import org.colsparse.sweep.OutputDecoder;
 import org.colsparse.util.InputException;
 import org.colsparse.workload.FullPresets;
+import org.colsparse.workload.SiteRole;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ public final class FullMldWorkload implements Workload {
     static {
         List<SiteSpec> sites = new ArrayList<>();
         for (org.colsparse.workload.GeluSite s : FullPresets.of("mld").sites()) {
-            sites.add(new SiteSpec(s.name(), Math.toIntExact(s.k()), s.tokensPerSample(), "ffn"));
+            sites.add(new SiteSpec(s.name(), Math.toIntExact(s.k()), s.tokensPerSample(), SiteRole.FFN));
         }
         INFO = DenoiserInfo.of("mld", "exact",
                 "MLD-1 (ChenFengYe/motion-latent-diffusion), HumanML3D text-to-motion denoiser: skip-connected encoder of 9 post-norm layers,"

@@ -3,6 +3,7 @@ package org.colsparse.denoiser.tiny;
 import ai.djl.ndarray.NDManager;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.DenoiserInfo;
+import org.colsparse.workload.SiteRole;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,7 @@ public final class DitSpec extends FashionImageSpec {
         List<SiteSpec> sites = new ArrayList<>();
         int tokens = (FashionData.SIZE / TinyDit.PATCH) * (FashionData.SIZE / TinyDit.PATCH);
         for (int i = 0; i < DEPTH; i++) {
-            sites.add(new SiteSpec("blocks." + i + ".mlp.gelu", 4 * DIM, tokens, "mlp"));
+            sites.add(new SiteSpec("blocks." + i + ".mlp.gelu", 4 * DIM, tokens, SiteRole.MLP));
         }
         INFO = DenoiserInfo.of("dit", "tanh",
                 "tiny trained DiT: 4 adaLN-Zero blocks, width 48, MLP 48 -> 192 tanh GELU, 49 patch tokens, class-conditional, Fashion-MNIST",

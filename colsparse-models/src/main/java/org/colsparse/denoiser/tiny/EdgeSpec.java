@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.DenoiserInfo;
+import org.colsparse.workload.SiteRole;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,10 +28,10 @@ public final class EdgeSpec extends MotionSpec {
     static {
         List<SiteSpec> sites = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            sites.add(new SiteSpec("cond_encoder." + i + ".gelu", 2 * DIM, FRAMES, "cond-ffn"));
+            sites.add(new SiteSpec("cond_encoder." + i + ".gelu", 2 * DIM, FRAMES, SiteRole.COND_FFN));
         }
         for (int i = 0; i < LAYERS; i++) {
-            sites.add(new SiteSpec("seqTransDecoder.stack." + i + ".gelu", 2 * DIM, FRAMES, "ffn"));
+            sites.add(new SiteSpec("seqTransDecoder.stack." + i + ".gelu", 2 * DIM, FRAMES, SiteRole.FFN));
         }
         INFO = DenoiserInfo.of("edge", "exact",
                 "tiny trained EDGE: 2 condition-encoder layers + 4 FiLM decoder layers, width 96, FFN 96 -> 192 exact GELU, 60 frames, per-frame beat/phase conditioning, CMU mocap",

@@ -3,6 +3,7 @@ package org.colsparse.denoiser.tiny;
 import ai.djl.ndarray.NDManager;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.DenoiserInfo;
+import org.colsparse.workload.SiteRole;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ public final class MdmSpec extends MotionSpec {
     static {
         List<SiteSpec> sites = new ArrayList<>();
         for (int i = 0; i < LAYERS; i++) {
-            sites.add(new SiteSpec("seqTransEncoder.layers." + i + ".gelu", 2 * DIM, FRAMES + 1, "ffn"));
+            sites.add(new SiteSpec("seqTransEncoder.layers." + i + ".gelu", 2 * DIM, FRAMES + 1, SiteRole.FFN));
         }
         INFO = DenoiserInfo.of("mdm", "exact",
                 "tiny trained MDM: 4 post-norm encoder layers, width 96, FFN 96 -> 192 exact GELU, 40 frames + 1 condition token, action-conditioned, CMU mocap",

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.DenoiserInfo;
 import org.colsparse.runtime.GaussianPair;
+import org.colsparse.workload.SiteRole;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ public final class MldSpec extends MotionSpec {
         int half = (TinyMld.LAYERS - 1) / 2;
         for (int i = 0; i < TinyMld.LAYERS; i++) {
             String name = i < half ? "input_blocks." + i : i == half ? "middle_block" : "output_blocks." + (i - half - 1);
-            sites.add(new SiteSpec("encoder." + name + ".gelu", 4 * DIM, 3, "ffn"));
+            sites.add(new SiteSpec("encoder." + name + ".gelu", 4 * DIM, 3, SiteRole.FFN));
         }
         INFO = DenoiserInfo.of("mld", "exact",
                 "tiny trained MLD: motion VAE (40 frames -> 1 latent token) + 9 skip-connected post-norm layers, width 64, FFN 64 -> 256 exact GELU, 3 tokens, action-conditioned, CMU mocap",

@@ -13,6 +13,7 @@ import org.colsparse.runtime.Nn;
 import org.colsparse.runtime.ResBlock;
 import org.colsparse.runtime.SpatialTransformer;
 import org.colsparse.runtime.TemporalTransformer;
+import org.colsparse.workload.SiteRole;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -57,9 +58,9 @@ public final class TinyUnet extends Network implements TinyNet {
         List<SiteSpec> sites = new ArrayList<>();
         for (int i = 0; i < blocks.length; i++) {
             long rows = (long) Math.max(frames, 1) * px[i] * px[i];
-            sites.add(new SiteSpec(blocks[i] + ".attentions.0.geglu", inner, rows, "geglu-gate"));
+            sites.add(new SiteSpec(blocks[i] + ".attentions.0.geglu", inner, rows, SiteRole.GEGLU_GATE));
             if (frames > 0) {
-                sites.add(new SiteSpec(blocks[i] + ".motion_modules.0.geglu", inner, rows, "temporal-geglu-gate"));
+                sites.add(new SiteSpec(blocks[i] + ".motion_modules.0.geglu", inner, rows, SiteRole.TEMPORAL_GEGLU_GATE));
             }
         }
         return List.copyOf(sites);
