@@ -62,7 +62,7 @@ public final class WorkloadsCommand implements Runnable {
         for (Entry e : entries) {
             DenoiserInfo i = e.workload();
             String channels = i.sites().stream().map(s -> Integer.toString(s.channels())).collect(Collectors.joining("/"));
-            t.add(List.of(i.id(), i.group(), i.modality(), i.geluForm(), i.sites().size(), channels, i.checkpoint(),
+            t.add(List.of(i.id(), i.group().cliName(), i.modality().cliName(), i.geluForm(), i.sites().size(), channels, i.checkpoint(),
                     e.checkpointPresent() ? "yes" : "no", i.sampler() + "; default " + i.defaultSamples() + " samples x "
                             + i.defaultSteps() + " steps"));
         }
@@ -96,7 +96,7 @@ public final class WorkloadsCommand implements Runnable {
             DenoiserInfo i = e.workload();
             String cond = e.conditions().stream().map(c -> c.name() + " " + c.shape() + (c.required() ? "" : " (optional)"))
                     .collect(Collectors.joining("; "));
-            t.add(List.of(i.id(), i.group(), i.modality(), i.geluForm(), i.sites().size(), i.checkpoint(), cond.isEmpty() ? "-" : cond,
+            t.add(List.of(i.id(), i.group().cliName(), i.modality().cliName(), i.geluForm(), i.sites().size(), i.checkpoint(), cond.isEmpty() ? "-" : cond,
                     i.sampler() + "; default " + i.defaultSamples() + " samples x " + i.defaultSteps() + " steps"));
         }
         t.print(out, format);

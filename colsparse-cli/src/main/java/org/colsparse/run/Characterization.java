@@ -120,8 +120,8 @@ public final class Characterization {
             Workload w = org.colsparse.denoiser.Denoisers.get(id, opt.preset());
             ObjectNode node = workloads.addObject();
             node.put("id", id);
-            node.put("group", w.info().group());
-            node.put("modality", w.info().modality());
+            node.put("group", w.info().group().cliName());
+            node.put("modality", w.info().modality().cliName());
             node.put("gelu_form", w.info().geluForm());
             node.put("description", w.info().description());
             node.put("preset", opt.preset().name());

@@ -12,7 +12,7 @@ package org.colsparse.workload;
  *                           0 where none is published
  * @param publishedSource    where {@code publishedParameters} comes from, or why there is none
  */
-public record WorkloadInfo(String id, String group, String modality, String model, String geluForm,
+public record WorkloadInfo(String id, WorkloadGroup group, Modality modality, String model, String geluForm,
                            int expansion, int sitesPerCall, String tokensPerSite, String sampler,
                            int steps, double cfgScale, int cfgBatch, long publishedParameters,
                            String publishedSource) {

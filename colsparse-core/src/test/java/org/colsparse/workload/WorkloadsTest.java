@@ -14,10 +14,10 @@ class WorkloadsTest {
     void sevenWorkloadsInThreeGroups() {
         assertEquals(List.of("sd15", "audioldm", "animatediff", "dit", "mdm", "mld", "edge"), Workloads.ids());
         assertEquals(List.of("unet-transformer", "unet-transformer", "unet-transformer", "pure-transformer",
-                "motion", "motion", "motion"), Workloads.ALL.stream().map(WorkloadInfo::group).toList());
+                "motion", "motion", "motion"), Workloads.ALL.stream().map(w -> w.group().cliName()).toList());
         // docs/workloads.md's modality column (its prose counts motion and dance as one modality)
         assertEquals(List.of("image", "audio", "video", "image", "motion", "motion", "dance"),
-                Workloads.ALL.stream().map(WorkloadInfo::modality).toList());
+                Workloads.ALL.stream().map(w -> w.modality().cliName()).toList());
     }
 
     @Test
@@ -46,5 +46,12 @@ class WorkloadsTest {
             assertTrue(e.getMessage().contains(id), e.getMessage());
         }
         assertThrows(InputException.class, () -> FullPresets.of("sdxl"));
+    }
+
+    @Test
+    void groupAndModalityGoOutByTheirNames() throws Exception {
+        assertEquals("[\"unet-transformer\",\"dance\"]",
+                new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(List.of(WorkloadGroup.UNET_TRANSFORMER, Modality.DANCE)));
+        assertEquals("pure-transformer", WorkloadGroup.PURE_TRANSFORMER.toString());
     }
 }

@@ -6,7 +6,9 @@ import ai.djl.ndarray.types.Shape;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.sampler.DdpmSampler;
 import org.colsparse.sampler.StepListener;
+import org.colsparse.workload.Modality;
 import org.colsparse.workload.SiteRole;
+import org.colsparse.workload.WorkloadGroup;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -31,7 +33,7 @@ public final class DdpmMnistWorkload implements Workload {
         for (int i = 1; i < 4; i++) {
             sites.add(new SiteSpec("blocks." + i + ".gelu", convChannels[i], pixels, SiteRole.CONV));
         }
-        INFO = new DenoiserInfo(ID, "conv", "image", "exact",
+        INFO = new DenoiserInfo(ID, WorkloadGroup.CONV, Modality.IMAGE, "exact",
                 "third-party pretrained MNIST DDPM (MIT): 4 conv7x7+LayerNorm+GELU blocks, time MLP",
                 sites, CHECKPOINT, "DDPM ancestral, sigma^2 = beta, linear schedule T = 1000", 8, 1000, DdpmMnist.T);
     }

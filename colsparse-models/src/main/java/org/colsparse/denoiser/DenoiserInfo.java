@@ -1,5 +1,7 @@
 package org.colsparse.denoiser;
 
+import org.colsparse.workload.Modality;
+import org.colsparse.workload.WorkloadGroup;
 import org.colsparse.workload.WorkloadInfo;
 import org.colsparse.workload.Workloads;
 
@@ -15,7 +17,7 @@ import java.util.List;
  * @param defaultSteps   sampler steps per default profile run
  * @param trainedSteps   T of the training schedule: the most steps a sampler can take
  */
-public record DenoiserInfo(String id, String group, String modality, String geluForm, String description,
+public record DenoiserInfo(String id, WorkloadGroup group, Modality modality, String geluForm, String description,
                            List<SiteSpec> sites, String checkpoint, String sampler, int defaultSamples,
                            int defaultSteps, int trainedSteps) {
     public DenoiserInfo {

@@ -8,7 +8,9 @@ import ai.djl.ndarray.types.Shape;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.sampler.FlowSdeSampler;
 import org.colsparse.sampler.StepListener;
+import org.colsparse.workload.Modality;
 import org.colsparse.workload.SiteRole;
+import org.colsparse.workload.WorkloadGroup;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +42,7 @@ public final class VitMnistWorkload implements Workload {
             sites.add(new SiteSpec("transformer." + i + ".gelu", VitMnist.FFN, VitMnist.TOKENS, SiteRole.FFN));
         }
         // flow time is continuous: any step count works; 1000 keeps the reported timesteps (t in thousandths) distinct
-        INFO = new DenoiserInfo(ID, "pure-transformer", "image", "exact",
+        INFO = new DenoiserInfo(ID, WorkloadGroup.PURE_TRANSFORMER, Modality.IMAGE, "exact",
                 "third-party pretrained MNIST diffusion transformer (MIT): 7x7 patches + 2 time + 2 class tokens, 4 post-LN encoder layers",
                 sites, CHECKPOINT, "Euler flow-matching ODE (the author's solver at diffusion 0), CFG 2.0 for 0.3 < t < 0.7; cond and uncond calls per sample; timestep = 1000 t",
                 10, STEPS, 1000);

@@ -239,7 +239,7 @@ public final class AccuracySweep {
             double[] r = raw.get(i);
             points.add(new Point(r[0], r[1], metrics.get(i), r[2], r[3], cliff[i], outputs.get(i)));
         }
-        return new Result(model.info().id(), model.info().modality(), decoding.how(), config.samples(), config.steps(), config.seed(),
+        return new Result(model.info().id(), model.info().modality().cliName(), decoding.how(), config.samples(), config.steps(), config.seed(),
                 config.tileRows(), part.denseSeconds(), points, dense);
     }
 

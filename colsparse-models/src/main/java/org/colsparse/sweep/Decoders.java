@@ -48,9 +48,9 @@ public final class Decoders {
             return new Choice("picture x in [0, 1] (the author's sampler clips its output there)", s -> image(s, 0.0, 1.0));
         }
         return switch (model.info().modality()) {
-            case "image" -> new Choice("picture (x + 1) / 2 clipped to [0, 1] from (N, C, H, W) in [-1, 1]", s -> image(s, 1.0, 0.5));
-            case "video" -> new Choice("frames (x + 1) / 2 clipped to [0, 1] from (N, C, F, H, W) or (N, F, H, W) in [-1, 1]", Decoders::videoChannelsFirst);
-            default -> new Choice("none: " + model.info().modality() + " needs the workload's statistics (DecodesOutput); relative L2 only",
+            case IMAGE -> new Choice("picture (x + 1) / 2 clipped to [0, 1] from (N, C, H, W) in [-1, 1]", s -> image(s, 1.0, 0.5));
+            case VIDEO -> new Choice("frames (x + 1) / 2 clipped to [0, 1] from (N, C, F, H, W) or (N, F, H, W) in [-1, 1]", Decoders::videoChannelsFirst);
+            default -> new Choice("none: " + model.info().modality().cliName() + " needs the workload's statistics (DecodesOutput); relative L2 only",
                     s -> new ModalOutput.Raw());
         };
     }

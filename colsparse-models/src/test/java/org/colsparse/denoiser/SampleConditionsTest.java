@@ -10,7 +10,9 @@ import org.colsparse.runtime.Torch;
 import org.colsparse.sampler.StepListener;
 import org.colsparse.sparsity.AnalysisConfig;
 import org.colsparse.sweep.AccuracySweep;
+import org.colsparse.workload.Modality;
 import org.colsparse.workload.SiteRole;
+import org.colsparse.workload.WorkloadGroup;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -35,7 +37,7 @@ class SampleConditionsTest {
 
         @Override
         public DenoiserInfo info() {
-            return new DenoiserInfo("recording", "test", "image", "exact", "stand-in", List.of(new SiteSpec("gelu", 2, 1, SiteRole.FFN)),
+            return new DenoiserInfo("recording", WorkloadGroup.CONV, Modality.IMAGE, "exact", "stand-in", List.of(new SiteSpec("gelu", 2, 1, SiteRole.FFN)),
                     "none", "records its calls", 1, 1, 1000);
         }
 

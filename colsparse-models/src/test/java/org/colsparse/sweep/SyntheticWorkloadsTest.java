@@ -16,7 +16,9 @@ import org.colsparse.runtime.GeluTap;
 import org.colsparse.runtime.SiteLayout;
 import org.colsparse.runtime.Torch;
 import org.colsparse.sampler.StepListener;
+import org.colsparse.workload.Modality;
 import org.colsparse.workload.SiteRole;
+import org.colsparse.workload.WorkloadGroup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,9 +56,9 @@ class SyntheticWorkloadsTest {
         final long[] shape;
         final GeluSite site;
 
-        OneSite(String id, String modality, long[] shape) {
+        OneSite(String id, Modality modality, long[] shape) {
             int channels = (int) shape[shape.length - 1];
-            this.info = new DenoiserInfo(id, "test", modality, "exact", "stand-in", List.of(new SiteSpec("gelu", channels, 1, SiteRole.TIME_MLP)),
+            this.info = new DenoiserInfo(id, WorkloadGroup.PURE_TRANSFORMER, modality, "exact", "stand-in", List.of(new SiteSpec("gelu", channels, 1, SiteRole.TIME_MLP)),
                     "none", "one GELU on seeded noise", 1, 1, 1000);
             this.shape = shape.clone();
             this.site = new GeluSite(0, "gelu", channels, GeluForm.EXACT, SiteLayout.CHANNEL_LAST, SiteRole.TIME_MLP);
@@ -103,7 +105,7 @@ class SyntheticWorkloadsTest {
         static final String[] NAMES = {"Hips", "LeftToe", "RightToe"};
 
         Motion() {
-            super("motion-standin", "motion", new long[] {1, 8, MotionFeatures.dimension(3)});
+            super("motion-standin", Modality.MOTION, new long[] {1, 8, MotionFeatures.dimension(3)});
         }
 
         @Override
@@ -123,7 +125,7 @@ class SyntheticWorkloadsTest {
 
     @Test
     void videoGetsFrameMetricsFromTheBuiltInAdapter() {
-        AccuracySweep.Result r = sweep(new OneSite("video-standin", "video", new long[] {1, 3, 4, 12, 12}), 0, 1e9);
+        AccuracySweep.Result r = sweep(new OneSite("video-standin", Modality.VIDEO, new long[] {1, 3, 4, 12, 12}), 0, 1e9);
         AccuracySweep.Point zero = r.points().get(0), huge = r.points().get(1);
         assertEquals(0.0, zero.relativeL2());
         assertEquals(Double.POSITIVE_INFINITY, zero.metrics().get(Metric.FRAME_PSNR_MIN));
@@ -156,7 +158,7 @@ class SyntheticWorkloadsTest {
 
     @Test
     void audioWithoutItsOwnDecoderReportsRelativeL2Only() {
-        AccuracySweep.Result r = sweep(new OneSite("audio-standin", "audio", new long[] {1, 16, 8}), 0.1);
+        AccuracySweep.Result r = sweep(new OneSite("audio-standin", Modality.AUDIO, new long[] {1, 16, 8}), 0.1);
         assertTrue(r.decoding().startsWith("none: audio needs"), r.decoding());
         assertTrue(r.points().get(0).metrics().isEmpty());
         assertTrue(r.points().get(0).relativeL2() > 0);

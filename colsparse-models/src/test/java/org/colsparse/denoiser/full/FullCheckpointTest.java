@@ -8,6 +8,8 @@ import org.colsparse.tensor.TensorInfo;
 import org.colsparse.tensor.TensorSources;
 import org.colsparse.train.SafetensorsWriter;
 import org.colsparse.util.InputException;
+import org.colsparse.workload.Modality;
+import org.colsparse.workload.WorkloadGroup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -166,7 +168,7 @@ class FullCheckpointTest {
 
     @Test
     void aMissingCheckpointNamesTheOfficialFile() {
-        DenoiserInfo info = new DenoiserInfo("net", "g", "m", "exact", "d", List.of(), "net.ckpt (org/repo)", "s", 1, 1, 1);
+        DenoiserInfo info = new DenoiserInfo("net", WorkloadGroup.UNET_TRANSFORMER, Modality.IMAGE, "exact", "d", List.of(), "net.ckpt (org/repo)", "s", 1, 1, 1);
         InputException e = assertThrows(InputException.class, () -> FullCheckpoint.required(null, info));
         assertEquals("--checkpoint: the full-size net needs the official weights, net.ckpt (org/repo)", e.getMessage());
         FullCheckpoint.required(Path.of("x"), info);
