@@ -142,8 +142,7 @@ public final class AccuracyCommand implements Runnable {
         }
         shards.checkMerged(fingerprint(chosen, configs));
         shards.requireOut(out);
-        List<Path> inputs = new ArrayList<>(presetOptions.conditions.values());
-        inputs.add(checkpoint);
+        List<Path> inputs = presetOptions.inputFiles(checkpoint);
         try (AtomicOutput folder = out != null && shards.shard() == null ? AtomicOutput.open(out, "accuracy", false, inputs) : null) {
             sweep(chosen, configs, rule, folder);
         }

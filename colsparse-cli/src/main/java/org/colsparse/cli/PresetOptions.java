@@ -51,4 +51,11 @@ final class PresetOptions {
         }
         return w;
     }
+
+    /** The files this command reads besides the built-in ones: an output folder may not hold any of them. */
+    List<Path> inputFiles(Path checkpoint) {
+        List<Path> inputs = new ArrayList<>(conditions.values());
+        inputs.add(checkpoint);
+        return inputs;
+    }
 }

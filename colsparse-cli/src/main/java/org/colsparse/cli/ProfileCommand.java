@@ -9,6 +9,7 @@ import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Profiler;
 import org.colsparse.denoiser.Workload;
 import org.colsparse.denoiser.DenoiserInfo;
+import org.colsparse.report.AtomicOutput;
 import org.colsparse.runtime.Torch;
 import org.colsparse.sparsity.AnalysisConfig;
 import org.colsparse.sparsity.SiteStats;
@@ -148,15 +149,14 @@ public final class ProfileCommand implements Runnable {
         rule = taxonomy.rule();
         shards.checkMerged(fingerprint(n, s, analysis));
         shards.requireOut(out);
-        List<Path> inputs = new ArrayList<>(presetOptions.conditions.values());
-        inputs.add(checkpoint);
-        try (org.colsparse.report.AtomicOutput folder = out != null && shards.shard() == null
-                ? org.colsparse.report.AtomicOutput.open(out, "profile", false, inputs) : null) {
+        List<Path> inputs = presetOptions.inputFiles(checkpoint);
+        try (AtomicOutput folder = out != null && shards.shard() == null
+                ? AtomicOutput.open(out, "profile", false, inputs) : null) {
             profile(w, n, s, analysis, folder);
         }
     }
 
-    private void profile(Workload w, int n, int s, AnalysisConfig analysis, org.colsparse.report.AtomicOutput folder) {
+    private void profile(Workload w, int n, int s, AnalysisConfig analysis, AtomicOutput folder) {
         DenoiserInfo info = w.info();
         Torch.configureThreads(threads);
         PrintWriter err = spec.commandLine().getErr();

@@ -26,4 +26,10 @@ record CliRun(int code, String out, String err) {
         assertEquals(exitCode, r.code(), r.err());
         return exitCode == 0 ? r.out() : r.err();
     }
+
+    /** Runs {@code args} and asserts exit 2 with exactly the one line {@code "colsparse: error: " + message}. */
+    static void refused(String message, String... args) {
+        String err = expect(2, args);
+        assertEquals("colsparse: error: " + message, err.strip(), String.join(" ", args));
+    }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.colsparse.cli.CliRun.expect;
+import static org.colsparse.cli.CliRun.refused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,11 +25,6 @@ class CliWordingTest {
     @BeforeAll
     static void home() {
         System.setProperty("colsparse.home", "..");
-    }
-
-    private static void refused(String message, String... args) {
-        String err = expect(2, args);
-        assertEquals("colsparse: error: " + message, err.strip(), String.join(" ", args));
     }
 
     private static List<CommandSpec> commands() {

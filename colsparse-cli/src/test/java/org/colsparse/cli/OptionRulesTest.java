@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.colsparse.cli.CliRun.expect;
+import static org.colsparse.cli.CliRun.refused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,11 +20,6 @@ class OptionRulesTest {
     @BeforeAll
     static void home() {
         System.setProperty("colsparse.home", "..");
-    }
-
-    private static void refused(String message, String... args) {
-        String err = expect(2, args);
-        assertEquals("colsparse: error: " + message, err.strip(), String.join(" ", args));
     }
 
     @Test
