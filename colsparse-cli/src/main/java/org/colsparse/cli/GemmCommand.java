@@ -1,6 +1,7 @@
 package org.colsparse.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import org.colsparse.pipeline.EstimateStage;
 import org.colsparse.systolic.ArrayShape;
 import org.colsparse.systolic.CycleModel;
 import org.colsparse.systolic.Dataflow;
@@ -63,12 +64,9 @@ public final class GemmCommand implements Callable<Integer> {
         List<GemmEstimate> estimates = new ArrayList<>();
         for (Gemm g : layers.gemms()) {
             GemmInputs.LayerMask lm = layers.masks().get(g.name());
-            if (lm == null) {
-                estimates.add(checked(g, () -> GemmEstimate.dense(g, shape, df)));
-            } else {
-                Gemm consumer = new Gemm(g.name(), g.m(), g.n(), g.k(), g.instances(), lm.file().toString());
-                estimates.add(checked(g, () -> GemmEstimate.withMask(consumer, shape, df, lm.mask())));
-            }
+            // a masked layer is named by its mask file as the GELU site it consumes
+            Gemm consumer = lm == null ? g : new Gemm(g.name(), g.m(), g.n(), g.k(), g.instances(), lm.file().toString());
+            estimates.add(checked(g, () -> EstimateStage.of(consumer, shape, df, lm == null ? null : lm.mask())));
         }
         print(spec.commandLine().getOut(), estimates);
         return 0;

@@ -1,6 +1,6 @@
 package org.colsparse.cli;
 
-import org.colsparse.run.RecordedMasks;
+import org.colsparse.pipeline.RecordedMasks;
 import org.colsparse.systolic.ActivationMask;
 import org.colsparse.systolic.Topology;
 import org.colsparse.tensor.TensorInfo;

@@ -1,19 +1,14 @@
 package org.colsparse.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.IOException;
 
-/** One shared JSON writer: snake_case keys, pretty printed, deterministic field order. */
+/** What the commands print as JSON, with the mapper of the files they write ({@link org.colsparse.pipeline.Json}). */
 public final class Json {
-    public static final ObjectMapper MAPPER = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    public static final ObjectMapper MAPPER = org.colsparse.pipeline.Json.MAPPER;
 
     private Json() {
     }

@@ -1,7 +1,7 @@
 package org.colsparse.cli;
 
 import org.colsparse.report.AtomicOutput;
-import org.colsparse.run.ShardState;
+import org.colsparse.pipeline.ShardState;
 import org.colsparse.util.InputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -9,8 +9,10 @@ import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Profiler;
 import org.colsparse.denoiser.Workload;
 import org.colsparse.denoiser.DenoiserInfo;
+import org.colsparse.pipeline.Fingerprint;
+import org.colsparse.pipeline.ModelSource;
+import org.colsparse.pipeline.ProfileStage;
 import org.colsparse.report.AtomicOutput;
-import org.colsparse.runtime.Torch;
 import org.colsparse.sparsity.AnalysisConfig;
 import org.colsparse.sparsity.SiteStats;
 import org.colsparse.taxonomy.Taxonomy;
@@ -158,33 +160,27 @@ public final class ProfileCommand implements Runnable {
 
     private void profile(Workload w, int n, int s, AnalysisConfig analysis, AtomicOutput folder) {
         DenoiserInfo info = w.info();
-        Torch.configureThreads(threads);
         PrintWriter err = spec.commandLine().getErr();
         if (folder != null && folder.notice() != null) {
             err.println(folder.notice());
         }
         Profiler.Result r;
         Path png = null;
-        try (NDManager manager = Torch.manager(); LoadedWorkload model = w.load(manager, checkpoint, presetOptions.conditions)) {
-            long total = (long) shards.samples(n) * s;
+        ModelSource models = new ModelSource(w, checkpoint, presetOptions.conditions, threads);
+        try (NDManager manager = models.manager(); LoadedWorkload model = models.load(manager)) {
+            long total = (long) shards.source().samples(n) * s;
             try (Progress progress = Progress.start("profile " + info.id(), total, err)) {
-                r = shards.profile(model, new Profiler.Config(n, s, seed, analysis, buckets, maskThreshold, out == null ? 0 : maskCalls),
-                        (step, all, t) -> progress.stepTo(step));
+                r = ProfileStage.sample(model, new Profiler.Config(n, s, seed, analysis, buckets, maskThreshold, out == null ? 0 : maskCalls),
+                        shards.source(), (step, all, t) -> progress.stepTo(step));
                 progress.stepTo(total);
             }
             if (shards.writeShard(spec, out, fingerprint(n, s, analysis))) {
                 return;
             }
             if (folder != null) {
-                Path dir = folder.dir();
-                Profiler.Result done = r;
-                png = folder.writing(dir.resolve("samples.png"), () -> model.writePreview(done.output(), dir));
+                png = ProfileStage.writePicture(model, r, folder, folder.dir());
                 if (!r.calls().isEmpty()) {
-                    Path masks = dir.resolve("masks.npz");
-                    folder.writing(masks, () -> {
-                        org.colsparse.run.RecordedMasks.of(done, model.sites()).write(masks);
-                        return masks;
-                    });
+                    ProfileStage.writeMasks(model, r, folder, folder.dir().resolve("masks.npz"));
                 }
             }
         }
@@ -201,11 +197,22 @@ public final class ProfileCommand implements Runnable {
     }
 
     /** The options that decide the numbers, one per line: the shards of one run must agree on every one. */
-    private String fingerprint(int n, int s, AnalysisConfig analysis) {
-        return String.join("\n", "workload=" + workload, "preset=" + presetOptions.preset, "checkpoint=" + checkpoint,
-                "conditions=" + new java.util.TreeMap<>(presetOptions.conditions), "samples=" + n, "steps=" + s, "seed=" + seed,
-                "thresholds=" + java.util.Arrays.toString(analysis.thresholds()), "tile_rows=" + java.util.Arrays.toString(analysis.tileRows()),
-                "buckets=" + buckets, "mask_calls=" + maskCalls, "mask_threshold=" + maskThreshold, "taxonomy=" + rule) + "\n";
+    private Fingerprint fingerprint(int n, int s, AnalysisConfig analysis) {
+        Map<String, Object> f = Fingerprint.entries();
+        f.put("workload", workload);
+        f.put("preset", presetOptions.preset);
+        f.put("checkpoint", checkpoint);
+        f.put("conditions", new java.util.TreeMap<>(presetOptions.conditions));
+        f.put("samples", n);
+        f.put("steps", s);
+        f.put("seed", seed);
+        f.put("thresholds", java.util.Arrays.toString(analysis.thresholds()));
+        f.put("tile_rows", java.util.Arrays.toString(analysis.tileRows()));
+        f.put("buckets", buckets);
+        f.put("mask_calls", maskCalls);
+        f.put("mask_threshold", maskThreshold);
+        f.put("taxonomy", rule);
+        return Fingerprint.of(f);
     }
 
     private Report report(Profiler.Result r, Path png, AnalysisConfig analysis, DenoiserInfo info) {

@@ -6,8 +6,11 @@ import org.colsparse.layout.LayoutKind;
 import org.colsparse.report.AtomicOutput;
 import org.colsparse.report.ReportWriter;
 import org.colsparse.report.Summary;
-import org.colsparse.run.Characterization;
-import org.colsparse.run.RunOptions;
+import org.colsparse.pipeline.RunOptions;
+import org.colsparse.pipeline.RunPipeline;
+import org.colsparse.pipeline.StageListener;
+import org.colsparse.pipeline.StageStore;
+import org.colsparse.results.Results;
 import org.colsparse.denoiser.Preset;
 import org.colsparse.taxonomy.TaxonomyRule;
 import org.colsparse.sparsity.AnalysisConfig;
@@ -142,7 +145,7 @@ public final class RunCommand implements Runnable {
     private void characterize(RunOptions opt, AtomicOutput output, PrintWriter err) {
         Progress[] bar = {null};
         String[] task = {""};
-        Characterization.StageListener listener = new Characterization.StageListener() {
+        StageListener listener = new StageListener() {
             @Override
             public void stage(String stage, String workload, int index, int count) {
                 closeBar(bar);
@@ -171,22 +174,23 @@ public final class RunCommand implements Runnable {
                 bar[0].stepTo(done);
             }
         };
+        RunPipeline pipeline = new RunPipeline(opt, listener, shards.source());
         if (shards.shard() != null) {
             try {
-                shards.runShard(new Characterization(opt, null, false, listener));
+                pipeline.runShard();
             } finally {
                 closeBar(bar);
             }
             shards.writeShard(spec, opt.out(), opt.fingerprint());
             return;
         }
-        ObjectNode results;
+        Results results;
         try {
-            results = new Characterization(opt, output, resume, listener, shards.merged).run();
+            results = pipeline.run(new StageStore(output, resume, listener));
         } finally {
             closeBar(bar);
         }
-        new ReportWriter(Json.MAPPER).write(results, output);
+        new ReportWriter().write(results, output);
         output.commit();
         PrintWriter o = spec.commandLine().getOut();
         // the summary only: results.json, with every number, is megabytes and lies in --out

@@ -1,11 +1,9 @@
 package org.colsparse.cli;
 
-import org.colsparse.denoiser.LoadedWorkload;
-import org.colsparse.denoiser.Profiler;
-import org.colsparse.run.Shard;
-import org.colsparse.run.ShardState;
-import org.colsparse.sampler.StepListener;
-import org.colsparse.sweep.AccuracySweep;
+import org.colsparse.pipeline.Fingerprint;
+import org.colsparse.pipeline.SampleSource;
+import org.colsparse.pipeline.Shard;
+import org.colsparse.pipeline.ShardState;
 import org.colsparse.util.InputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -50,72 +48,32 @@ public final class ShardOptions {
     /** The merged shards, set by {@link MergeCommand}; null for a command run from the command line. */
     ShardState merged;
 
-    private ShardState pending;
+    private SampleSource source;
 
     /** The shard this execution is, or null. */
     Shard shard() {
         return text == null ? null : Shard.parse(text, "--shard");
     }
 
-    /** How many of a run's {@code samples} this execution samples itself. */
-    int samples(int samples) {
-        Shard s = shard();
-        return s == null ? samples : s.samples(samples).size();
-    }
-
-    /**
-     * The profile of {@code model}: sampled whole, taken from the merged shards, or, in a shard, this
-     * shard's samples kept for {@link #writeShard} (then null).
-     */
-    Profiler.Result profile(LoadedWorkload model, Profiler.Config config, StepListener progress) {
-        String id = model.info().id();
-        if (merged != null) {
-            return Profiler.result(model, config, merged.profile(id));
+    /** Where this execution's stages get their samples: whole, this shard's, or the merged shards'. */
+    SampleSource source() {
+        if (source == null) {
+            source = new SampleSource(shard(), merged);
         }
-        Shard s = shard();
-        if (s == null) {
-            return Profiler.run(model, config, progress);
-        }
-        pending().addProfile(id, Profiler.runPart(model, config, s.samples(config.samples()), progress));
-        return null;
-    }
-
-    /** {@link #profile} for the accuracy sweep. */
-    AccuracySweep.Result accuracy(LoadedWorkload model, AccuracySweep.Config config, AccuracySweep.Progress progress) {
-        String id = model.info().id();
-        if (merged != null) {
-            return AccuracySweep.result(model, config, merged.accuracy(id));
-        }
-        Shard s = shard();
-        if (s == null) {
-            return AccuracySweep.run(model, config, progress);
-        }
-        pending().addAccuracy(id, AccuracySweep.runPart(model, config, s.samples(config.samples()), progress));
-        return null;
-    }
-
-    /** run --shard: this shard's samples of every workload's profile and accuracy stages, kept for {@link #writeShard}. */
-    void runShard(org.colsparse.run.Characterization run) {
-        pending = run.runShard(shard());
-    }
-
-    private ShardState pending() {
-        if (pending == null) {
-            pending = new ShardState(null);
-        }
-        return pending;
+        return source;
     }
 
     /**
      * In a shard, writes what it sampled to {@code dir/shard-I-of-N.npz} and returns true: the
      * results come from {@code colsparse merge}. Returns false otherwise.
      */
-    boolean writeShard(CommandLine.Model.CommandSpec spec, Path dir, String fingerprint) {
+    boolean writeShard(CommandLine.Model.CommandSpec spec, Path dir, Fingerprint fingerprint) {
         Shard s = shard();
         if (s == null) {
             return false;
         }
-        ShardState state = pending().withHeader(new ShardState.Header(MergeCommand.version(), spec.name(), s, fingerprint, keptArgs(spec)));
+        ShardState state = source().pending().withHeader(new ShardState.Header(MergeCommand.version(), spec.name(), s, fingerprint.text(),
+                keptArgs(spec)));
         Path file = dir.resolve(s.fileName());
         state.write(file);
         PrintWriter err = spec.commandLine().getErr();
@@ -139,9 +97,9 @@ public final class ShardOptions {
     }
 
     /** In a merge, refuses a command whose options are not those the shards' fingerprint names. */
-    void checkMerged(String fingerprint) {
+    void checkMerged(Fingerprint fingerprint) {
         if (merged != null) {
-            merged.checkFingerprint(fingerprint);
+            merged.checkFingerprint(fingerprint.text());
         }
     }
 

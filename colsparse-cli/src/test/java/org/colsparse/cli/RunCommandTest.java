@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import org.colsparse.run.RecordedMasks;
+import org.colsparse.pipeline.RecordedMasks;
 
 import static org.colsparse.cli.CliRun.expect;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -26,7 +26,7 @@ class ReportHtmlTest {
 
     private String report(JsonNode results) throws Exception {
         try (AtomicOutput out = AtomicOutput.open(tmp.resolve("out"), "run", false, java.util.List.of())) {
-            new ReportWriter(MAPPER).write(results, out);
+            new ReportWriter().write(FindingsTest.typed(results), out);
             return Files.readString(out.dir().resolve("report.html"));
         }
     }
@@ -84,21 +84,21 @@ class ReportHtmlTest {
 
     @Test
     void accuracyColumnsHaveOneNumberFormat() {
-        ReportWriter.NumberColumn psnr = ReportWriter.NumberColumn.of(List.of(50.27, 6.57));
+        NumberColumn psnr = NumberColumn.of(List.of(50.27, 6.57));
         assertEquals("50.27", psnr.format(50.27));
         assertEquals("6.57", psnr.format(6.57));
-        ReportWriter.NumberColumn l2 = ReportWriter.NumberColumn.of(List.of(0.002066, 0.8543, 0.0));
+        NumberColumn l2 = NumberColumn.of(List.of(0.002066, 0.8543, 0.0));
         assertEquals("0.002066", l2.format(0.002066));
         assertEquals("0.854300", l2.format(0.8543));
         assertEquals("0.000000", l2.format(0.0));
-        ReportWriter.NumberColumn ssim = ReportWriter.NumberColumn.of(List.of(1.0, 0.99997, 0.5001));
+        NumberColumn ssim = NumberColumn.of(List.of(1.0, 0.99997, 0.5001));
         assertEquals("1.0000", ssim.format(0.99997));
         assertEquals("0.5001", ssim.format(0.5001));
-        ReportWriter.NumberColumn tiny = ReportWriter.NumberColumn.of(List.of(0.3, 2e-5));
+        NumberColumn tiny = NumberColumn.of(List.of(0.3, 2e-5));
         assertEquals("3.000e-01", tiny.format(0.3));
         assertEquals("2.000e-05", tiny.format(2e-5));
         assertEquals("inf", tiny.format(Double.POSITIVE_INFINITY));
-        assertEquals("0.00", new ReportWriter.NumberColumn(false, 2).format(-0.001), "no -0.00");
+        assertEquals("0.00", new NumberColumn(false, 2).format(-0.001), "no -0.00");
     }
 
     @Test

@@ -2,6 +2,9 @@ package org.colsparse.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.colsparse.pipeline.Json;
+import org.colsparse.results.Results;
+import org.colsparse.taxonomy.TaxonomyVerdict;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -16,6 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FindingsTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /** Hand-built results.json text as the report reads it: into the typed results. */
+    static Results typed(JsonNode results) throws Exception {
+        return Json.MAPPER.treeToValue(results, Results.class);
+    }
+
     private static String config() {
         return "\"config\": {\"primary_threshold\": 0.01, \"tile_rows_primary\": 128, \"dataflow\": \"os\", \"dram\": \"gddr6 test\"}";
     }
@@ -24,7 +32,7 @@ class FindingsTest {
                                    String accuracy) {
         return "{\"id\": \"" + id + "\", \"modality\": \"image\", \"weights\": \"" + weights + "\", \"profile\": {"
                 + "\"totals\": [{\"threshold\": 0.01, \"tile_rows\": 128, \"element_sparsity\": " + elem + ", \"column_sparsity\": " + col
-                + ", \"gap_pp\": " + (elem - col) * 100 + "}], \"total_verdicts\": [{\"threshold\": 0.01, \"tile_rows\": 128, \"verdict\": \""
+                + ", \"gap_pp\": " + (elem - col) * 100 + ", \"channel_activity\": []}], \"total_verdicts\": [{\"threshold\": 0.01, \"tile_rows\": 128, \"verdict\": \""
                 + verdict + "\", \"evidence\": \"" + verdict + ": because\"}]}"
                 + (estimate == null ? "" : ", \"estimate\": " + estimate) + (simulate == null ? "" : ", \"simulate\": " + simulate)
                 + (accuracy == null ? "" : ", \"accuracy\": " + accuracy) + "}";
@@ -61,7 +69,7 @@ class FindingsTest {
 
     @Test
     void findingsStateThisRunsNumbersInPlainWords() throws Exception {
-        List<String> f = Summary.findings(threeWorkloads());
+        List<String> f = Summary.findings(typed(threeWorkloads()));
         assertEquals(List.of(
                 "What was measured: img runs third-party trained weights; mot, big are tiny models trained by colsparse. The numbers are "
                         + "real measurements of these models, not of the full-size models of the same families.",
@@ -93,7 +101,7 @@ class FindingsTest {
                 "{\"consumer_reduction\": 0.3, \"model_reduction\": 0.2}",
                 "{\"results\": [" + sim("row-major", false, 1000, 0.6) + ", " + sim("row-major", true, 800, 0.6) + ", "
                         + sim("tiled", false, 900, 0.6) + ", " + sim("tiled", true, 600, 0.6) + "]}", accuracy(0.02, 0));
-        List<String> f = Summary.findings(MAPPER.readTree("{" + config() + ", \"workloads\": [" + w + "]}"));
+        List<String> f = Summary.findings(typed(MAPPER.readTree("{" + config() + ", \"workloads\": [" + w + "]}")));
         // best: tiled with skipping, 1 - 600 / 1000 = 40 %: 1 - 900 / 1000 = 10 % layout, 1 - 600 / 900 = 33.33 % skipping
         assertTrue(f.contains("Layout: the fastest layout with skipping beats dense row-major by up to 40.00% (conc, tiled): 10.00% from "
                 + "the layout (its dense run) and 33.33% from skipping in it; skipping changes a layout's cycles by 20.00% to 33.33% "
@@ -109,12 +117,13 @@ class FindingsTest {
     @Test
     void anyClassIsListedAndMissingStagesAreLeftOut() throws Exception {
         String w = workload("flat", "tiny model trained by colsparse", 0.01, 0.0, "inconclusive", null, null, null);
-        List<String> f = Summary.findings(MAPPER.readTree("{" + config() + ", \"workloads\": [" + w + "]}"));
+        List<String> f = Summary.findings(typed(MAPPER.readTree("{" + config() + ", \"workloads\": [" + w + "]}")));
         assertEquals(4, f.size(), f.toString());
         assertTrue(f.contains("Taxonomy: inconclusive: flat (every workload has the same class). Each verdict's evidence is under the "
                 + "summary."), f.toString());
         assertTrue(f.stream().noneMatch(s -> s.startsWith("Layout") || s.startsWith("Memory") || s.startsWith("Skipping")
                 || s.startsWith("Accuracy")), f.toString());
-        assertEquals("because", Summary.evidence(MAPPER.readTree("{\"verdict\": \"inconclusive\", \"evidence\": \"inconclusive: because\"}")));
+        assertEquals("because", Summary.evidence(Json.MAPPER.readValue("{\"verdict\": \"inconclusive\", \"evidence\": \"inconclusive: because\"}",
+                TaxonomyVerdict.class)));
     }
 }

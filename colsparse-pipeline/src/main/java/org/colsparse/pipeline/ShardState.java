@@ -1,9 +1,8 @@
-package org.colsparse.run;
+package org.colsparse.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.colsparse.cli.Json;
 import org.colsparse.denoiser.Profiler;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.runtime.GemmRecorder;
@@ -495,8 +494,8 @@ public final class ShardState {
     }
 
     private static String differences(String mine, String theirs) {
-        Map<String, String> a = lines(mine);
-        Map<String, String> b = lines(theirs);
+        Map<String, String> a = Fingerprint.lines(mine);
+        Map<String, String> b = Fingerprint.lines(theirs);
         List<String> out = new ArrayList<>();
         Set<String> keys = new LinkedHashSet<>(b.keySet());
         keys.addAll(a.keySet());
@@ -508,17 +507,6 @@ public final class ShardState {
             }
         }
         return String.join("; ", out);
-    }
-
-    private static Map<String, String> lines(String fingerprint) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String line : fingerprint.split("\n")) {
-            int eq = line.indexOf('=');
-            if (!line.isEmpty()) {
-                m.put(eq < 0 ? line : line.substring(0, eq), eq < 0 ? "" : line.substring(eq + 1));
-            }
-        }
-        return m;
     }
 
     /** The checked shards ({@link #check}) as one state: every workload's parts merged, samples in order. */

@@ -1,4 +1,4 @@
-package org.colsparse.run;
+package org.colsparse.pipeline;
 
 import org.colsparse.accel.AccelConfig;
 import org.colsparse.denoiser.Preset;
@@ -44,7 +44,7 @@ public record RunOptions(List<String> workloads, Path out, AccelConfig accel, Li
      * The options that decide the numbers, one {@code option=value} line each, named and written as
      * on the command line (the resume check compares it line by line and quotes the lines that differ).
      */
-    public String fingerprint() {
+    public Fingerprint fingerprint() {
         AccelConfig a = accel;
         String config = String.format(java.util.Locale.ROOT, "dataflow %s, %d-byte words, %s MHz, SRAM %d/%d/%d B, tiled blocks of %d, "
                         + "DRAM %s %s%s, %d sampled repeats, fixed model %s MHz %d cycles %s B/cycle",
@@ -52,16 +52,27 @@ public record RunOptions(List<String> workloads, Path out, AccelConfig accel, Li
                 a.filterSramBytes(), a.ofmapSramBytes(), a.tiledBlockCols(), a.dramModel(), a.dramPreset(),
                 a.dramConfig() == null ? "" : " " + a.dramConfig(), a.dramSampleRepeats(), plain(a.fixedClockMhz()), a.fixedLatencyCycles(),
                 plain(a.fixedBytesPerCycle()));
-        return String.join("\n", "workload=" + String.join(",", workloads), "array=" + a.array().rows() + "x" + a.array().cols(),
-                "config=" + config, "layout=" + String.join(",", layouts.stream().map(LayoutKind::cliName).toList()),
-                "primary=" + plain(primaryThreshold),
-                "threshold=" + String.join(",", java.util.Arrays.stream(thresholds).mapToObj(RunOptions::plain).toList()),
-                "tile_rows=" + String.join(",", java.util.Arrays.stream(tileRows).mapToObj(Integer::toString).toList()),
-                "samples=" + (samples == null ? "(default)" : samples), "steps=" + (steps == null ? "(default)" : steps),
-                "seed=" + seed, "buckets=" + buckets, "preset=" + preset, "checkpoint=" + (checkpoint == null ? "(shipped weights)" : checkpoint),
-                "cond=" + new java.util.TreeMap<>(conditions), "max_token_rows=" + plain(taxonomy.maxTokenRows()),
-                "min_excess_pp=" + plain(taxonomy.minExcessPp()), "min_element_sparsity=" + plain(taxonomy.minElementSparsityPct()),
-                "mask_calls=" + maskCalls, "sim_calls=" + simCalls) + "\n";
+        Map<String, Object> f = Fingerprint.entries();
+        f.put("workload", String.join(",", workloads));
+        f.put("array", a.array().rows() + "x" + a.array().cols());
+        f.put("config", config);
+        f.put("layout", String.join(",", layouts.stream().map(LayoutKind::cliName).toList()));
+        f.put("primary", plain(primaryThreshold));
+        f.put("threshold", String.join(",", java.util.Arrays.stream(thresholds).mapToObj(RunOptions::plain).toList()));
+        f.put("tile_rows", String.join(",", java.util.Arrays.stream(tileRows).mapToObj(Integer::toString).toList()));
+        f.put("samples", samples == null ? "(default)" : samples);
+        f.put("steps", steps == null ? "(default)" : steps);
+        f.put("seed", seed);
+        f.put("buckets", buckets);
+        f.put("preset", preset);
+        f.put("checkpoint", checkpoint == null ? "(shipped weights)" : checkpoint);
+        f.put("cond", new java.util.TreeMap<>(conditions));
+        f.put("max_token_rows", plain(taxonomy.maxTokenRows()));
+        f.put("min_excess_pp", plain(taxonomy.minExcessPp()));
+        f.put("min_element_sparsity", plain(taxonomy.minElementSparsityPct()));
+        f.put("mask_calls", maskCalls);
+        f.put("sim_calls", simCalls);
+        return Fingerprint.of(f);
     }
 
     private static String plain(double v) {

@@ -1,9 +1,8 @@
-package org.colsparse.run;
+package org.colsparse.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.colsparse.cli.Json;
 import org.colsparse.denoiser.Profiler;
 import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GemmRecorder;

@@ -1,6 +1,14 @@
 package org.colsparse.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import org.colsparse.layout.LayoutKind;
+import org.colsparse.results.AccuracyPoint;
+import org.colsparse.results.LayoutAnalysis;
+import org.colsparse.results.Primary;
+import org.colsparse.results.Results;
+import org.colsparse.results.RunConfig;
+import org.colsparse.results.WorkloadResult;
+import org.colsparse.sparsity.SiteStats;
+import org.colsparse.taxonomy.TaxonomyVerdict;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,8 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The summary table a researcher quotes: one row per workload, every cell read from the run's
- * results tree (results.json), never computed elsewhere.
+ * The summary table a researcher quotes: one row per workload, every cell a function of the run's
+ * typed results (results.json), never computed elsewhere.
  */
 public final class Summary {
     /** How a column's values are shown in tables; CSV always holds the plain number. */
@@ -35,39 +43,36 @@ public final class Summary {
      * One row per workload, as values: a String, a Double (fractions stay fractions: 0.025 is
      * 2.5 %), or null where the stage did not run for that workload.
      */
-    public static List<List<Object>> values(JsonNode results) {
-        double primary = results.path("config").path("primary_threshold").asDouble();
-        int tile = results.path("config").path("tile_rows_primary").asInt();
+    public static List<List<Object>> values(Results results) {
+        Primary primary = results.primary();
         List<List<Object>> rows = new ArrayList<>();
-        for (JsonNode w : results.path("workloads")) {
-            JsonNode total = primaryTotal(w, primary, tile);
-            JsonNode verdict = primaryVerdict(w, primary, tile);
-            JsonNode est = w.path("estimate");
-            JsonNode sim = w.path("simulate");
-            JsonNode acc = primaryAccuracy(w, primary);
-            Object[] best = bestLayout(sim);
+        for (WorkloadResult w : results.workloads()) {
+            SiteStats total = w.profile() == null ? null : w.profile().primaryTotal(primary);
+            TaxonomyVerdict verdict = w.profile() == null ? null : w.profile().primaryVerdict(primary);
+            AccuracyPoint acc = w.accuracy() == null ? null : w.accuracy().atPrimary(primary);
+            LayoutAnalysis layouts = LayoutAnalysis.of(w.simulate());
             rows.add(java.util.Arrays.asList(
-                    w.path("id").asText(),
-                    w.path("modality").asText(),
-                    w.path("weights").asText().startsWith("real") ? "third-party" : "tiny-trained",
-                    number(total, "element_sparsity"),
-                    number(total, "column_sparsity"),
-                    number(total, "gap_pp"),
-                    verdict == null ? null : verdict.path("verdict").asText(),
+                    w.id(),
+                    w.modality() == null ? "" : w.modality().cliName(),
+                    w.thirdPartyWeights() ? "third-party" : "tiny-trained",
+                    total == null ? null : total.elementSparsity(),
+                    total == null ? null : total.columnSparsity(),
+                    total == null ? null : total.gapPp(),
+                    verdict == null ? null : verdict.verdict().label(),
                     verdict == null ? null : evidence(verdict),
-                    number(est, "consumer_reduction"),
-                    number(est, "model_reduction"),
-                    stallShare(sim),
-                    best[0],
-                    best[1],
-                    acc == null ? null : number(acc, "relative_l2"),
+                    w.estimate() == null ? null : w.estimate().consumerReduction(),
+                    w.estimate() == null ? null : w.estimate().modelReduction(),
+                    layouts.stallShare(),
+                    layouts.best() == null ? null : layouts.best().cliName(),
+                    layouts.bestGain(),
+                    acc == null ? null : acc.relativeL2(),
                     acc == null ? null : cliffAt(w)));
         }
         return rows;
     }
 
     /** The rows as a person reads them: percentages with two decimals, "n/a" where nothing was measured. */
-    public static List<List<String>> rows(JsonNode results) {
+    public static List<List<String>> rows(Results results) {
         return values(results).stream().map(r -> {
             List<String> out = new ArrayList<>();
             for (int i = 0; i < r.size(); i++) {
@@ -78,7 +83,7 @@ public final class Summary {
     }
 
     /** The rows for summary.csv: plain numbers (fractions, pp), empty where nothing was measured. */
-    public static List<List<String>> csvRows(JsonNode results) {
+    public static List<List<String>> csvRows(Results results) {
         return values(results).stream().map(r -> r.stream().map(v -> v == null ? "" : v.toString()).toList()).toList();
     }
 
@@ -113,113 +118,16 @@ public final class Summary {
      * units), less the leading "class: " that the class column already shows. Whatever the class,
      * its evidence is the rule's own line, so a class added to the rule needs nothing here.
      */
-    static String evidence(JsonNode v) {
-        String e = v.path("evidence").asText();
-        String prefix = v.path("verdict").asText() + ": ";
+    static String evidence(TaxonomyVerdict v) {
+        String e = v.evidence();
+        String prefix = v.verdict().label() + ": ";
         return e.startsWith(prefix) ? e.substring(prefix.length()) : e;
     }
 
-    static JsonNode primaryTotal(JsonNode w, double primary, int tile) {
-        for (JsonNode t : w.path("profile").path("totals")) {
-            if (t.path("threshold").asDouble() == primary && t.path("tile_rows").asInt() == tile) {
-                return t;
-            }
-        }
-        return null;
-    }
-
-    static JsonNode primaryVerdict(JsonNode w, double primary, int tile) {
-        for (JsonNode t : w.path("profile").path("total_verdicts")) {
-            if (t.path("threshold").asDouble() == primary && t.path("tile_rows").asInt() == tile) {
-                return t;
-            }
-        }
-        return null;
-    }
-
-    static JsonNode primaryAccuracy(JsonNode w, double primary) {
-        for (JsonNode r : w.path("accuracy").path("results")) {
-            if (r.path("threshold").asDouble() == primary) {
-                return r;
-            }
-        }
-        return null;
-    }
-
     /** The first threshold where the accuracy sweep's cliff rule fires, or "none". */
-    private static String cliffAt(JsonNode w) {
-        for (JsonNode r : w.path("accuracy").path("results")) {
-            if (r.path("cliff").asBoolean()) {
-                return r.path("threshold").asText();
-            }
-        }
-        return "none";
-    }
-
-    /** Memory-stall share of the dense row-major run: the baseline accelerator without any sparsity. */
-    static Double stallShare(JsonNode sim) {
-        for (JsonNode r : sim.path("results")) {
-            if (!r.path("skipping").asBoolean() && r.path("layout").asText().equals("row-major")) {
-                return r.path("stall_share").asDouble();
-            }
-        }
-        return null;
-    }
-
-    /** The layout whose skipping run is fastest, and its gain over the dense row-major run. */
-    static Object[] bestLayout(JsonNode sim) {
-        long base = -1;
-        String best = null;
-        long bestCycles = Long.MAX_VALUE;
-        for (JsonNode r : sim.path("results")) {
-            if (!r.path("skipping").asBoolean() && r.path("layout").asText().equals("row-major")) {
-                base = r.path("cycles").asLong();
-            }
-            if (r.path("skipping").asBoolean() && r.path("cycles").asLong() < bestCycles) {
-                bestCycles = r.path("cycles").asLong();
-                best = r.path("layout").asText();
-            }
-        }
-        if (best == null || base <= 0) {
-            return new Object[] {null, null};
-        }
-        return new Object[] {best, 1 - (double) bestCycles / base};
-    }
-
-    /** Per layout, the skipping gain of whole simulated calls: 1 - cycles with skipping / the same layout's dense cycles. */
-    public static Map<String, Double> skipGains(JsonNode sim) {
-        Map<String, Long> dense = new LinkedHashMap<>();
-        Map<String, Long> skip = new LinkedHashMap<>();
-        for (JsonNode r : sim.path("results")) {
-            (r.path("skipping").asBoolean() ? skip : dense).put(r.path("layout").asText(), r.path("cycles").asLong());
-        }
-        Map<String, Double> gain = new LinkedHashMap<>();
-        for (Map.Entry<String, Long> d : dense.entrySet()) {
-            Long s = skip.get(d.getKey());
-            if (s != null && d.getValue() > 0) {
-                gain.put(d.getKey(), 1 - (double) s / d.getValue());
-            }
-        }
-        return gain;
-    }
-
-    /**
-     * Per layout, the dense run's gain over the dense row-major run: what the layout alone is worth,
-     * 1 - dense cycles of the layout / dense cycles of row-major.
-     */
-    public static Map<String, Double> layoutGains(JsonNode sim) {
-        Map<String, Long> dense = new LinkedHashMap<>();
-        for (JsonNode r : sim.path("results")) {
-            if (!r.path("skipping").asBoolean()) {
-                dense.put(r.path("layout").asText(), r.path("cycles").asLong());
-            }
-        }
-        Map<String, Double> gain = new LinkedHashMap<>();
-        Long base = dense.get("row-major");
-        if (base != null && base > 0) {
-            dense.forEach((layout, cycles) -> gain.put(layout, 1 - (double) cycles / base));
-        }
-        return gain;
+    private static String cliffAt(WorkloadResult w) {
+        AccuracyPoint cliff = w.accuracy().firstCliff();
+        return cliff == null ? "none" : Double.toString(cliff.threshold());
     }
 
     /**
@@ -230,10 +138,10 @@ public final class Summary {
      * it is a layout effect, and what zeroing costs in accuracy. A stage that did not run for any
      * workload leaves its sentence out.
      */
-    public static List<String> findings(JsonNode results) {
-        JsonNode cfg = results.path("config");
-        String tau = plain(cfg.path("primary_threshold").asDouble());
-        int tile = cfg.path("tile_rows_primary").asInt();
+    public static List<String> findings(Results results) {
+        RunConfig cfg = results.config();
+        String tau = plain(cfg.primaryThreshold());
+        int tile = cfg.tileRowsPrimary();
         List<List<Object>> rows = values(results);
         int id = HEADER.indexOf("workload");
         List<String> out = new ArrayList<>();
@@ -306,7 +214,7 @@ public final class Summary {
         if (consumers != null && model != null) {
             out.add("Skipping the near-zero columns of the real recorded masks saves " + range(consumers) + " of the cycles of the GEMMs"
                     + " that read GELU outputs" + (consumers.single() ? "" : " (most in " + consumers.highId() + ")") + ", and "
-                    + range(model) + " of a whole denoiser call (analytic, " + cfg.path("dataflow").asText() + " dataflow).");
+                    + range(model) + " of a whole denoiser call (analytic, " + cfg.dataflow().cliName() + " dataflow).");
         }
         Extremes stall = extremes(rows, "mem_stall_share");
         if (stall != null) {
@@ -317,24 +225,24 @@ public final class Summary {
                 }
             }
             out.add("Memory stalls are " + range(stall) + " of the cycles of whole simulated denoiser calls (dense, row-major, "
-                    + cfg.path("dram").asText() + ")" + (stall.low() > 0.5 ? ": the array waits for DRAM more than it computes" + (stall.single() ? "" : ", in every workload")
+                    + cfg.dram() + ")" + (stall.low() > 0.5 ? ": the array waits for DRAM more than it computes" + (stall.single() ? "" : ", in every workload")
                     : waiting.isEmpty() ? "" : ": the array waits for DRAM more than it computes in " + who(waiting, all)) + ".");
         }
 
         // the best layout's gain, split into what its dense run alone gains (the layout) and what skipping adds
         String bestId = null;
-        String bestLayout = null;
+        LayoutKind bestLayout = null;
         double best = Double.NEGATIVE_INFINITY;
         double skipLow = Double.POSITIVE_INFINITY;
         double skipHigh = Double.NEGATIVE_INFINITY;
-        for (JsonNode w : results.path("workloads")) {
-            Object[] b = bestLayout(w.path("simulate"));
-            if (b[1] != null && (double) b[1] > best) {
-                best = (double) b[1];
-                bestId = w.path("id").asText();
-                bestLayout = (String) b[0];
+        for (WorkloadResult w : results.workloads()) {
+            LayoutAnalysis b = LayoutAnalysis.of(w.simulate());
+            if (b.bestGain() != null && b.bestGain() > best) {
+                best = b.bestGain();
+                bestId = w.id();
+                bestLayout = b.best();
             }
-            for (double g : skipGains(w.path("simulate")).values()) {
+            for (double g : b.skipGains().values()) {
                 skipLow = Math.min(skipLow, g);
                 skipHigh = Math.max(skipHigh, g);
             }
@@ -342,19 +250,19 @@ public final class Summary {
         if (bestId != null) {
             String skipping = "skipping changes a layout's cycles by " + (skipLow == skipHigh ? percent(skipLow) : percent(skipLow) + " to "
                     + percent(skipHigh)) + (skipLow < 0 ? " (negative: skipping was slower than dense)" : "") + " (Taxonomy vs layout)";
-            JsonNode sim = workload(results, bestId).path("simulate");
-            Double layoutOnly = layoutGains(sim).get(bestLayout);
-            Double skipThere = skipGains(sim).get(bestLayout);
-            if (bestLayout.equals("row-major") || layoutOnly == null || skipThere == null) {
+            LayoutAnalysis there = LayoutAnalysis.of(results.workload(bestId).simulate());
+            Double layoutOnly = there.layoutGains().get(bestLayout);
+            Double skipThere = there.skipGains().get(bestLayout);
+            if (bestLayout == LayoutAnalysis.BASELINE || layoutOnly == null || skipThere == null) {
                 out.add("Layout: no layout with skipping is faster than dense row-major by more than " + percent(best) + " (" + bestId
-                        + ", " + bestLayout + "); " + skipping + ".");
+                        + ", " + bestLayout.cliName() + "); " + skipping + ".");
             } else if (Math.abs(skipThere) <= 0.1 * Math.abs(best)) {
                 out.add("Layout: the fastest layout with skipping beats dense row-major by up to " + percent(best) + " (" + bestId + ", "
-                        + bestLayout + "). That is a layout effect, not a sparsity effect: " + bestLayout + " alone, dense, is "
+                        + bestLayout.cliName() + "). That is a layout effect, not a sparsity effect: " + bestLayout.cliName() + " alone, dense, is "
                         + percent(layoutOnly) + " faster, and " + skipping + ".");
             } else {
                 out.add("Layout: the fastest layout with skipping beats dense row-major by up to " + percent(best) + " (" + bestId + ", "
-                        + bestLayout + "): " + percent(layoutOnly) + " from the layout (its dense run) and " + percent(skipThere)
+                        + bestLayout.cliName() + "): " + percent(layoutOnly) + " from the layout (its dense run) and " + percent(skipThere)
                         + " from skipping in it; " + skipping + ".");
             }
         }
@@ -415,24 +323,8 @@ public final class Summary {
         return e.single() || percent(e.low()).equals(percent(e.high())) ? percent(e.high()) : percent(e.low()) + " to " + percent(e.high());
     }
 
-    private static JsonNode workload(JsonNode results, String id) {
-        for (JsonNode w : results.path("workloads")) {
-            if (w.path("id").asText().equals(id)) {
-                return w;
-            }
-        }
-        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
-    }
-
     /** 0.01, 5, 0.1: a threshold as given, without trailing zeros. */
     static String plain(double v) {
         return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
-    }
-
-    private static Double number(JsonNode n, String field) {
-        if (n == null || !n.has(field) || !n.get(field).isNumber()) {
-            return null;
-        }
-        return n.get(field).asDouble();
     }
 }

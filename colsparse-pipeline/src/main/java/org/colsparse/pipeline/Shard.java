@@ -1,4 +1,4 @@
-package org.colsparse.run;
+package org.colsparse.pipeline;
 
 import org.colsparse.util.InputException;
 

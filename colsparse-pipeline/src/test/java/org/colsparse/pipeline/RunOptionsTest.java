@@ -1,4 +1,4 @@
-package org.colsparse.run;
+package org.colsparse.pipeline;
 
 import org.colsparse.accel.AccelConfig;
 import org.colsparse.denoiser.Preset;
@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RunOptionsTest {
     private static String fingerprint(TaxonomyRule rule) {
         return new RunOptions(List.of("dit"), Path.of("out"), AccelConfig.defaults(), List.of(LayoutKind.ROW_MAJOR), 0.01,
-                new double[] {0.01}, new int[] {128}, null, null, 0, 4, 1, Preset.tiny, null, Map.of(), rule, 4, 2).fingerprint();
+                new double[] {0.01}, new int[] {128}, null, null, 0, 4, 1, Preset.tiny, null, Map.of(), rule, 4, 2).fingerprint().text();
     }
 
     @Test
