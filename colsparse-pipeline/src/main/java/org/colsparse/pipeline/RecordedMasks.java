@@ -1,8 +1,5 @@
 package org.colsparse.pipeline;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.colsparse.denoiser.Profiler;
 import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GemmRecorder;
@@ -18,7 +15,6 @@ import org.colsparse.workload.SiteRole;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,23 +59,11 @@ public record RecordedMasks(String workload, double threshold, List<Call> calls,
     }
 
     public void write(Path file) {
-        ObjectNode index = Json.MAPPER.createObjectNode();
-        index.put("format", FORMAT);
-        index.put("workload", workload);
-        index.put("threshold", threshold);
-        index.put("bits", "1 = near zero (|a| <= threshold); rows packed along channels, first channel in the high bit");
-        ArrayNode c = index.putArray("calls");
-        for (Call call : calls) {
-            c.addObject().put("name", call.name()).put("step", call.step()).put("timestep", call.timestep());
-        }
-        ArrayNode s = index.putArray("sites");
-        for (Site site : sites) {
-            s.addObject().put("name", site.name()).put("role", site.role().cliName()).put("rows", site.rows()).put("channels", site.channels());
-        }
-        ArrayNode g = index.putArray("gemms");
-        for (GemmRecorder.Op op : gemms) {
-            writeGemm(g.addObject(), op);
-        }
+        StateIndex.MasksIndex index = new StateIndex.MasksIndex(FORMAT, workload, threshold,
+                "1 = near zero (|a| <= threshold); rows packed along channels, first channel in the high bit",
+                calls.stream().map(c -> new StateIndex.CallEntry(c.name(), c.step(), c.timestep())).toList(),
+                sites.stream().map(s -> new StateIndex.SiteEntry(s.name(), s.role().cliName(), s.rows(), s.channels())).toList(),
+                gemms.stream().map(StateIndex.GemmEntry::of).toList());
         NpzWriter w = new NpzWriter();
         byte[] json;
         try {
@@ -99,25 +83,35 @@ public record RecordedMasks(String workload, double threshold, List<Call> calls,
 
     public static RecordedMasks read(Path file) {
         try (TensorSource src = TensorSources.open(file)) {
-            JsonNode index;
+            byte[] json;
+            StateIndex.Format format;
             try {
-                index = Json.MAPPER.readTree(new String(bytes(src.data("index")), StandardCharsets.UTF_8));
+                json = bytes(src.data("index"));
+                format = Json.MAPPER.readValue(json, StateIndex.Format.class);
             } catch (IOException | RuntimeException e) {
                 throw new InputException(file + ": not a colsparse masks file (no readable 'index' array)");
             }
-            if (!FORMAT.equals(index.path("format").asText())) {
-                throw new InputException(file + ": format '" + index.path("format").asText() + "', expected " + FORMAT);
+            if (!FORMAT.equals(format.format())) {
+                throw new InputException(file + ": format '" + format.format() + "', expected " + FORMAT);
+            }
+            StateIndex.MasksIndex index;
+            try {
+                index = Json.MAPPER.readValue(json, StateIndex.MasksIndex.class);
+            } catch (com.fasterxml.jackson.core.JacksonException e) {
+                throw new InputException(file + ": damaged masks index (" + e.getOriginalMessage() + ")");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
             List<Site> sites = new ArrayList<>();
-            for (JsonNode s : index.path("sites")) {
-                SiteRole role = SiteRole.parse(s.path("role").asText(), file + ": index site " + s.path("name").asText() + ", role");
-                sites.add(new Site(s.path("name").asText(), role, s.path("rows").asInt(), s.path("channels").asInt()));
+            for (StateIndex.SiteEntry s : list(index.sites())) {
+                SiteRole role = SiteRole.parse(s.role(), file + ": index site " + s.name() + ", role");
+                sites.add(new Site(s.name(), role, s.rows(), s.channels()));
             }
             List<Call> calls = new ArrayList<>();
-            for (JsonNode c : index.path("calls")) {
+            for (StateIndex.CallEntry c : list(index.calls())) {
                 Map<String, NearZeroMask> masks = new LinkedHashMap<>();
                 for (Site s : sites) {
-                    String name = c.path("name").asText() + "/" + s.name();
+                    String name = c.name() + "/" + s.name();
                     byte[] packed = bytes(src.data(name));
                     if ((long) s.rows() * NearZeroMask.rowBytes(s.channels()) != packed.length) {
                         throw new InputException(file + ": array '" + name + "' has " + packed.length + " bytes, index says "
@@ -125,34 +119,15 @@ public record RecordedMasks(String workload, double threshold, List<Call> calls,
                     }
                     masks.put(s.name(), new NearZeroMask(s.rows(), s.channels(), packed));
                 }
-                calls.add(new Call(c.path("name").asText(), c.path("step").asInt(), c.path("timestep").asInt(), masks));
+                calls.add(new Call(c.name(), c.step(), c.timestep(), masks));
             }
-            List<GemmRecorder.Op> gemms = new ArrayList<>();
-            for (JsonNode o : index.path("gemms")) {
-                gemms.add(readGemm(o));
-            }
-            return new RecordedMasks(index.path("workload").asText(), index.path("threshold").asDouble(), calls, sites, gemms);
+            List<GemmRecorder.Op> gemms = list(index.gemms()).stream().map(StateIndex.GemmEntry::op).toList();
+            return new RecordedMasks(index.workload(), index.threshold(), calls, sites, gemms);
         }
     }
 
-    /** One GEMM as the index lists it (shard state files list them the same way). */
-    static void writeGemm(ObjectNode o, GemmRecorder.Op op) {
-        o.put("name", op.gemm().name()).put("m", op.gemm().m()).put("n", op.gemm().n()).put("k", op.gemm().k())
-                .put("instances", op.gemm().instances()).put("consumes_site", op.gemm().consumesSite());
-        if (op.conv() != null) {
-            GemmRecorder.ConvGeometry cg = op.conv();
-            o.putObject("conv").put("batch", cg.batch()).put("channels", cg.channels()).put("height", cg.height())
-                    .put("width", cg.width()).put("kernel", cg.kernel()).put("stride", cg.stride()).put("padding", cg.padding());
-        }
-    }
-
-    static GemmRecorder.Op readGemm(JsonNode o) {
-        JsonNode cv = o.get("conv");
-        GemmRecorder.ConvGeometry conv = cv == null ? null : new GemmRecorder.ConvGeometry(cv.path("batch").asInt(),
-                cv.path("channels").asInt(), cv.path("height").asInt(), cv.path("width").asInt(), cv.path("kernel").asInt(),
-                cv.path("stride").asInt(), cv.path("padding").asInt());
-        return new GemmRecorder.Op(new Gemm(o.path("name").asText(), o.path("m").asLong(), o.path("n").asLong(),
-                o.path("k").asLong(), o.path("instances").asLong(), o.path("consumes_site").asText()), conv);
+    private static <T> List<T> list(List<T> l) {
+        return l == null ? List.of() : l;
     }
 
     static byte[] bytes(TensorData d) {

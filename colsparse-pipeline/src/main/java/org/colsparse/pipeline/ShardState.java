@@ -1,8 +1,5 @@
 package org.colsparse.pipeline;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.colsparse.denoiser.Profiler;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.runtime.GemmRecorder;
@@ -18,7 +15,6 @@ import org.colsparse.util.InputException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -116,28 +112,15 @@ public final class ShardState {
 
     /** Writes the state as one {@code .npz}, atomically (nothing appears at {@code target} unless all of it was written). */
     public void write(Path target) {
-        ObjectNode h = Json.MAPPER.createObjectNode();
-        h.put("format", FORMAT);
-        h.put("colsparse", header.version());
-        h.put("command", header.command());
-        h.put("shard", header.shard().index());
-        h.put("shards", header.shard().count());
-        h.put("samples", "sample i belongs to shard i mod " + header.shard().count());
-        h.put("fingerprint", header.fingerprint());
-        ArrayNode args = h.putArray("args");
-        header.args().forEach(args::add);
-        ArrayNode workloads = h.putArray("workloads");
         Set<String> ids = new LinkedHashSet<>(profiles.keySet());
         ids.addAll(accuracies.keySet());
+        List<StateIndex.WorkloadParts> parts = new ArrayList<>();
         for (String id : ids) {
-            ObjectNode w = workloads.addObject().put("id", id);
-            if (profiles.containsKey(id)) {
-                describe(w.putObject("profile"), profiles.get(id));
-            }
-            if (accuracies.containsKey(id)) {
-                describe(w.putObject("accuracy"), accuracies.get(id));
-            }
+            parts.add(new StateIndex.WorkloadParts(id, profiles.containsKey(id) ? describe(profiles.get(id)) : null,
+                    accuracies.containsKey(id) ? describe(accuracies.get(id)) : null));
         }
+        StateIndex.ShardHeader h = new StateIndex.ShardHeader(FORMAT, header.version(), header.command(), header.shard().index(),
+                header.shard().count(), "sample i belongs to shard i mod " + header.shard().count(), header.fingerprint(), header.args(), parts);
         NpzWriter npz = new NpzWriter();
         try {
             byte[] json = Json.MAPPER.writeValueAsBytes(h);
@@ -156,50 +139,27 @@ public final class ShardState {
         npz.write(target);
     }
 
-    private static void describe(ObjectNode n, Profiler.Part p) {
+    private static StateIndex.ProfilePart describe(Profiler.Part p) {
         SiteAccumulator[][] acc = p.accumulators();
         AnalysisConfig c = acc[0][0].config();
-        ints(n.putArray("samples"), p.samples());
-        n.put("seconds", p.seconds());
-        doubles(n.putArray("thresholds"), c.thresholds());
-        ints(n.putArray("tile_rows"), c.tileRows());
-        n.put("buckets", acc.length);
-        sites(n.putArray("sites"), acc[0]);
-        if (p.ranges() == null) {
-            n.putNull("ranges");
-        } else {
-            ArrayNode r = n.putArray("ranges");
-            for (int[] b : p.ranges()) {
-                ints(r.addArray(), b);
-            }
-        }
-        shapes(n.putArray("output_shapes"), p.outputs());
-        ArrayNode calls = n.putArray("calls");
+        List<StateIndex.CallMasks> calls = new ArrayList<>();
         for (Profiler.RecordedCall call : p.calls()) {
-            ObjectNode c2 = calls.addObject().put("step", call.step()).put("timestep", call.timestep());
-            ArrayNode masks = c2.putArray("masks");
-            for (Map.Entry<String, NearZeroMask> e : call.masks().entrySet()) {
-                masks.addObject().put("site", e.getKey()).put("rows", e.getValue().rows()).put("channels", e.getValue().channels());
-            }
+            List<StateIndex.MaskShape> masks = new ArrayList<>();
+            call.masks().forEach((site, m) -> masks.add(new StateIndex.MaskShape(site, m.rows(), m.channels())));
+            calls.add(new StateIndex.CallMasks(call.step(), call.timestep(), masks));
         }
-        ArrayNode gemms = n.putArray("gemms");
-        for (GemmRecorder.Op op : p.gemms()) {
-            RecordedMasks.writeGemm(gemms.addObject(), op);
-        }
+        return new StateIndex.ProfilePart(p.samples(), p.seconds(), c.thresholds(), c.tileRows(), acc.length, sites(acc[0]), p.ranges(),
+                shapes(p.outputs()), calls, p.gemms().stream().map(StateIndex.GemmEntry::of).toList());
     }
 
-    private static void describe(ObjectNode n, AccuracySweep.Part a) {
+    private static StateIndex.AccuracyPart describe(AccuracySweep.Part a) {
         SiteAccumulator[][] acc = a.counts();
-        ints(n.putArray("samples"), a.samples());
-        n.put("dense_seconds", a.denseSeconds());
-        n.put("seconds", a.seconds());
-        ArrayNode t = n.putArray("thresholds");
-        for (SiteAccumulator[] perThreshold : acc) {
-            t.add(perThreshold[0].config().thresholds()[0]);
+        double[] thresholds = new double[acc.length];
+        for (int t = 0; t < acc.length; t++) {
+            thresholds[t] = acc[t][0].config().thresholds()[0];
         }
-        n.put("tile_rows", acc[0][0].config().tileRows()[0]);
-        sites(n.putArray("sites"), acc[0]);
-        shapes(n.putArray("output_shapes"), a.dense());
+        return new StateIndex.AccuracyPart(a.samples(), a.denseSeconds(), a.seconds(), thresholds, acc[0][0].config().tileRows()[0],
+                sites(acc[0]), shapes(a.dense()));
     }
 
     private static void arrays(NpzWriter npz, String prefix, Profiler.Part p) {
@@ -241,35 +201,16 @@ public final class ShardState {
         }
     }
 
-    private static void sites(ArrayNode out, SiteAccumulator[] sites) {
+    private static List<StateIndex.SiteChannels> sites(SiteAccumulator[] sites) {
+        List<StateIndex.SiteChannels> out = new ArrayList<>();
         for (SiteAccumulator s : sites) {
-            out.addObject().put("name", s.site()).put("channels", s.channels());
+            out.add(new StateIndex.SiteChannels(s.site(), s.channels()));
         }
+        return out;
     }
 
-    private static void shapes(ArrayNode out, List<Samples> samples) {
-        for (Samples s : samples) {
-            ArrayNode a = out.addArray();
-            for (long d : s.shape()) {
-                a.add(d);
-            }
-        }
-    }
-
-    private static void ints(ArrayNode out, List<Integer> v) {
-        v.forEach(out::add);
-    }
-
-    private static void ints(ArrayNode out, int[] v) {
-        for (int x : v) {
-            out.add(x);
-        }
-    }
-
-    private static void doubles(ArrayNode out, double[] v) {
-        for (double x : v) {
-            out.add(x);
-        }
+    private static List<long[]> shapes(List<Samples> samples) {
+        return samples.stream().map(Samples::shape).toList();
     }
 
     // ---- reading
@@ -277,33 +218,40 @@ public final class ShardState {
     /** Reads a state file; anything that is not one is an {@link InputException} naming the file. */
     public static ShardState read(Path file) {
         try (TensorSource src = TensorSources.open(file)) {
-            JsonNode h;
+            byte[] json;
+            StateIndex.Format format;
             try {
-                h = Json.MAPPER.readTree(new String(RecordedMasks.bytes(src.data("header")), StandardCharsets.UTF_8));
+                json = RecordedMasks.bytes(src.data("header"));
+                format = Json.MAPPER.readValue(json, StateIndex.Format.class);
             } catch (IOException | RuntimeException e) {
                 throw new InputException(file + ": not a colsparse shard state file (no readable 'header' array)");
             }
-            if (!FORMAT.equals(h.path("format").asText())) {
-                throw new InputException(file + ": format '" + h.path("format").asText() + "', expected " + FORMAT);
+            if (!FORMAT.equals(format.format())) {
+                throw new InputException(file + ": format '" + format.format() + "', expected " + FORMAT);
             }
-            List<String> args = new ArrayList<>();
-            h.path("args").forEach(a -> args.add(a.asText()));
+            StateIndex.ShardHeader h;
+            try {
+                h = Json.MAPPER.readValue(json, StateIndex.ShardHeader.class);
+            } catch (com.fasterxml.jackson.core.JacksonException e) {
+                throw new InputException(file + ": damaged shard state (" + e.getOriginalMessage() + ")");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
             Shard shard;
             try {
-                shard = new Shard(h.path("shard").asInt(-1), h.path("shards").asInt(-1));
+                shard = new Shard(h.shard(), h.shards());
             } catch (IllegalArgumentException e) {
                 throw new InputException(file + ": " + e.getMessage());
             }
-            ShardState state = new ShardState(new Header(h.path("colsparse").asText(), h.path("command").asText(), shard,
-                    h.path("fingerprint").asText(), args), file);
+            ShardState state = new ShardState(new Header(h.colsparse(), h.command(), shard, h.fingerprint(),
+                    h.args() == null ? List.of() : h.args()), file);
             try {
-                for (JsonNode w : h.path("workloads")) {
-                    String id = w.path("id").asText();
-                    if (w.has("profile")) {
-                        state.addProfile(id, readProfile(src, id + "/profile/", w.get("profile")));
+                for (StateIndex.WorkloadParts w : h.workloads() == null ? List.<StateIndex.WorkloadParts>of() : h.workloads()) {
+                    if (w.profile() != null) {
+                        state.addProfile(w.id(), readProfile(src, w.id() + "/profile/", w.profile()));
                     }
-                    if (w.has("accuracy")) {
-                        state.addAccuracy(id, readAccuracy(src, id + "/accuracy/", w.get("accuracy")));
+                    if (w.accuracy() != null) {
+                        state.addAccuracy(w.id(), readAccuracy(src, w.id() + "/accuracy/", w.accuracy()));
                     }
                 }
             } catch (InputException e) {
@@ -315,22 +263,14 @@ public final class ShardState {
         }
     }
 
-    private static Profiler.Part readProfile(TensorSource src, String prefix, JsonNode n) {
-        List<Integer> samples = intList(n.path("samples"));
-        AnalysisConfig c = new AnalysisConfig(doubleArray(n.path("thresholds")), intArray(n.path("tile_rows")));
-        int buckets = n.path("buckets").asInt();
-        JsonNode sites = n.path("sites");
-        SiteAccumulator[][] acc = new SiteAccumulator[buckets][sites.size()];
-        for (int b = 0; b < buckets; b++) {
+    private static Profiler.Part readProfile(TensorSource src, String prefix, StateIndex.ProfilePart n) {
+        List<Integer> samples = n.samples();
+        AnalysisConfig c = new AnalysisConfig(n.thresholds(), n.tileRows());
+        List<StateIndex.SiteChannels> sites = n.sites();
+        SiteAccumulator[][] acc = new SiteAccumulator[n.buckets()][sites.size()];
+        for (int b = 0; b < n.buckets(); b++) {
             for (int s = 0; s < sites.size(); s++) {
                 acc[b][s] = accumulator(src, prefix + "counts/" + b + "/" + s, sites.get(s), c);
-            }
-        }
-        int[][] ranges = null;
-        if (n.path("ranges").isArray()) {
-            ranges = new int[n.path("ranges").size()][];
-            for (int b = 0; b < ranges.length; b++) {
-                ranges[b] = intArray(n.path("ranges").get(b));
             }
         }
         List<Samples> outputs = new ArrayList<>();
@@ -338,37 +278,33 @@ public final class ShardState {
             outputs.add(floats(src, prefix + "output/" + sample));
         }
         List<Profiler.RecordedCall> calls = new ArrayList<>();
-        int ci = 0;
-        for (JsonNode call : n.path("calls")) {
+        for (int ci = 0; ci < n.calls().size(); ci++) {
+            StateIndex.CallMasks call = n.calls().get(ci);
             Map<String, NearZeroMask> masks = new LinkedHashMap<>();
-            int j = 0;
-            for (JsonNode m : call.path("masks")) {
-                int rows = m.path("rows").asInt();
-                int channels = m.path("channels").asInt();
-                String name = prefix + "masks/" + ci + "/" + j++;
+            for (int j = 0; j < call.masks().size(); j++) {
+                StateIndex.MaskShape m = call.masks().get(j);
+                String name = prefix + "masks/" + ci + "/" + j;
                 byte[] packed = RecordedMasks.bytes(src.data(name));
-                if ((long) rows * NearZeroMask.rowBytes(channels) != packed.length) {
-                    throw new IllegalArgumentException("array '" + name + "' has " + packed.length + " bytes, header says " + rows + " x " + channels);
+                if ((long) m.rows() * NearZeroMask.rowBytes(m.channels()) != packed.length) {
+                    throw new IllegalArgumentException("array '" + name + "' has " + packed.length + " bytes, header says " + m.rows()
+                            + " x " + m.channels());
                 }
-                masks.put(m.path("site").asText(), new NearZeroMask(rows, channels, packed));
+                masks.put(m.site(), new NearZeroMask(m.rows(), m.channels(), packed));
             }
-            calls.add(new Profiler.RecordedCall(call.path("step").asInt(), call.path("timestep").asInt(), masks));
-            ci++;
+            calls.add(new Profiler.RecordedCall(call.step(), call.timestep(), masks));
         }
-        List<GemmRecorder.Op> gemms = new ArrayList<>();
-        n.path("gemms").forEach(g -> gemms.add(RecordedMasks.readGemm(g)));
-        return new Profiler.Part(samples, acc, ranges, outputs, calls, gemms, n.path("seconds").asDouble());
+        List<GemmRecorder.Op> gemms = n.gemms().stream().map(StateIndex.GemmEntry::op).toList();
+        return new Profiler.Part(samples, acc, n.ranges(), outputs, calls, gemms, n.seconds());
     }
 
-    private static AccuracySweep.Part readAccuracy(TensorSource src, String prefix, JsonNode n) {
-        List<Integer> samples = intList(n.path("samples"));
-        double[] thresholds = doubleArray(n.path("thresholds"));
-        int tileRows = n.path("tile_rows").asInt();
-        JsonNode sites = n.path("sites");
+    private static AccuracySweep.Part readAccuracy(TensorSource src, String prefix, StateIndex.AccuracyPart n) {
+        List<Integer> samples = n.samples();
+        double[] thresholds = n.thresholds();
+        List<StateIndex.SiteChannels> sites = n.sites();
         SiteAccumulator[][] acc = new SiteAccumulator[thresholds.length][sites.size()];
         List<List<Samples>> zeroed = new ArrayList<>();
         for (int t = 0; t < thresholds.length; t++) {
-            AnalysisConfig c = new AnalysisConfig(new double[] {thresholds[t]}, new int[] {tileRows});
+            AnalysisConfig c = new AnalysisConfig(new double[] {thresholds[t]}, new int[] {n.tileRows()});
             for (int s = 0; s < sites.size(); s++) {
                 acc[t][s] = accumulator(src, prefix + "counts/" + t + "/" + s, sites.get(s), c);
             }
@@ -382,11 +318,11 @@ public final class ShardState {
         for (int sample : samples) {
             dense.add(floats(src, prefix + "dense/" + sample));
         }
-        return new AccuracySweep.Part(samples, dense, zeroed, acc, n.path("dense_seconds").asDouble(), n.path("seconds").asDouble());
+        return new AccuracySweep.Part(samples, dense, zeroed, acc, n.denseSeconds(), n.seconds());
     }
 
-    private static SiteAccumulator accumulator(TensorSource src, String name, JsonNode site, AnalysisConfig c) {
-        SiteAccumulator a = new SiteAccumulator(site.path("name").asText(), site.path("channels").asInt(), c);
+    private static SiteAccumulator accumulator(TensorSource src, String name, StateIndex.SiteChannels site, AnalysisConfig c) {
+        SiteAccumulator a = new SiteAccumulator(site.name(), site.channels(), c);
         TensorData d = src.data(name);
         double[] v = new double[(int) d.info().elementCount()];
         d.readDoubles(0, v, 0, v.length);
@@ -403,24 +339,6 @@ public final class ShardState {
         float[] v = new float[(int) d.info().elementCount()];
         d.readFloats(0, v, 0, v.length);
         return new Samples(v, d.info().shape());
-    }
-
-    private static List<Integer> intList(JsonNode a) {
-        List<Integer> out = new ArrayList<>();
-        a.forEach(x -> out.add(x.asInt()));
-        return out;
-    }
-
-    private static int[] intArray(JsonNode a) {
-        return intList(a).stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    private static double[] doubleArray(JsonNode a) {
-        double[] out = new double[a.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = a.get(i).asDouble();
-        }
-        return out;
     }
 
     // ---- merging
