@@ -6,9 +6,9 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.IOException;
 
-/** What the commands print as JSON, with the mapper of the files they write ({@link org.colsparse.pipeline.Json}). */
+/** What the commands print as JSON, with the mapper of the files they write ({@link org.colsparse.results.Json}). */
 public final class Json {
-    public static final ObjectMapper MAPPER = org.colsparse.pipeline.Json.MAPPER;
+    public static final ObjectMapper MAPPER = org.colsparse.results.Json.MAPPER;
 
     private Json() {
     }

@@ -22,18 +22,6 @@ public final class SampleSource {
         this.merged = merged;
     }
 
-    public static SampleSource whole() {
-        return new SampleSource(null, null);
-    }
-
-    public Shard shard() {
-        return shard;
-    }
-
-    public ShardState merged() {
-        return merged;
-    }
-
     /** How many of a run's {@code samples} this execution samples itself. */
     public int samples(int samples) {
         return shard == null ? samples : shard.samples(samples).size();

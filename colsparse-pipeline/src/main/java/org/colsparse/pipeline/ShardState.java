@@ -1,5 +1,6 @@
 package org.colsparse.pipeline;
 
+import org.colsparse.results.Json;
 import org.colsparse.denoiser.Profiler;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.runtime.GemmRecorder;

@@ -1,5 +1,6 @@
 package org.colsparse.pipeline;
 
+import org.colsparse.results.Json;
 import org.colsparse.report.AtomicOutput;
 import org.colsparse.util.InputException;
 

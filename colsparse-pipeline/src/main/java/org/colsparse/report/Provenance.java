@@ -1,7 +1,7 @@
 package org.colsparse.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.colsparse.pipeline.Json;
+import org.colsparse.results.Json;
 import org.colsparse.results.AccuracyResult;
 import org.colsparse.results.EstimateResult;
 import org.colsparse.results.ProfileResult;

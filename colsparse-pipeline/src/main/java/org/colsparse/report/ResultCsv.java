@@ -37,11 +37,8 @@ final class ResultCsv {
     }
 
     static String estimate(Results results) {
-        List<String> fields = new ArrayList<>(List.of("name", "m", "n", "k", "instances", "consumes_site", "consumes_role"));
-        for (Dataflow d : Dataflow.values()) {
-            fields.add("dense_cycles_" + d.cliName());
-            fields.add("cycles_with_skipping_" + d.cliName());
-        }
+        List<String> fields = List.of("name", "m", "n", "k", "instances", "consumes_site", "consumes_role", "dense_cycles_os",
+                "cycles_with_skipping_os", "dense_cycles_ws", "cycles_with_skipping_ws", "dense_cycles_is", "cycles_with_skipping_is");
         return perWorkload(results, w -> w.estimate() == null ? null : w.estimate().gemms(), fields, (EstimateResult.GemmCycles g) -> {
             List<Object> row = new ArrayList<>(List.of(g.name(), g.m(), g.n(), g.k(), g.instances(), g.consumesSite(), g.consumesRole()));
             for (Dataflow d : Dataflow.values()) {

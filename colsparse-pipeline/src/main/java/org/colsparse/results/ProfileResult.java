@@ -34,11 +34,6 @@ public record ProfileResult(String workload, int samples, int steps, long seed, 
         return totalVerdicts == null ? null : totalVerdicts.stream().filter(p::of).findFirst().orElse(null);
     }
 
-    /** The other sites' total at the primary point, or null. */
-    public SiteStats primaryOtherTotal(Primary p) {
-        return otherTotals == null ? null : otherTotals.stream().filter(p::of).findFirst().orElse(null);
-    }
-
     /** The headline totals at the primary threshold, every measured tile height. */
     public List<SiteStats> totalsAtThreshold(Primary p) {
         return totals == null ? List.of() : totals.stream().filter(t -> p.atThreshold(t.threshold())).toList();

@@ -1,10 +1,7 @@
 package org.colsparse.results;
 
-import org.colsparse.pipeline.Json;
-import org.colsparse.util.InputException;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -27,15 +24,6 @@ public record Results(RunConfig config, List<WorkloadResult> workloads) {
 
     public static Results fromJson(byte[] json) throws IOException {
         return Json.MAPPER.readValue(json, Results.class);
-    }
-
-    /** Reads a results.json; one that is not one is an {@link InputException} naming the file. */
-    public static Results read(Path file) {
-        try {
-            return Json.MAPPER.readValue(file.toFile(), Results.class);
-        } catch (IOException e) {
-            throw new InputException(file + ": not a colsparse results.json (" + e.getMessage().lines().findFirst().orElse("") + ")");
-        }
     }
 
     /** The workload {@code id}, or null. */

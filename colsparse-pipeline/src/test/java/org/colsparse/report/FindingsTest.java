@@ -2,7 +2,7 @@ package org.colsparse.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.colsparse.pipeline.Json;
+import org.colsparse.results.Json;
 import org.colsparse.results.Results;
 import org.colsparse.taxonomy.TaxonomyVerdict;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package org.colsparse.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.colsparse.pipeline.Json;
+import org.colsparse.results.Json;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

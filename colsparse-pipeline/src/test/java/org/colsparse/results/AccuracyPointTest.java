@@ -1,7 +1,7 @@
 package org.colsparse.results;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
-import org.colsparse.pipeline.Json;
+import org.colsparse.results.Json;
 import org.colsparse.sweep.Metric;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package org.colsparse.pipeline;
+package org.colsparse.results;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
