@@ -78,7 +78,7 @@ public final class RunPipeline {
             listener.stage("accuracy", id, i, opt.workloads().size());
             // and a finished accuracy stage only together with the sample pictures it wrote
             AccuracyResult accuracy = store.stage("accuracy-" + id, AccuracyResult.class, () -> accuracy(w, store),
-                    a -> a.samplePictures().stream().allMatch(p -> store.holds(p.file())));
+                    a -> a.samplePictures() == null || a.samplePictures().stream().allMatch(p -> store.holds(p.file())));
             RecordedMasks masks = RecordedMasks.read(store.dir().resolve(profile.masksFile()));
             EstimateResult estimate = null;
             SimulateResult simulate = null;
