@@ -166,3 +166,77 @@ def _is_half(node, producers, g):
         if t is not None and t.size == 1 and abs(float(t.reshape(-1)[0]) - 0.5) < 1e-6:
             return True
     return False
+
+
+def reference_call(model, args, taps, consumers, grad=False):
+    """One PyTorch call: `taps` installs the site captures (returns {site: tensor} filled during the call and a
+    list of handles); every GEMM is recorded with the module that ran it and, where that module is a site's
+    consumer (`consumers`: module name -> site), the site."""
+    sites, handles = taps()
+    stack = ModuleStack(model)
+    rec = GemmRecorder(stack)
+    ctx = torch.enable_grad() if grad else torch.no_grad()
+    with ctx, rec:
+        out = model(*args)
+    for h in handles:
+        h.remove()
+    stack.remove()
+    out = out.sample if hasattr(out, 'sample') else out
+    for g in rec.rows:
+        g['consumer_site'] = consumers.get(g['module'], '')
+    return sites, out.detach(), rec.rows
+
+
+def gelu_mapping(proto, scopes):
+    """site -> the ONNX nodes of its GELU (the one decomposed pattern or fused op under the site's scope)."""
+    gelus = onnx_gelu_nodes(proto)
+    mapping = []
+    for site, scope in scopes:
+        hits = [g for g in gelus if g['node'].startswith(scope + '/')]
+        assert len(hits) == 1, (site, scope, hits)
+        mapping.append(dict(site=site, onnx_scope=scope, onnx_node=hits[0]['node'], onnx_output=hits[0]['output'],
+                            form=hits[0]['op']))
+    assert len(gelus) == len(scopes), (len(gelus), len(scopes))
+    return mapping
+
+
+def fused_mapping(fused_proto, mapping):
+    """The same sites in the fused graph: the fused op writes the decomposed pattern's output tensor (its node is
+    named Gelu_N / Gelu_AddBias_N / FastGelu_AddBias_N, outside any scope), so the tensor name carries the site."""
+    by_output = {n.output[0]: n for n in fused_proto.graph.node}
+    out = []
+    for m in mapping:
+        n = by_output[m['onnx_output']]
+        out.append(dict(site=m['site'], onnx_scope=m['onnx_scope'], onnx_node=n.name, onnx_output=m['onnx_output'],
+                        form=(n.domain + '.' if n.domain else '') + n.op_type, onnx_inputs=list(n.input)))
+    return out
+
+
+def write_reference(d, inputs, sites, out, gemms, mapping, channels_first=()):
+    """inputs: {name: array}; sites: {site: tensor}. Writes the .npy files, sites.csv and gemms.csv into d."""
+    os.makedirs(d, exist_ok=True)
+    for name, a in inputs.items():
+        np.save(os.path.join(d, name + '.npy'), a)
+    np.save(os.path.join(d, 'output.npy'), out.numpy().astype(np.float32))
+    rows = []
+    for m in mapping:
+        rows.append(dict(site=m['site'], onnx_node=m['onnx_node'], onnx_output=m['onnx_output'],
+                         **site_stats(sites[m['site']], m['site'] in channels_first)))
+    write_csv(os.path.join(d, 'sites.csv'), rows,
+              ['site', 'onnx_node', 'onnx_output', 'M', 'K', 'elements', 'near_zero', 'near_tau', 'min', 'max'])
+    write_csv(os.path.join(d, 'gemms.csv'), gemms, ['op', 'batch', 'M', 'K', 'N', 'module', 'consumer_site'])
+    return rows
+
+
+def seeded_weights(model, seed):
+    """Every trainable parameter redrawn from one seed: weights N(0, 1/fan_in), vectors N(0, 0.1^2). Fixed buffers
+    (sin-cos position tables) are left as the code builds them."""
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if not p.requires_grad:
+                continue
+            if p.dim() >= 2:
+                p.copy_(torch.randn(p.shape, generator=g) / math.sqrt(p[0].numel()))
+            else:
+                p.copy_(torch.randn(p.shape, generator=g) * 0.1)
