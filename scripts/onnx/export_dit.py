@@ -57,6 +57,9 @@ def main():
     onnx.checker.check_model(proto)
     scopes = [(f'blocks.{i}.mlp.act', f'/blocks.{i}/mlp/act') for i in range(CONFIG['depth'])]
     mapping = refs.gelu_mapping(proto, scopes)
+    for i, m in enumerate(mapping):
+        m['colsparse_name'] = f'block.{i}.mlp'   # docs/workloads.md's DiT site names
+        m['role'] = 'mlp'
     fused = onnx.load(path)
     counts = fuse_gelu.fuse(fused)
     fused_path = os.path.join(out_dir, 'dit-tiny-fused.onnx')

@@ -19,6 +19,7 @@ import onnx
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import refs
+import fuse_gelu
 
 NAME = 'vit-mnist'
 ARGS = dict(in_channels=1, image_size=(28, 28), patch_size=7, dim=64, n_heads=4, n_layers=4, mlp_ratio=4.0,
@@ -121,8 +122,15 @@ def main():
         assert len(hits) == 1, (i, hits)
         mapping.append(dict(site=f'transformer.{i}.gelu', onnx_scope=scope.rstrip('/'), onnx_node=hits[0]['node'],
                             onnx_output=hits[0]['output'], form=hits[0]['op'], torch_module=f'transformer.{i}',
-                            read_at=f'input of transformer.{i}.linear2'))
+                            read_at=f'input of transformer.{i}.linear2', colsparse_name=f'transformer.{i}.gelu',
+                            role='ffn'))
     assert len(gelus) == ARGS['n_layers'], gelus
+    # the same graph as ONNX Runtime's optimizer fuses it: BiasGelu(linear1 MatMul, linear1 bias) per layer
+    fused = onnx.load(path)
+    counts = fuse_gelu.fuse(fused)
+    onnx.save(fused, os.path.join(out_dir, 'vit-mnist-fused.onnx'))
+    onnx.checker.check_model(fused)
+    fmapping = refs.fused_mapping(fused, mapping)
 
     gen = torch.Generator().manual_seed(1234)
     sets = {
@@ -158,7 +166,7 @@ def main():
         summary[set_name] = rows
     refs.write_json(os.path.join(out_dir, 'sites.json'), dict(
         tau=refs.TAU, tau_float32=float(refs.tau32()), near_zero='|a| <= tau_float32 (docs/definitions.md)',
-        mapping=mapping))
+        decomposed=mapping, fused=fmapping, fusion_counts=counts))
     shutil.copyfile(os.path.join(src, 'LICENSE'), os.path.join(out_dir, 'LICENSE'))
     for set_name, rows in summary.items():
         print(set_name, [(r['site'], r['near_zero'], r['elements']) for r in rows])

@@ -1,6 +1,6 @@
 """Rewrites an exported graph's GELUs as ONNX Runtime's transformer optimizer does, with the onnx package only.
 
-    /usr/bin/python3 scripts/onnx/fuse_gelu.py IN.onnx OUT.onnx
+    /usr/bin/python3 scripts/onnx/fuse_gelu.py [--model-type=bert|unet] IN.onnx OUT.onnx
 
 ONNX Runtime's Python optimizer (onnxruntime/python/tools/transformers, `optimize_model`) is not installable here,
 so this replicates its GELU passes, in the order BertOnnxModel.optimize runs them with its default options
@@ -12,6 +12,12 @@ so this replicates its GELU passes, in the order BertOnnxModel.optimize runs the
      Mul(0.5)), and fuse_1 (the Pow form).
   3. FusionBiasGelu (fusion_biasgelu.py) with is_fastgelu True then False: a Gelu/FastGelu fed by Add(MatMul, 1-D
      initializer bias) -> com.microsoft FastGelu(matmul, bias) / BiasGelu(matmul, bias).
+With --model-type=unet, the order of UnetOnnxModel.optimize instead: 1 and 2 (fuse_gelu), then
+  4. FusionBiasSplitGelu (fusion_biassplitgelu.py): GEGLU's proj Add -> Slice(first half) / Slice(second half)
+     -> Gelu -> Mul, with the half computed in the graph from Shape -> Gather -> Add -> Div (-> Mul) ->
+     com.microsoft BiasSplitGelu(proj MatMul output, proj bias), writing value * gelu(gate) (no BiasGelu).
+FusionQuickGelu (Sigmoid(1.702 x) * x) and FusionQOrderedGelu (quantized graphs) run in newer optimizers too; the
+script refuses a graph where the QuickGelu pattern occurs instead of pretending to fuse it.
 Helpers as in onnx_model.py: find_constant_input looks at the FIRST constant input only and compares with
 |value - expected| < delta (1e-6 unless given); create_node_name gives prefix + '_' + n, n counting from 0 (or from
 one above the largest existing suffix); fused nodes are appended, the replaced ones removed, unused Constant nodes
@@ -412,6 +418,41 @@ def _fast_4(m, tanh, in2nodes, out2node, remove, add):
     return True
 
 
+# ---- fusion_biassplitgelu.py (the UNet optimizer's GEGLU fusion: proj Add -> two Slices cut at the half the graph
+# computes from Shape -> Gather -> Add -> Div (-> Mul) -> Gelu(second half) -> Mul(first half, .))
+def fuse_bias_split_gelu(m, gelu, in2nodes, out2node, remove, add):
+    ch = in2nodes.get(gelu.output[0], [])
+    if len(ch) != 1 or ch[0].op_type != 'Mul':
+        return
+    mul_after = ch[0]
+    slice_gelu = m.match_parent(gelu, 'Slice', 0, out2node)
+    if slice_gelu is None or m.find_constant_input(slice_gelu, -1, delta=0.001) != 3:
+        return
+    add_output = slice_gelu.input[0]
+    start = m.match_parent_path(slice_gelu, ['Div', 'Add', 'Gather', 'Shape', 'Add'], [1, 0, 0, 0, 0], out2node)
+    if start is None:
+        start = m.match_parent_path(slice_gelu, ['Mul', 'Div', 'Add', 'Gather', 'Shape', 'Add'], [1, 0, 0, 0, 0, 0],
+                                    out2node)
+    if start is None or start[-2].input[0] != add_output:
+        return
+    end = m.match_parent_path(slice_gelu, ['Mul', 'Div'], [2, 0], out2node)
+    if end is None or end[1] not in start:
+        return
+    slice_mul = m.match_parent(mul_after, 'Slice', 0, out2node)
+    if slice_mul is None or slice_mul.input[2] != slice_gelu.input[1]:
+        return
+    nodes = start + [end[0], mul_after, gelu, slice_mul, slice_gelu]
+    out = mul_after.output[0]
+    if not m.is_safe_to_fuse_nodes(nodes, [out], in2nodes):
+        return
+    add_node = start[-1]
+    bias_index, _ = m.get_constant_input(add_node)
+    remove.extend(nodes)
+    add.append(ms_node('BiasSplitGelu', [add_node.input[1 - bias_index], add_node.input[bias_index]], [out],
+                       m.create_node_name('BiasSplitGelu', name_prefix='BiasSplitGelu')))
+    return True
+
+
 # ---- fusion_biasgelu.py
 def fuse_bias_gelu(m, node, in2nodes, out2node, remove, add):
     gelu_op = node.op_type
@@ -439,12 +480,31 @@ def fuse_bias_gelu(m, node, in2nodes, out2node, remove, add):
                        m.create_node_name(fuse_op, gelu_op + '_AddBias_')))
 
 
-def fuse(model):
-    """The GELU passes in the optimizer's order; returns {fused op: count}."""
+def quick_gelu_candidates(m):
+    """Sigmoids fed by a Mul by 1.702 (FusionQuickGelu's pattern, not replicated): must be none."""
+    out2node = m.output_name_to_node()
+    n = 0
+    for node in m.g.node:
+        if node.op_type == 'Sigmoid':
+            p = out2node.get(node.input[0])
+            if p is not None and p.op_type == 'Mul' and m.find_constant_input(p, 1.702, delta=0.001) >= 0:
+                n += 1
+    return n
+
+
+def fuse(model, model_type='bert'):
+    """The GELU passes in the order of the optimizer for model_type ('bert': BertOnnxModel.optimize, also what
+    the dit/vit models get; 'unet': UnetOnnxModel.optimize: fuse_gelu, then BiasSplitGelu, no BiasGelu); returns
+    {fused op: count}."""
     m = Graph(model)
+    if quick_gelu_candidates(m):
+        raise SystemExit('graph holds a QuickGelu pattern, which this script does not fuse')
     counts = {'Gelu': m.apply('Erf', fuse_gelu), 'FastGelu': m.apply('Tanh', fuse_fastgelu)}
-    counts['FastGelu+bias'] = m.apply('FastGelu', fuse_bias_gelu)
-    counts['BiasGelu'] = m.apply('Gelu', fuse_bias_gelu)
+    if model_type == 'unet':
+        counts['BiasSplitGelu'] = m.apply('Gelu', fuse_bias_split_gelu)
+    else:
+        counts['FastGelu+bias'] = m.apply('FastGelu', fuse_bias_gelu)
+        counts['BiasGelu'] = m.apply('Gelu', fuse_bias_gelu)
     m.topological_sort()
     if not any(o.domain == 'com.microsoft' for o in model.opset_import):
         model.opset_import.append(helper.make_opsetid('com.microsoft', 1))
@@ -452,12 +512,14 @@ def fuse(model):
 
 
 def main(argv):
-    if len(argv) != 3:
-        sys.exit('usage: fuse_gelu.py IN.onnx OUT.onnx')
-    model = onnx.load(argv[1])
-    counts = fuse(model)
-    onnx.save(model, argv[2])
-    print(argv[2], counts)
+    args = [a for a in argv[1:] if not a.startswith('--model-type=')]
+    types = [a.split('=', 1)[1] for a in argv[1:] if a.startswith('--model-type=')]
+    if len(args) != 2 or (types and types[0] not in ('bert', 'unet')):
+        sys.exit('usage: fuse_gelu.py [--model-type=bert|unet] IN.onnx OUT.onnx')
+    model = onnx.load(args[0])
+    counts = fuse(model, types[0] if types else 'bert')
+    onnx.save(model, args[1])
+    print(args[1], counts)
 
 
 if __name__ == '__main__':

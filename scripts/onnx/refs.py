@@ -197,7 +197,8 @@ def gelu_mapping(proto, scopes):
         mapping.append(dict(site=site, onnx_scope=scope, onnx_node=hits[0]['node'], onnx_output=hits[0]['output'],
                             form=hits[0]['op']))
     assert len(gelus) == len(scopes), (len(gelus), len(scopes))
-    return mapping
+    order = {n.name: i for i, n in enumerate(proto.graph.node)}
+    return sorted(mapping, key=lambda m: order[m['onnx_node']])   # graph (execution) order
 
 
 def fused_mapping(fused_proto, mapping):
@@ -206,9 +207,18 @@ def fused_mapping(fused_proto, mapping):
     by_output = {n.output[0]: n for n in fused_proto.graph.node}
     out = []
     for m in mapping:
-        n = by_output[m['onnx_output']]
-        out.append(dict(site=m['site'], onnx_scope=m['onnx_scope'], onnx_node=n.name, onnx_output=m['onnx_output'],
-                        form=(n.domain + '.' if n.domain else '') + n.op_type, onnx_inputs=list(n.input)))
+        n = by_output.get(m['onnx_output'])
+        row = dict(m)
+        if n is None:
+            # BiasSplitGelu swallows the whole GEGLU: the op reading the site's projection
+            hits = [k for k in fused_proto.graph.node if k.domain == 'com.microsoft'
+                    and any(i.startswith(m['onnx_scope'] + '/') for i in k.input)]
+            assert len(hits) == 1, (m, hits)
+            n = hits[0]
+            row['note'] = 'writes value * gelu(gate); the gelu of the gate is no tensor of this graph'
+        row.update(onnx_node=n.name, onnx_output=n.output[0], form=(n.domain + '.' if n.domain else '') + n.op_type,
+                   onnx_inputs=list(n.input))
+        out.append(row)
     return out
 
 
