@@ -3,13 +3,13 @@ decomposed and ORT-fused, with PyTorch reference numbers (issue 24, item 4b).
 
     /usr/bin/python3 scripts/onnx/export_unet.py --diffusers DIFFUSERS_SRC --hub HUGGINGFACE_HUB_SRC
 
-DIFFUSERS_SRC: huggingface/diffusers v0.35.2's src/; HUGGINGFACE_HUB_SRC: huggingface/huggingface_hub v0.35.3's
+DIFFUSERS_SRC: huggingface/diffusers v0.35.2's src/ (its LICENSE beside it, copied into the fixture); HUGGINGFACE_HUB_SRC: huggingface/huggingface_hub v0.35.3's
 src/ (diffusers imports it; Debian does not package it). The stand-ins for what torch 1.13 lacks and the
 baddbmm(beta=0) route-around are bench/fullsize_crosscheck.py's (torch_shims, zeroed_baddbmm,
 safetensors_stand_in), used unchanged. The weights are seeded random (refs.seeded_weights, seed 0), not trained:
 the fixture tests graph structure, not trained behaviour.
 """
-import argparse, os, sys
+import argparse, os, shutil, sys
 import numpy as np
 import torch
 import onnx
@@ -108,6 +108,9 @@ def main():
         weights='seeded random (seed 0), not trained', site='gelu(gate) of each GEGLU (value * gelu(gate))',
         config={k: list(v) if isinstance(v, tuple) else v for k, v in config.items()},
         decomposed=mapping, fused=fused_forms, fusion_counts=counts))
+    # diffusers' Apache-2.0 LICENSE sits beside its src/ in a checkout
+    shutil.copyfile(os.path.join(os.path.dirname(os.path.abspath(a.diffusers)), 'LICENSE'),
+                    os.path.join(out_dir, 'LICENSE'))
     print([(r['site'], r['near_zero'], r['elements']) for r in rows], counts)
     print('wrote', path, os.path.getsize(path), sorted(fused_forms))
 
