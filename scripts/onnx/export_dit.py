@@ -84,6 +84,7 @@ def main():
         tau=refs.TAU, tau_float32=float(refs.tau32()), near_zero='|a| <= tau_float32 (docs/definitions.md)',
         weights='seeded random (seed 0), not trained', decomposed=mapping, fused=fmapping, fusion_counts=counts))
     shutil.copyfile(os.path.join(a.dit, 'LICENSE.txt'), os.path.join(out_dir, 'LICENSE'))
+    shutil.copyfile(os.path.join(a.timm, 'LICENSE'), os.path.join(out_dir, 'LICENSE-timm'))
     print([(r['site'], r['near_zero'], r['elements']) for r in rows], counts)
     print('wrote', path, os.path.getsize(path), fused_path, os.path.getsize(fused_path))
 
