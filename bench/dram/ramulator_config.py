@@ -3,7 +3,9 @@
     RAMREF_CONFIG=NAME PYTHONPATH=$RAM/python python3 -m ramulator export bench/dram/ramulator_config.py \
         -o bench/dram/NAME.yaml
 
-NAME is one of CONFIGS below. The trace path is the placeholder @TRACE@, which compare.sh (and
+NAME is one of CONFIGS below. RAMREF_CMD_TRACE=PATH adds Ramulator's CmdTraceRecorder plugin, which
+writes every issued command (clock, command, address vector) to PATH.ch0, PATH.ch1, ... (for
+finding where a model first departs from Ramulator; not used by the committed configs). The trace path is the placeholder @TRACE@, which compare.sh (and
 whoever makes fixtures) replaces. This builds nothing; it only describes a configuration with
 Ramulator's Python classes, which `export` expands into the full YAML (timing constraints
 resolved to cycles) that Ramulator's C++ core and bench/dram/ramulator_run.cpp read.
@@ -47,9 +49,12 @@ CONFIGS = {
 
 name = os.environ["RAMREF_CONFIG"]
 ctrl_cls, dram, channels, scheduler, refresh, row_policy = CONFIGS[name]
+plugins = {}
+if os.environ.get("RAMREF_CMD_TRACE"):
+    plugins = {"controller_plugins": [r.controller_plugin.CmdTraceRecorder(path=os.environ["RAMREF_CMD_TRACE"])]}
 controllers = [
     ctrl_cls(dram=dram(), scheduler=scheduler(), refresh_manager=refresh(), row_policy=row_policy(),
-             addr_mapper=r.addr_mapper.RoBaRaCoCh())
+             addr_mapper=r.addr_mapper.RoBaRaCoCh(), **plugins)
     for _ in range(channels)
 ]
 frontend = r.frontend.LoadStoreTrace(clock_ratio=1, path="@TRACE@")
