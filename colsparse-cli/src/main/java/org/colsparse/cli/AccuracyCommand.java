@@ -3,11 +3,11 @@ package org.colsparse.cli;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.colsparse.accuracy.CliffRule;
+import org.colsparse.catalog.Catalog;
 import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.Workload;
 import org.colsparse.denoiser.DenoiserInfo;
-import org.colsparse.denoiser.Denoisers;
 import org.colsparse.report.AtomicOutput;
 import org.colsparse.runtime.Torch;
 import org.colsparse.sparsity.AnalysisConfig;
@@ -117,7 +117,7 @@ public final class AccuracyCommand implements Runnable {
         List<String> ids = workloads.isEmpty() ? List.of("ddpm-mnist") : List.copyOf(new LinkedHashSet<>(workloads));
         List<Workload> chosen = new ArrayList<>();
         for (String id : ids) {
-            chosen.add(Denoisers.get(id, presetOptions.preset));
+            chosen.add(Catalog.runtime(id, presetOptions.preset));
         }
         if (checkpoint != null && chosen.size() != 1) {
             throw new InputException("--checkpoint: applies to one --workload, got " + chosen.size());
@@ -228,7 +228,7 @@ public final class AccuracyCommand implements Runnable {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int i = 0; i < results.size(); i++) {
             AccuracySweep.Result r = results.get(i);
-            runs.add(new Run(r.workload(), r.modality(), r.decoding(), Denoisers.get(r.workload(), preset).info().sampler(), r.samples(), r.steps(),
+            runs.add(new Run(r.workload(), r.modality(), r.decoding(), Catalog.runtime(r.workload(), preset).info().sampler(), r.samples(), r.steps(),
                     r.seed(), r.tileRows(), r.denseSeconds(), seconds.get(i), r.cliffAt()));
             for (AccuracySweep.Point p : r.points()) {
                 Map<String, Object> m = new LinkedHashMap<>();

@@ -27,7 +27,6 @@ import org.colsparse.taxonomy.TaxonomyRule;
 import org.colsparse.taxonomy.TaxonomyVerdict;
 import org.colsparse.util.InputException;
 import org.colsparse.workload.FullPreset;
-import org.colsparse.workload.FullPresets;
 import org.colsparse.workload.Gemm;
 
 import java.io.IOException;
@@ -92,7 +91,7 @@ public final class Characterization {
         ShardState state = new ShardState(null);
         int i = 0;
         for (String id : opt.workloads()) {
-            Workload w = org.colsparse.denoiser.Denoisers.get(id, opt.preset());
+            Workload w = org.colsparse.catalog.Catalog.runtime(id, opt.preset());
             Torch.configureThreads(opt.threads());
             listener.stage("profile", id, i, opt.workloads().size());
             Profiler.Config pc = profileConfig(w);
@@ -117,12 +116,12 @@ public final class Characterization {
         ArrayNode workloads = results.putArray("workloads");
         int i = 0;
         for (String id : opt.workloads()) {
-            Workload w = org.colsparse.denoiser.Denoisers.get(id, opt.preset());
+            Workload w = org.colsparse.catalog.Catalog.runtime(id, opt.preset());
             ObjectNode node = workloads.addObject();
             node.put("id", id);
             node.put("group", w.info().group().cliName());
             node.put("modality", w.info().modality().cliName());
-            node.put("gelu_form", w.info().geluForm());
+            node.put("gelu_form", w.info().geluForm().cliName());
             node.put("description", w.info().description());
             node.put("preset", opt.preset().name());
             // tiny models are trained by colsparse's own train command; ddpm-mnist (and vit-mnist) ship real pretrained weights
@@ -464,7 +463,7 @@ public final class Characterization {
      * threshold, array rows) of the tiny site at the same relative depth. A mean per tile, not a mask.
      */
     private Projection projection(String id, JsonNode profile) {
-        FullPreset full = org.colsparse.workload.Workloads.ids().contains(id) ? FullPresets.of(id) : null;
+        FullPreset full = org.colsparse.catalog.Catalog.get(id).fullSize() != null ? org.colsparse.catalog.Catalog.shapes(id) : null;
         if (full == null) {
             return null;
         }
@@ -475,7 +474,7 @@ public final class Characterization {
             }
         }
         List<String> tiny = new ArrayList<>();
-        for (org.colsparse.denoiser.SiteSpec site : org.colsparse.denoiser.Denoisers.get(id).info().sites()) {
+        for (org.colsparse.denoiser.SiteSpec site : org.colsparse.catalog.Catalog.runtime(id).info().sites()) {
             if (site.role().headline() && measured.containsKey(site.name())) {
                 tiny.add(site.name());
             }
