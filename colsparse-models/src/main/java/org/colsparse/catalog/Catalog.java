@@ -4,6 +4,21 @@ import org.colsparse.denoiser.DdpmMnistWorkload;
 import org.colsparse.denoiser.Preset;
 import org.colsparse.denoiser.VitMnistWorkload;
 import org.colsparse.denoiser.Workload;
+import org.colsparse.denoiser.full.FullAnimateDiffWorkload;
+import org.colsparse.denoiser.full.FullAudioLdmWorkload;
+import org.colsparse.denoiser.full.FullDitWorkload;
+import org.colsparse.denoiser.full.FullEdgeWorkload;
+import org.colsparse.denoiser.full.FullMdmWorkload;
+import org.colsparse.denoiser.full.FullMldWorkload;
+import org.colsparse.denoiser.full.FullSd15Workload;
+import org.colsparse.denoiser.tiny.AnimateDiffSpec;
+import org.colsparse.denoiser.tiny.AudioLdmSpec;
+import org.colsparse.denoiser.tiny.DitSpec;
+import org.colsparse.denoiser.tiny.EdgeSpec;
+import org.colsparse.denoiser.tiny.MdmSpec;
+import org.colsparse.denoiser.tiny.MldSpec;
+import org.colsparse.denoiser.tiny.Sd15Spec;
+import org.colsparse.denoiser.tiny.TinyWorkload;
 import org.colsparse.util.InputException;
 import org.colsparse.workload.FullPreset;
 
@@ -12,29 +27,28 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The registry: every workload colsparse knows, one line each, in the order {@code workloads} and
- * {@code run} list them. Adding a workload is one package (its code and its descriptor) and one line here.
+ * The registry: every workload colsparse knows, one descriptor line each, in the order {@code workloads}
+ * and {@code run} list them. A line joins a workload's identity and full-size facts (stated once, in a
+ * class its runtimes read them from) with its runtimes. Adding a workload is one package (its code and
+ * its identity) and one line here.
  */
 public final class Catalog {
     private Catalog() {
     }
 
-    /** Built on first use: a descriptor builds its runtimes, whose classes may name the descriptor's identity. */
-    private static final class Registered {
-        static final List<WorkloadDescriptor> ALL = List.of(
-                DdpmMnistWorkload.descriptor(),
-                VitMnistWorkload.descriptor(),
-                Dit.descriptor(),
-                Mdm.descriptor(),
-                Mld.descriptor(),
-                Edge.descriptor(),
-                Sd15.descriptor(),
-                AudioLdm.descriptor(),
-                AnimateDiff.descriptor());
-    }
+    private static final List<WorkloadDescriptor> ALL = List.of(
+            new WorkloadDescriptor(DdpmMnistWorkload.IDENTITY, new DdpmMnistWorkload(), null, null),
+            new WorkloadDescriptor(VitMnistWorkload.IDENTITY, new VitMnistWorkload(), null, null),
+            new WorkloadDescriptor(Dit.IDENTITY, new TinyWorkload(new DitSpec()), new FullDitWorkload(), Dit.FULL_SIZE),
+            new WorkloadDescriptor(Mdm.IDENTITY, new TinyWorkload(new MdmSpec()), new FullMdmWorkload(), Mdm.FULL_SIZE),
+            new WorkloadDescriptor(Mld.IDENTITY, new TinyWorkload(new MldSpec()), new FullMldWorkload(), Mld.FULL_SIZE),
+            new WorkloadDescriptor(Edge.IDENTITY, new TinyWorkload(new EdgeSpec()), new FullEdgeWorkload(), Edge.FULL_SIZE),
+            new WorkloadDescriptor(Sd15.IDENTITY, new TinyWorkload(new Sd15Spec()), new FullSd15Workload(), Sd15.FULL_SIZE),
+            new WorkloadDescriptor(AudioLdm.IDENTITY, new TinyWorkload(new AudioLdmSpec()), new FullAudioLdmWorkload(), AudioLdm.FULL_SIZE),
+            new WorkloadDescriptor(AnimateDiff.IDENTITY, new TinyWorkload(new AnimateDiffSpec()), new FullAnimateDiffWorkload(), AnimateDiff.FULL_SIZE));
 
     public static List<WorkloadDescriptor> all() {
-        return Registered.ALL;
+        return ALL;
     }
 
     /** The workload called {@code id}; an unknown name is bad input and the message lists the known ones. */

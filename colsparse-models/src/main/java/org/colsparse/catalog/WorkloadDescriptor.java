@@ -7,8 +7,8 @@ import org.colsparse.workload.WorkloadIdentity;
 /**
  * Everything colsparse knows about one workload, in one value: who it is, the runtime that ships
  * (its sites, their roles, its sampler and the decoder of its output come with it), the full-size
- * runtime that runs a user's official checkpoint, and the full-size facts and layer shapes. A workload
- * states it in one class with a {@code descriptor()} method, registered by one line in {@link Catalog}.
+ * runtime that runs a user's official checkpoint, and the full-size facts and layer shapes. Each is one
+ * line of {@link Catalog}.
  *
  * @param shipped  the runtime with weights in the repository (a tiny trained model or a shipped third-party one)
  * @param full     the full-size runtime, or null where none is built

@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.Shape;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.sampler.DdpmSampler;
 import org.colsparse.sampler.StepListener;
-import org.colsparse.catalog.WorkloadDescriptor;
 import org.colsparse.sweep.Decoders;
 import org.colsparse.workload.GeluVariant;
 import org.colsparse.workload.Modality;
@@ -24,7 +23,8 @@ public final class DdpmMnistWorkload implements Workload {
     public static final String ID = "ddpm-mnist";
     static final String CHECKPOINT = "models/ddpm-mnist/ddpm_mnist.pth";
 
-    static final WorkloadIdentity IDENTITY = new WorkloadIdentity(ID, WorkloadGroup.CONV, Modality.IMAGE, GeluVariant.EXACT);
+    /** A shipped workload outside docs/workloads.md's table: no full-size runtime, no full-size shapes. */
+    public static final WorkloadIdentity IDENTITY = new WorkloadIdentity(ID, WorkloadGroup.CONV, Modality.IMAGE, GeluVariant.EXACT);
 
     private static final DenoiserInfo INFO;
 
@@ -42,11 +42,6 @@ public final class DdpmMnistWorkload implements Workload {
         INFO = DenoiserInfo.of(IDENTITY,
                 "third-party pretrained MNIST DDPM (MIT): 4 conv7x7+LayerNorm+GELU blocks, time MLP",
                 sites, CHECKPOINT, "DDPM ancestral, sigma^2 = beta, linear schedule T = 1000", 8, 1000, DdpmMnist.T);
-    }
-
-    /** A shipped workload outside docs/workloads.md's table: no full-size runtime, no full-size shapes. */
-    public static WorkloadDescriptor descriptor() {
-        return new WorkloadDescriptor(IDENTITY, new DdpmMnistWorkload(), null, null);
     }
 
     @Override

@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.sampler.FlowSdeSampler;
 import org.colsparse.sampler.StepListener;
-import org.colsparse.catalog.WorkloadDescriptor;
 import org.colsparse.sweep.Decoders;
 import org.colsparse.workload.GeluVariant;
 import org.colsparse.workload.Modality;
@@ -38,7 +37,8 @@ public final class VitMnistWorkload implements Workload {
     public static final double CFG_END = 0.7;
     public static final double DIFFUSION = 0.0;
 
-    static final WorkloadIdentity IDENTITY = new WorkloadIdentity(ID, WorkloadGroup.PURE_TRANSFORMER, Modality.IMAGE, GeluVariant.EXACT);
+    /** A shipped workload outside docs/workloads.md's table: no full-size runtime, no full-size shapes. */
+    public static final WorkloadIdentity IDENTITY = new WorkloadIdentity(ID, WorkloadGroup.PURE_TRANSFORMER, Modality.IMAGE, GeluVariant.EXACT);
 
     private static final DenoiserInfo INFO;
 
@@ -52,11 +52,6 @@ public final class VitMnistWorkload implements Workload {
                 "third-party pretrained MNIST diffusion transformer (MIT): 7x7 patches + 2 time + 2 class tokens, 4 post-LN encoder layers",
                 sites, CHECKPOINT, "Euler flow-matching ODE (the author's solver at diffusion 0), CFG 2.0 for 0.3 < t < 0.7; cond and uncond calls per sample; timestep = 1000 t",
                 10, STEPS, 1000);
-    }
-
-    /** A shipped workload outside docs/workloads.md's table: no full-size runtime, no full-size shapes. */
-    public static WorkloadDescriptor descriptor() {
-        return new WorkloadDescriptor(IDENTITY, new VitMnistWorkload(), null, null);
     }
 
     @Override

@@ -59,7 +59,7 @@ public final class FullDitWorkload implements Workload {
         for (org.colsparse.workload.GeluSite s : Dit.shapes(FullPresets.CFG_BATCH).sites()) {
             sites.add(SiteSpec.of(s, SiteRole.MLP));
         }
-        INFO = DenoiserInfo.of(Dit.ID,
+        INFO = DenoiserInfo.of(Dit.IDENTITY,
                 "DiT-XL/2 (facebookresearch/DiT), class-conditional ImageNet: 28 adaLN-Zero blocks, width 1152, MLP 1152 -> 4608 tanh GELU,"
                         + " 256 patch tokens at 256^2 (1024 at 512^2), outputs SD-VAE latents (no VAE decode)",
                 sites, CHECKPOINT,

@@ -64,7 +64,7 @@ public final class FullEdgeWorkload implements Workload {
         for (org.colsparse.workload.GeluSite s : Edge.shapes(1).sites()) {
             sites.add(SiteSpec.of(s, s.name().startsWith("cond.") ? SiteRole.COND_FFN : SiteRole.FFN));
         }
-        INFO = DenoiserInfo.of(Edge.ID,
+        INFO = DenoiserInfo.of(Edge.IDENTITY,
                 "full-size EDGE DanceDecoder: 2 pre-norm music-encoder layers + 8 FiLM decoder layers, width 512, 8 heads, rotary, "
                         + "FFN 512 -> 1024 exact GELU, 150 frames (5 s at 30 fps), Jukebox 4800-d music features",
                 sites, CHECKPOINT, "long_ddim_sample: DDIM 50 steps (eta 1, cosine, x0 prediction clipped to [-1, 1]), guidance"

@@ -67,7 +67,7 @@ public final class FullMdmWorkload implements Workload {
         for (org.colsparse.workload.GeluSite s : Mdm.shapes(1).sites()) {
             sites.add(SiteSpec.of(s, SiteRole.FFN));
         }
-        INFO = DenoiserInfo.of(Mdm.ID,
+        INFO = DenoiserInfo.of(Mdm.IDENTITY,
                 "full-size MDM (HumanML3D text-to-motion, trans_enc): 8 post-norm encoder layers, width 512, 4 heads, FFN 512 -> 1024 exact GELU, "
                         + FRAMES + " frames + 1 condition token, CLIP ViT-B/32 text feature",
                 sites, CHECKPOINT, "DDPM 1000 steps (cosine, x0 prediction, posterior variance), CFG 2.5 (batch x2)", 1, 1000, 1000);

@@ -55,7 +55,7 @@ public final class FullMldWorkload implements Workload {
         for (org.colsparse.workload.GeluSite s : Mld.shapes(FullPresets.CFG_BATCH).sites()) {
             sites.add(SiteSpec.of(s, SiteRole.FFN));
         }
-        INFO = DenoiserInfo.of(Mld.ID,
+        INFO = DenoiserInfo.of(Mld.IDENTITY,
                 "MLD-1 (ChenFengYe/motion-latent-diffusion), HumanML3D text-to-motion denoiser: skip-connected encoder of 9 post-norm layers,"
                         + " FFN 256 -> 1024 exact GELU, 3 tokens (motion latent, time, CLIP text); outputs the 1 x 256 motion latent (no VAE decode)",
                 sites, CHECKPOINT, "DDIM (diffusers, eta 0, scaled-linear betas, steps_offset 1), CFG 7.5 (batch x2, unconditional first)",

@@ -58,7 +58,7 @@ public final class FullSd15Workload implements Workload {
     static final FullUnet.Config CONFIG = new FullUnet.Config(4, new int[] {320, 640, 1280, 1280},
             new boolean[] {true, true, true, false}, 2, 8, WIDTH, 32, 0, 0, false, false, false, 0);
 
-    private static final DenoiserInfo INFO = DenoiserInfo.of(Sd15.ID,
+    private static final DenoiserInfo INFO = DenoiserInfo.of(Sd15.IDENTITY,
             "Stable Diffusion 1.5 UNet at full size (859.52M parameters), 4x64x64 latent (512x512 px), cross-attention to"
                     + " CLIP ViT-L/14 text states, 16 GEGLU sites (320..1280 -> 4x, exact gelu)",
             siteSpecs(CONFIG, LATENT, LATENT), CHECKPOINT,

@@ -20,7 +20,7 @@ public final class AnimateDiffSpec implements TinySpec {
 
     static {
         List<SiteSpec> sites = TinyUnet.siteSpecs(CH, FashionData.SIZE, VideoData.FRAMES);
-        INFO = DenoiserInfo.of(AnimateDiff.ID,
+        INFO = DenoiserInfo.of(AnimateDiff.IDENTITY,
                 "tiny trained AnimateDiff: the tiny SD-style UNet with a motion module (temporal transformer over 8 frames, GEGLU) after each of its 5 spatial transformers, 8-frame moving Fashion-MNIST clips",
                 sites, "models/animatediff/model.safetensors", "DDIM (eta 0), CFG 8 (batch x2)", 4, 16, TRAINING_TIMESTEPS);
     }
