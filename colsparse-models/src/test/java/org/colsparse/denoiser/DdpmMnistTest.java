@@ -44,6 +44,15 @@ class DdpmMnistTest {
         manager.close();
     }
 
+    /** Its pictures as the author's training saw them; the accuracy sweep prints how in runs[].decoding. */
+    @Test
+    void decodesItsOwnPictures() {
+        org.colsparse.sweep.Decoders.Choice d = model.decoding();
+        assertEquals("picture x + 0.5 clipped to [0, 1] (trained on [0, 1] - 0.5)", d.how());
+        var image = (org.colsparse.sweep.ModalOutput.Image) d.decoder().decode(new Samples(new float[] {-0.5f, 0f, 0.7f}, new long[] {1, 1, 1, 3}));
+        assertArrayEquals(new double[] {0.0, 0.5, 1.0}, image.values(), 1e-7);
+    }
+
     @Test
     void forwardMatchesAnIndependentNumpyImplementationOfTheReadme() {
         // reference: numpy float64 implementation of the checkpoint README's forward pass, input

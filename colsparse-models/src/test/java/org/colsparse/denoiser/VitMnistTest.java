@@ -84,6 +84,15 @@ class VitMnistTest {
         return manager.create(x, new Shape(batch, 1, 28, 28));
     }
 
+    /** Its pictures as the author's training saw them; the accuracy sweep prints how in runs[].decoding. */
+    @Test
+    void decodesItsOwnPictures() {
+        org.colsparse.sweep.Decoders.Choice d = model.decoding();
+        assertEquals("picture x in [0, 1] (the author's sampler clips its output there)", d.how());
+        var image = (org.colsparse.sweep.ModalOutput.Image) d.decoder().decode(new Samples(new float[] {-0.5f, 0.25f, 1.5f}, new long[] {1, 1, 1, 3}));
+        assertArrayEquals(new double[] {0.0, 0.25, 1.0}, image.values(), 1e-7);
+    }
+
     @Test
     void forwardMatchesTheNumpyReferenceOnTheShippedWeights() {
         double[] ts = ref.get("forward_t");
