@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Profiler;
-import org.colsparse.denoiser.Workloads;
+import org.colsparse.catalog.Catalog;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.runtime.Torch;
 import org.colsparse.sampler.StepListener;
@@ -34,7 +34,7 @@ public final class TapOverhead {
         boolean sweep = args.length > 3 && args[3].equals("sweep");
         AnalysisConfig analysis = sweep ? new AnalysisConfig(AnalysisConfig.DEFAULT_SWEEP, new int[] {8, 16, 32, 64, 128})
                 : AnalysisConfig.defaults();
-        try (NDManager m = Torch.manager(); LoadedWorkload w = Workloads.get("ddpm-mnist").load(m, null)) {
+        try (NDManager m = Torch.manager(); LoadedWorkload w = Catalog.runtime("ddpm-mnist").load(m, null)) {
             // warm-up of all three paths: JIT (the analyzer's kernel above all) and oneDNN kernels
             for (int i = 0; i < 3; i++) {
                 w.sample(samples, 10, 0, null, StepListener.NONE);

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDManager;
 import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Workload;
 import org.colsparse.denoiser.DenoiserInfo;
-import org.colsparse.denoiser.Denoisers;
+import org.colsparse.catalog.Catalog;
 import org.colsparse.pipeline.AccuracyStage;
 import org.colsparse.pipeline.Fingerprint;
 import org.colsparse.pipeline.ModelSource;
@@ -95,7 +95,7 @@ public final class AccuracyCommand implements Runnable {
         List<String> ids = workloads.isEmpty() ? List.of("ddpm-mnist") : List.copyOf(new LinkedHashSet<>(workloads));
         List<Workload> chosen = new ArrayList<>();
         for (String id : ids) {
-            chosen.add(Denoisers.get(id, presetOptions.preset));
+            chosen.add(Catalog.runtime(id, presetOptions.preset));
         }
         if (checkpoint != null && chosen.size() != 1) {
             throw new InputException("--checkpoint: applies to one --workload, got " + chosen.size());

@@ -1,7 +1,7 @@
 package org.colsparse.cli;
 
+import org.colsparse.catalog.Catalog;
 import org.colsparse.denoiser.ConditionInput;
-import org.colsparse.denoiser.Denoisers;
 import org.colsparse.denoiser.Preset;
 import org.colsparse.denoiser.Workload;
 import org.colsparse.util.InputException;
@@ -27,7 +27,7 @@ final class PresetOptions {
 
     /** The workload, with the options checked against what it accepts. */
     Workload resolve(String id, Path checkpoint) {
-        Workload w = Denoisers.get(id, preset);
+        Workload w = Catalog.runtime(id, preset);
         // a full-size UNet may come as a diffusers folder; the tiny models' weights are one file
         if (preset == Preset.full) {
             OptionRules.inputFileOrFolder("--checkpoint", checkpoint);

@@ -222,7 +222,7 @@ public final class RunCommand implements Runnable {
     /** Every option is checked here, before any work starts. */
     private RunOptions options() {
         List<String> ids = workloads == null || workloads.isEmpty()
-                ? org.colsparse.denoiser.Denoisers.all().stream().map(w -> w.info().id()).toList()
+                ? org.colsparse.catalog.Catalog.shipped().stream().map(w -> w.info().id()).toList()
                 : List.copyOf(workloads);
         AccelConfig accel = config == null ? AccelConfig.defaults() : AccelConfig.load(OptionRules.inputFile("--config", config));
         if (array != null) {
@@ -254,7 +254,7 @@ public final class RunCommand implements Runnable {
         OptionRules.samples(samples);
         if (steps != null) {
             for (String id : ids) {
-                OptionRules.steps(steps, org.colsparse.denoiser.Denoisers.get(id, presetOptions.preset).info());
+                OptionRules.steps(steps, org.colsparse.catalog.Catalog.runtime(id, presetOptions.preset).info());
             }
         }
         OptionRules.positive("--buckets", buckets);

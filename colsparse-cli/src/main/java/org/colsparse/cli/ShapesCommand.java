@@ -1,11 +1,10 @@
 package org.colsparse.cli;
 
 import org.colsparse.util.InputException;
+import org.colsparse.catalog.Catalog;
 import org.colsparse.workload.FullPreset;
-import org.colsparse.workload.FullPresets;
 import org.colsparse.workload.Gemm;
 import org.colsparse.workload.GeluSite;
-import org.colsparse.workload.Workloads;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,7 +54,7 @@ public final class ShapesCommand implements Runnable {
         if (!"full".equals(preset)) {
             throw new InputException("--preset: unknown preset '" + preset + "' for shapes (known: full)");
         }
-        FullPreset p = FullPresets.of(Workloads.get(workload).id(), batch);
+        FullPreset p = Catalog.shapes(workload, batch);
         List<GemmRow> rows = new ArrayList<>();
         for (Gemm g : p.gemms()) {
             rows.add(new GemmRow(g.name(), g.m(), g.k(), g.n(), g.instances(), g.consumesSite(), g.macs()));

@@ -1,7 +1,7 @@
 package org.colsparse.cli;
 
+import org.colsparse.catalog.Catalog;
 import org.colsparse.denoiser.Workload;
-import org.colsparse.denoiser.Denoisers;
 import org.colsparse.denoiser.tiny.TinyWorkload;
 import org.colsparse.train.Trainer;
 import org.colsparse.util.InputException;
@@ -57,7 +57,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Workload w = Denoisers.get(workload);
+        Workload w = Catalog.runtime(workload);
         if (!(w instanceof TinyWorkload tiny)) {
             throw new InputException("--workload: '" + workload + "' has no training recipe (only the tiny presets are trained here)");
         }

@@ -1,11 +1,11 @@
 package org.colsparse.cli;
 
+import org.colsparse.catalog.Catalog;
 import org.colsparse.denoiser.ConditionInput;
 import org.colsparse.denoiser.Preset;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.Workload;
 import org.colsparse.denoiser.DenoiserInfo;
-import org.colsparse.denoiser.Denoisers;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,9 +46,9 @@ public final class WorkloadsCommand implements Runnable {
             return;
         }
         List<Entry> entries = new ArrayList<>();
-        for (Workload w : Denoisers.all()) {
+        for (Workload w : Catalog.shipped()) {
             DenoiserInfo i = w.info();
-            var path = Denoisers.home().resolve(i.checkpoint());
+            var path = Workload.home().resolve(i.checkpoint());
             entries.add(new Entry(i, path.toString(), Files.isRegularFile(path)));
         }
         var out = spec.commandLine().getOut();
@@ -82,7 +82,7 @@ public final class WorkloadsCommand implements Runnable {
     private void printFull() {
         var out = spec.commandLine().getOut();
         List<FullEntry> entries = new ArrayList<>();
-        for (Workload w : Denoisers.full()) {
+        for (Workload w : Catalog.full()) {
             entries.add(new FullEntry(w.info(), w.conditions()));
         }
         if (format == OutputFormat.json) {

@@ -100,7 +100,7 @@ class RunCommandTest {
 
     @Test
     void vitMnistRunsEveryStageItHasAndIsInTheDefaultRun(@TempDir Path dir) throws Exception {
-        assertTrue(org.colsparse.denoiser.Denoisers.all().stream().anyMatch(w -> w.info().id().equals("vit-mnist")),
+        assertTrue(org.colsparse.catalog.Catalog.shipped().stream().anyMatch(w -> w.info().id().equals("vit-mnist")),
                 "the default run is every built-in workload");
         Path out = dir.resolve("v");
         expect(0, "run", "--workload", "vit-mnist", "--samples", "1", "--steps", "2", "--buckets", "1", "--out", out.toString());

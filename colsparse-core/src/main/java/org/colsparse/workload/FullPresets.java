@@ -3,8 +3,8 @@ package org.colsparse.workload;
 import org.colsparse.util.InputException;
 
 /**
- * The full-size denoisers of docs/workloads.md as code, at their default sizes or at a size of the caller's
- * choosing. Every builder walks the official implementation's layers in execution order; the class
+ * The full-size denoisers of docs/workloads.md as layer shapes, at a size of the caller's choosing (each
+ * workload's descriptor names its default size). Every builder walks the official implementation's layers in execution order; the class
  * comments of {@link LatentUNet}, {@link DiT}, {@link Mdm}, {@link Mld} and {@link Edge} and the
  * comments below cite where each dimension comes from.
  */
@@ -21,29 +21,14 @@ public final class FullPresets {
     private FullPresets() {
     }
 
-    /** The full preset of {@code workload} at its default size and the CFG batch of 2. */
-    public static FullPreset of(String workload) {
-        return of(workload, CFG_BATCH);
-    }
-
-    /** The full preset of {@code workload} at its default size and {@code batch} entries per call. */
-    public static FullPreset of(String workload, int batch) {
+    /** Refuses a batch outside 1 .. {@link #MAX_BATCH}: an input error naming {@code --batch}. */
+    public static void checkBatch(int batch) {
         if (batch < 1) {
             throw new InputException("--batch: must be at least 1, got " + batch);
         }
         if (batch > MAX_BATCH) {
             throw new InputException("--batch: at most " + MAX_BATCH + ", got " + batch);
         }
-        return switch (Workloads.get(workload).id()) {
-            case "sd15" -> sd15(512, 512, batch);
-            case "audioldm" -> audioldm(10.0, batch);
-            case "animatediff" -> animatediff(16, 512, 512, batch);
-            case "dit" -> dit(256, batch);
-            case "mdm" -> mdm(6.0, batch);
-            case "mld" -> mld(batch);
-            case "edge" -> edge(batch);
-            default -> throw new IllegalStateException("workload without a full preset: " + workload);
-        };
     }
 
     /**

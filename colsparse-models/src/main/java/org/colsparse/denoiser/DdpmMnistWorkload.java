@@ -6,9 +6,12 @@ import ai.djl.ndarray.types.Shape;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.sampler.DdpmSampler;
 import org.colsparse.sampler.StepListener;
+import org.colsparse.sweep.Decoders;
+import org.colsparse.workload.GeluVariant;
 import org.colsparse.workload.Modality;
 import org.colsparse.workload.SiteRole;
 import org.colsparse.workload.WorkloadGroup;
+import org.colsparse.workload.WorkloadIdentity;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -19,6 +22,9 @@ import java.util.List;
 public final class DdpmMnistWorkload implements Workload {
     public static final String ID = "ddpm-mnist";
     static final String CHECKPOINT = "models/ddpm-mnist/ddpm_mnist.pth";
+
+    /** A shipped workload outside docs/workloads.md's table: no full-size runtime, no full-size shapes. */
+    public static final WorkloadIdentity IDENTITY = new WorkloadIdentity(ID, WorkloadGroup.CONV, Modality.IMAGE, GeluVariant.EXACT);
 
     private static final DenoiserInfo INFO;
 
@@ -33,7 +39,7 @@ public final class DdpmMnistWorkload implements Workload {
         for (int i = 1; i < 4; i++) {
             sites.add(new SiteSpec("blocks." + i + ".gelu", convChannels[i], pixels, SiteRole.CONV));
         }
-        INFO = new DenoiserInfo(ID, WorkloadGroup.CONV, Modality.IMAGE, "exact",
+        INFO = DenoiserInfo.of(IDENTITY,
                 "third-party pretrained MNIST DDPM (MIT): 4 conv7x7+LayerNorm+GELU blocks, time MLP",
                 sites, CHECKPOINT, "DDPM ancestral, sigma^2 = beta, linear schedule T = 1000", 8, 1000, DdpmMnist.T);
     }
@@ -66,6 +72,11 @@ public final class DdpmMnistWorkload implements Workload {
                 NDArray x = sampler.sample(run, shape, (z, t) -> net().predict(z, t, tap), seed, listener);
                 return new Samples(x.toFloatArray(), shape.getShape());
             }
+        }
+
+        @Override
+        public Decoders.Choice decoding() {
+            return new Decoders.Choice("picture x + 0.5 clipped to [0, 1] (trained on [0, 1] - 0.5)", s -> Decoders.image(s, 0.5, 1.0));
         }
 
         @Override

@@ -3,6 +3,7 @@ package org.colsparse.denoiser;
 import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.sampler.StepListener;
+import org.colsparse.sweep.Decoders;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -36,6 +37,15 @@ public interface LoadedWorkload extends AutoCloseable {
      * Row {@code i} of {@code samples} is sample {@code i} of the run, labelled with its condition.
      */
     Path writePreview(Samples samples, Path dir);
+
+    /**
+     * How the accuracy sweep turns this workload's output into its modality's metric space, and in
+     * words how: the built-in adapter of its modality unless the workload decodes its own output
+     * (de-normalization, forward kinematics, or latents compared as they are).
+     */
+    default Decoders.Choice decoding() {
+        return Decoders.forModality(info().modality());
+    }
 
     @Override
     void close();

@@ -8,9 +8,12 @@ import ai.djl.ndarray.types.Shape;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.sampler.FlowSdeSampler;
 import org.colsparse.sampler.StepListener;
+import org.colsparse.sweep.Decoders;
+import org.colsparse.workload.GeluVariant;
 import org.colsparse.workload.Modality;
 import org.colsparse.workload.SiteRole;
 import org.colsparse.workload.WorkloadGroup;
+import org.colsparse.workload.WorkloadIdentity;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +37,9 @@ public final class VitMnistWorkload implements Workload {
     public static final double CFG_END = 0.7;
     public static final double DIFFUSION = 0.0;
 
+    /** A shipped workload outside docs/workloads.md's table: no full-size runtime, no full-size shapes. */
+    public static final WorkloadIdentity IDENTITY = new WorkloadIdentity(ID, WorkloadGroup.PURE_TRANSFORMER, Modality.IMAGE, GeluVariant.EXACT);
+
     private static final DenoiserInfo INFO;
 
     static {
@@ -42,7 +48,7 @@ public final class VitMnistWorkload implements Workload {
             sites.add(new SiteSpec("transformer." + i + ".gelu", VitMnist.FFN, VitMnist.TOKENS, SiteRole.FFN));
         }
         // flow time is continuous: any step count works; 1000 keeps the reported timesteps (t in thousandths) distinct
-        INFO = new DenoiserInfo(ID, WorkloadGroup.PURE_TRANSFORMER, Modality.IMAGE, "exact",
+        INFO = DenoiserInfo.of(IDENTITY,
                 "third-party pretrained MNIST diffusion transformer (MIT): 7x7 patches + 2 time + 2 class tokens, 4 post-LN encoder layers",
                 sites, CHECKPOINT, "Euler flow-matching ODE (the author's solver at diffusion 0), CFG 2.0 for 0.3 < t < 0.7; cond and uncond calls per sample; timestep = 1000 t",
                 10, STEPS, 1000);
@@ -101,6 +107,11 @@ public final class VitMnistWorkload implements Workload {
                 out.add(net().predict(x.get(i + ":" + (i + 1)), t, label, tap));
             }
             return NDArrays.concat(out, 0);
+        }
+
+        @Override
+        public Decoders.Choice decoding() {
+            return new Decoders.Choice("picture x in [0, 1] (the author's sampler clips its output there)", s -> Decoders.image(s, 0.0, 1.0));
         }
 
         @Override

@@ -37,11 +37,19 @@ public interface Workload {
     }
 
     /**
+     * The repository root, where shipped models live. The launcher passes it as
+     * {@code -Dcolsparse.home}; without it the working directory is assumed.
+     */
+    static Path home() {
+        return Path.of(System.getProperty("colsparse.home", "."));
+    }
+
+    /**
      * The weights to load: the user's {@code checkpoint}, or the {@code shipped} file under the
      * colsparse home; {@code hint} tells how to get a missing shipped file back.
      */
     static Path weightsFile(Path checkpoint, String shipped, String hint) {
-        Path file = checkpoint != null ? checkpoint : Denoisers.home().resolve(shipped);
+        Path file = checkpoint != null ? checkpoint : home().resolve(shipped);
         if (!Files.isRegularFile(file)) {
             throw new InputException(file + ": checkpoint not found" + (checkpoint == null ? " (" + hint + ")" : ""));
         }

@@ -207,7 +207,7 @@ public final class AccuracySweep {
         if (part.samples().size() != config.samples()) {
             throw new IllegalArgumentException("the parts hold " + part.samples().size() + " samples; the sweep has " + config.samples());
         }
-        Decoders.Choice decoding = Decoders.of(model);
+        Decoders.Choice decoding = model.decoding();
         OutputDecoder decoder = decoding.decoder();
         double[] thresholds = config.thresholds();
         Samples dense = Samples.concat(part.dense());

@@ -1,13 +1,11 @@
 package org.colsparse.sweep;
 
-import org.colsparse.denoiser.DdpmMnistWorkload;
-import org.colsparse.denoiser.LoadedWorkload;
-import org.colsparse.denoiser.VitMnistWorkload;
 import org.colsparse.dataset.MelSegments;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.motion.FeatureNormalizer;
 import org.colsparse.motion.MotionClip;
 import org.colsparse.motion.MotionFeatures;
+import org.colsparse.workload.Modality;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,16 +13,15 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Picks the decoder for a loaded workload: its own ({@link DecodesOutput}) when it has one, else a
- * built-in adapter. Images and video frames are compared as the picture a person sees: mapped to
- * {@code [0, 1]} and clipped there, data range 1.
+ * The decoders a workload's {@link org.colsparse.denoiser.LoadedWorkload#decoding()} is made of: the built-in adapter of
+ * its modality, or pieces of its own (ddpm-mnist's pictures in [0, 1] - 0.5, vit-mnist's in [0, 1],
+ * mel and motion decoding). Images and video frames are compared as the picture a person sees:
+ * mapped to {@code [0, 1]} and clipped there, data range 1. The adapters by modality:
  * <ul>
- *   <li>{@code ddpm-mnist}: its author trained on pixels in [0, 1] shifted by -0.5, so {@code x + 0.5}.</li>
- *   <li>{@code vit-mnist}: its sampler already returns the author's picture, clipped to [0, 1].</li>
- *   <li>other {@code image} workloads: (N, C, H, W) trained in [-1, 1] (the tiny models' convention), so {@code (x + 1) / 2}.</li>
+ *   <li>{@code image} workloads: (N, C, H, W) trained in [-1, 1] (the tiny models' convention), so {@code (x + 1) / 2}.</li>
  *   <li>other {@code video} workloads: (N, C, F, H, W) as AnimateDiff's UNet lays a clip out, [-1, 1].</li>
  *   <li>{@code audio}, {@code motion}, {@code dance}: de-normalization and forward kinematics need the
- *       workload's statistics and skeleton, so only a workload implementing {@link DecodesOutput}
+ *       workload's statistics and skeleton, so only a workload with a decoder of its own
  *       gets mel or joint metrics; otherwise {@link ModalOutput.Raw} (relative L2 only). Such a
  *       workload's decoder is one call to {@link #mel} or one of the {@code motion} methods.</li>
  * </ul>
@@ -33,30 +30,28 @@ public final class Decoders {
     private Decoders() {
     }
 
+    /** What outputs say of a workload that decodes its own output. */
+    public static final String OWN = "the workload's own decoder";
+
     /** The decoder picked for a workload and, for every output that says so, how it decodes. */
     public record Choice(String how, OutputDecoder decoder) {
     }
 
-    public static Choice of(LoadedWorkload model) {
-        if (model instanceof DecodesOutput d && d.outputDecoder() != null) {
-            return new Choice("the workload's own decoder", d.outputDecoder());
-        }
-        if (DdpmMnistWorkload.ID.equals(model.info().id())) {
-            return new Choice("picture x + 0.5 clipped to [0, 1] (trained on [0, 1] - 0.5)", s -> image(s, 0.5, 1.0));
-        }
-        if (VitMnistWorkload.ID.equals(model.info().id())) {
-            return new Choice("picture x in [0, 1] (the author's sampler clips its output there)", s -> image(s, 0.0, 1.0));
-        }
-        return switch (model.info().modality()) {
+    /**
+     * The built-in adapter of a modality, for a workload that brings no decoder of its own
+     * ({@link org.colsparse.denoiser.LoadedWorkload#decoding()}).
+     */
+    public static Choice forModality(Modality modality) {
+        return switch (modality) {
             case IMAGE -> new Choice("picture (x + 1) / 2 clipped to [0, 1] from (N, C, H, W) in [-1, 1]", s -> image(s, 1.0, 0.5));
             case VIDEO -> new Choice("frames (x + 1) / 2 clipped to [0, 1] from (N, C, F, H, W) or (N, F, H, W) in [-1, 1]", Decoders::videoChannelsFirst);
-            default -> new Choice("none: " + model.info().modality().cliName() + " needs the workload's statistics (DecodesOutput); relative L2 only",
+            default -> new Choice("none: " + modality.cliName() + " needs the workload's statistics (DecodesOutput); relative L2 only",
                     s -> new ModalOutput.Raw());
         };
     }
 
     /** (N, C, H, W) with pixel value {@code (x + offset) * scale} clipped to [0, 1]. */
-    static ModalOutput.Image image(Samples s, double offset, double scale) {
+    public static ModalOutput.Image image(Samples s, double offset, double scale) {
         long[] shape = s.shape();
         if (shape.length != 4) {
             throw new IllegalStateException("image output should be (N, C, H, W), got " + Arrays.toString(shape));

@@ -1,5 +1,6 @@
 package org.colsparse.denoiser;
 
+import org.colsparse.catalog.Catalog;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.colsparse.runtime.GeluSite;
@@ -34,13 +35,22 @@ class DdpmMnistTest {
     static void load() {
         System.setProperty("colsparse.home", ".."); // tests run in the module directory
         manager = Torch.manager();
-        model = Denoisers.get("ddpm-mnist").load(manager, null);
+        model = Catalog.runtime("ddpm-mnist").load(manager, null);
     }
 
     @AfterAll
     static void close() {
         model.close();
         manager.close();
+    }
+
+    /** Its pictures as the author's training saw them; the accuracy sweep prints how in runs[].decoding. */
+    @Test
+    void decodesItsOwnPictures() {
+        org.colsparse.sweep.Decoders.Choice d = model.decoding();
+        assertEquals("picture x + 0.5 clipped to [0, 1] (trained on [0, 1] - 0.5)", d.how());
+        var image = (org.colsparse.sweep.ModalOutput.Image) d.decoder().decode(new Samples(new float[] {-0.5f, 0f, 0.7f}, new long[] {1, 1, 1, 3}));
+        assertArrayEquals(new double[] {0.0, 0.5, 1.0}, image.values(), 1e-7);
     }
 
     @Test
@@ -105,7 +115,7 @@ class DdpmMnistTest {
     void anotherCheckpointFileIsLoadedFromItsPath(@TempDir Path dir) throws Exception {
         Path other = dir.resolve("other.pth");
         Files.copy(Path.of("../models/ddpm-mnist/ddpm_mnist.pth"), other);
-        try (LoadedWorkload w = Denoisers.get("ddpm-mnist").load(manager, other)) {
+        try (LoadedWorkload w = Catalog.runtime("ddpm-mnist").load(manager, other)) {
             assertArrayEquals(model.sample(1, 2, 5, null, StepListener.NONE).values(), w.sample(1, 2, 5, null, StepListener.NONE).values());
         }
     }
@@ -134,7 +144,7 @@ class DdpmMnistTest {
         LoadedWorkload w;
         try {
             System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
-            w = Denoisers.get("ddpm-mnist").load(manager, training);
+            w = Catalog.runtime("ddpm-mnist").load(manager, training);
         } finally {
             System.setErr(stderr);
         }
@@ -164,14 +174,14 @@ class DdpmMnistTest {
     @Test
     void aForeignCheckpointNamesEveryMismatchAtOnce() {
         Path foreign = Path.of("../colsparse-core/src/test/resources/fixtures/tiny_mlp_2d.pth");
-        InputException e = assertThrows(InputException.class, () -> Denoisers.get("ddpm-mnist").load(manager, foreign));
+        InputException e = assertThrows(InputException.class, () -> Catalog.runtime("ddpm-mnist").load(manager, foreign));
         String msg = e.getMessage();
         assertTrue(msg.startsWith(foreign + ": not a ddpm-mnist checkpoint: 29 missing key(s) [alpha_t, beta_t, gt.blocks.0.net.0.bias"), msg);
         assertTrue(msg.contains("13 unexpected key(s) ["), msg);
         assertFalse(msg.contains("\n"));
         assertEquals("nope.pth: checkpoint not found",
-                assertThrows(InputException.class, () -> Denoisers.get("ddpm-mnist").load(manager, Path.of("nope.pth"))).getMessage());
-        assertTrue(assertThrows(InputException.class, () -> Denoisers.get("sdxl")).getMessage().contains("built in: ddpm-mnist"));
+                assertThrows(InputException.class, () -> Catalog.runtime("ddpm-mnist").load(manager, Path.of("nope.pth"))).getMessage());
+        assertTrue(assertThrows(InputException.class, () -> Catalog.runtime("sdxl")).getMessage().contains("built in: ddpm-mnist"));
     }
 
     private static double sum(float[] v) {

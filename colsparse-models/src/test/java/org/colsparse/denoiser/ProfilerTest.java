@@ -1,5 +1,6 @@
 package org.colsparse.denoiser;
 
+import org.colsparse.catalog.Catalog;
 import ai.djl.ndarray.NDManager;
 import org.colsparse.runtime.GemmRecorder;
 import org.colsparse.runtime.Torch;
@@ -30,7 +31,7 @@ class ProfilerTest {
     }
 
     private static Profiler.Result profile(String id, int samples, int steps, int maskCalls) {
-        try (NDManager m = Torch.manager(); LoadedWorkload model = Denoisers.get(id).load(m, null)) {
+        try (NDManager m = Torch.manager(); LoadedWorkload model = Catalog.runtime(id).load(m, null)) {
             return Profiler.run(model, new Profiler.Config(samples, steps, 0, ANALYSIS, 2, 0.01, maskCalls), StepListener.NONE);
         }
     }
@@ -93,7 +94,7 @@ class ProfilerTest {
     @Test
     void partsOfTheSamplesMergeIntoTheWholeRun() {
         Profiler.Config config = new Profiler.Config(3, 2, 0, ANALYSIS, 2, 0.01, 2);
-        try (NDManager m = Torch.manager(); LoadedWorkload model = Denoisers.get("mld").load(m, null)) {
+        try (NDManager m = Torch.manager(); LoadedWorkload model = Catalog.runtime("mld").load(m, null)) {
             Profiler.Result whole = Profiler.run(model, config, StepListener.NONE);
             Profiler.Part odd = Profiler.runPart(model, config, List.of(1), StepListener.NONE);
             Profiler.Part even = Profiler.runPart(model, config, List.of(0, 2), StepListener.NONE);

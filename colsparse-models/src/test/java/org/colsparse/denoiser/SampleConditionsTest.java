@@ -1,5 +1,6 @@
 package org.colsparse.denoiser;
 
+import org.colsparse.catalog.Catalog;
 import ai.djl.ndarray.NDManager;
 import org.colsparse.accuracy.CliffRule;
 import org.colsparse.runtime.GeluForm;
@@ -37,7 +38,7 @@ class SampleConditionsTest {
 
         @Override
         public DenoiserInfo info() {
-            return new DenoiserInfo("recording", WorkloadGroup.CONV, Modality.IMAGE, "exact", "stand-in", List.of(new SiteSpec("gelu", 2, 1, SiteRole.FFN)),
+            return new DenoiserInfo("recording", WorkloadGroup.CONV, Modality.IMAGE, org.colsparse.workload.GeluVariant.EXACT, "stand-in", List.of(new SiteSpec("gelu", 2, 1, SiteRole.FFN)),
                     "none", "records its calls", 1, 1, 1000);
         }
 
@@ -92,7 +93,7 @@ class SampleConditionsTest {
         for (int k = 0; k < 12; k++) {
             assertEquals(new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1}[k], VitMnistWorkload.label(k));
         }
-        try (NDManager m = Torch.manager(); LoadedWorkload model = Denoisers.get("vit-mnist").load(m, null)) {
+        try (NDManager m = Torch.manager(); LoadedWorkload model = Catalog.runtime("vit-mnist").load(m, null)) {
             // same noise (seed 5), so only the digit asked for can tell the runs apart
             float[] three = model.sample(3, 1, 2, 5, null, StepListener.NONE).values();
             assertArrayEquals(three, model.sample(13, 1, 2, 5, null, StepListener.NONE).values(), "samples 3 and 13 both ask for a 3");

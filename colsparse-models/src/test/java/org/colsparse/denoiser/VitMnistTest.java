@@ -1,5 +1,6 @@
 package org.colsparse.denoiser;
 
+import org.colsparse.catalog.Catalog;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -51,7 +52,7 @@ class VitMnistTest {
     static void load() {
         System.setProperty("colsparse.home", ".."); // tests run in the module directory
         manager = Torch.manager();
-        model = Denoisers.get("vit-mnist").load(manager, null);
+        model = Catalog.runtime("vit-mnist").load(manager, null);
         net = ((VitMnistWorkload.Loaded) model).net();
         ref = new HashMap<>();
         try (TensorSource src = TensorSources.open(Path.of("src/test/resources/vit-mnist/expected.npz"))) {
@@ -81,6 +82,15 @@ class VitMnistTest {
             }
         }
         return manager.create(x, new Shape(batch, 1, 28, 28));
+    }
+
+    /** Its pictures as the author's training saw them; the accuracy sweep prints how in runs[].decoding. */
+    @Test
+    void decodesItsOwnPictures() {
+        org.colsparse.sweep.Decoders.Choice d = model.decoding();
+        assertEquals("picture x in [0, 1] (the author's sampler clips its output there)", d.how());
+        var image = (org.colsparse.sweep.ModalOutput.Image) d.decoder().decode(new Samples(new float[] {-0.5f, 0.25f, 1.5f}, new long[] {1, 1, 1, 3}));
+        assertArrayEquals(new double[] {0.0, 0.25, 1.0}, image.values(), 1e-7);
     }
 
     @Test
@@ -191,7 +201,7 @@ class VitMnistTest {
         assertEquals(2.0, VitMnistWorkload.GUIDANCE);
         assertEquals(WorkloadGroup.PURE_TRANSFORMER, info.group());
         assertEquals(Modality.IMAGE, info.modality());
-        assertEquals("exact", info.geluForm());
+        assertEquals(org.colsparse.workload.GeluVariant.EXACT, info.geluForm());
         int[] reported = new int[50];
         model.sample(1, 50, 0, null, (step, steps, timestep) -> reported[step] = timestep);
         assertEquals(0, reported[0]);
@@ -210,7 +220,7 @@ class VitMnistTest {
     @Test
     void aCheckpointThatDoesNotFitNamesEveryMissingUnexpectedAndMisShapedKey(@TempDir Path dir) {
         Path foreign = Path.of("../models/ddpm-mnist/ddpm_mnist.pth");
-        String msg = assertThrows(InputException.class, () -> Denoisers.get("vit-mnist").load(manager, foreign)).getMessage();
+        String msg = assertThrows(InputException.class, () -> Catalog.runtime("vit-mnist").load(manager, foreign)).getMessage();
         assertTrue(msg.startsWith(foreign + ": not a vit-mnist checkpoint: 54 missing key(s) [patch_embed.bias, patch_embed.weight, pos_embed, "
                 + "transformer.0.linear1.bias"), msg);
         assertTrue(msg.contains("; 29 unexpected key(s) [alpha_t, beta_t, "), msg);
@@ -228,9 +238,9 @@ class VitMnistTest {
         w.write(bad, false);
         assertEquals(bad + ": not a vit-mnist checkpoint: 1 missing key(s) [transformer.3.norm2.bias]; 1 unexpected key(s) "
                         + "[transformer.4.norm2.bias]; 1 wrong shape(s) [pos_embed is [1, 20, 64], expected [1, 16, 64]]",
-                assertThrows(InputException.class, () -> Denoisers.get("vit-mnist").load(manager, bad)).getMessage());
+                assertThrows(InputException.class, () -> Catalog.runtime("vit-mnist").load(manager, bad)).getMessage());
         assertEquals("nope.pth: checkpoint not found",
-                assertThrows(InputException.class, () -> Denoisers.get("vit-mnist").load(manager, Path.of("nope.pth"))).getMessage());
+                assertThrows(InputException.class, () -> Catalog.runtime("vit-mnist").load(manager, Path.of("nope.pth"))).getMessage());
     }
 
     /** Noise replayed from the reference: the starting noise, then one array per step. */

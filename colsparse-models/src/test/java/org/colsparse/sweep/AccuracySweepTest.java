@@ -3,7 +3,7 @@ package org.colsparse.sweep;
 import ai.djl.ndarray.NDManager;
 import org.colsparse.accuracy.CliffRule;
 import org.colsparse.denoiser.LoadedWorkload;
-import org.colsparse.denoiser.Denoisers;
+import org.colsparse.catalog.Catalog;
 import org.colsparse.runtime.Torch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +24,7 @@ class AccuracySweepTest {
     static void load() {
         System.setProperty("colsparse.home", ".."); // tests run in the module directory
         manager = Torch.manager();
-        model = Denoisers.get("ddpm-mnist").load(manager, null);
+        model = Catalog.runtime("ddpm-mnist").load(manager, null);
     }
 
     @AfterAll

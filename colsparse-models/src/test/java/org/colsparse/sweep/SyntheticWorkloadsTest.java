@@ -58,7 +58,7 @@ class SyntheticWorkloadsTest {
 
         OneSite(String id, Modality modality, long[] shape) {
             int channels = (int) shape[shape.length - 1];
-            this.info = new DenoiserInfo(id, WorkloadGroup.PURE_TRANSFORMER, modality, "exact", "stand-in", List.of(new SiteSpec("gelu", channels, 1, SiteRole.TIME_MLP)),
+            this.info = new DenoiserInfo(id, WorkloadGroup.PURE_TRANSFORMER, modality, org.colsparse.workload.GeluVariant.EXACT, "stand-in", List.of(new SiteSpec("gelu", channels, 1, SiteRole.TIME_MLP)),
                     "none", "one GELU on seeded noise", 1, 1, 1000);
             this.shape = shape.clone();
             this.site = new GeluSite(0, "gelu", channels, GeluForm.EXACT, SiteLayout.CHANNEL_LAST, SiteRole.TIME_MLP);
@@ -101,7 +101,7 @@ class SyntheticWorkloadsTest {
     }
 
     /** A motion stand-in with 3 joints whose features decode through forward kinematics. */
-    private static final class Motion extends OneSite implements DecodesOutput {
+    private static final class Motion extends OneSite {
         static final String[] NAMES = {"Hips", "LeftToe", "RightToe"};
 
         Motion() {
@@ -109,13 +109,14 @@ class SyntheticWorkloadsTest {
         }
 
         @Override
-        public OutputDecoder outputDecoder() {
+        public Decoders.Choice decoding() {
             int d = MotionFeatures.dimension(3);
             double[] mean = new double[d];
             double[] std = new double[d];
             Arrays.fill(std, 0.1);
             mean[0] = 1.0; // root 1 m above the floor
-            return s -> Decoders.motion(s, new FeatureNormalizer(mean, std), NAMES, new int[] {-1, 0, 0}, 20, false, "LeftToe", "RightToe");
+            return new Decoders.Choice(Decoders.OWN,
+                    s -> Decoders.motion(s, new FeatureNormalizer(mean, std), NAMES, new int[] {-1, 0, 0}, 20, false, "LeftToe", "RightToe"));
         }
     }
 

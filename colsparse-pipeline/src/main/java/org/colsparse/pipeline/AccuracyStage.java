@@ -2,7 +2,7 @@ package org.colsparse.pipeline;
 
 import org.colsparse.accuracy.CliffRule;
 import org.colsparse.denoiser.DenoiserInfo;
-import org.colsparse.denoiser.Denoisers;
+import org.colsparse.catalog.Catalog;
 import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Preset;
 import org.colsparse.denoiser.Samples;
@@ -84,7 +84,7 @@ public final class AccuracyStage {
         List<AccuracyPoint> points = new ArrayList<>();
         for (int i = 0; i < results.size(); i++) {
             AccuracySweep.Result r = results.get(i);
-            runs.add(new AccuracyResult.AccuracyRun(r.workload(), r.modality(), r.decoding(), Denoisers.get(r.workload(), preset).info().sampler(),
+            runs.add(new AccuracyResult.AccuracyRun(r.workload(), r.modality(), r.decoding(), Catalog.runtime(r.workload(), preset).info().sampler(),
                     r.samples(), r.steps(), r.seed(), r.tileRows(), r.denseSeconds(), seconds.get(i), r.cliffAt()));
             for (AccuracySweep.Point p : r.points()) {
                 Map<Metric, Double> metrics = new EnumMap<>(Metric.class);

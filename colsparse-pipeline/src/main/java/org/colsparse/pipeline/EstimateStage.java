@@ -17,7 +17,6 @@ import org.colsparse.systolic.CycleModel;
 import org.colsparse.systolic.Dataflow;
 import org.colsparse.systolic.GemmEstimate;
 import org.colsparse.workload.FullPreset;
-import org.colsparse.workload.FullPresets;
 import org.colsparse.workload.Gemm;
 
 import java.util.ArrayList;
@@ -117,7 +116,7 @@ public final class EstimateStage {
      * threshold, array rows) of the tiny site at the same relative depth. A mean per tile, not a mask.
      */
     private static Projection projection(String id, ProfileResult profile, ArrayShape array, Primary primary) {
-        FullPreset full = org.colsparse.workload.Workloads.ids().contains(id) ? FullPresets.of(id) : null;
+        FullPreset full = org.colsparse.catalog.Catalog.get(id).fullSize() != null ? org.colsparse.catalog.Catalog.shapes(id) : null;
         if (full == null) {
             return null;
         }
@@ -128,7 +127,7 @@ public final class EstimateStage {
             }
         }
         List<String> tiny = new ArrayList<>();
-        for (SiteSpec site : org.colsparse.denoiser.Denoisers.get(id).info().sites()) {
+        for (SiteSpec site : org.colsparse.catalog.Catalog.runtime(id).info().sites()) {
             if (site.role().headline() && measured.containsKey(site.name())) {
                 tiny.add(site.name());
             }

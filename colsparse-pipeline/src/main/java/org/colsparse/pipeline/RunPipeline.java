@@ -49,7 +49,7 @@ public final class RunPipeline {
     public ShardState runShard() {
         int i = 0;
         for (String id : opt.workloads()) {
-            Workload w = org.colsparse.denoiser.Denoisers.get(id, opt.preset());
+            Workload w = org.colsparse.catalog.Catalog.runtime(id, opt.preset());
             ModelSource stage = models(w);
             listener.stage("profile", id, i, opt.workloads().size());
             try (NDManager manager = stage.manager(); LoadedWorkload model = stage.load(manager)) {
@@ -70,7 +70,7 @@ public final class RunPipeline {
         List<WorkloadResult> workloads = new ArrayList<>();
         int i = 0;
         for (String id : opt.workloads()) {
-            Workload w = org.colsparse.denoiser.Denoisers.get(id, opt.preset());
+            Workload w = org.colsparse.catalog.Catalog.runtime(id, opt.preset());
             listener.stage("profile", id, i, opt.workloads().size());
             // a finished profile stage is only reusable together with the masks file it wrote
             ProfileResult profile = store.stage("profile-" + id, ProfileResult.class, () -> profile(w, store),

@@ -1,6 +1,6 @@
 package org.colsparse.report;
 
-import org.colsparse.denoiser.Denoisers;
+import org.colsparse.denoiser.Workload;
 import org.colsparse.util.InputException;
 
 import java.io.IOException;
@@ -180,7 +180,7 @@ public final class AtomicOutput implements AutoCloseable {
             throw new InputException("--out: " + target + " holds the current folder, which colsparse would replace: name a folder "
                     + "of its own, e.g. --out results");
         }
-        Path home = real(Denoisers.home());
+        Path home = real(Workload.home());
         if (home.startsWith(out)) {
             throw new InputException("--out: " + target + " holds the colsparse repository (" + home + "), which colsparse would "
                     + "replace: name a folder of its own, e.g. --out results");

@@ -1,6 +1,7 @@
 package org.colsparse.results;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import org.colsparse.workload.GeluVariant;
 import org.colsparse.workload.Modality;
 import org.colsparse.workload.SiteRole;
 import org.colsparse.workload.WorkloadGroup;
@@ -13,7 +14,7 @@ import java.util.List;
  *
  * @param weights what was loaded, in words ({@link #THIRD_PARTY}, {@link #TINY} or the user's checkpoint)
  */
-public record WorkloadResult(String id, WorkloadGroup group, Modality modality, String geluForm, String description, String preset,
+public record WorkloadResult(String id, WorkloadGroup group, Modality modality, GeluVariant geluForm, String description, String preset,
                              String weights, List<SiteRoleEntry> siteRoles, ProfileResult profile, AccuracyResult accuracy,
                              @JsonInclude(JsonInclude.Include.NON_NULL) EstimateResult estimate,
                              @JsonInclude(JsonInclude.Include.NON_NULL) SimulateResult simulate) {

@@ -65,7 +65,7 @@ class SummaryTest {
     }
 
     static WorkloadResult workload(String id, String weights, ProfileResult p, AccuracyResult a, EstimateResult e, SimulateResult s) {
-        return new WorkloadResult(id, WorkloadGroup.values()[0], Modality.IMAGE, "exact", "d", "tiny", weights, List.of(), p, a, e, s);
+        return new WorkloadResult(id, WorkloadGroup.values()[0], Modality.IMAGE, org.colsparse.workload.GeluVariant.EXACT, "d", "tiny", weights, List.of(), p, a, e, s);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.colsparse.denoiser.full;
 
+import org.colsparse.catalog.AnimateDiff;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -98,7 +99,7 @@ public final class FullAnimateDiffWorkload implements Workload {
     private static final String CHECKPOINT = "a folder: SD 1.5 UNet + mm_sd_v15.ckpt, mm_sd_v15_v2.ckpt, v3_sd15_mm.ckpt"
             + " or a MotionAdapter (guoyww/AnimateDiff)";
 
-    private static final DenoiserInfo INFO = DenoiserInfo.of(ID, "geglu",
+    private static final DenoiserInfo INFO = DenoiserInfo.of(AnimateDiff.IDENTITY,
             "AnimateDiff v1 at full size: SD 1.5 UNet + mm_sd_v15 motion modules (20 temporal transformers, 8 heads, sinusoidal"
                     + " frame positions), 16 frames of 4x64x64 latents, 36 GEGLU sites (v2's module adds mid.motion.0.ff)",
             FullSd15Workload.siteSpecs(Version.V1.apply(FullSd15Workload.CONFIG, FRAMES, MOTION_HEADS), FullSd15Workload.LATENT,

@@ -1,5 +1,6 @@
 package org.colsparse.denoiser.full;
 
+import org.colsparse.catalog.AudioLdm;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -50,7 +51,7 @@ public final class FullAudioLdmWorkload implements Workload {
     /** The original AudioLDM-S UNet: the same weights, heads of 32 channels. */
     static final FullUnet.Config ORIGINAL = CONFIG.withHeadChannels(32);
 
-    private static final DenoiserInfo INFO = DenoiserInfo.of(ID, "geglu",
+    private static final DenoiserInfo INFO = DenoiserInfo.of(AudioLdm.IDENTITY,
             "AudioLDM-S UNet at full size (diffusers port): 8x256x16 latent (10.24 s), FiLM-style CLAP conditioning"
                     + " concatenated to the time embedding, self-attention only, 16 GEGLU sites (256..640 -> 4x, exact gelu)",
             FullSd15Workload.siteSpecs(CONFIG, LATENT_T, LATENT_F), CHECKPOINT,

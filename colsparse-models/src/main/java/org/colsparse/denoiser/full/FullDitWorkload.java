@@ -1,5 +1,6 @@
 package org.colsparse.denoiser.full;
 
+import org.colsparse.catalog.Dit;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -18,9 +19,8 @@ import org.colsparse.sampler.IddpmRespacing;
 import org.colsparse.sampler.LearnedRangeDdpmSampler;
 import org.colsparse.sampler.NoiseSchedule;
 import org.colsparse.sampler.StepListener;
-import org.colsparse.sweep.DecodesOutput;
+import org.colsparse.sweep.Decoders;
 import org.colsparse.sweep.ModalOutput;
-import org.colsparse.sweep.OutputDecoder;
 import org.colsparse.tensor.TensorInfo;
 import org.colsparse.util.InputException;
 import org.colsparse.workload.FullPresets;
@@ -56,10 +56,10 @@ public final class FullDitWorkload implements Workload {
 
     static {
         List<SiteSpec> sites = new ArrayList<>();
-        for (org.colsparse.workload.GeluSite s : FullPresets.of("dit").sites()) {
-            sites.add(new SiteSpec(s.name(), Math.toIntExact(s.k()), s.tokensPerSample(), SiteRole.MLP));
+        for (org.colsparse.workload.GeluSite s : Dit.shapes(FullPresets.CFG_BATCH).sites()) {
+            sites.add(SiteSpec.of(s, SiteRole.MLP));
         }
-        INFO = DenoiserInfo.of("dit", "tanh",
+        INFO = DenoiserInfo.of(Dit.IDENTITY,
                 "DiT-XL/2 (facebookresearch/DiT), class-conditional ImageNet: 28 adaLN-Zero blocks, width 1152, MLP 1152 -> 4608 tanh GELU,"
                         + " 256 patch tokens at 256^2 (1024 at 512^2), outputs SD-VAE latents (no VAE decode)",
                 sites, CHECKPOINT,
@@ -158,7 +158,7 @@ public final class FullDitWorkload implements Workload {
         return IddpmRespacing.respace(IddpmRespacing.linear(TRAINING_STEPS), steps);
     }
 
-    static final class Loaded extends LoadedNetwork<FullDit> implements DecodesOutput {
+    static final class Loaded extends LoadedNetwork<FullDit> {
         private final int[] labels;
 
         Loaded(FullDit net, int[] labels) {
@@ -196,8 +196,8 @@ public final class FullDitWorkload implements Workload {
 
         /** Latents only (the SD VAE is not part of the denoiser): the sweep compares them by relative L2. */
         @Override
-        public OutputDecoder outputDecoder() {
-            return s -> new ModalOutput.Raw();
+        public Decoders.Choice decoding() {
+            return new Decoders.Choice(Decoders.OWN, s -> new ModalOutput.Raw());
         }
     }
 }

@@ -55,7 +55,7 @@ public final class FullEdge extends Network {
         p.declare("input_projection.weight", d, c.features());
         p.declare("input_projection.bias", d);
         for (int i = 0; i < 2; i++) {
-            // site names follow FullPresets.of("edge"): cond.i.ff, decoder.i.ff
+            // site names follow Edge.shapes: cond.i.ff, decoder.i.ff
             condEncoder[i] = new EncoderLayer(p, "cond_encoder." + i, d, c.heads(), c.ffDim(), true, true, s, "cond." + i + ".ff");
         }
         p.declare("cond_projection.weight", d, c.condFeatures());

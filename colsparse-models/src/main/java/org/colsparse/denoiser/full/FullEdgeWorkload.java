@@ -1,5 +1,6 @@
 package org.colsparse.denoiser.full;
 
+import org.colsparse.catalog.Edge;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -21,7 +22,6 @@ import org.colsparse.sampler.NoiseSchedule;
 import org.colsparse.sampler.StepListener;
 import org.colsparse.sampler.X0Sampler;
 import org.colsparse.util.InputException;
-import org.colsparse.workload.FullPresets;
 import org.colsparse.workload.SiteRole;
 
 import java.nio.file.Path;
@@ -61,10 +61,10 @@ public final class FullEdgeWorkload implements Workload {
 
     static {
         List<SiteSpec> sites = new ArrayList<>();
-        for (org.colsparse.workload.GeluSite s : FullPresets.of("edge", 1).sites()) {
-            sites.add(new SiteSpec(s.name(), (int) s.k(), s.tokensPerSample(), s.name().startsWith("cond.") ? SiteRole.COND_FFN : SiteRole.FFN));
+        for (org.colsparse.workload.GeluSite s : Edge.shapes(1).sites()) {
+            sites.add(SiteSpec.of(s, s.name().startsWith("cond.") ? SiteRole.COND_FFN : SiteRole.FFN));
         }
-        INFO = DenoiserInfo.of("edge", "exact",
+        INFO = DenoiserInfo.of(Edge.IDENTITY,
                 "full-size EDGE DanceDecoder: 2 pre-norm music-encoder layers + 8 FiLM decoder layers, width 512, 8 heads, rotary, "
                         + "FFN 512 -> 1024 exact GELU, 150 frames (5 s at 30 fps), Jukebox 4800-d music features",
                 sites, CHECKPOINT, "long_ddim_sample: DDIM 50 steps (eta 1, cosine, x0 prediction clipped to [-1, 1]), guidance"

@@ -51,7 +51,7 @@ public final class FullMdm extends Network {
         p.declare("embed_text.bias", c.dim());
         layers = new EncoderLayer[c.layers()];
         for (int i = 0; i < c.layers(); i++) {
-            // site names follow FullPresets.of("mdm"): layer.i.ff
+            // site names follow Mdm.shapes: layer.i.ff
             layers[i] = new EncoderLayer(p, "seqTransEncoder.layers." + i, c.dim(), c.heads(), c.ffDim(), false, s, "layer." + i + ".ff");
         }
         p.declare("output_process.poseFinal.weight", c.features(), c.dim());

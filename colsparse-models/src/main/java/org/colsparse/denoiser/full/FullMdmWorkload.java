@@ -1,5 +1,6 @@
 package org.colsparse.denoiser.full;
 
+import org.colsparse.catalog.Mdm;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -22,7 +23,6 @@ import org.colsparse.sampler.NoiseSchedule;
 import org.colsparse.sampler.StepListener;
 import org.colsparse.sampler.X0Sampler;
 import org.colsparse.util.InputException;
-import org.colsparse.workload.FullPresets;
 import org.colsparse.workload.SiteRole;
 
 import java.nio.file.Path;
@@ -64,10 +64,10 @@ public final class FullMdmWorkload implements Workload {
     static {
         List<SiteSpec> sites = new ArrayList<>();
         // one sample's rows: the preset's site rows divided by its CFG batch of 2
-        for (org.colsparse.workload.GeluSite s : FullPresets.of("mdm", 1).sites()) {
-            sites.add(new SiteSpec(s.name(), (int) s.k(), s.tokensPerSample(), SiteRole.FFN));
+        for (org.colsparse.workload.GeluSite s : Mdm.shapes(1).sites()) {
+            sites.add(SiteSpec.of(s, SiteRole.FFN));
         }
-        INFO = DenoiserInfo.of("mdm", "exact",
+        INFO = DenoiserInfo.of(Mdm.IDENTITY,
                 "full-size MDM (HumanML3D text-to-motion, trans_enc): 8 post-norm encoder layers, width 512, 4 heads, FFN 512 -> 1024 exact GELU, "
                         + FRAMES + " frames + 1 condition token, CLIP ViT-B/32 text feature",
                 sites, CHECKPOINT, "DDPM 1000 steps (cosine, x0 prediction, posterior variance), CFG 2.5 (batch x2)", 1, 1000, 1000);

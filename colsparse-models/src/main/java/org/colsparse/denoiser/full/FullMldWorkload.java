@@ -1,5 +1,6 @@
 package org.colsparse.denoiser.full;
 
+import org.colsparse.catalog.Mld;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -15,9 +16,8 @@ import org.colsparse.denoiser.Workload;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.sampler.EpsModel;
 import org.colsparse.sampler.StepListener;
-import org.colsparse.sweep.DecodesOutput;
+import org.colsparse.sweep.Decoders;
 import org.colsparse.sweep.ModalOutput;
-import org.colsparse.sweep.OutputDecoder;
 import org.colsparse.util.InputException;
 import org.colsparse.workload.FullPresets;
 import org.colsparse.workload.SiteRole;
@@ -52,10 +52,10 @@ public final class FullMldWorkload implements Workload {
 
     static {
         List<SiteSpec> sites = new ArrayList<>();
-        for (org.colsparse.workload.GeluSite s : FullPresets.of("mld").sites()) {
-            sites.add(new SiteSpec(s.name(), Math.toIntExact(s.k()), s.tokensPerSample(), SiteRole.FFN));
+        for (org.colsparse.workload.GeluSite s : Mld.shapes(FullPresets.CFG_BATCH).sites()) {
+            sites.add(SiteSpec.of(s, SiteRole.FFN));
         }
-        INFO = DenoiserInfo.of("mld", "exact",
+        INFO = DenoiserInfo.of(Mld.IDENTITY,
                 "MLD-1 (ChenFengYe/motion-latent-diffusion), HumanML3D text-to-motion denoiser: skip-connected encoder of 9 post-norm layers,"
                         + " FFN 256 -> 1024 exact GELU, 3 tokens (motion latent, time, CLIP text); outputs the 1 x 256 motion latent (no VAE decode)",
                 sites, CHECKPOINT, "DDIM (diffusers, eta 0, scaled-linear betas, steps_offset 1), CFG 7.5 (batch x2, unconditional first)",
@@ -133,7 +133,7 @@ public final class FullMldWorkload implements Workload {
         return uncond.add(cond.sub(uncond).mul((float) scale));
     }
 
-    static final class Loaded extends LoadedNetwork<FullMld> implements DecodesOutput {
+    static final class Loaded extends LoadedNetwork<FullMld> {
         private final float[][] text;
         private final float[] nullText;
 
@@ -172,8 +172,8 @@ public final class FullMldWorkload implements Workload {
 
         /** Latents only (no VAE decode, no HumanML3D statistics): the sweep compares them by relative L2. */
         @Override
-        public OutputDecoder outputDecoder() {
-            return s -> new ModalOutput.Raw();
+        public Decoders.Choice decoding() {
+            return new Decoders.Choice(Decoders.OWN, s -> new ModalOutput.Raw());
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.colsparse.denoiser.full;
 
+import org.colsparse.catalog.Sd15;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -57,7 +58,7 @@ public final class FullSd15Workload implements Workload {
     static final FullUnet.Config CONFIG = new FullUnet.Config(4, new int[] {320, 640, 1280, 1280},
             new boolean[] {true, true, true, false}, 2, 8, WIDTH, 32, 0, 0, false, false, false, 0);
 
-    private static final DenoiserInfo INFO = DenoiserInfo.of(ID, "geglu",
+    private static final DenoiserInfo INFO = DenoiserInfo.of(Sd15.IDENTITY,
             "Stable Diffusion 1.5 UNet at full size (859.52M parameters), 4x64x64 latent (512x512 px), cross-attention to"
                     + " CLIP ViT-L/14 text states, 16 GEGLU sites (320..1280 -> 4x, exact gelu)",
             siteSpecs(CONFIG, LATENT, LATENT), CHECKPOINT,

@@ -1,5 +1,6 @@
 package org.colsparse.denoiser.tiny;
 
+import org.colsparse.catalog.AnimateDiff;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -19,7 +20,7 @@ public final class AnimateDiffSpec implements TinySpec {
 
     static {
         List<SiteSpec> sites = TinyUnet.siteSpecs(CH, FashionData.SIZE, VideoData.FRAMES);
-        INFO = DenoiserInfo.of("animatediff", "geglu",
+        INFO = DenoiserInfo.of(AnimateDiff.IDENTITY,
                 "tiny trained AnimateDiff: the tiny SD-style UNet with a motion module (temporal transformer over 8 frames, GEGLU) after each of its 5 spatial transformers, 8-frame moving Fashion-MNIST clips",
                 sites, "models/animatediff/model.safetensors", "DDIM (eta 0), CFG 8 (batch x2)", 4, 16, TRAINING_TIMESTEPS);
     }

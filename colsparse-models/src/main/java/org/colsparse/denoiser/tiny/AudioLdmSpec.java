@@ -1,5 +1,6 @@
 package org.colsparse.denoiser.tiny;
 
+import org.colsparse.catalog.AudioLdm;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -24,7 +25,7 @@ public final class AudioLdmSpec implements TinySpec {
 
     static {
         List<SiteSpec> sites = TinyUnet.siteSpecs(CH, AudioData.BANDS, 0);
-        INFO = DenoiserInfo.of("audioldm", "geglu",
+        INFO = DenoiserInfo.of(AudioLdm.IDENTITY,
                 "tiny trained AudioLDM-style UNet: 3 resolutions (16/32/32 channels, 32/16/8 px) on 32-band x 32-frame log-mel patches, 5 spatial transformers, GEGLU 32 -> 2x128 exact gelu, speech",
                 sites, "models/audioldm/model.safetensors", "DDIM (eta 0), CFG 2.5 (batch x2)", 4, 25, TRAINING_TIMESTEPS);
     }

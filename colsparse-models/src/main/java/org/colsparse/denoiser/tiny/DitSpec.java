@@ -1,5 +1,6 @@
 package org.colsparse.denoiser.tiny;
 
+import org.colsparse.catalog.Dit;
 import ai.djl.ndarray.NDManager;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.DenoiserInfo;
@@ -21,7 +22,7 @@ public final class DitSpec extends FashionImageSpec {
         for (int i = 0; i < DEPTH; i++) {
             sites.add(new SiteSpec("blocks." + i + ".mlp.gelu", 4 * DIM, tokens, SiteRole.MLP));
         }
-        INFO = DenoiserInfo.of("dit", "tanh",
+        INFO = DenoiserInfo.of(Dit.IDENTITY,
                 "tiny trained DiT: 4 adaLN-Zero blocks, width 48, MLP 48 -> 192 tanh GELU, 49 patch tokens, class-conditional, Fashion-MNIST",
                 sites, "models/dit/model.safetensors", "DDIM (eta 0), CFG 4 (batch x2)", 20, 25, TRAINING_TIMESTEPS);
     }

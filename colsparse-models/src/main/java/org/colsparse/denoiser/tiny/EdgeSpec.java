@@ -1,5 +1,6 @@
 package org.colsparse.denoiser.tiny;
 
+import org.colsparse.catalog.Edge;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -33,7 +34,7 @@ public final class EdgeSpec extends MotionSpec {
         for (int i = 0; i < LAYERS; i++) {
             sites.add(new SiteSpec("seqTransDecoder.stack." + i + ".gelu", 2 * DIM, FRAMES, SiteRole.FFN));
         }
-        INFO = DenoiserInfo.of("edge", "exact",
+        INFO = DenoiserInfo.of(Edge.IDENTITY,
                 "tiny trained EDGE: 2 condition-encoder layers + 4 FiLM decoder layers, width 96, FFN 96 -> 192 exact GELU, 60 frames, per-frame beat/phase conditioning, CMU mocap",
                 sites, "models/edge/model.safetensors", "DDIM (eta 0), guidance 2 (batch x2)", 4, 50, TRAINING_TIMESTEPS);
     }

@@ -1,5 +1,6 @@
 package org.colsparse.denoiser.tiny;
 
+import org.colsparse.catalog.Mdm;
 import ai.djl.ndarray.NDManager;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.DenoiserInfo;
@@ -23,7 +24,7 @@ public final class MdmSpec extends MotionSpec {
         for (int i = 0; i < LAYERS; i++) {
             sites.add(new SiteSpec("seqTransEncoder.layers." + i + ".gelu", 2 * DIM, FRAMES + 1, SiteRole.FFN));
         }
-        INFO = DenoiserInfo.of("mdm", "exact",
+        INFO = DenoiserInfo.of(Mdm.IDENTITY,
                 "tiny trained MDM: 4 post-norm encoder layers, width 96, FFN 96 -> 192 exact GELU, 40 frames + 1 condition token, action-conditioned, CMU mocap",
                 sites, "models/mdm/model.safetensors", "DDIM (eta 0), CFG 2.5 (batch x2)", 4, 50, TRAINING_TIMESTEPS);
     }

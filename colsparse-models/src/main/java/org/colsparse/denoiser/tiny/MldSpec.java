@@ -1,5 +1,6 @@
 package org.colsparse.denoiser.tiny;
 
+import org.colsparse.catalog.Mld;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -29,7 +30,7 @@ public final class MldSpec extends MotionSpec {
             String name = i < half ? "input_blocks." + i : i == half ? "middle_block" : "output_blocks." + (i - half - 1);
             sites.add(new SiteSpec("encoder." + name + ".gelu", 4 * DIM, 3, SiteRole.FFN));
         }
-        INFO = DenoiserInfo.of("mld", "exact",
+        INFO = DenoiserInfo.of(Mld.IDENTITY,
                 "tiny trained MLD: motion VAE (40 frames -> 1 latent token) + 9 skip-connected post-norm layers, width 64, FFN 64 -> 256 exact GELU, 3 tokens, action-conditioned, CMU mocap",
                 sites, "models/mld/model.safetensors", "DDIM (eta 0), CFG 7.5 (batch x2)", 4, 50, TRAINING_TIMESTEPS);
     }

@@ -1,5 +1,6 @@
 package org.colsparse.denoiser.tiny;
 
+import org.colsparse.catalog.Sd15;
 import ai.djl.ndarray.NDManager;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.DenoiserInfo;
@@ -14,7 +15,7 @@ public final class Sd15Spec extends FashionImageSpec {
 
     static {
         List<SiteSpec> sites = TinyUnet.siteSpecs(CH, FashionData.SIZE, 0);
-        INFO = DenoiserInfo.of("sd15", "geglu",
+        INFO = DenoiserInfo.of(Sd15.IDENTITY,
                 "tiny trained SD-style UNet: 3 resolutions (16/32/32 channels, 28/14/7 px), 5 spatial transformers with cross-attention to 4 label tokens, GEGLU 32 -> 2x128 exact gelu, Fashion-MNIST",
                 sites, "models/sd15/model.safetensors", "DDIM (eta 0), CFG 7.5 (batch x2)", 10, 25, TRAINING_TIMESTEPS);
     }

@@ -1,6 +1,6 @@
 package org.colsparse.denoiser.tiny;
 
-import org.colsparse.sweep.DecodesOutput;
+import org.colsparse.sweep.Decoders;
 import org.colsparse.sweep.OutputDecoder;
 
 import ai.djl.ndarray.NDArray;
@@ -12,7 +12,6 @@ import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.Workload;
 import org.colsparse.denoiser.DenoiserInfo;
-import org.colsparse.denoiser.Denoisers;
 import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
 import org.colsparse.sampler.DdimSampler;
@@ -51,7 +50,7 @@ public final class TinyWorkload implements Workload {
     }
 
     /** A loaded tiny model; also what {@code train} samples its preview from. */
-    public static final class Loaded implements LoadedWorkload, DecodesOutput {
+    public static final class Loaded implements LoadedWorkload {
         private final TinySpec spec;
         private final TinyNet net;
         private final NDManager manager;
@@ -67,8 +66,9 @@ public final class TinyWorkload implements Workload {
         }
 
         @Override
-        public OutputDecoder outputDecoder() {
-            return spec.outputDecoder();
+        public Decoders.Choice decoding() {
+            OutputDecoder own = spec.outputDecoder();
+            return own != null ? new Decoders.Choice(Decoders.OWN, own) : LoadedWorkload.super.decoding();
         }
 
         @Override

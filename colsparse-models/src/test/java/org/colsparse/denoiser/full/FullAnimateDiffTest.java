@@ -2,7 +2,7 @@ package org.colsparse.denoiser.full;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import org.colsparse.denoiser.Denoisers;
+import org.colsparse.catalog.Catalog;
 import org.colsparse.denoiser.Preset;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
@@ -13,7 +13,6 @@ import org.colsparse.tensor.TensorSource;
 import org.colsparse.tensor.TensorSources;
 import org.colsparse.util.InputException;
 import org.colsparse.workload.FullPreset;
-import org.colsparse.workload.FullPresets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,10 +54,10 @@ class FullAnimateDiffTest {
 
     @Test
     void fullSizeParametersAndSitesMatchThePreset() {
-        FullPreset preset = FullPresets.of("animatediff");
+        FullPreset preset = Catalog.shapes("animatediff");
         FullUnet unet = new FullUnet(null, FullAnimateDiffWorkload.Version.V1.apply(FullSd15Workload.CONFIG, 16, 8));
         assertEquals(preset.parameters(), unet.parameterCount());
-        List<SiteSpec> sites = Denoisers.get("animatediff", Preset.full).info().sites();
+        List<SiteSpec> sites = Catalog.runtime("animatediff", Preset.full).info().sites();
         assertEquals(36, sites.size());
         assertEquals(preset.sites().size(), unet.sites().size());
         for (int i = 0; i < sites.size(); i++) {

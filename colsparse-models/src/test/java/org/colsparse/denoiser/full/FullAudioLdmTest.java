@@ -2,7 +2,7 @@ package org.colsparse.denoiser.full;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import org.colsparse.denoiser.Denoisers;
+import org.colsparse.catalog.Catalog;
 import org.colsparse.denoiser.Preset;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.SiteSpec;
@@ -13,7 +13,6 @@ import org.colsparse.tensor.DType;
 import org.colsparse.tensor.NpyWriter;
 import org.colsparse.util.InputException;
 import org.colsparse.workload.FullPreset;
-import org.colsparse.workload.FullPresets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,10 +48,10 @@ class FullAudioLdmTest {
 
     @Test
     void fullSizeParametersAndSitesMatchThePreset() {
-        FullPreset preset = FullPresets.of("audioldm");
+        FullPreset preset = Catalog.shapes("audioldm");
         FullUnet unet = new FullUnet(null, FullAudioLdmWorkload.CONFIG);
         assertEquals(preset.parameters(), unet.parameterCount());
-        List<SiteSpec> sites = Denoisers.get("audioldm", Preset.full).info().sites();
+        List<SiteSpec> sites = Catalog.runtime("audioldm", Preset.full).info().sites();
         assertEquals(16, sites.size());
         assertEquals(preset.sites().size(), unet.sites().size());
         for (int i = 0; i < sites.size(); i++) {
@@ -149,7 +148,7 @@ class FullAudioLdmTest {
 
     @Test
     void clapConditionsAreChecked(@TempDir Path dir) {
-        Workload w = Denoisers.get("audioldm", Preset.full);
+        Workload w = Catalog.runtime("audioldm", Preset.full);
         assertEquals(List.of("text", "uncond"), w.conditions().stream().map(c -> c.name()).toList());
         Path bad = dir.resolve("clap.npy");
         try (NpyWriter npy = NpyWriter.create(bad, DType.F32, new long[] {2, 768})) {

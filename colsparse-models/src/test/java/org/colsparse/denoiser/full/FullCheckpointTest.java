@@ -168,7 +168,7 @@ class FullCheckpointTest {
 
     @Test
     void aMissingCheckpointNamesTheOfficialFile() {
-        DenoiserInfo info = new DenoiserInfo("net", WorkloadGroup.UNET_TRANSFORMER, Modality.IMAGE, "exact", "d", List.of(), "net.ckpt (org/repo)", "s", 1, 1, 1);
+        DenoiserInfo info = new DenoiserInfo("net", WorkloadGroup.UNET_TRANSFORMER, Modality.IMAGE, org.colsparse.workload.GeluVariant.EXACT, "d", List.of(), "net.ckpt (org/repo)", "s", 1, 1, 1);
         InputException e = assertThrows(InputException.class, () -> FullCheckpoint.required(null, info));
         assertEquals("--checkpoint: the full-size net needs the official weights, net.ckpt (org/repo)", e.getMessage());
         FullCheckpoint.required(Path.of("x"), info);

@@ -3,7 +3,7 @@ package org.colsparse.denoiser.full;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.colsparse.denoiser.Denoisers;
+import org.colsparse.catalog.Catalog;
 import org.colsparse.denoiser.Preset;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.runtime.GeluSite;
@@ -176,9 +176,9 @@ class FullDitTest {
                 }
             }
         }
-        assertEquals(675_129_632L, FullPresets.of("dit").parameters());
-        assertInstanceOf(FullDitWorkload.class, Denoisers.get("dit", Preset.full));
-        var info = Denoisers.get("dit", Preset.full).info();
+        assertEquals(675_129_632L, Catalog.shapes("dit").parameters());
+        assertInstanceOf(FullDitWorkload.class, Catalog.runtime("dit", Preset.full));
+        var info = Catalog.runtime("dit", Preset.full).info();
         assertEquals(28, info.sites().size());
         assertEquals(250, info.defaultSteps());
         assertEquals(1000, info.trainedSteps());
@@ -208,10 +208,10 @@ class FullDitTest {
         e = assertThrows(InputException.class, () -> FullDitWorkload.load(manager, noPos, Map.of(), SMALL));
         assertTrue(e.getMessage().contains("no pos_embed"), e.getMessage());
 
-        e = assertThrows(InputException.class, () -> Denoisers.get("dit", Preset.full).load(manager, null));
+        e = assertThrows(InputException.class, () -> Catalog.runtime("dit", Preset.full).load(manager, null));
         assertTrue(e.getMessage().contains("DiT-XL-2-256x256.pt"), e.getMessage());
         // the real architecture refuses the reduced file, naming what differs
-        e = assertThrows(InputException.class, () -> Denoisers.get("dit", Preset.full).load(manager, DIR.resolve("dit_small.pt")));
+        e = assertThrows(InputException.class, () -> Catalog.runtime("dit", Preset.full).load(manager, DIR.resolve("dit_small.pt")));
         assertTrue(e.getMessage().contains("pos_embed is [1, 16, 48], expected (1, T, 1152)"), e.getMessage());
     }
 

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.colsparse.denoiser.Denoisers;
+import org.colsparse.catalog.Catalog;
 import org.colsparse.denoiser.Preset;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.runtime.GeluTap;
@@ -75,7 +75,7 @@ class FullEdgeTest {
             // the music encoder and the decoder both run over the 150 frames
             FullMotionFixtures.assertMatchesPreset(net, "edge", new FullEdgeWorkload().info().sites(), FullEdge.OFFICIAL.frames());
         }
-        assertSame(FullEdgeWorkload.class, Denoisers.get("edge", Preset.full).getClass());
+        assertSame(FullEdgeWorkload.class, Catalog.runtime("edge", Preset.full).getClass());
     }
 
     @Test

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.colsparse.denoiser.Denoisers;
+import org.colsparse.catalog.Catalog;
 import org.colsparse.denoiser.Preset;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.runtime.GeluTap;
@@ -72,7 +72,7 @@ class FullMdmTest {
             // every layer sees the frames and the condition token
             FullMotionFixtures.assertMatchesPreset(net, "mdm", new FullMdmWorkload().info().sites(), FullMdmWorkload.FRAMES + 1);
         }
-        assertSame(FullMdmWorkload.class, Denoisers.get("mdm", Preset.full).getClass());
+        assertSame(FullMdmWorkload.class, Catalog.runtime("mdm", Preset.full).getClass());
     }
 
     @Test

@@ -3,7 +3,7 @@ package org.colsparse.denoiser.full;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.colsparse.denoiser.Denoisers;
+import org.colsparse.catalog.Catalog;
 import org.colsparse.denoiser.Preset;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.runtime.GeluSite;
@@ -14,7 +14,6 @@ import org.colsparse.tensor.NpyWriter;
 import org.colsparse.train.SafetensorsWriter;
 import org.colsparse.util.InputException;
 import org.colsparse.workload.FullPreset;
-import org.colsparse.workload.FullPresets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -140,7 +139,7 @@ class FullMldTest {
     @Test
     void fullSizeDeclaresThePresetsParametersAndSites() {
         try (NDManager m = Torch.manager(); FullMld full = new FullMld(m, FullMld.Config.humanml3d())) {
-            FullPreset preset = FullPresets.of("mld");
+            FullPreset preset = Catalog.shapes("mld");
             long count = full.params().spec().values().stream().mapToLong(s -> new Shape(s).size()).sum();
             assertEquals(preset.parameters(), count);
             List<GeluSite> sites = full.sites();
@@ -153,10 +152,10 @@ class FullMldTest {
                 assertEquals(want.tokensPerSample(), FullMld.TOKENS);
             }
         }
-        assertInstanceOf(FullMldWorkload.class, Denoisers.get("mld", Preset.full));
-        var info = Denoisers.get("mld", Preset.full).info();
+        assertInstanceOf(FullMldWorkload.class, Catalog.runtime("mld", Preset.full));
+        var info = Catalog.runtime("mld", Preset.full).info();
         assertEquals(50, info.defaultSteps());
-        assertEquals(2, Denoisers.get("mld", Preset.full).conditions().size());
+        assertEquals(2, Catalog.runtime("mld", Preset.full).conditions().size());
     }
 
     /** The reduced denoiser's declared tensors under Lightning's prefix, zero-filled, beside another module's. */
@@ -184,7 +183,7 @@ class FullMldTest {
         e = assertThrows(InputException.class, () -> FullMldWorkload.load(manager, wrong, conditions, SMALL));
         assertTrue(e.getMessage().contains("denoiser.encoder.norm.bias is [33]"), e.getMessage());
 
-        e = assertThrows(InputException.class, () -> Denoisers.get("mld", Preset.full).load(manager, null));
+        e = assertThrows(InputException.class, () -> Catalog.runtime("mld", Preset.full).load(manager, null));
         assertTrue(e.getMessage().contains("1222_mld_humanml3d_FID041.ckpt"), e.getMessage());
     }
 

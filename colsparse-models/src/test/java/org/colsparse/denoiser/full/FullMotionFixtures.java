@@ -1,5 +1,6 @@
 package org.colsparse.denoiser.full;
 
+import org.colsparse.catalog.Catalog;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import org.colsparse.denoiser.SiteSpec;
@@ -61,7 +62,7 @@ final class FullMotionFixtures {
      * samples, so each site sees {@code rowsPerSample} rows of each.
      */
     static void assertMatchesPreset(Network net, String id, List<SiteSpec> listed, long rowsPerSample) {
-        FullPreset preset = FullPresets.of(id);
+        FullPreset preset = Catalog.shapes(id);
         long params = net.params().spec().values().stream().mapToLong(s -> new Shape(s).size()).sum();
         assertEquals(preset.parameters(), params);
         List<GeluSite> sites = net.sites();

@@ -3,7 +3,7 @@ package org.colsparse.denoiser.full;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.colsparse.denoiser.Denoisers;
+import org.colsparse.catalog.Catalog;
 import org.colsparse.denoiser.Preset;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.Workload;
@@ -85,7 +85,7 @@ class FullSd15Test {
     @Test
     void fullSizeParametersEqualThePublishedCount() {
         FullUnet unet = new FullUnet(null, FullSd15Workload.CONFIG);
-        FullPreset preset = FullPresets.of("sd15");
+        FullPreset preset = Catalog.shapes("sd15");
         assertEquals(preset.parameters(), unet.parameterCount());
         // diffusers: sum(p.numel() for p in UNet2DConditionModel.from_pretrained(...).parameters()) = 859,520,964
         assertEquals(859_520_964L, unet.parameterCount());
@@ -94,8 +94,8 @@ class FullSd15Test {
 
     @Test
     void sitesCorrespondOneToOneToThePreset() {
-        FullPreset preset = FullPresets.of("sd15");
-        List<SiteSpec> sites = Denoisers.get("sd15", Preset.full).info().sites();
+        FullPreset preset = Catalog.shapes("sd15");
+        List<SiteSpec> sites = Catalog.runtime("sd15", Preset.full).info().sites();
         assertEquals(16, sites.size());
         assertEquals(preset.sites().size(), sites.size());
         FullUnet unet = new FullUnet(null, FullSd15Workload.CONFIG);
@@ -254,7 +254,7 @@ class FullSd15Test {
 
     @Test
     void conditionsAreRequiredAndChecked(@TempDir Path dir) {
-        Workload w = Denoisers.get("sd15", Preset.full);
+        Workload w = Catalog.runtime("sd15", Preset.full);
         assertEquals(List.of("text", "uncond"), w.conditions().stream().map(c -> c.name()).toList());
         try (NDManager m = Torch.manager()) {
             InputException none = assertThrows(InputException.class, () -> w.load(m, null, Map.of()));

@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.colsparse.denoiser.Workload;
-import org.colsparse.denoiser.Denoisers;
+import org.colsparse.catalog.Catalog;
 import org.colsparse.runtime.GeluForm;
 import org.colsparse.runtime.GeluSite;
 import org.colsparse.runtime.GeluTap;
@@ -44,9 +44,9 @@ class ShippedTinyModelsTest {
     void eachShippedModelRunsOneDenoiserCall() {
         int checked = 0;
         for (Map.Entry<String, Object[]> e : EXPECTED.entrySet()) {
-            Workload w = Denoisers.get(e.getKey());
+            Workload w = Catalog.runtime(e.getKey());
             TinySpec spec = ((TinyWorkload) w).spec();
-            assertTrue(Files.isRegularFile(Denoisers.home().resolve(spec.checkpoint())), spec.checkpoint() + " is shipped");
+            assertTrue(Files.isRegularFile(org.colsparse.denoiser.Workload.home().resolve(spec.checkpoint())), spec.checkpoint() + " is shipped");
             try (NDManager m = Torch.manager(); TinyWorkload.Loaded loaded = (TinyWorkload.Loaded) w.load(m, null)) {
                 TinyNet net = loaded.net();
                 int sites = (int) e.getValue()[0];
@@ -90,7 +90,7 @@ class ShippedTinyModelsTest {
      */
     @Test
     void audioldmOutputsAreComparedAsMelSpectrograms() {
-        org.colsparse.sweep.OutputDecoder decoder = ((TinyWorkload) Denoisers.get("audioldm")).spec().outputDecoder();
+        org.colsparse.sweep.OutputDecoder decoder = ((TinyWorkload) Catalog.runtime("audioldm")).spec().outputDecoder();
         org.junit.jupiter.api.Assertions.assertNotNull(decoder, "audioldm has its own decoder");
         float[] a = new float[2 * 32 * 32];
         float[] b = new float[a.length];

@@ -1,7 +1,7 @@
 package org.colsparse.denoiser.tiny;
 
 import ai.djl.ndarray.NDManager;
-import org.colsparse.denoiser.Denoisers;
+import org.colsparse.catalog.Catalog;
 import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Workload;
 import org.colsparse.runtime.Torch;
@@ -30,7 +30,7 @@ class TinyConditionsTest {
     }
 
     private static TinySpec spec(String id) {
-        return ((TinyWorkload) Denoisers.get(id)).spec();
+        return ((TinyWorkload) Catalog.runtime(id)).spec();
     }
 
     @Test
@@ -113,7 +113,7 @@ class TinyConditionsTest {
         for (Object[] w : new Object[][] {{"dit", 10}, {"mdm", 2}, {"mld", 2}}) {
             String id = (String) w[0];
             int period = (int) w[1];
-            Workload workload = Denoisers.get(id);
+            Workload workload = Catalog.runtime(id);
             try (NDManager m = Torch.manager(); LoadedWorkload model = workload.load(m, null)) {
                 float[] one = model.sample(1, 1, 2, 9, null, StepListener.NONE).values();
                 assertArrayEquals(one, model.sample(1 + period, 1, 2, 9, null, StepListener.NONE).values(), id + ": same condition, same sample");

@@ -1,6 +1,10 @@
-package org.colsparse.workload;
+package org.colsparse.catalog;
 
 import org.colsparse.util.InputException;
+import org.colsparse.workload.FullPreset;
+import org.colsparse.workload.FullPresets;
+import org.colsparse.workload.GeluSite;
+import org.colsparse.workload.Gemm;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -28,31 +32,31 @@ class FullPresetsTest {
 
     @Test
     void siteCountsMatchDesignTable() {
-        for (WorkloadInfo w : Workloads.ALL) {
-            FullPreset p = FullPresets.of(w.id());
-            assertEquals(w.sitesPerCall(), p.sites().size(), w.id());
+        for (WorkloadDescriptor w : Catalog.fullSize()) {
+            FullPreset p = Catalog.shapes(w.id());
+            assertEquals(w.fullSize().sitesPerCall(), p.sites().size(), w.id());
         }
         assertEquals(List.of(16, 16, 36, 28, 8, 9, 10),
-                Workloads.ALL.stream().map(WorkloadInfo::sitesPerCall).toList());
+                Catalog.fullSize().stream().map(w -> w.fullSize().sitesPerCall()).toList());
     }
 
     @Test
     void sd15TokensPerSite() {
         // 64x64 latent: down 0 (2 transformers) and up 3 (3) at 4096; down 1 + up 2 at 1024;
         // down 2 + up 1 at 256; the mid block at 8x8 = 64.
-        assertEquals(Map.of(64L, 1, 256L, 5, 1024L, 5, 4096L, 5), tokenHistogram(FullPresets.of("sd15")));
+        assertEquals(Map.of(64L, 1, 256L, 5, 1024L, 5, 4096L, 5), tokenHistogram(Catalog.shapes("sd15")));
     }
 
     @Test
     void audioldmTokensPerSite() {
         // 256x16 latent, attention at ds 2/4/8: 128x8, 64x4, 32x2; the deepest level holds 2 down,
         // the middle one and 3 up transformers.
-        assertEquals(Map.of(64L, 6, 256L, 5, 1024L, 5), tokenHistogram(FullPresets.of("audioldm")));
+        assertEquals(Map.of(64L, 6, 256L, 5, 1024L, 5), tokenHistogram(Catalog.shapes("audioldm")));
     }
 
     @Test
     void animatediffSitesAreSpatialPlusTemporal() {
-        FullPreset p = FullPresets.of("animatediff");
+        FullPreset p = Catalog.shapes("animatediff");
         long spatial = p.sites().stream().filter(s -> s.name().contains(".attn.")).count();
         long temporal = p.sites().stream().filter(s -> s.name().contains(".motion.")).count();
         assertEquals(16, spatial);
@@ -72,25 +76,26 @@ class FullPresetsTest {
 
     @Test
     void transformerTokensPerSite() {
-        assertEquals(Map.of(256L, 28), tokenHistogram(FullPresets.of("dit")));
-        assertEquals(Map.of(121L, 8), tokenHistogram(FullPresets.of("mdm")));
-        assertEquals(Map.of(3L, 9), tokenHistogram(FullPresets.of("mld")));
-        assertEquals(Map.of(150L, 10), tokenHistogram(FullPresets.of("edge")));
+        assertEquals(Map.of(256L, 28), tokenHistogram(Catalog.shapes("dit")));
+        assertEquals(Map.of(121L, 8), tokenHistogram(Catalog.shapes("mdm")));
+        assertEquals(Map.of(3L, 9), tokenHistogram(Catalog.shapes("mld")));
+        assertEquals(Map.of(150L, 10), tokenHistogram(Catalog.shapes("edge")));
     }
 
     @Test
     void everySiteHasOneConsumerWithTheDesignExpansion() {
-        for (WorkloadInfo w : Workloads.ALL) {
-            FullPreset p = FullPresets.of(w.id());
+        for (WorkloadDescriptor d : Catalog.fullSize()) {
+            FullSize w = d.fullSize();
+            FullPreset p = w.preset();
             for (GeluSite s : p.sites()) {
                 List<Gemm> consumers = p.gemms().stream().filter(g -> g.consumesSite().equals(s.name())).toList();
-                assertEquals(1, consumers.size(), w.id() + " " + s.name());
+                assertEquals(1, consumers.size(), d.id() + " " + s.name());
                 Gemm down = consumers.get(0);
                 assertEquals(s.m(), down.m(), s.name());
                 assertEquals(s.k(), down.k(), s.name());
                 assertEquals(s.m(), s.tokensPerSample() * w.cfgBatch(), s.name());
                 // expansion = inner width / model width; the down-projection maps back to model width
-                assertEquals(w.expansion(), s.k() / down.n(), w.id() + " " + s.name());
+                assertEquals(w.expansion(), s.k() / down.n(), d.id() + " " + s.name());
                 assertEquals(0, s.k() % down.n());
             }
         }
@@ -99,7 +104,7 @@ class FullPresetsTest {
     @Test
     void gegluUpProjectionIsTwiceTheInnerWidth() {
         for (String id : List.of("sd15", "audioldm", "animatediff")) {
-            FullPreset p = FullPresets.of(id);
+            FullPreset p = Catalog.shapes(id);
             for (GeluSite s : p.sites()) {
                 Gemm up = p.gemm(s.name() + ".proj");
                 assertEquals(2 * s.k(), up.n(), id + " " + s.name());
@@ -107,15 +112,15 @@ class FullPresetsTest {
             }
         }
         // plain GELU FFNs: the up-projection is the inner width itself
-        assertEquals(4608, FullPresets.of("dit").gemm("block.0.mlp.fc1").n());
-        assertEquals(1024, FullPresets.of("mdm").gemm("layer.0.linear1").n());
-        assertEquals(1024, FullPresets.of("mld").gemm("middle.linear1").n());
-        assertEquals(1024, FullPresets.of("edge").gemm("decoder.7.linear1").n());
+        assertEquals(4608, Catalog.shapes("dit").gemm("block.0.mlp.fc1").n());
+        assertEquals(1024, Catalog.shapes("mdm").gemm("layer.0.linear1").n());
+        assertEquals(1024, Catalog.shapes("mld").gemm("middle.linear1").n());
+        assertEquals(1024, Catalog.shapes("edge").gemm("decoder.7.linear1").n());
     }
 
     @Test
     void sd15SpotGemms() {
-        FullPreset p = FullPresets.of("sd15");
+        FullPreset p = Catalog.shapes("sd15");
         // First down block FFN down-projection: CFG batch 2 x 64x64 tokens, 4 x 320 inner -> 320.
         Gemm down = p.gemm("down.0.attn.0.ff.down");
         assertEquals(2 * 4096, down.m());
@@ -161,7 +166,7 @@ class FullPresetsTest {
 
     @Test
     void audioldmSpotGemms() {
-        FullPreset p = FullPresets.of("audioldm");
+        FullPreset p = Catalog.shapes("audioldm");
         Gemm down = p.gemm("down.1.attn.0.ff.down");
         assertEquals(2 * 128 * 8, down.m());
         assertEquals(4 * 256, down.k());
@@ -181,7 +186,7 @@ class FullPresetsTest {
 
     @Test
     void transformerSpotGemms() {
-        FullPreset dit = FullPresets.of("dit");
+        FullPreset dit = Catalog.shapes("dit");
         Gemm fc2 = dit.gemm("block.0.mlp.fc2");
         assertEquals(2 * 256, fc2.m());
         assertEquals(4608, fc2.k());
@@ -193,7 +198,7 @@ class FullPresetsTest {
         assertEquals(2 * 256, patch.m());
         assertEquals(4 * 2 * 2, patch.k());
 
-        FullPreset mdm = FullPresets.of("mdm");
+        FullPreset mdm = Catalog.shapes("mdm");
         Gemm mdmDown = mdm.gemm("layer.0.linear2");
         assertEquals(2 * 121, mdmDown.m());
         assertEquals(1024, mdmDown.k());
@@ -203,7 +208,7 @@ class FullPresetsTest {
         assertEquals(2 * 120, mdm.gemm("input_process.poseEmbedding").m());
         assertEquals(263, mdm.gemm("input_process.poseEmbedding").k());
 
-        FullPreset mld = FullPresets.of("mld");
+        FullPreset mld = Catalog.shapes("mld");
         Gemm mldDown = mld.gemm("middle.linear2");
         assertEquals(6, mldDown.m());
         assertEquals(1024, mldDown.k());
@@ -213,7 +218,7 @@ class FullPresetsTest {
         assertEquals(256, skip.n());
         assertEquals(3, mld.gemm("input.0.self_attn.qk").n());
 
-        FullPreset edge = FullPresets.of("edge");
+        FullPreset edge = Catalog.shapes("edge");
         Gemm cross = edge.gemm("decoder.0.multihead_attn.qk");
         assertEquals(150, cross.m());
         assertEquals(152, cross.n());
@@ -236,12 +241,13 @@ class FullPresetsTest {
     @Test
     void publishedParameterCounts() {
         // CompVis/stable-diffusion README: "With its 860M UNet and 123M text encoder".
-        assertWithinPercent(860e6, FullPresets.of("sd15").parameters(), 1, "SD 1.5 UNet");
+        assertWithinPercent(860e6, Catalog.shapes("sd15").parameters(), 1, "SD 1.5 UNet");
         // Peebles & Xie, ICCV 2023 (DiT paper), DiT-XL/2: 675M parameters.
-        assertWithinPercent(675e6, FullPresets.of("dit").parameters(), 1, "DiT-XL/2");
-        for (WorkloadInfo w : Workloads.ALL) {
+        assertWithinPercent(675e6, Catalog.shapes("dit").parameters(), 1, "DiT-XL/2");
+        for (WorkloadDescriptor d : Catalog.fullSize()) {
+            FullSize w = d.fullSize();
             if (w.hasPublishedParameters()) {
-                assertWithinPercent(w.publishedParameters(), FullPresets.of(w.id()).parameters(), 1, w.id());
+                assertWithinPercent(w.publishedParameters(), w.preset().parameters(), 1, d.id());
             }
         }
     }
@@ -256,7 +262,7 @@ class FullPresetsTest {
                 + 1001 * d                               // label table with the CFG null class
                 + 256 * d                                // pos_embed (frozen, but an nn.Parameter)
                 + (d * 2 * d + 2 * d) + (d * 32 + 32);   // final adaLN and linear to 2x2x8
-        assertEquals(total, FullPresets.of("dit").parameters());
+        assertEquals(total, Catalog.shapes("dit").parameters());
         assertEquals(675_129_632L, total);
     }
 
@@ -272,7 +278,7 @@ class FullPresetsTest {
                 + (512 * 512 + 512)         // embed_text from CLIP ViT-B/32's 512
                 + (263 * 512 + 512)         // poseEmbedding
                 + (512 * 263 + 263);        // poseFinal
-        assertEquals(total, FullPresets.of("mdm").parameters());
+        assertEquals(total, Catalog.shapes("mdm").parameters());
     }
 
     @Test
@@ -283,7 +289,7 @@ class FullPresetsTest {
                 + (768 * 256 + 256) + (256 * 256 + 256) // TimestepEmbedding(768, 256)
                 + (768 * 256 + 256)                     // emb_proj
                 + 2 * 500 * 256;                        // query_pos and mem_pos tables
-        assertEquals(total, FullPresets.of("mld").parameters());
+        assertEquals(total, Catalog.shapes("mld").parameters());
     }
 
     @Test
@@ -301,7 +307,7 @@ class FullPresetsTest {
                 + 2 * d + (d * d + d) * 2                                 // non_attn_cond_projection
                 + 2 * d                                                   // norm_cond
                 + (d * 151 + 151);                                        // final_layer
-        assertEquals(total, FullPresets.of("edge").parameters());
+        assertEquals(total, Catalog.shapes("edge").parameters());
     }
 
     /** openaimodel ResBlock: GN, 3x3 conv, emb Linear, GN, 3x3 conv, 1x1 skip when widths differ. */
@@ -337,7 +343,7 @@ class FullPresetsTest {
                 + (640 * 9 * 640 + 640) + (384 * 9 * 384 + 384) + (256 * 9 * 256 + 256) // upsamples of levels 3-1
                 + 2 * 128 + (128 * 9 * 8 + 8);                 // out norm + conv
         long emb = (128 * 512 + 512) + (512 * 512 + 512) + (512 * 512 + 512);
-        assertEquals(res + attn + convs + emb, FullPresets.of("audioldm").parameters());
+        assertEquals(res + attn + convs + emb, Catalog.shapes("audioldm").parameters());
     }
 
     @Test
@@ -347,7 +353,7 @@ class FullPresetsTest {
                 + 2 * c + (c * 8 * c + 8 * c) + (4 * c * c + c) + (c * c + c);
         long motion = 2 * (module.applyAsLong(320) + module.applyAsLong(640) + 2 * module.applyAsLong(1280))
                 + 3 * (2 * module.applyAsLong(1280) + module.applyAsLong(640) + module.applyAsLong(320));
-        assertEquals(FullPresets.of("sd15").parameters() + motion, FullPresets.of("animatediff").parameters());
+        assertEquals(Catalog.shapes("sd15").parameters() + motion, Catalog.shapes("animatediff").parameters());
     }
 
     @Test
@@ -371,7 +377,7 @@ class FullPresetsTest {
         assertEquals(8, anim.gemm("up.3.motion.2.attn2.pv").k());
         assertEquals(8 * 32 * 32, anim.site("up.3.motion.2.ff").tokensPerSample());
         // parameters do not depend on the size (DiT's pos_embed table excepted)
-        assertEquals(FullPresets.of("sd15").parameters(), sd768.parameters());
+        assertEquals(Catalog.shapes("sd15").parameters(), sd768.parameters());
     }
 
     @Test
