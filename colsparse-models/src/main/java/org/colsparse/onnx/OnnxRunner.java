@@ -1,0 +1,132 @@
+package org.colsparse.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import org.colsparse.util.InputException;
+
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One ONNX Runtime session over a (possibly rewritten) model, run one call at a time. Nodes run in
+ * graph order on one intra-op and one inter-op thread unless asked otherwise: the same threads give
+ * the same floats, and profiling machines run many jobs side by side (docs/definitions.md, last
+ * section). Native tensors live only for one call: {@link #run} copies what was asked for into Java
+ * arrays and frees the rest, so no more than one call's activations is held.
+ */
+public final class OnnxRunner implements AutoCloseable {
+    /** Threads for one session: within an op, and across independent ops (used only by parallel execution). */
+    public record Threads(int intraOp, int interOp) {
+        public static final Threads ONE = new Threads(1, 1);
+
+        public Threads {
+            if (intraOp < 1 || interOp < 1) {
+                throw new InputException("threads: must be at least 1, got intra-op " + intraOp + ", inter-op " + interOp);
+            }
+        }
+    }
+
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final String source;
+
+    public OnnxRunner(OnnxModel model, Threads threads) {
+        this.env = OrtEnvironment.getEnvironment();
+        this.source = model.source();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(threads.intraOp());
+            options.setInterOpNumThreads(threads.interOp());
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            // ONNX Runtime spins worker threads while waiting for work: with one thread there are none to spin
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            this.session = env.createSession(model.toBytes(), options);
+        } catch (OrtException e) {
+            throw new InputException(model.source() + ": ONNX Runtime refused the model: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    public OnnxRunner(OnnxModel model) {
+        this(model, Threads.ONE);
+    }
+
+    public Set<String> inputNames() {
+        return session.getInputNames();
+    }
+
+    public Set<String> outputNames() {
+        return session.getOutputNames();
+    }
+
+    /** Runs one call on {@code inputs} (by graph input name) and returns the outputs {@code wanted}, by name. */
+    public Map<String, HostTensor> run(Map<String, HostTensor> inputs, List<String> wanted) {
+        Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, HostTensor> e : inputs.entrySet()) {
+                HostTensor t = e.getValue();
+                feeds.put(e.getKey(), t.floats() != null
+                        ? OnnxTensor.createTensor(env, FloatBuffer.wrap(t.floats()), t.shape())
+                        : OnnxTensor.createTensor(env, LongBuffer.wrap(t.longs()), t.shape()));
+            }
+            try (OrtSession.Result result = session.run(feeds, Set.copyOf(wanted))) {
+                Map<String, HostTensor> out = new LinkedHashMap<>();
+                for (String name : wanted) {
+                    OnnxValue v = result.get(name).orElseThrow(() -> new IllegalStateException("no output " + name));
+                    out.put(name, host(name, (OnnxTensor) v));
+                }
+                return out;
+            }
+        } catch (OrtException e) {
+            throw new InputException(source + ": ONNX Runtime failed on this call: " + firstLine(e.getMessage()), e);
+        } finally {
+            feeds.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /** Runs one call and returns every graph output. */
+    public Map<String, HostTensor> run(Map<String, HostTensor> inputs) {
+        return run(inputs, new ArrayList<>(session.getOutputNames()));
+    }
+
+    private HostTensor host(String name, OnnxTensor t) {
+        TensorInfo info = t.getInfo();
+        long[] shape = info.getShape();
+        switch (info.type) {
+            case FLOAT: {
+                FloatBuffer b = t.getFloatBuffer();
+                float[] a = new float[b.remaining()];
+                b.get(a);
+                return HostTensor.ofFloats(shape, a);
+            }
+            case INT64: {
+                LongBuffer b = t.getLongBuffer();
+                long[] a = new long[b.remaining()];
+                b.get(a);
+                return HostTensor.ofLongs(shape, a);
+            }
+            default:
+                throw new InputException(source + ": output " + name + " is " + info.type + "; colsparse reads float32 and int64 outputs");
+        }
+    }
+
+    private static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("");
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("closing the ONNX Runtime session: " + e.getMessage(), e);
+        }
+    }
+}
