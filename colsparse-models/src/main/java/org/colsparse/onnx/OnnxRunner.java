@@ -20,7 +20,7 @@ import java.util.Set;
  * One ONNX Runtime session over a (possibly rewritten) model, run one call at a time. Nodes run in
  * graph order on one intra-op and one inter-op thread unless asked otherwise: the same threads give
  * the same floats, and profiling machines run many jobs side by side (docs/definitions.md, last
- * section). Native tensors live only for one call: {@link #run} copies what was asked for into Java
+ * section), and the basic optimization level, so a tap never changes what the graph computes. Native tensors live only for one call: {@link #run} copies what was asked for into Java
  * arrays and frees the rest, so no more than one call's activations is held.
  */
 public final class OnnxRunner implements AutoCloseable {
@@ -46,6 +46,11 @@ public final class OnnxRunner implements AutoCloseable {
             options.setIntraOpNumThreads(threads.intraOp());
             options.setInterOpNumThreads(threads.interOp());
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            // The extended level fuses GELU patterns into com.microsoft ops, or does not, depending on
+            // whether their values are graph outputs: a tapped graph would then compute other floats than
+            // the untapped one (seen with the Pow form of the tanh pattern). The basic level (constant
+            // folding, eliminations) computes the graph as written either way.
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.BASIC_OPT);
             // ONNX Runtime spins worker threads while waiting for work: with one thread there are none to spin
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
             this.session = env.createSession(model.toBytes(), options);
