@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -406,52 +405,73 @@ public final class GeluFinder {
     }
 
     /**
-     * Names from the scope of the node that characterizes each match (torch.onnx names nodes
-     * {@code /blocks.0/mlp/act/Erf}: scope {@code blocks.0.mlp.act}); a node without a scope falls back
-     * to the scope of its output value, then to the value's name. A name taken twice gets {@code #2}, {@code #3}, ...
+     * Names from the scope of the nodes that compute each match (torch.onnx names nodes
+     * {@code /blocks.0/mlp/act/Erf}: scope {@code blocks.0.mlp.act}, the {@code nn.GELU} module). A GELU
+     * called as a function ({@code F.gelu} in a layer's forward, GEGLU) shares its scope with the layer's
+     * other nodes and is named {@code <scope>.gelu}, as the built-in workloads name such sites. A node
+     * without a scope falls back to the scope of its output value, then to the value's name. A name
+     * taken twice gets {@code #2}, {@code #3}, ...
      */
     private List<String> uniqueNames(List<Match> matches) {
+        Map<String, Integer> nodesInScope = new HashMap<>();
+        for (NodeProto n : index.graph().getNodeList()) {
+            if (!GraphIndex.isOp(n, "Constant")) {
+                nodesInScope.merge(nodeScope(n), 1, Integer::sum);
+            }
+        }
         List<String> names = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
         for (Match m : matches) {
-            String base = baseName(m);
+            String base = baseName(m, nodesInScope);
             int n = seen.merge(base, 1, Integer::sum);
             names.add(n == 1 ? base : base + "#" + n);
         }
         return names;
     }
 
-    private String baseName(Match m) {
-        Set<String> candidates = new LinkedHashSet<>();
+    private String baseName(Match m, Map<String, Integer> nodesInScope) {
+        String scope = "";
         for (int n : m.nodes()) {
-            NodeProto node = index.node(n);
-            if (node.getOpType().equals("Erf") || node.getOpType().equals("Tanh") || m.nodes().size() == 1) {
-                candidates.add(node.getName());
+            String op = index.node(n).getOpType();
+            if (op.equals("Erf") || op.equals("Tanh") || m.nodes().size() == 1) {
+                scope = nodeScope(index.node(n));
             }
         }
-        candidates.add(index.node(m.outputNode()).getName());
-        candidates.add(m.output());
-        for (String c : candidates) {
-            String scope = scope(c);
-            if (!scope.isEmpty()) {
-                return scope;
-            }
+        if (scope.isEmpty()) {
+            scope = nodeScope(index.node(m.outputNode()));
         }
-        String out = m.output();
-        return out.isEmpty() ? "gelu" : out;
+        if (scope.isEmpty()) {
+            return m.output().isEmpty() ? "gelu" : m.output();
+        }
+        final String s = scope;
+        long own = m.nodes().stream().filter(n -> !GraphIndex.isOp(index.node(n), "Constant") && nodeScope(index.node(n)).equals(s)).count();
+        return nodesInScope.getOrDefault(scope, 0) > own ? scope + ".gelu" : scope;
     }
 
-    /** {@code /a/b.0/c/Op_1} -> {@code a.b.0.c}; empty without a {@code /}-separated scope. */
+    /** The scope of a node's name, or else of its first output's name. */
+    private static String nodeScope(NodeProto n) {
+        String s = scope(n.getName());
+        return s.isEmpty() && n.getOutputCount() > 0 ? scope(n.getOutput(0)) : s;
+    }
+
+    /**
+     * {@code /a/b.0/c/Op_1} -> {@code a.b.0.c}; empty without a {@code /}-separated scope. Scopes whose
+     * segments are qualified module paths ({@code /transformer/transformer.0/...}, as some torch.onnx
+     * versions write them) give the module path once: {@code transformer.0}.
+     */
     static String scope(String name) {
         int last = name.lastIndexOf('/');
         if (last <= 0) {
             return "";
         }
-        String s = name.substring(0, last);
-        while (s.startsWith("/")) {
-            s = s.substring(1);
+        String path = "";
+        for (String seg : name.substring(0, last).split("/")) {
+            if (seg.isEmpty()) {
+                continue;
+            }
+            path = path.isEmpty() || seg.startsWith(path + ".") ? seg : path + "." + seg;
         }
-        return s.replace('/', '.');
+        return path;
     }
 
     static String label(NodeProto n) {

@@ -16,7 +16,7 @@ import java.util.Set;
 
 /**
  * The GEMMs of one call, measured rather than inferred: a copy of the graph where a {@code Shape} node
- * on each operand of every MatMul, Gemm and Conv (and on each Conv's output) is a graph output, so one
+ * on each operand of every MatMul, Gemm, Conv and ConvTranspose (and on each Conv's output) is a graph output, so one
  * run gives M, K, N as the call saw them, for a few bytes per GEMM. The values are the ones
  * {@link GemmRecorder} records for the built-in workloads, in graph order: convolutions as im2col GEMMs
  * (one instance per group), batched products (attention) with their batch as instances.
@@ -44,7 +44,8 @@ public record GemmProbe(OnnxModel model, List<Probe> probes) {
         Map<String, Integer> names = new HashMap<>();
         for (NodeProto n : graph.getNodeList()) {
             boolean conv = GraphIndex.isOp(n, "Conv");
-            if (!(conv || GraphIndex.isOp(n, "MatMul") || GraphIndex.isOp(n, "Gemm")) || n.getInputCount() < 2) {
+            if (!(conv || GraphIndex.isOp(n, "MatMul") || GraphIndex.isOp(n, "Gemm") || GraphIndex.isOp(n, "ConvTranspose"))
+                    || n.getInputCount() < 2) {
                 continue;
             }
             String base = dotted(GeluFinder.label(n));
@@ -93,6 +94,12 @@ public record GemmProbe(OnnxModel model, List<Probe> probes) {
         NodeProto n = p.node();
         if (GraphIndex.isOp(n, "Conv")) {
             return conv(p, a, b, out);
+        }
+        if (GraphIndex.isOp(n, "ConvTranspose")) {
+            // the GEMM of a transposed convolution: each input pixel's channels times the weight gives
+            // that pixel's kernel-sized patch of every output channel (scattered and summed after)
+            long group = GeluFinder.attrInt(n, "group", 1);
+            return new GemmRecorder.Op(new Gemm(p.name(), a[0] * product(a, 2, a.length), b[1] * product(b, 2, b.length), b[0] / group, group, ""), null);
         }
         if (GraphIndex.isOp(n, "Gemm")) {
             boolean ta = GeluFinder.attrInt(n, "transA", 0) != 0;

@@ -35,7 +35,7 @@ class GraphSitesTest {
     void gegluSiteIsTheGateGeluAndTheDownProjectionConsumesIt() {
         OnnxModel m = geglu("/down_blocks.0/attentions.0/transformer_blocks.0");
         GraphSite s = GeluFinder.find(m).get(0);
-        assertEquals("down_blocks.0.attentions.0.transformer_blocks.0.ff.net.0", s.name());
+        assertEquals("down_blocks.0.attentions.0.transformer_blocks.0.ff.net.0.gelu", s.name());
         assertEquals(SiteRole.GEGLU_GATE, s.role());
         assertEquals("/down_blocks.0/attentions.0/transformer_blocks.0/ff/net.2/MatMul", s.consumer());
         assertEquals("/down_blocks.0/attentions.0/transformer_blocks.0/ff/net.0/proj/MatMul_1_output_0", s.input());
@@ -94,7 +94,7 @@ class GraphSitesTest {
         String d = b.node("", "Gelu", "", NONE, c);
         OnnxModel m = b.output(d).build();
         List<GraphSite> sites = GeluFinder.find(m);
-        assertEquals(List.of("blk.act", "blk.act#2", "Gelu_2_out"), sites.stream().map(GraphSite::name).toList());
+        assertEquals(List.of("blk.act.gelu", "blk.act.gelu#2", "Gelu_2_out"), sites.stream().map(GraphSite::name).toList());
         assertEquals(List.of(0, 1, 2), sites.stream().map(GraphSite::index).toList());
         // no consumer GEMM: reported, but no GEMM can skip its columns
         assertEquals("", sites.get(2).consumer());
