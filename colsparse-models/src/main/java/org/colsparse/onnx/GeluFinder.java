@@ -80,11 +80,12 @@ public final class GeluFinder {
         }
         List<Match> matches = new ArrayList<>(byOutput.values());
         matches.sort(Comparator.comparingInt(Match::outputNode));
-        List<String> names = uniqueNames(matches);
+        List<Consumer> consumers = matches.stream().map(m -> consumer(m.output())).toList();
+        List<String> names = uniqueNames(matches, consumers);
         List<GraphSite> sites = new ArrayList<>();
         for (int s = 0; s < matches.size(); s++) {
             Match m = matches.get(s);
-            Consumer c = consumer(m.output());
+            Consumer c = consumers.get(s);
             String name = names.get(s);
             List<String> nodes = m.nodes().stream().sorted().map(n -> label(g.getNode(n))).toList();
             sites.add(new GraphSite(s, name, m.output(), m.input(), m.bias(), m.kind(), m.form(), nodes, m.outputNode(),
@@ -408,11 +409,12 @@ public final class GeluFinder {
      * Names from the scope of the nodes that compute each match (torch.onnx names nodes
      * {@code /blocks.0/mlp/act/Erf}: scope {@code blocks.0.mlp.act}, the {@code nn.GELU} module). A GELU
      * called as a function ({@code F.gelu} in a layer's forward, GEGLU) shares its scope with the layer's
-     * other nodes and is named {@code <scope>.gelu}, as the built-in workloads name such sites. A node
+     * other nodes and is named {@code <scope>.gelu}, as the built-in workloads name such sites; a GEGLU
+     * gate is named after its GEGLU module ({@code ff.net.0} in diffusers), whose purpose it is. A node
      * without a scope falls back to the scope of its output value, then to the value's name. A name
      * taken twice gets {@code #2}, {@code #3}, ...
      */
-    private List<String> uniqueNames(List<Match> matches) {
+    private List<String> uniqueNames(List<Match> matches, List<Consumer> consumers) {
         Map<String, Integer> nodesInScope = new HashMap<>();
         for (NodeProto n : index.graph().getNodeList()) {
             if (!GraphIndex.isOp(n, "Constant")) {
@@ -421,15 +423,17 @@ public final class GeluFinder {
         }
         List<String> names = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
-        for (Match m : matches) {
-            String base = baseName(m, nodesInScope);
+        for (int i = 0; i < matches.size(); i++) {
+            Match m = matches.get(i);
+            boolean geglu = consumers.get(i) != null && consumers.get(i).geglu();
+            String base = baseName(m, nodesInScope, geglu);
             int n = seen.merge(base, 1, Integer::sum);
             names.add(n == 1 ? base : base + "#" + n);
         }
         return names;
     }
 
-    private String baseName(Match m, Map<String, Integer> nodesInScope) {
+    private String baseName(Match m, Map<String, Integer> nodesInScope, boolean geglu) {
         String scope = "";
         for (int n : m.nodes()) {
             String op = index.node(n).getOpType();
@@ -445,7 +449,7 @@ public final class GeluFinder {
         }
         final String s = scope;
         long own = m.nodes().stream().filter(n -> !GraphIndex.isOp(index.node(n), "Constant") && nodeScope(index.node(n)).equals(s)).count();
-        return nodesInScope.getOrDefault(scope, 0) > own ? scope + ".gelu" : scope;
+        return !geglu && nodesInScope.getOrDefault(scope, 0) > own ? scope + ".gelu" : scope;
     }
 
     /** The scope of a node's name, or else of its first output's name. */

@@ -32,12 +32,16 @@ class ExportedFixturesTest {
     static final float TAU = 0.01f;
 
     @ParameterizedTest
-    @CsvSource({"vit-mnist,vit-mnist.onnx,mapping", "dit-tiny,dit-tiny.onnx,decomposed", "dit-tiny,dit-tiny-fused.onnx,fused"})
+    @CsvSource({"vit-mnist,vit-mnist.onnx,decomposed", "vit-mnist,vit-mnist-fused.onnx,fused", "dit-tiny,dit-tiny.onnx,decomposed",
+            "dit-tiny,dit-tiny-fused.onnx,fused", "unet-tiny,unet-tiny.onnx,decomposed", "unet-tiny,unet-tiny-fused-gelu.onnx,fused/unet-tiny-fused-gelu.onnx"})
     void findsTheExportersSitesAndReproducesItsNearZeroCounts(String fixture, String file, String mappingKey) throws Exception {
         Path dir = ROOT.resolve(fixture);
         OnnxModel model = OnnxModel.load(dir.resolve(file));
         List<GraphSite> sites = GeluFinder.find(model, new GeluFinder.RoleHints("sample", "timestep"));
-        JsonNode mapping = new ObjectMapper().readTree(dir.resolve("sites.json").toFile()).path(mappingKey);
+        JsonNode mapping = new ObjectMapper().readTree(dir.resolve("sites.json").toFile());
+        for (String key : mappingKey.split("/")) {
+            mapping = mapping.path(key);
+        }
         List<String> wantNames = new ArrayList<>();
         List<String> wantOutputs = new ArrayList<>();
         mapping.forEach(m -> {
