@@ -64,6 +64,17 @@ public final class GraphBuilder {
         return name;
     }
 
+    /** An int64 initializer (Reshape shapes). */
+    public String longTensor(String name, long... v) {
+        ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (long x : v) {
+            b.putLong(x);
+        }
+        g.addInitializer(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE)
+                .addDims(v.length).setRawData(ByteString.copyFrom(b.array())));
+        return name;
+    }
+
     /** A scalar float constant as an initializer (as torch.onnx writes them). */
     public String scalar(double v) {
         return tensor("const_" + constants++, new float[] {(float) v});
