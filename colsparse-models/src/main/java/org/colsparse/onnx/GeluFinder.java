@@ -53,6 +53,9 @@ public final class GeluFinder {
 
     /** Every GELU site of {@code model} in graph order; a graph without one is an {@link InputException}. */
     public static List<GraphSite> find(OnnxModel model, RoleHints hints) {
+        if (model.graph().getNodeList().stream().anyMatch(n -> n.getOpType().equals("BiasSplitGelu") && n.getDomain().equals(MS))) {
+            throw new IllegalArgumentException(model.source() + ": holds com.microsoft BiasSplitGelu; unfuse it first (GraphRewrite.unfuseSplitGelu)");
+        }
         List<GraphSite> sites = new GeluFinder(model.graph(), hints).sites();
         if (sites.isEmpty()) {
             throw new InputException(model.source() + ": no GELU found in the graph (looked for Gelu, com.microsoft "

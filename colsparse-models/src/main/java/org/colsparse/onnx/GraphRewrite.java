@@ -104,6 +104,69 @@ public final class GraphRewrite {
         return model.withGraph(g.build(), "thresholded");
     }
 
+    /**
+     * {@code model} with each com.microsoft {@code BiasSplitGelu} (ONNX Runtime's fused GEGLU:
+     * {@code (x + bias)} split in halves on the last axis, {@code left * gelu(right)}) written out as
+     * Add, two Slices, com.microsoft {@code Gelu} and Mul, so that {@code gelu(gate)} is a tensor that
+     * can be tapped. The node's output keeps its name. The bias must be an initializer (it always is:
+     * the fusion takes it from the projection), which gives the split point. Other graphs are returned as they are.
+     */
+    public static OnnxModel unfuseSplitGelu(OnnxModel model) {
+        GraphProto graph = model.graph();
+        if (graph.getNodeList().stream().noneMatch(GraphRewrite::isSplitGelu)) {
+            return model;
+        }
+        Set<String> taken = new HashSet<>();
+        graph.getNodeList().forEach(n -> {
+            taken.addAll(n.getOutputList());
+            taken.add(n.getName());
+        });
+        graph.getInitializerList().forEach(i -> taken.add(i.getName()));
+        Map<String, TensorProto> inits = new HashMap<>();
+        graph.getInitializerList().forEach(t -> inits.put(t.getName(), t));
+        GraphProto.Builder g = graph.toBuilder().clearNode();
+        String axes = fresh("colsparse/split_gelu/axes", taken);
+        g.addInitializer(longs(axes, -1));
+        for (NodeProto n : graph.getNodeList()) {
+            if (!isSplitGelu(n)) {
+                g.addNode(n);
+                continue;
+            }
+            TensorProto bias = inits.get(n.getInput(1));
+            if (bias == null || bias.getDimsCount() != 1 || bias.getDims(0) % 2 != 0) {
+                throw new org.colsparse.util.InputException(model.source() + ": BiasSplitGelu node '" + n.getName()
+                        + "' has no even-length bias initializer to split at");
+            }
+            long half = bias.getDims(0) / 2;
+            String y = n.getOutput(0);
+            String scope = y.lastIndexOf('/') > 0 ? y.substring(0, y.lastIndexOf('/')) : "/" + n.getName();
+            String p = scope + "/colsparse_unfused_";
+            String sum = fresh(p + "Add_output", taken);
+            String value = fresh(p + "Slice_value_output", taken);
+            String gate = fresh(p + "Slice_gate_output", taken);
+            String gelu = fresh(p + "Gelu_output", taken);
+            String zero = fresh(p + "start0", taken);
+            String mid = fresh(p + "half", taken);
+            String end = fresh(p + "end", taken);
+            g.addInitializer(longs(zero, 0)).addInitializer(longs(mid, half)).addInitializer(longs(end, 2 * half));
+            g.addNode(node("Add", p + "Add", List.of(n.getInput(0), n.getInput(1)), sum));
+            g.addNode(node("Slice", p + "Slice", List.of(sum, zero, mid, axes), value));
+            g.addNode(node("Slice", p + "Slice_1", List.of(sum, mid, end, axes), gate));
+            g.addNode(node("Gelu", p + "Gelu", List.of(gate), gelu).toBuilder().setDomain(GeluFinder.MS).build());
+            g.addNode(node("Mul", p + "Mul", List.of(value, gelu), y));
+        }
+        return model.withGraph(g.build(), "BiasSplitGelu unfused");
+    }
+
+    private static boolean isSplitGelu(NodeProto n) {
+        return n.getOpType().equals("BiasSplitGelu") && n.getDomain().equals(GeluFinder.MS) && n.getInputCount() == 2;
+    }
+
+    private static TensorProto longs(String name, long v) {
+        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE).addDims(1)
+                .setRawData(com.google.protobuf.ByteString.copyFrom(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array())).build();
+    }
+
     static NodeProto node(String op, String name, List<String> inputs, String output) {
         return NodeProto.newBuilder().setOpType(op).setName(name).addAllInput(inputs).addOutput(output).build();
     }
