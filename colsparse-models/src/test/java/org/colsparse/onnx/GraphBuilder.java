@@ -123,8 +123,12 @@ public final class GraphBuilder {
     }
 
     public OnnxModel build() {
-        ModelProto m = ModelProto.newBuilder().setIrVersion(9).setProducerName("colsparse-test").setGraph(g)
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(20))
+        return build(20);
+    }
+
+    public OnnxModel build(long opset) {
+        ModelProto m = ModelProto.newBuilder().setIrVersion(opset >= 20 ? 9 : 6).setProducerName("colsparse-test").setGraph(g)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("com.microsoft").setVersion(1)).build();
         return new OnnxModel(m, "test.onnx");
     }

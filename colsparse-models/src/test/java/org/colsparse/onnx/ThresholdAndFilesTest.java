@@ -19,18 +19,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ThresholdAndFilesTest {
     /** x -> Gelu -> MatMul by the identity, so the output is the (thresholded) GELU exactly. */
     static OnnxModel identityAfterGelu() {
+        return identityAfterGelu(20);
+    }
+
+    /** Below opset 20 the GELU is com.microsoft's, and below 12 the threshold needs Not(Greater). */
+    static OnnxModel identityAfterGelu(long opset) {
         float[] eye = new float[64];
         for (int i = 0; i < 8; i++) {
             eye[i * 9] = 1;
         }
         GraphBuilder b = new GraphBuilder().input("x", 6, 8);
-        String g = b.node("Gelu", "/mlp/act/Gelu", "x");
-        return b.output(b.node("MatMul", "/mlp/fc2/MatMul", g, b.tensor("eye", eye, 8, 8))).build();
+        String g = opset >= 20 ? b.node("Gelu", "/mlp/act/Gelu", "x")
+                : b.node(GeluFinder.MS, "Gelu", "/mlp/act/Gelu", new org.colsparse.onnx.proto.Onnx.AttributeProto[0], "x");
+        return b.output(b.node("MatMul", "/mlp/fc2/MatMul", g, b.tensor("eye", eye, 8, 8))).build(opset);
     }
 
-    @Test
-    void zeroesExactlyTheOutputsAtOrBelowTauForEveryTauInOneSession() {
-        OnnxModel m = identityAfterGelu();
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(longs = {20, 11})
+    void zeroesExactlyTheOutputsAtOrBelowTauForEveryTauInOneSession(long opset) {
+        OnnxModel m = identityAfterGelu(opset);
         List<GraphSite> sites = GeluFinder.find(m);
         float[] x = GeluFormsTest.xs();
         Map<String, HostTensor> in = Map.of("x", HostTensor.ofFloats(new long[] {6, 8}, x));
@@ -78,6 +85,15 @@ class ThresholdAndFilesTest {
         Path external = dir.resolve("external.onnx");
         Files.write(external, proto.build().toByteArray());
         assertMessage(external, external + ": tensor 'eye' is stored as external data");
+    }
+
+    @Test
+    void aFileOverTwoGibibytesIsRefusedBeforeReading(@TempDir Path dir) throws Exception {
+        Path big = dir.resolve("big.onnx");
+        try (var f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(OnnxModel.MAX_BYTES + 1); // sparse: no disk used
+        }
+        assertMessage(big, big + ": 2147483648 bytes, more than an ONNX file can hold inline (2 GiB)");
     }
 
     static void assertMessage(Path file, String start) {
