@@ -44,11 +44,15 @@ final class Controller {
     private final int banksPerBg;
     private final int nBanks;
     private final int readLatency;
-    private final int nRefi;
-    private final boolean refreshOn;
-    private final boolean closedCap;
-    private final int cap;
-    private final boolean rowHitFirst;
+    private final Scheduler scheduler;
+    private final RowPolicy rowPolicy;
+    private final RefreshManager refresh;
+    private final RefreshManager.Queue maintenance = this::postMaintenance;
+    // The parts' properties the hot path branches on, read once.
+    private final boolean rowHitFirst;   // the scheduler guards row hits
+    private final boolean closedCap;     // the row policy keeps its own state
+    private final boolean[] closing;     // per command: closes rows (from the standard's table)
+    private final boolean[] allBank;     // per command: addressed to the channel, not one bank
     private final float wrLow;
     private final float wrHigh;
 
@@ -131,8 +135,6 @@ final class Controller {
     // When valid: no candidate of the buffer being served can be ready before bufferLow.
     private long bufferLow;
     private boolean bufferLowValid;
-    private final int[] colAccesses;      // ClosedCAP: column accesses since the bank opened
-    private final boolean[] prepbPosted;  // ClosedCAP: a fallback PREpb is queued for the bank
     private final boolean[] rowHitFlag;   // FRFCFS-RowHit scratch, per bank
     private final long[] rowHitArrive;
 
@@ -172,12 +174,20 @@ final class Controller {
         if (nBanks > Long.SIZE) {
             throw new IllegalArgumentException("at most " + Long.SIZE + " banks per channel are supported, got " + nBanks);
         }
-        this.readLatency = cfg.spec().timing().readLatency();
-        this.nRefi = cfg.spec().timing().nREFI();
-        this.refreshOn = cfg.refresh().equals("AllBank");
-        this.closedCap = cfg.rowPolicy().equals("ClosedCAP");
-        this.cap = cfg.rowPolicyCap();
-        this.rowHitFirst = cfg.scheduler().equals("FRFCFS-RowHit");
+        DramStandard std = cfg.spec().standard();
+        this.readLatency = std.evaluate(std.readLatency(), cfg.spec().timing());
+        this.scheduler = Scheduler.BY_NAME.get(cfg.scheduler()).get();
+        this.rowPolicy = RowPolicy.BY_NAME.get(cfg.rowPolicy()).apply(cfg.rowPolicyCap(), nBanks);
+        this.refresh = RefreshManager.BY_NAME.get(cfg.refresh()).apply(cfg.spec().timing());
+        this.rowHitFirst = scheduler.guardsRowHits();
+        this.closedCap = rowPolicy.stateful();
+        this.closing = new boolean[COUNT];
+        this.allBank = new boolean[COUNT];
+        for (DramStandard.Command c : std.commands()) {
+            int id = Cmd.id(c.name());
+            closing[id] = c.effect() == DramStandard.RowEffect.CLOSES;
+            allBank[id] = std.level(c.scope()) == TimingTable.CHANNEL;
+        }
         this.wrLow = cfg.wrLowWatermark();
         this.wrHigh = cfg.wrHighWatermark();
         int nodes = 1 + nBg + nBanks;
@@ -219,11 +229,9 @@ final class Controller {
         sSeq = new long[slots];
         readHitN = new int[nBanks];
         writeHitN = new int[nBanks];
-        colAccesses = new int[nBanks];
-        prepbPosted = new boolean[nBanks];
         rowHitFlag = new boolean[nBanks];
         rowHitArrive = new long[nBanks];
-        nextRefresh = refreshOn ? nRefi : NEVER;
+        nextRefresh = refresh.firstDue();
     }
 
     // ---------------------------------------------------------------- request intake
@@ -360,11 +368,10 @@ final class Controller {
             servePending();
         }
         if (clk == nextRefresh) {
-            nextRefresh += nRefi;
-            postMaintenance(REFAB, -1);
+            nextRefresh = refresh.due(clk, maintenance);
         }
         if (closedCap) {
-            closedCapPreSchedule();
+            rowPolicy.preSchedule(this);
         }
         // Nothing changed since the last full evaluation found no ready command: the outcome
         // would be the same until the earliest of those commands becomes ready.
@@ -602,8 +609,8 @@ final class Controller {
                 if (cmd == PREPB && activePerBank[b] > 0) {
                     continue;  // would close a row just activated for another request
                 }
-                if (rowHitFirst && cmd == PREPB && hit >= 0 && sArrive[hit] <= sArrive[other]) {
-                    continue;  // must not overtake an older row hit
+                if (rowHitFirst && cmd == PREPB && hit >= 0 && !scheduler.mayPrecharge(sArrive[other], sArrive[hit])) {
+                    continue;
                 }
                 long r = Math.max(ready[cmd], Math.max(ready[bgNode + cmd], ready[bankNode + cmd]));
                 if (r <= now) {
@@ -644,9 +651,8 @@ final class Controller {
         }
     }
 
-    // A precharge on the way to a request must not overtake an older-or-equal row hit to that bank.
     private boolean preemptsRowHit(int s, int cmd) {
-        return cmd == PREPB && rowHitFlag[sBank[s]] && rowHitArrive[sBank[s]] <= sArrive[s];
+        return cmd == PREPB && rowHitFlag[sBank[s]] && !scheduler.mayPrecharge(sArrive[s], rowHitArrive[sBank[s]]);
     }
 
     private int preqMaintenance(int fin, int bank) {
@@ -661,10 +667,10 @@ final class Controller {
     }
 
     private boolean wouldCloseActive(int cmd, int bank) {
-        if (!Cmd.isClosing(cmd) || activeN == 0) {
+        if (!closing[cmd] || activeN == 0) {
             return false;
         }
-        if (bank >= 0 && !Cmd.isAllBank(cmd)) {
+        if (bank >= 0 && !allBank[cmd]) {
             return activePerBank[bank] > 0;
         }
         return true;
@@ -673,7 +679,7 @@ final class Controller {
     /** First cycle at which {@code cmd} meets every timing rule on its target (bank -1: all banks). */
     long readyAt(int cmd, int bank) {
         long r = ready[cmd];
-        if (bank >= 0 && !Cmd.isAllBank(cmd)) {
+        if (bank >= 0 && !allBank[cmd]) {
             r = Math.max(r, ready[(1 + bank / banksPerBg) * COUNT + cmd]);
             return Math.max(r, ready[(1 + nBg + bank) * COUNT + cmd]);
         }
@@ -687,15 +693,9 @@ final class Controller {
         int s = q[idx];
         int cmd = sCmd[s];
         int bank = sBank[s];
-        if (closedCap && colAccesses[bank] >= cap) {
-            // Opportunistic auto-precharge once the bank has had its CAP of column accesses.
-            if (cmd == RD && readyAt(RDA, bank) <= clk) {
-                cmd = RDA;
-                sFinal[s] = RDA;
-            } else if (cmd == WR && readyAt(WRA, bank) <= clk) {
-                cmd = WRA;
-                sFinal[s] = WRA;
-            }
+        if (closedCap && cmd == sFinal[s]) {
+            cmd = rowPolicy.column(this, cmd, bank);
+            sFinal[s] = cmd;
         }
         if (!sStatDone[s]) {
             sStatDone[s] = true;
@@ -779,7 +779,7 @@ final class Controller {
     private void issue(int cmd, int bg, int bank, int row) {
         dirty = true;
         updateNode(0, TimingTable.CHANNEL, cmd);
-        if (bank < 0 || Cmd.isAllBank(cmd)) {
+        if (bank < 0 || allBank[cmd]) {
             for (int g = 0; g < nBg; g++) {
                 updateNode(1 + g, TimingTable.BANK_GROUP, cmd);
             }
@@ -815,17 +815,7 @@ final class Controller {
             }
         }
         if (closedCap) {
-            if (Cmd.isClosing(cmd)) {
-                if (bank < 0 || Cmd.isAllBank(cmd)) {
-                    Arrays.fill(colAccesses, 0);
-                    Arrays.fill(prepbPosted, false);
-                } else {
-                    colAccesses[bank] = 0;
-                    prepbPosted[bank] = false;
-                }
-            } else if (cmd == RD || cmd == WR) {
-                colAccesses[bank]++;
-            }
+            rowPolicy.issued(cmd, bank < 0 || allBank[cmd] ? -1 : bank, closing[cmd]);
         }
         if (commandListener != null) {
             commandListener.issued(channelId, clk, cmd, bg, bank < 0 ? -1 : bank % banksPerBg, row);
@@ -869,20 +859,7 @@ final class Controller {
         }
     }
 
-    private void closedCapPreSchedule() {
-        for (int b = 0; b < nBanks; b++) {
-            if (colAccesses[b] < cap || prepbPosted[b]) {
-                continue;
-            }
-            if (readyAt(PREPB, b) > clk) {
-                continue;
-            }
-            postMaintenance(PREPB, b);
-            prepbPosted[b] = true;
-        }
-    }
-
-    private void postMaintenance(int fin, int bank) {
+    void postMaintenance(int fin, int bank) {
         dirty = true;
         if (prioN == prioFinal.length) {
             int[] f = new int[prioN * 2];
@@ -955,11 +932,7 @@ final class Controller {
             e = Math.min(e, pendDepart[pendHead]);
         }
         if (closedCap) {
-            for (int b = 0; b < nBanks; b++) {
-                if (colAccesses[b] >= cap && !prepbPosted[b]) {
-                    e = Math.min(e, readyAt(PREPB, b));
-                }
-            }
+            e = Math.min(e, rowPolicy.nextEvent(this));
         }
         return Math.max(e, clk + 1);
     }

@@ -156,19 +156,20 @@ public final class DramConfigLoader {
 
     private static DramSpec parseDram(Ctx c, JsonNode dram, DramSpec spec, String p) {
         c.object(dram, p, Set.of("impl", "org_preset", "timing_preset", "org", "timing"));
-        c.expect(dram, "impl", p + ".impl", "GDDR6");
-        if (dram.has("org_preset") || dram.has("timing_preset")) {
+        DramStandard std = spec.standard();
+        if (dram.has("impl") && !dram.get("impl").asText().equals(std.name())) {
+            // another standard: its presets must be named, the base's belong to the base's standard
+            String impl = dram.get("impl").asText();
+            if (!Standards.has(impl) || !dram.has("org_preset") || !dram.has("timing_preset")) {
+                throw new IllegalArgumentException(p + ".impl: '" + Printable.excerpt(impl) + "' needs a preset of that standard"
+                        + " (known standards: " + Standards.names() + "; or set preset: to one of " + Standards.presets() + ")");
+            }
+            std = Standards.get(impl);
+        }
+        if (dram.has("org_preset") || dram.has("timing_preset") || std != spec.standard()) {
             String op = dram.has("org_preset") ? c.text(dram, "org_preset") : spec.orgPreset();
             String tp = dram.has("timing_preset") ? c.text(dram, "timing_preset") : spec.timingPreset();
-            if (!DramSpec.orgPresets().contains(op)) {
-                throw new IllegalArgumentException("unknown GDDR6 org_preset '" + Printable.excerpt(op)
-                        + "' (known: " + DramSpec.orgPresets() + ")");
-            }
-            if (!DramSpec.timingPresets().contains(tp)) {
-                throw new IllegalArgumentException("unknown GDDR6 timing_preset '" + Printable.excerpt(tp)
-                        + "' (known: " + DramSpec.timingPresets() + ")");
-            }
-            spec = DramSpec.gddr6(op, tp);
+            spec = DramSpec.of(std, op, tp);
         }
         JsonNode org = dram.path("org");
         if (!org.isMissingNode()) {
@@ -188,18 +189,17 @@ public final class DramConfigLoader {
         }
         JsonNode timing = dram.path("timing");
         if (!timing.isMissingNode()) {
-            c.object(timing, p + ".timing", Set.of(DramTiming.NAMES));
-            int[] v = spec.timing().values();
-            for (int i = 0; i < DramTiming.NAMES.length; i++) {
-                String name = DramTiming.NAMES[i];
+            Timings t = spec.timing();
+            c.object(timing, p + ".timing", new java.util.LinkedHashSet<>(t.names()));
+            for (String name : t.names()) {
                 if (timing.has(name)) {
                     boolean clock = name.equals("tCK_ps");
-                    v[i] = c.integer(timing, name, p + ".timing." + name,
+                    t = t.with(name, c.integer(timing, name, p + ".timing." + name,
                             clock ? DramConfig.MIN_TCK_PS : MUST_BE_NONZERO.contains(name) ? 1 : 0,
-                            clock ? DramConfig.MAX_TCK_PS : DramConfig.MAX_TIMING);
+                            clock ? DramConfig.MAX_TCK_PS : DramConfig.MAX_TIMING));
                 }
             }
-            spec = spec.withTiming(DramTiming.of(v));
+            spec = spec.withTiming(t);
         }
         return spec;
     }

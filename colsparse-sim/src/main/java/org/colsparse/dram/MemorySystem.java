@@ -4,7 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A multi-channel GDDR6 memory system driven incrementally, for use inside a larger simulator.
+ * A multi-channel memory system of one DRAM standard ({@link DramStandard}) driven incrementally,
+ * for use inside a larger simulator.
  *
  * <p>Time is counted in DRAM command-clock cycles. Within a cycle, first {@link #send} requests
  * (each may be refused when its channel's read or write buffer is full — retry in a later cycle),
@@ -36,7 +37,7 @@ public final class MemorySystem {
     /** {@code exhaustive}: evaluate every controller every cycle, never sleeping (tests check both agree). */
     MemorySystem(DramConfig config, boolean exhaustive) {
         this.config = config;
-        TimingTable table = new TimingTable(config.spec().timing());
+        TimingTable table = new TimingTable(config.spec().standard(), config.spec().timing());
         this.channels = new Controller[config.channels()];
         for (int i = 0; i < channels.length; i++) {
             channels[i] = new Controller(i, config, table, exhaustive);
