@@ -28,6 +28,11 @@ public final class Cmd {
         return NAMES[cmd];
     }
 
+    /** Column commands go on the column command bus, all others on the row command bus. */
+    static boolean isColumn(int cmd) {
+        return cmd == RD || cmd == WR || cmd == RDA || cmd == WRA;
+    }
+
     /** The id of a command name; names the controller does not issue throw IllegalArgumentException. */
     public static int id(String name) {
         for (int i = 0; i < NAMES.length; i++) {

@@ -25,19 +25,9 @@ import java.util.Arrays;
  * <p>State lives in flat arrays indexed by request slot, bank and timing node so that a cycle
  * allocates nothing. Timing nodes: 0 = channel, 1..G = bank groups, G+1.. = banks.
  */
-final class Controller {
-    interface Listener {
-        void completed(long id, boolean write, long cycle);
-    }
-
-    /** Sees every command: bank group and bank within it (-1 for all-bank commands), row (-1 if none). */
-    interface CommandListener {
-        void issued(int channel, long cycle, int cmd, int bankGroup, int bank, int row);
-    }
-
+final class Controller extends Channel implements RowPolicy.Host {
     private static final long NEVER = Long.MAX_VALUE;
 
-    final int channelId;
     private final TimingTable table;
     private final AddressMapper mapper;
     private final int nBg;
@@ -61,7 +51,6 @@ final class Controller {
     private final long[] history;      // [(node * COUNT + cmd) * depth + k]: k-th most recent issue
     private final int depth;
     private final int[] openRow;       // per bank, -1 when precharged
-    long clk;
 
     // Request slots.
     private final long[] sAddr;
@@ -139,31 +128,9 @@ final class Controller {
     private final long[] rowHitArrive;
 
     private final int[] decoded = new int[4];
-    Listener listener;
-    CommandListener commandListener;
-
-    // Statistics (counted as Ramulator counts them).
-    long reads;
-    long writes;
-    long readsServed;
-    long writesServed;
-    long forwardedReads;
-    long coalescedWrites;
-    long rowHits;
-    long rowMisses;
-    long rowConflicts;
-    long readRowHits;
-    long readRowMisses;
-    long readRowConflicts;
-    long readLatencySum;
-    long readsCompleted;
-    long activates;
-    long precharges;
-    long refreshes;
-    long lastCompletion;
 
     Controller(int channelId, DramConfig cfg, TimingTable table, boolean exhaustive) {
-        this.channelId = channelId;
+        super(channelId);
         this.exhaustive = exhaustive;
         this.table = table;
         DramOrg org = cfg.spec().org();
@@ -178,7 +145,7 @@ final class Controller {
         this.readLatency = std.evaluate(std.readLatency(), cfg.spec().timing());
         this.scheduler = Scheduler.BY_NAME.get(cfg.scheduler()).get();
         this.rowPolicy = RowPolicy.BY_NAME.get(cfg.rowPolicy()).apply(cfg.rowPolicyCap(), nBanks);
-        this.refresh = RefreshManager.BY_NAME.get(cfg.refresh()).apply(cfg.spec().timing());
+        this.refresh = RefreshManager.of(cfg.refresh(), cfg.spec().timing(), nBanks);
         this.rowHitFirst = scheduler.guardsRowHits();
         this.closedCap = rowPolicy.stateful();
         this.closing = new boolean[COUNT];
@@ -237,6 +204,7 @@ final class Controller {
     // ---------------------------------------------------------------- request intake
 
     /** Offers a request at the current cycle; false when its buffer is full. */
+    @Override
     boolean send(long addr, long intraAddr, boolean write, long id) {
         if (!write && writeBuffered(addr)) {
             // Served from the write buffer: data back next cycle.
@@ -348,20 +316,24 @@ final class Controller {
     }
 
     /** Requests accepted but not yet completed (reads until their data returns). */
+    @Override
     int outstanding() {
         return readN + writeN + activeN + pendN;
     }
 
+    @Override
     boolean readBufferFull() {
         return readN >= readCap;
     }
 
+    @Override
     boolean writeBufferFull() {
         return writeN >= writeCap;
     }
 
     // ---------------------------------------------------------------- one cycle
 
+    @Override
     void tick() {
         clk++;
         if (pendN > 0) {
@@ -677,7 +649,8 @@ final class Controller {
     }
 
     /** First cycle at which {@code cmd} meets every timing rule on its target (bank -1: all banks). */
-    long readyAt(int cmd, int bank) {
+    @Override
+    public long readyAt(int cmd, int bank) {
         long r = ready[cmd];
         if (bank >= 0 && !allBank[cmd]) {
             r = Math.max(r, ready[(1 + bank / banksPerBg) * COUNT + cmd]);
@@ -859,7 +832,13 @@ final class Controller {
         }
     }
 
-    void postMaintenance(int fin, int bank) {
+    @Override
+    public long clk() {
+        return clk;
+    }
+
+    @Override
+    public void postMaintenance(int fin, int bank) {
         dirty = true;
         if (prioN == prioFinal.length) {
             int[] f = new int[prioN * 2];
@@ -923,6 +902,7 @@ final class Controller {
      * (issue a command, post a refresh, return read data), assuming no new request arrives.
      * Cycles before it are idle and may be skipped with {@link #skipTo}.
      */
+    @Override
     long nextEvent() {
         if (dirty || exhaustive) {
             return clk + 1;
@@ -935,10 +915,5 @@ final class Controller {
             e = Math.min(e, rowPolicy.nextEvent(this));
         }
         return Math.max(e, clk + 1);
-    }
-
-    /** Jumps the clock to {@code cycle} without doing anything; only valid below {@link #nextEvent()}. */
-    void skipTo(long cycle) {
-        clk = cycle;
     }
 }

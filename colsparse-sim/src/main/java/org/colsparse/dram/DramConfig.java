@@ -19,15 +19,18 @@ import org.colsparse.util.Printable;
  * @param rowPolicy       a {@link RowPolicy}: {@code Open} or {@code ClosedCAP}
  * @param rowPolicyCap    ClosedCAP's {@code cap}: column accesses before the row is closed
  * @param addrMapper      {@code RoBaRaCoCh} or {@code ChRaBaRoCo}
+ * @param controller      {@code GenericDDR} (one command a cycle) or {@code HBM12} (a row and a column command a cycle)
  */
 public record DramConfig(String name, DramSpec spec, int channels, int interleaveBits, int readBufferSize,
                          int writeBufferSize, float wrLowWatermark, float wrHighWatermark, String scheduler,
-                         String refresh, String rowPolicy, int rowPolicyCap, String addrMapper) {
+                         String refresh, String rowPolicy, int rowPolicyCap, String addrMapper,
+                         String controller) {
 
     public static final String RAMULATOR2_GDDR6 = "ramulator2-gddr6";
     public static final Set<String> SCHEDULERS = Scheduler.BY_NAME.keySet();
     public static final Set<String> REFRESH_MANAGERS = RefreshManager.BY_NAME.keySet();
     public static final Set<String> ROW_POLICIES = RowPolicy.BY_NAME.keySet();
+    public static final Set<String> CONTROLLERS = new java.util.LinkedHashSet<>(java.util.List.of("GenericDDR", "HBM12"));
 
     /** A GPU's GDDR6 interface has up to 24 channels (12 x32 devices); 2^30 of them ran out of heap. */
     public static final int MAX_CHANNELS = 64;
@@ -60,6 +63,15 @@ public record DramConfig(String name, DramSpec spec, int channels, int interleav
         check("scheduler", scheduler, SCHEDULERS);
         check("refresh_manager", refresh, REFRESH_MANAGERS);
         check("row_policy", rowPolicy, ROW_POLICIES);
+        check("controller", controller, CONTROLLERS);
+        if (controller.equals("GenericDDR") && refresh.equals("PerBank")) {
+            throw new IllegalArgumentException("refresh_manager PerBank is supported with the HBM12 controller (GenericDDR: AllBank"
+                    + " or NoRefresh)");
+        }
+        if (controller.equals("GenericDDR") != (spec.org().pseudoChannels() == 1)) {
+            throw new IllegalArgumentException("memory_system.controller.impl " + controller + " does not drive "
+                    + spec.standard().name() + (controller.equals("GenericDDR") ? " (pseudo channels: use HBM12)" : " (use GenericDDR)"));
+        }
         if (!java.util.List.of(AddressMapper.NAMES).contains(addrMapper)) {
             throw new IllegalArgumentException("unknown addr_mapper '" + Printable.excerpt(addrMapper) + "' (known: "
                     + String.join(", ", AddressMapper.NAMES) + ")");
@@ -69,7 +81,7 @@ public record DramConfig(String name, DramSpec spec, int channels, int interleav
             throw new IllegalArgumentException("memory_system.controller.row_policy.cap must be 1.." + MAX_ROW_POLICY_CAP
                     + ", got " + rowPolicyCap);
         }
-        checkTiming(spec.timing(), RefreshManager.BY_NAME.get(refresh).apply(spec.timing()).interval() > 0);
+        checkTiming(spec.timing(), refreshChecked(refresh, spec).interval() > 0);
     }
 
     /**
@@ -104,6 +116,15 @@ public record DramConfig(String name, DramSpec spec, int channels, int interleav
         }
     }
 
+    private static RefreshManager refreshChecked(String refresh, DramSpec spec) {
+        try {
+            return RefreshManager.of(refresh, spec.timing(), spec.org().banks());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("refresh_manager " + refresh + " needs a timing " + spec.standard().name()
+                    + " does not have: " + e.getMessage());
+        }
+    }
+
     private static void check(String key, String value, Set<String> known) {
         if (!known.contains(value)) {
             throw new IllegalArgumentException("unknown " + key + " '" + Printable.excerpt(value) + "' (known: " + known + ")");
@@ -122,7 +143,7 @@ public record DramConfig(String name, DramSpec spec, int channels, int interleav
 
     /** Cycles between refresh deadlines of the refresh manager, 0 when it never refreshes. */
     public long refreshInterval() {
-        return RefreshManager.BY_NAME.get(refresh).apply(spec.timing()).interval();
+        return RefreshManager.of(refresh, spec.timing(), spec.org().banks()).interval();
     }
 
     /** The memory standard's name as Ramulator spells it ({@code GDDR6}). */

@@ -118,13 +118,16 @@ public final class DramConfigLoader {
         String rowPolicy = cfg.rowPolicy();
         int cap = cfg.rowPolicyCap();
         String mapper = cfg.addrMapper();
+        String controller = cfg.controller();
         DramSpec spec = cfg.spec();
         JsonNode ct = ms.path("controller");
         if (!ct.isMissingNode()) {
             String p = "memory_system.controller";
             c.object(ct, p, Set.of("impl", "read_buffer_size", "write_buffer_size", "wr_low_watermark",
                     "wr_high_watermark", "scheduler", "refresh_manager", "row_policy", "addr_mapper", "dram"));
-            c.expect(ct, "impl", p + ".impl", "GenericDDR");
+            if (ct.has("impl")) {
+                controller = c.text(ct, "impl");
+            }
             if (ct.has("read_buffer_size")) {
                 rb = c.integer(ct, "read_buffer_size", p + ".read_buffer_size", 1, DramConfig.MAX_BUFFER);
             }
@@ -151,7 +154,7 @@ public final class DramConfigLoader {
         }
         // A file that changes anything is its own configuration, named after the file.
         return new DramConfig(ms.size() == 0 ? cfg.name() : name, spec, channels,
-                interleave, rb, wb, lo, hi, sched, refresh, rowPolicy, cap, mapper);
+                interleave, rb, wb, lo, hi, sched, refresh, rowPolicy, cap, mapper, controller);
     }
 
     private static DramSpec parseDram(Ctx c, JsonNode dram, DramSpec spec, String p) {
@@ -173,7 +176,7 @@ public final class DramConfigLoader {
         }
         JsonNode org = dram.path("org");
         if (!org.isMissingNode()) {
-            c.object(org, p + ".org", Set.of("bankgroup", "bank", "row", "column", "dq", "channel_width"));
+            c.object(org, p + ".org", Set.of("pseudochannel", "bankgroup", "bank", "row", "column", "dq", "channel_width"));
             DramOrg o = spec.org();
             o = o.withSizes(
                     org.has("bankgroup") ? c.integer(org, "bankgroup", p + ".org.bankgroup", 1, DramOrg.MAX_BANK_GROUPS)
@@ -185,6 +188,11 @@ public final class DramConfigLoader {
                     org.has("channel_width")
                             ? c.integer(org, "channel_width", p + ".org.channel_width", 1, DramOrg.MAX_CHANNEL_WIDTH)
                             : o.channelWidth());
+            if (org.has("pseudochannel")) {
+                DramOrg b = o;
+                o = new DramOrg(b.densityMbit(), b.dq(), b.channelWidth(), b.bankGroups(), b.banksPerGroup(), b.rows(), b.columns(),
+                        b.prefetch(), c.integer(org, "pseudochannel", p + ".org.pseudochannel", 1, DramOrg.MAX_PSEUDO_CHANNELS));
+            }
             spec = spec.withOrg(o);
         }
         JsonNode timing = dram.path("timing");

@@ -35,9 +35,25 @@ public record DramStandard(String name, List<String> levels, List<Command> comma
 
     /**
      * A command: Ramulator's name ({@code ACT}, {@code PREab}, ...), the level it addresses
-     * ({@code channel} for all-bank commands), its effect on rows.
+     * ({@code channel} for all-bank commands, or the level all-bank commands stay within), its
+     * effect on rows, and how many cycles it occupies its command bus (Ramulator's
+     * {@code command_cycles}): an n-cycle command keeps its bus from every command of that bus for
+     * n cycles, and every constraint counts from its last cycle to the first of the following one.
      */
-    public record Command(String name, String scope, RowEffect effect) {
+    public record Command(String name, String scope, RowEffect effect, int cycles) {
+        public Command(String name, String scope, RowEffect effect) {
+            this(name, scope, effect, 1);
+        }
+    }
+
+    /** The command's entry in {@link #commands()}, null if the standard has none of that name. */
+    public Command command(String name) {
+        for (Command c : commands) {
+            if (c.name().equals(name)) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /**

@@ -90,7 +90,8 @@ final class Gddr6 {
      */
     static final Map<String, Supplier<DramConfig>> PRESETS = Map.of(DramConfig.RAMULATOR2_GDDR6,
             () -> new DramConfig(DramConfig.RAMULATOR2_GDDR6, DramSpec.of(STANDARD, "GDDR6_16Gb_x16",
-                    "GDDR6_14000_1350mV_double"), 2, 0, 32, 32, 0.2f, 0.8f, "FRFCFS", "AllBank", "Open", 4, "RoBaRaCoCh"));
+                    "GDDR6_14000_1350mV_double"), 2, 0, 32, 32, 0.2f, 0.8f, "FRFCFS", "AllBank", "Open", 4, "RoBaRaCoCh",
+                    "GenericDDR"));
 
     private static Constraint c(String level, List<String> prev, List<String> next, String latency) {
         return new Constraint(level, prev, next, latency);

@@ -26,7 +26,7 @@ import java.util.List;
  */
 public final class MemorySystem {
     private final DramConfig config;
-    private final Controller[] channels;
+    private final Channel[] channels;
     private final ChannelMapper channelMapper;
     private long clk;
 
@@ -38,9 +38,9 @@ public final class MemorySystem {
     MemorySystem(DramConfig config, boolean exhaustive) {
         this.config = config;
         TimingTable table = new TimingTable(config.spec().standard(), config.spec().timing());
-        this.channels = new Controller[config.channels()];
+        this.channels = new Channel[config.channels()];
         for (int i = 0; i < channels.length; i++) {
-            channels[i] = new Controller(i, config, table, exhaustive);
+            channels[i] = Channel.create(i, config, table, exhaustive);
         }
         this.channelMapper = new ChannelMapper(config.channels(), config.txBytes(), config.interleaveBits());
     }
@@ -55,14 +55,14 @@ public final class MemorySystem {
     }
 
     public void setCompletionListener(CompletionListener l) {
-        for (Controller c : channels) {
+        for (Channel c : channels) {
             c.listener = l == null ? null : l::completed;
         }
     }
 
     /** Observes every DRAM command issued (tests, command traces). */
-    void setCommandListener(Controller.CommandListener l) {
-        for (Controller c : channels) {
+    void setCommandListener(Channel.CommandListener l) {
+        for (Channel c : channels) {
             c.commandListener = l;
         }
     }
@@ -88,14 +88,14 @@ public final class MemorySystem {
 
     /** True when a request of this type to {@code addr} would be refused now (buffer full). */
     public boolean wouldRefuse(long addr, boolean write) {
-        Controller c = channels[channelMapper.channel(addr)];
+        Channel c = channels[channelMapper.channel(addr)];
         return write ? c.writeBufferFull() : c.readBufferFull();
     }
 
     /** Advances one cycle. */
     public void tick() {
         clk++;
-        for (Controller c : channels) {
+        for (Channel c : channels) {
             c.tick();
         }
     }
@@ -103,7 +103,7 @@ public final class MemorySystem {
     /** Requests accepted and not yet completed, over all channels. */
     public int outstanding() {
         int n = 0;
-        for (Controller c : channels) {
+        for (Channel c : channels) {
             n += c.outstanding();
         }
         return n;
@@ -115,7 +115,7 @@ public final class MemorySystem {
      */
     public long nextEventCycle() {
         long e = Long.MAX_VALUE;
-        for (Controller c : channels) {
+        for (Channel c : channels) {
             e = Math.min(e, c.nextEvent());
         }
         return e;
@@ -150,7 +150,7 @@ public final class MemorySystem {
 
     private void skipTo(long cycle) {
         clk = cycle;
-        for (Controller c : channels) {
+        for (Channel c : channels) {
             c.skipTo(cycle);
         }
     }
@@ -163,7 +163,7 @@ public final class MemorySystem {
     private DramStats stats(DramStats.AcceptSnapshot snap, long cycles) {
         long reads = 0, writes = 0, hits = 0, misses = 0, conflicts = 0, latSum = 0, readsDone = 0;
         long fwd = 0, coal = 0, act = 0, pre = 0, ref = 0, served = 0, last = 0;
-        for (Controller c : channels) {
+        for (Channel c : channels) {
             reads += c.reads;
             writes += c.writes;
             hits += c.rowHits;
@@ -189,7 +189,7 @@ public final class MemorySystem {
 
     private DramStats.AcceptSnapshot snapshot() {
         long hits = 0, misses = 0, conflicts = 0, rs = 0, ws = 0;
-        for (Controller c : channels) {
+        for (Channel c : channels) {
             hits += c.rowHits;
             misses += c.rowMisses;
             conflicts += c.rowConflicts;

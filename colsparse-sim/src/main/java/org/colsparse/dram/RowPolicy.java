@@ -9,6 +9,17 @@ import java.util.function.BiFunction;
 interface RowPolicy {
     long NEVER = Long.MAX_VALUE;
 
+    /** What a policy sees of its channel's controller. */
+    interface Host {
+        long clk();
+
+        /** First cycle at which {@code cmd} to {@code bank} meets every timing rule. */
+        long readyAt(int cmd, int bank);
+
+        /** Queues a maintenance command for {@code bank}. */
+        void postMaintenance(int cmd, int bank);
+    }
+
     /** Implementations by Ramulator name, built with the cap and the channel's bank count. */
     Map<String, BiFunction<Integer, Integer, RowPolicy>> BY_NAME = byName();
 
@@ -18,17 +29,17 @@ interface RowPolicy {
      */
     boolean stateful();
 
-    /** Before the controller schedules in cycle {@code c.clk}: may post precharges. */
-    void preSchedule(Controller c);
+    /** Before the controller schedules in cycle {@code c.clk()}: may post precharges. */
+    void preSchedule(Host c);
 
     /** The column command to issue for a request's {@code cmd} (RD or WR) to {@code bank}. */
-    int column(Controller c, int cmd, int bank);
+    int column(Host c, int cmd, int bank);
 
     /** Sees every issued command ({@code bank} -1 for all-bank ones). */
     void issued(int cmd, int bank, boolean closing);
 
     /** The earliest cycle {@link #preSchedule} could act, {@link #NEVER} if none. */
-    long nextEvent(Controller c);
+    long nextEvent(Host c);
 
     /** Ramulator's Open: rows stay open until a conflicting request closes them. */
     final class Open implements RowPolicy {
@@ -38,11 +49,11 @@ interface RowPolicy {
         }
 
         @Override
-        public void preSchedule(Controller c) {
+        public void preSchedule(Host c) {
         }
 
         @Override
-        public int column(Controller c, int cmd, int bank) {
+        public int column(Host c, int cmd, int bank) {
             return cmd;
         }
 
@@ -51,7 +62,7 @@ interface RowPolicy {
         }
 
         @Override
-        public long nextEvent(Controller c) {
+        public long nextEvent(Host c) {
             return NEVER;
         }
     }
@@ -77,12 +88,12 @@ interface RowPolicy {
         }
 
         @Override
-        public void preSchedule(Controller c) {
+        public void preSchedule(Host c) {
             for (int b = 0; b < colAccesses.length; b++) {
                 if (colAccesses[b] < cap || prepbPosted[b]) {
                     continue;
                 }
-                if (c.readyAt(Cmd.PREPB, b) > c.clk) {
+                if (c.readyAt(Cmd.PREPB, b) > c.clk()) {
                     continue;
                 }
                 c.postMaintenance(Cmd.PREPB, b);
@@ -91,11 +102,11 @@ interface RowPolicy {
         }
 
         @Override
-        public int column(Controller c, int cmd, int bank) {
+        public int column(Host c, int cmd, int bank) {
             if (colAccesses[bank] >= cap) {
-                if (cmd == Cmd.RD && c.readyAt(Cmd.RDA, bank) <= c.clk) {
+                if (cmd == Cmd.RD && c.readyAt(Cmd.RDA, bank) <= c.clk()) {
                     return Cmd.RDA;
-                } else if (cmd == Cmd.WR && c.readyAt(Cmd.WRA, bank) <= c.clk) {
+                } else if (cmd == Cmd.WR && c.readyAt(Cmd.WRA, bank) <= c.clk()) {
                     return Cmd.WRA;
                 }
             }
@@ -118,7 +129,7 @@ interface RowPolicy {
         }
 
         @Override
-        public long nextEvent(Controller c) {
+        public long nextEvent(Host c) {
             long e = NEVER;
             for (int b = 0; b < colAccesses.length; b++) {
                 if (colAccesses[b] >= cap && !prepbPosted[b]) {

@@ -16,6 +16,7 @@ public final class Standards {
 
     static {
         register(Gddr6.STANDARD, Gddr6.PRESETS);
+        register(Hbm2.STANDARD, Hbm2.PRESETS);
     }
 
     private Standards() {

@@ -32,13 +32,26 @@ public final class TimingTable {
     private final Map<Long, Integer> rules = new TreeMap<>();
 
     public TimingTable(DramStandard standard, Timings t) {
+        // Multi-cycle commands (Ramulator's command_cycles): each occupies its bus (row or column
+        // commands) at the channel, and a constraint counts from the last cycle of the preceding
+        // command to the first of the following one.
+        for (DramStandard.Command p : standard.commands()) {
+            if (p.cycles() != 1) {
+                for (DramStandard.Command n : standard.commands()) {
+                    if (Cmd.isColumn(Cmd.id(p.name())) == Cmd.isColumn(Cmd.id(n.name()))) {
+                        rules.merge(key(CHANNEL, Cmd.id(p.name()), Cmd.id(n.name()), 1), p.cycles(), Math::max);
+                    }
+                }
+            }
+        }
         for (Constraint c : standard.constraints()) {
             int lat = standard.evaluate(c.latency(), t);
             int level = standard.level(c.level());
             for (String p : c.preceding()) {
                 for (String n : c.following()) {
+                    int adjusted = lat + standard.command(p).cycles() - standard.command(n).cycles();
                     // Duplicate rules (e.g. nBL and nCCDS on RD->RD) collapse to the binding one.
-                    rules.merge(key(level, Cmd.id(p), Cmd.id(n), c.window()), lat, Math::max);
+                    rules.merge(key(level, Cmd.id(p), Cmd.id(n), c.window()), adjusted, Math::max);
                 }
             }
         }

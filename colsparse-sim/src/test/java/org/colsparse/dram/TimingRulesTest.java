@@ -20,7 +20,7 @@ class TimingRulesTest {
     static DramConfig oneChannel(String refresh, Timings timing) {
         DramConfig p = DramConfig.ramulator2Gddr6();
         DramSpec spec = timing == null ? p.spec() : p.spec().withTiming(timing);
-        return new DramConfig("test", spec, 1, 0, 32, 32, 0.2f, 0.8f, "FRFCFS", refresh, "Open", 4, "RoBaRaCoCh");
+        return new DramConfig("test", spec, 1, 0, 32, 32, 0.2f, 0.8f, "FRFCFS", refresh, "Open", 4, "RoBaRaCoCh", "GenericDDR");
     }
 
     /** Byte address of a burst in a one-channel RoBaRaCoCh system: row | bank | bg | column | 32 B. */

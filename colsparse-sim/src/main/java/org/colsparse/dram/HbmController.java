@@ -1,0 +1,564 @@
+package org.colsparse.dram;
+
+import static org.colsparse.dram.Cmd.ACT;
+import static org.colsparse.dram.Cmd.COUNT;
+import static org.colsparse.dram.Cmd.PREAB;
+import static org.colsparse.dram.Cmd.PREPB;
+import static org.colsparse.dram.Cmd.RD;
+import static org.colsparse.dram.Cmd.RDA;
+import static org.colsparse.dram.Cmd.REFAB;
+import static org.colsparse.dram.Cmd.REFPB;
+import static org.colsparse.dram.Cmd.WR;
+import static org.colsparse.dram.Cmd.WRA;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One channel of an HBM device with its pseudo channels, driven as Ramulator 2.1's HBM12 controller
+ * drives it: the buffers, write mode, forwarding and statistics of GenericDDR, but two command buses,
+ * so that each cycle it issues first a column command (RD/WR/RDA/WRA: from the activated requests,
+ * else the maintenance queue's head, else the read or write buffer) and then a row command
+ * (ACT/PRE/REF: the maintenance head, else the buffer), the second seeing the first's effects.
+ * Within a buffer, FR-FCFS among the requests whose next command goes on the bus being filled.
+ * All-bank refresh is per pseudo channel, one REFab each every nREFI, queued in pseudo-channel order.
+ *
+ * <p>A plain implementation that evaluates every cycle (no idle skipping); timing nodes, as in
+ * Ramulator's device tree: channel, pseudo channels, bank groups, banks.
+ */
+final class HbmController extends Channel implements RowPolicy.Host {
+    private static final int COLUMN_BUS = 0;
+    private static final int ROW_BUS = 1;
+
+    private final TimingTable table;
+    private final int pcs;
+    private final int bgs;
+    private final int banksPerBg;
+    private final int nBanks;
+    private final int readLatency;
+    private final RefreshManager refresh;
+    private final RefreshManager.Queue refreshQueue = this::postRefresh;
+    private final RowPolicy rowPolicy;
+    private final boolean closedCap;
+    private final float wrLow;
+    private final float wrHigh;
+    private final int readCap;
+    private final int writeCap;
+    private final boolean chRaBaRoCo;
+    private final int txOffset;
+    private final int colBits;
+    private final int pcBits;
+    private final int bgBits;
+    private final int bankBits;
+    private final int rowBits;
+    private final boolean[] closing = new boolean[COUNT];
+
+    // Timing nodes: 0 channel, then pseudo channels, bank groups, banks.
+    private final int pcNode0;
+    private final int bgNode0;
+    private final int bankNode0;
+    private final long[] ready;
+    private final long[] history;
+    private final int depth;
+    private final int[] openRow;
+    private final int[] activePerBank;
+
+    private final List<Req> readBuf = new ArrayList<>();
+    private final List<Req> writeBuf = new ArrayList<>();
+    private final List<Req> activeBuf = new ArrayList<>();
+    private final ArrayDeque<Req> priority = new ArrayDeque<>();
+    private final Set<Long> bufferedWrites = new HashSet<>();
+    private final ArrayDeque<long[]> pending = new ArrayDeque<>();  // {id, arrive, depart}
+    private boolean writeMode;
+    private long nextRefresh;
+
+    /** A request; maintenance requests have no address, {@code bank} -1 for a pseudo channel's all-bank command. */
+    private static final class Req {
+        long addr;
+        long id;
+        long arrive;
+        int pc;
+        int bg;
+        int bank;      // flat over the channel: (pc x bank groups + bg) x banks per group + bank
+        int row;
+        int fin;
+        int cmd;
+        boolean write;
+        boolean maintenance;
+        boolean statDone;
+    }
+
+    HbmController(int channelId, DramConfig cfg, TimingTable table) {
+        super(channelId);
+        if (!cfg.scheduler().equals("FRFCFS")) {
+            throw new IllegalArgumentException("the HBM12 controller supports scheduler FRFCFS, got " + cfg.scheduler());
+        }
+        this.table = table;
+        DramOrg org = cfg.spec().org();
+        DramStandard std = cfg.spec().standard();
+        Timings t = cfg.spec().timing();
+        this.pcs = org.pseudoChannels();
+        this.bgs = org.bankGroups();
+        this.banksPerBg = org.banksPerGroup();
+        this.nBanks = org.banks();
+        this.readLatency = std.evaluate(std.readLatency(), t);
+        this.refresh = RefreshManager.of(cfg.refresh(), t, nBanks);
+        this.nextRefresh = refresh.firstDue();
+        this.rowPolicy = RowPolicy.BY_NAME.get(cfg.rowPolicy()).apply(cfg.rowPolicyCap(), nBanks);
+        this.closedCap = rowPolicy.stateful();
+        this.wrLow = cfg.wrLowWatermark();
+        this.wrHigh = cfg.wrHighWatermark();
+        this.readCap = cfg.readBufferSize();
+        this.writeCap = cfg.writeBufferSize();
+        this.chRaBaRoCo = cfg.addrMapper().equals("ChRaBaRoCo");
+        this.txOffset = AddressMapper.log2(org.txBytes());
+        this.colBits = AddressMapper.log2(org.columns()) - AddressMapper.log2(org.prefetch());
+        this.pcBits = AddressMapper.log2(pcs);
+        this.bgBits = AddressMapper.log2(bgs);
+        this.bankBits = AddressMapper.log2(banksPerBg);
+        this.rowBits = AddressMapper.log2(org.rows());
+        for (DramStandard.Command c : std.commands()) {
+            closing[Cmd.id(c.name())] = c.effect() == DramStandard.RowEffect.CLOSES;
+        }
+        this.pcNode0 = 1;
+        this.bgNode0 = pcNode0 + pcs;
+        this.bankNode0 = bgNode0 + pcs * bgs;
+        int nodes = bankNode0 + nBanks;
+        this.depth = table.historyDepth;
+        this.ready = new long[nodes * COUNT];
+        Arrays.fill(ready, -1);
+        this.history = new long[nodes * COUNT * depth];
+        Arrays.fill(history, -1);
+        this.openRow = new int[nBanks];
+        Arrays.fill(openRow, -1);
+        this.activePerBank = new int[nBanks];
+    }
+
+    // ---------------------------------------------------------------- request intake
+
+    @Override
+    boolean send(long addr, long intraAddr, boolean write, long id) {
+        if (!write && bufferedWrites.contains(addr)) {
+            pending.add(new long[] {id, clk, clk + 1});
+            reads++;
+            forwardedReads++;
+            return true;
+        }
+        if (write && bufferedWrites.contains(addr)) {
+            writes++;
+            coalescedWrites++;
+            lastCompletion = Math.max(lastCompletion, clk);
+            if (listener != null) {
+                listener.completed(id, true, clk);
+            }
+            return true;
+        }
+        List<Req> buf = write ? writeBuf : readBuf;
+        if (buf.size() >= (write ? writeCap : readCap)) {
+            return false;
+        }
+        Req r = new Req();
+        r.addr = addr;
+        r.id = id;
+        r.arrive = clk;
+        r.write = write;
+        r.fin = write ? WR : RD;
+        decode(intraAddr, r);
+        buf.add(r);
+        if (write) {
+            bufferedWrites.add(addr);
+            writes++;
+        } else {
+            reads++;
+        }
+        return true;
+    }
+
+    private void decode(long intraAddr, Req r) {
+        long a = intraAddr >>> txOffset;
+        a >>>= colBits;
+        int bank;
+        if (chRaBaRoCo) {
+            // Column, Row, Bank, BankGroup, PseudoChannel from the least significant bit
+            r.row = (int) (a & ((1L << rowBits) - 1));
+            a >>>= rowBits;
+            bank = (int) (a & ((1L << bankBits) - 1));
+            a >>>= bankBits;
+            r.bg = (int) (a & ((1L << bgBits) - 1));
+            a >>>= bgBits;
+            r.pc = (int) (a & ((1L << pcBits) - 1));
+        } else {
+            // Column, PseudoChannel, BankGroup, Bank, Row from the least significant bit
+            r.pc = (int) (a & ((1L << pcBits) - 1));
+            a >>>= pcBits;
+            r.bg = (int) (a & ((1L << bgBits) - 1));
+            a >>>= bgBits;
+            bank = (int) (a & ((1L << bankBits) - 1));
+            a >>>= bankBits;
+            r.row = (int) (a & ((1L << rowBits) - 1));
+        }
+        r.bank = (r.pc * bgs + r.bg) * banksPerBg + bank;
+    }
+
+    @Override
+    int outstanding() {
+        return readBuf.size() + writeBuf.size() + activeBuf.size() + pending.size();
+    }
+
+    @Override
+    boolean readBufferFull() {
+        return readBuf.size() >= readCap;
+    }
+
+    @Override
+    boolean writeBufferFull() {
+        return writeBuf.size() >= writeCap;
+    }
+
+    @Override
+    long nextEvent() {
+        return clk + 1;
+    }
+
+    // ---------------------------------------------------------------- one cycle
+
+    @Override
+    void tick() {
+        clk++;
+        while (!pending.isEmpty() && pending.peekFirst()[2] <= clk) {
+            long[] p = pending.pollFirst();
+            readLatencySum += p[2] - p[1];
+            readsCompleted++;
+            lastCompletion = Math.max(lastCompletion, clk);
+            if (listener != null) {
+                listener.completed(p[0], false, clk);
+            }
+        }
+        if (clk == nextRefresh) {
+            nextRefresh = refresh.due(clk, refreshQueue);
+        }
+        if (closedCap) {
+            rowPolicy.preSchedule(this);
+        }
+        trySlot(COLUMN_BUS);
+        trySlot(ROW_BUS);
+    }
+
+    // An all-bank refresh is one REFab per pseudo channel, in order (Ramulator's AllBank scope for HBM).
+    private void postRefresh(int cmd, int bank) {
+        if (cmd == REFAB) {
+            for (int pc = 0; pc < pcs; pc++) {
+                Req r = new Req();
+                r.maintenance = true;
+                r.fin = REFAB;
+                r.pc = pc;
+                r.bank = -1;
+                priority.add(r);
+            }
+        } else {
+            postMaintenance(cmd, bank);
+        }
+    }
+
+    @Override
+    public void postMaintenance(int cmd, int bank) {
+        Req r = new Req();
+        r.maintenance = true;
+        r.fin = cmd;
+        r.bank = bank;
+        r.pc = bank / (bgs * banksPerBg);
+        r.bg = bank / banksPerBg % bgs;
+        priority.add(r);
+    }
+
+    @Override
+    public long clk() {
+        return clk;
+    }
+
+    @Override
+    public long readyAt(int cmd, int bank) {
+        int pc = bank / (bgs * banksPerBg);
+        long r = Math.max(ready[cmd], ready[(pcNode0 + pc) * COUNT + cmd]);
+        r = Math.max(r, ready[(bgNode0 + bank / banksPerBg) * COUNT + cmd]);
+        return Math.max(r, ready[(bankNode0 + bank) * COUNT + cmd]);
+    }
+
+    private void trySlot(int bus) {
+        Req cand = null;
+        List<Req> buf = null;
+        if (bus == COLUMN_BUS) {
+            cand = bestReady(activeBuf, bus, false);
+            buf = activeBuf;
+        }
+        if (cand == null) {
+            cand = priorityHead(bus);
+            buf = null;
+        }
+        if (cand == null && priority.isEmpty()) {
+            writeMode = nextWriteMode();
+            buf = writeMode ? writeBuf : readBuf;
+            cand = bestReady(buf, bus, true);
+        }
+        if (cand == null) {
+            return;
+        }
+        if (closedCap && cand.cmd == cand.fin && !cand.maintenance) {
+            cand.cmd = rowPolicy.column(this, cand.cmd, cand.bank);
+            cand.fin = cand.cmd;
+        }
+        if (!cand.statDone && !cand.maintenance) {
+            cand.statDone = true;
+            int open = openRow[cand.bank];
+            if (open == cand.row) {
+                rowHits++;
+                if (!cand.write) {
+                    readRowHits++;
+                }
+            } else if (open >= 0) {
+                rowConflicts++;
+                if (!cand.write) {
+                    readRowConflicts++;
+                }
+            } else {
+                rowMisses++;
+                if (!cand.write) {
+                    readRowMisses++;
+                }
+            }
+        }
+        issue(cand.cmd, cand);
+        if (closedCap) {
+            if (allBank(cand.cmd)) {
+                int base = cand.pc * bgs * banksPerBg;
+                for (int b = base; b < base + bgs * banksPerBg; b++) {
+                    rowPolicy.issued(cand.cmd, b, closing[cand.cmd]);
+                }
+            } else {
+                rowPolicy.issued(cand.cmd, cand.bank, closing[cand.cmd]);
+            }
+        }
+        if (cand.cmd == cand.fin) {
+            retire(cand, buf);
+        } else if (cand.cmd == ACT && buf != activeBuf && buf != null && activeBuf.size() < nBanks) {
+            activeBuf.add(cand);
+            activePerBank[cand.bank]++;
+            if (buf == writeBuf) {
+                bufferedWrites.remove(cand.addr);
+            }
+            buf.remove(cand);
+        }
+    }
+
+    private void retire(Req r, List<Req> buf) {
+        if (buf == null) {
+            priority.pollFirst();
+            if (r.fin == REFAB || r.fin == REFPB) {
+                refreshes++;
+            }
+            return;
+        }
+        if (buf == activeBuf) {
+            activePerBank[r.bank]--;
+        }
+        if (buf == writeBuf) {
+            bufferedWrites.remove(r.addr);
+        }
+        buf.remove(r);
+        if (r.write) {
+            writesServed++;
+            lastCompletion = Math.max(lastCompletion, clk);
+            if (listener != null) {
+                listener.completed(r.id, true, clk);
+            }
+        } else {
+            readsServed++;
+            pending.add(new long[] {r.id, r.arrive, clk + readLatency});
+        }
+    }
+
+    private boolean nextWriteMode() {
+        if (!writeMode) {
+            return writeBuf.size() > wrHigh * writeCap || readBuf.isEmpty();
+        }
+        return !(writeBuf.size() < wrLow * writeCap && !readBuf.isEmpty());
+    }
+
+    private static boolean onBus(int cmd, int bus) {
+        return Cmd.isColumn(cmd) == (bus == COLUMN_BUS);
+    }
+
+    /** FR-FCFS: the first eligible request that is timing-ready, else the oldest; null unless it is ready. */
+    private Req bestReady(List<Req> buf, int bus, boolean guardActive) {
+        Req cand = null;
+        boolean candOk = false;
+        for (int i = 0; i < buf.size(); i++) {
+            Req r = buf.get(i);
+            r.cmd = preq(r);
+            if (!onBus(r.cmd, bus) || (guardActive && wouldCloseActive(r))) {
+                continue;
+            }
+            boolean ok = ready(r.cmd, r);
+            if (cand == null) {
+                cand = r;
+                candOk = ok;
+            } else if (ok != candOk) {
+                if (ok) {
+                    cand = r;
+                    candOk = true;
+                }
+            } else if (r.arrive < cand.arrive) {
+                cand = r;
+            }
+        }
+        return candOk ? cand : null;
+    }
+
+    private Req priorityHead(int bus) {
+        Req h = priority.peekFirst();
+        if (h == null) {
+            return null;
+        }
+        h.cmd = preq(h);
+        if (!ready(h.cmd, h) || wouldCloseActive(h) || !onBus(h.cmd, bus)) {
+            return null;
+        }
+        return h;
+    }
+
+    private int preq(Req r) {
+        if (r.fin == REFAB) {
+            int base = r.pc * bgs * banksPerBg;
+            for (int b = base; b < base + bgs * banksPerBg; b++) {
+                if (openRow[b] >= 0) {
+                    return PREAB;
+                }
+            }
+            return REFAB;
+        }
+        if (r.bank < 0) {
+            return r.fin;
+        }
+        int open = openRow[r.bank];
+        if (r.fin == REFPB) {
+            return open < 0 ? REFPB : PREPB;
+        }
+        if (r.fin == RD || r.fin == WR || r.fin == RDA || r.fin == WRA) {
+            return open < 0 ? ACT : open == r.row ? r.fin : PREPB;
+        }
+        return r.fin;
+    }
+
+    private boolean wouldCloseActive(Req r) {
+        if (!closing[r.cmd] || activeBuf.isEmpty()) {
+            return false;
+        }
+        if (r.cmd == PREAB) {
+            int base = r.pc * bgs * banksPerBg;
+            for (int b = base; b < base + bgs * banksPerBg; b++) {
+                if (activePerBank[b] > 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return activePerBank[r.bank] > 0;
+    }
+
+    private boolean allBank(int cmd) {
+        return cmd == PREAB || cmd == REFAB;
+    }
+
+    /** Whether {@code cmd} meets every timing rule at each node it addresses. */
+    private boolean ready(int cmd, Req r) {
+        long now = clk;
+        if (ready[cmd] > now || ready[(pcNode0 + r.pc) * COUNT + cmd] > now) {
+            return false;
+        }
+        if (allBank(cmd)) {
+            for (int g = 0; g < bgs; g++) {
+                if (ready[(bgNode0 + r.pc * bgs + g) * COUNT + cmd] > now) {
+                    return false;
+                }
+            }
+            int base = r.pc * bgs * banksPerBg;
+            for (int b = base; b < base + bgs * banksPerBg; b++) {
+                if (ready[(bankNode0 + b) * COUNT + cmd] > now) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return ready[(bgNode0 + r.pc * bgs + r.bg) * COUNT + cmd] <= now && ready[(bankNode0 + r.bank) * COUNT + cmd] <= now;
+    }
+
+    private void issue(int cmd, Req r) {
+        updateNode(0, 0, cmd);
+        updateNode(pcNode0 + r.pc, 1, cmd);
+        if (allBank(cmd)) {
+            for (int g = 0; g < bgs; g++) {
+                updateNode(bgNode0 + r.pc * bgs + g, 2, cmd);
+            }
+            int base = r.pc * bgs * banksPerBg;
+            for (int b = base; b < base + bgs * banksPerBg; b++) {
+                updateNode(bankNode0 + b, 3, cmd);
+            }
+        } else {
+            updateNode(bgNode0 + r.pc * bgs + r.bg, 2, cmd);
+            updateNode(bankNode0 + r.bank, 3, cmd);
+        }
+        switch (cmd) {
+            case ACT -> {
+                openRow[r.bank] = r.row;
+                activates++;
+            }
+            case PREPB -> {
+                openRow[r.bank] = -1;
+                precharges++;
+            }
+            case RDA, WRA -> openRow[r.bank] = -1;
+            case PREAB -> {
+                int base = r.pc * bgs * banksPerBg;
+                Arrays.fill(openRow, base, base + bgs * banksPerBg, -1);
+                precharges++;
+            }
+            default -> {
+            }
+        }
+        if (commandListener != null) {
+            commandListener.issued(channelId, clk, cmd, allBank(cmd) ? -1 : r.pc * bgs + r.bg,
+                    allBank(cmd) ? -1 : r.bank % banksPerBg, allBank(cmd) ? -1 : r.row);
+        }
+    }
+
+    private void updateNode(int node, int level, int cmd) {
+        int maxWin = table.maxWindow[level][cmd];
+        if (maxWin == 0) {
+            return;
+        }
+        int h = (node * COUNT + cmd) * depth;
+        if (maxWin > 1) {
+            System.arraycopy(history, h, history, h + 1, depth - 1);
+        }
+        history[h] = clk;
+        int[] follow = table.follow[level][cmd];
+        int[] lat = table.latency[level][cmd];
+        int[] win = table.window[level][cmd];
+        int base = node * COUNT;
+        for (int i = 0; i < follow.length; i++) {
+            long past = win[i] == 1 ? clk : history[h + win[i] - 1];
+            if (past < 0) {
+                continue;
+            }
+            long t = past + lat[i];
+            int k = base + follow[i];
+            if (t > ready[k]) {
+                ready[k] = t;
+            }
+        }
+    }
+}
