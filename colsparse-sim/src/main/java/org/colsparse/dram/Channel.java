@@ -72,7 +72,7 @@ abstract class Channel {
     static Channel create(int channelId, DramConfig cfg, TimingTable table, boolean exhaustive) {
         return switch (cfg.controller()) {
             case "GenericDDR" -> new Controller(channelId, cfg, table, exhaustive);
-            case "HBM12" -> new HbmController(channelId, cfg, table);
+            case "HBM12", "HBM34" -> new HbmController(channelId, cfg, table);
             default -> throw new IllegalArgumentException("unknown controller '" + cfg.controller() + "'");
         };
     }

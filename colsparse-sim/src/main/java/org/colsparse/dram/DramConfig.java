@@ -30,7 +30,7 @@ public record DramConfig(String name, DramSpec spec, int channels, int interleav
     public static final Set<String> SCHEDULERS = Scheduler.BY_NAME.keySet();
     public static final Set<String> REFRESH_MANAGERS = RefreshManager.BY_NAME.keySet();
     public static final Set<String> ROW_POLICIES = RowPolicy.BY_NAME.keySet();
-    public static final Set<String> CONTROLLERS = new java.util.LinkedHashSet<>(java.util.List.of("GenericDDR", "HBM12"));
+    public static final Set<String> CONTROLLERS = new java.util.LinkedHashSet<>(java.util.List.of("GenericDDR", "HBM12", "HBM34"));
 
     /** A GPU's GDDR6 interface has up to 24 channels (12 x32 devices); 2^30 of them ran out of heap. */
     public static final int MAX_CHANNELS = 64;

@@ -191,7 +191,8 @@ public final class DramConfigLoader {
             if (org.has("pseudochannel")) {
                 DramOrg b = o;
                 o = new DramOrg(b.densityMbit(), b.dq(), b.channelWidth(), b.bankGroups(), b.banksPerGroup(), b.rows(), b.columns(),
-                        b.prefetch(), c.integer(org, "pseudochannel", p + ".org.pseudochannel", 1, DramOrg.MAX_PSEUDO_CHANNELS));
+                        b.prefetch(), c.integer(org, "pseudochannel", p + ".org.pseudochannel", 1, DramOrg.MAX_PSEUDO_CHANNELS),
+                        b.sids());
             }
             spec = spec.withOrg(o);
         }

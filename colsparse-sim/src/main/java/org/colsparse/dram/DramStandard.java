@@ -60,11 +60,17 @@ public record DramStandard(String name, List<String> levels, List<Command> comma
      * After any of {@code preceding} is issued to a node of {@code level}, none of {@code following}
      * may be issued to that node for {@code latency} cycles (an expression: timing names and integers
      * joined by + and -), counted from the {@code window}-th most recent preceding command (window
-     * 4 is tFAW: at most four ACTs in any tFAW).
+     * 4 is tFAW: at most four ACTs in any tFAW). A {@code sibling} constraint applies instead to
+     * the other nodes of the level under the same parent (HBM3's nCCDR between stack ids).
      */
-    public record Constraint(String level, List<String> preceding, List<String> following, String latency, int window) {
+    public record Constraint(String level, List<String> preceding, List<String> following, String latency, int window,
+                             boolean sibling) {
         public Constraint(String level, List<String> preceding, List<String> following, String latency) {
-            this(level, preceding, following, latency, 1);
+            this(level, preceding, following, latency, 1, false);
+        }
+
+        public Constraint(String level, List<String> preceding, List<String> following, String latency, int window) {
+            this(level, preceding, following, latency, window, false);
         }
     }
 

@@ -36,6 +36,7 @@ final class HbmController extends Channel implements RowPolicy.Host {
 
     private final TimingTable table;
     private final int pcs;
+    private final int sids;
     private final int bgs;
     private final int banksPerBg;
     private final int nBanks;
@@ -52,15 +53,26 @@ final class HbmController extends Channel implements RowPolicy.Host {
     private final int txOffset;
     private final int colBits;
     private final int pcBits;
+    private final int sidBits;
     private final int bgBits;
     private final int bankBits;
     private final int rowBits;
     private final boolean[] closing = new boolean[COUNT];
 
-    // Timing nodes: 0 channel, then pseudo channels, bank groups, banks.
-    private final int pcNode0;
-    private final int bgNode0;
-    private final int bankNode0;
+    // Timing nodes: 0 the channel, then each level's nodes (pseudo channels, stack ids, bank groups,
+    // banks); a bank's node at level l is nodeBase[l] + bank / banksUnder[l].
+    private final int levels;
+    private final int[] nodeBase;
+    private final int[] banksUnder;
+    private final int sidLevel;      // -1 when the standard has no stack ids
+    private final int banksPerPc;
+    // HBM34: column commands and all row commands but PREs only on odd ticks; a PRE on the even tick
+    // right after a row command to its pseudo channel only if it goes to another bank.
+    private final boolean edges;
+    private int pairCmd = -1;
+    private int pairPc;
+    private int pairBank;
+    private long pairClk = -1;
     private final long[] ready;
     private final long[] history;
     private final int depth;
@@ -82,8 +94,9 @@ final class HbmController extends Channel implements RowPolicy.Host {
         long id;
         long arrive;
         int pc;
+        int sid;
         int bg;
-        int bank;      // flat over the channel: (pc x bank groups + bg) x banks per group + bank
+        int bank;      // flat over the channel: ((pc x sids + sid) x bank groups + bg) x banks per group + bank
         int row;
         int fin;
         int cmd;
@@ -102,6 +115,7 @@ final class HbmController extends Channel implements RowPolicy.Host {
         DramStandard std = cfg.spec().standard();
         Timings t = cfg.spec().timing();
         this.pcs = org.pseudoChannels();
+        this.sids = org.sids();
         this.bgs = org.bankGroups();
         this.banksPerBg = org.banksPerGroup();
         this.nBanks = org.banks();
@@ -118,16 +132,37 @@ final class HbmController extends Channel implements RowPolicy.Host {
         this.txOffset = AddressMapper.log2(org.txBytes());
         this.colBits = AddressMapper.log2(org.columns()) - AddressMapper.log2(org.prefetch());
         this.pcBits = AddressMapper.log2(pcs);
+        this.sidBits = AddressMapper.log2(sids);
         this.bgBits = AddressMapper.log2(bgs);
         this.bankBits = AddressMapper.log2(banksPerBg);
         this.rowBits = AddressMapper.log2(org.rows());
         for (DramStandard.Command c : std.commands()) {
             closing[Cmd.id(c.name())] = c.effect() == DramStandard.RowEffect.CLOSES;
         }
-        this.pcNode0 = 1;
-        this.bgNode0 = pcNode0 + pcs;
-        this.bankNode0 = bgNode0 + pcs * bgs;
-        int nodes = bankNode0 + nBanks;
+        this.edges = cfg.controller().equals("HBM34");
+        this.banksPerPc = nBanks / pcs;
+        this.levels = std.levels().size();
+        this.nodeBase = new int[levels];
+        this.banksUnder = new int[levels];
+        this.sidLevel = std.levels().indexOf("sid");
+        int nodes = 1;
+        banksUnder[0] = nBanks;
+        for (int l = 1; l < levels; l++) {
+            String name = std.levels().get(l);
+            int fan = switch (name) {
+                case "pseudochannel" -> pcs;
+                case "sid" -> sids;
+                case "bankgroup" -> bgs;
+                case "bank" -> banksPerBg;
+                default -> throw new IllegalArgumentException("the HBM controllers do not know the level " + name);
+            };
+            banksUnder[l] = banksUnder[l - 1] / fan;
+            nodeBase[l] = nodes;
+            nodes += nBanks / banksUnder[l];
+        }
+        if (banksUnder[levels - 1] != 1 || banksUnder[1] != banksPerPc) {
+            throw new IllegalArgumentException(std.name() + ": the HBM controllers need levels channel, pseudochannel, ..., bank");
+        }
         this.depth = table.historyDepth;
         this.ready = new long[nodes * COUNT];
         Arrays.fill(ready, -1);
@@ -190,18 +225,22 @@ final class HbmController extends Channel implements RowPolicy.Host {
             a >>>= bankBits;
             r.bg = (int) (a & ((1L << bgBits) - 1));
             a >>>= bgBits;
+            r.sid = (int) (a & ((1L << sidBits) - 1));
+            a >>>= sidBits;
             r.pc = (int) (a & ((1L << pcBits) - 1));
         } else {
-            // Column, PseudoChannel, BankGroup, Bank, Row from the least significant bit
+            // Column, PseudoChannel, (Sid), BankGroup, Bank, Row from the least significant bit
             r.pc = (int) (a & ((1L << pcBits) - 1));
             a >>>= pcBits;
+            r.sid = (int) (a & ((1L << sidBits) - 1));
+            a >>>= sidBits;
             r.bg = (int) (a & ((1L << bgBits) - 1));
             a >>>= bgBits;
             bank = (int) (a & ((1L << bankBits) - 1));
             a >>>= bankBits;
             r.row = (int) (a & ((1L << rowBits) - 1));
         }
-        r.bank = (r.pc * bgs + r.bg) * banksPerBg + bank;
+        r.bank = ((r.pc * sids + r.sid) * bgs + r.bg) * banksPerBg + bank;
     }
 
     @Override
@@ -244,8 +283,34 @@ final class HbmController extends Channel implements RowPolicy.Host {
         if (closedCap) {
             rowPolicy.preSchedule(this);
         }
-        trySlot(COLUMN_BUS);
-        trySlot(ROW_BUS);
+        boolean rising = !edges || (clk & 1) == 1;
+        if (rising) {
+            trySlot(COLUMN_BUS);
+        }
+        Req row = trySlot(ROW_BUS);
+        if (edges && row != null && rising) {
+            pairCmd = row.cmd;
+            pairPc = row.pc;
+            pairBank = allBank(row.cmd) ? -1 : row.bank % banksPerPc;
+            pairClk = clk + (row.cmd == ACT ? 3 : 1);
+        }
+    }
+
+    /** HBM34's clock edges on top of the bus a command goes on. */
+    private boolean matches(int cmd, Req r, int bus) {
+        if (!edges || (clk & 1) == 1) {
+            return onBus(cmd, bus);
+        }
+        if (bus == COLUMN_BUS || (cmd != PREPB && cmd != PREAB)) {
+            return false;
+        }
+        if (clk != pairClk || r.pc != pairPc) {
+            return true;
+        }
+        if (pairCmd == PREAB || pairCmd == REFAB) {
+            return false;
+        }
+        return cmd == PREPB && r.bank % banksPerPc != pairBank;
     }
 
     // An all-bank refresh is one REFab per pseudo channel, in order (Ramulator's AllBank scope for HBM).
@@ -270,7 +335,8 @@ final class HbmController extends Channel implements RowPolicy.Host {
         r.maintenance = true;
         r.fin = cmd;
         r.bank = bank;
-        r.pc = bank / (bgs * banksPerBg);
+        r.pc = bank / banksPerPc;
+        r.sid = bank / (bgs * banksPerBg) % sids;
         r.bg = bank / banksPerBg % bgs;
         priority.add(r);
     }
@@ -282,13 +348,15 @@ final class HbmController extends Channel implements RowPolicy.Host {
 
     @Override
     public long readyAt(int cmd, int bank) {
-        int pc = bank / (bgs * banksPerBg);
-        long r = Math.max(ready[cmd], ready[(pcNode0 + pc) * COUNT + cmd]);
-        r = Math.max(r, ready[(bgNode0 + bank / banksPerBg) * COUNT + cmd]);
-        return Math.max(r, ready[(bankNode0 + bank) * COUNT + cmd]);
+        long r = ready[cmd];
+        for (int l = 1; l < levels; l++) {
+            r = Math.max(r, ready[(nodeBase[l] + bank / banksUnder[l]) * COUNT + cmd]);
+        }
+        return r;
     }
 
-    private void trySlot(int bus) {
+    /** Issues at most one command on {@code bus}; returns its request, or null. */
+    private Req trySlot(int bus) {
         Req cand = null;
         List<Req> buf = null;
         if (bus == COLUMN_BUS) {
@@ -305,7 +373,7 @@ final class HbmController extends Channel implements RowPolicy.Host {
             cand = bestReady(buf, bus, true);
         }
         if (cand == null) {
-            return;
+            return null;
         }
         if (closedCap && cand.cmd == cand.fin && !cand.maintenance) {
             cand.cmd = rowPolicy.column(this, cand.cmd, cand.bank);
@@ -334,8 +402,7 @@ final class HbmController extends Channel implements RowPolicy.Host {
         issue(cand.cmd, cand);
         if (closedCap) {
             if (allBank(cand.cmd)) {
-                int base = cand.pc * bgs * banksPerBg;
-                for (int b = base; b < base + bgs * banksPerBg; b++) {
+                for (int b = cand.pc * banksPerPc; b < (cand.pc + 1) * banksPerPc; b++) {
                     rowPolicy.issued(cand.cmd, b, closing[cand.cmd]);
                 }
             } else {
@@ -352,6 +419,7 @@ final class HbmController extends Channel implements RowPolicy.Host {
             }
             buf.remove(cand);
         }
+        return cand;
     }
 
     private void retire(Req r, List<Req> buf) {
@@ -399,7 +467,7 @@ final class HbmController extends Channel implements RowPolicy.Host {
         for (int i = 0; i < buf.size(); i++) {
             Req r = buf.get(i);
             r.cmd = preq(r);
-            if (!onBus(r.cmd, bus) || (guardActive && wouldCloseActive(r))) {
+            if (!matches(r.cmd, r, bus) || (guardActive && wouldCloseActive(r))) {
                 continue;
             }
             boolean ok = ready(r.cmd, r);
@@ -424,7 +492,7 @@ final class HbmController extends Channel implements RowPolicy.Host {
             return null;
         }
         h.cmd = preq(h);
-        if (!ready(h.cmd, h) || wouldCloseActive(h) || !onBus(h.cmd, bus)) {
+        if (!ready(h.cmd, h) || wouldCloseActive(h) || !matches(h.cmd, h, bus)) {
             return null;
         }
         return h;
@@ -432,8 +500,7 @@ final class HbmController extends Channel implements RowPolicy.Host {
 
     private int preq(Req r) {
         if (r.fin == REFAB) {
-            int base = r.pc * bgs * banksPerBg;
-            for (int b = base; b < base + bgs * banksPerBg; b++) {
+            for (int b = r.pc * banksPerPc; b < (r.pc + 1) * banksPerPc; b++) {
                 if (openRow[b] >= 0) {
                     return PREAB;
                 }
@@ -458,8 +525,7 @@ final class HbmController extends Channel implements RowPolicy.Host {
             return false;
         }
         if (r.cmd == PREAB) {
-            int base = r.pc * bgs * banksPerBg;
-            for (int b = base; b < base + bgs * banksPerBg; b++) {
+            for (int b = r.pc * banksPerPc; b < (r.pc + 1) * banksPerPc; b++) {
                 if (activePerBank[b] > 0) {
                     return true;
                 }
@@ -476,40 +542,52 @@ final class HbmController extends Channel implements RowPolicy.Host {
     /** Whether {@code cmd} meets every timing rule at each node it addresses. */
     private boolean ready(int cmd, Req r) {
         long now = clk;
-        if (ready[cmd] > now || ready[(pcNode0 + r.pc) * COUNT + cmd] > now) {
+        if (ready[cmd] > now) {
             return false;
         }
         if (allBank(cmd)) {
-            for (int g = 0; g < bgs; g++) {
-                if (ready[(bgNode0 + r.pc * bgs + g) * COUNT + cmd] > now) {
-                    return false;
-                }
-            }
-            int base = r.pc * bgs * banksPerBg;
-            for (int b = base; b < base + bgs * banksPerBg; b++) {
-                if (ready[(bankNode0 + b) * COUNT + cmd] > now) {
-                    return false;
+            // the pseudo channel's node and every node below it
+            int lo = r.pc * banksPerPc;
+            for (int l = 1; l < levels; l++) {
+                for (int n = lo / banksUnder[l]; n < (lo + banksPerPc) / banksUnder[l]; n++) {
+                    if (ready[(nodeBase[l] + n) * COUNT + cmd] > now) {
+                        return false;
+                    }
                 }
             }
             return true;
         }
-        return ready[(bgNode0 + r.pc * bgs + r.bg) * COUNT + cmd] <= now && ready[(bankNode0 + r.bank) * COUNT + cmd] <= now;
+        for (int l = 1; l < levels; l++) {
+            if (ready[(nodeBase[l] + r.bank / banksUnder[l]) * COUNT + cmd] > now) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void issue(int cmd, Req r) {
         updateNode(0, 0, cmd);
-        updateNode(pcNode0 + r.pc, 1, cmd);
         if (allBank(cmd)) {
-            for (int g = 0; g < bgs; g++) {
-                updateNode(bgNode0 + r.pc * bgs + g, 2, cmd);
-            }
-            int base = r.pc * bgs * banksPerBg;
-            for (int b = base; b < base + bgs * banksPerBg; b++) {
-                updateNode(bankNode0 + b, 3, cmd);
+            int lo = r.pc * banksPerPc;
+            for (int l = 1; l < levels; l++) {
+                for (int n = lo / banksUnder[l]; n < (lo + banksPerPc) / banksUnder[l]; n++) {
+                    updateNode(nodeBase[l] + n, l, cmd);
+                }
             }
         } else {
-            updateNode(bgNode0 + r.pc * bgs + r.bg, 2, cmd);
-            updateNode(bankNode0 + r.bank, 3, cmd);
+            for (int l = 1; l < levels; l++) {
+                updateNode(nodeBase[l] + r.bank / banksUnder[l], l, cmd);
+            }
+            if (sidLevel > 0 && table.siblingFollow[sidLevel][cmd].length > 0) {
+                // the other stack ids of the pseudo channel
+                int own = r.bank / banksUnder[sidLevel];
+                int first = r.pc * banksPerPc / banksUnder[sidLevel];
+                for (int n = first; n < first + sids; n++) {
+                    if (n != own) {
+                        updateSibling(nodeBase[sidLevel] + n, sidLevel, cmd);
+                    }
+                }
+            }
         }
         switch (cmd) {
             case ACT -> {
@@ -522,16 +600,27 @@ final class HbmController extends Channel implements RowPolicy.Host {
             }
             case RDA, WRA -> openRow[r.bank] = -1;
             case PREAB -> {
-                int base = r.pc * bgs * banksPerBg;
-                Arrays.fill(openRow, base, base + bgs * banksPerBg, -1);
+                Arrays.fill(openRow, r.pc * banksPerPc, (r.pc + 1) * banksPerPc, -1);
                 precharges++;
             }
             default -> {
             }
         }
         if (commandListener != null) {
-            commandListener.issued(channelId, clk, cmd, allBank(cmd) ? -1 : r.pc * bgs + r.bg,
-                    allBank(cmd) ? -1 : r.bank % banksPerBg, allBank(cmd) ? -1 : r.row);
+            boolean all = allBank(cmd);
+            commandListener.issued(channelId, clk, cmd, all ? -1 : r.bank / banksPerBg, all ? -1 : r.bank % banksPerBg,
+                    all ? -1 : r.row);
+        }
+    }
+
+    private void updateSibling(int node, int level, int cmd) {
+        int[] follow = table.siblingFollow[level][cmd];
+        int[] lat = table.siblingLatency[level][cmd];
+        for (int i = 0; i < follow.length; i++) {
+            int k = node * COUNT + follow[i];
+            if (clk + lat[i] > ready[k]) {
+                ready[k] = clk + lat[i];
+            }
         }
     }
 

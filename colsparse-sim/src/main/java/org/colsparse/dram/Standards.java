@@ -17,6 +17,7 @@ public final class Standards {
     static {
         register(Gddr6.STANDARD, Gddr6.PRESETS);
         register(Hbm2.STANDARD, Hbm2.PRESETS);
+        register(Hbm3.STANDARD, Hbm3.PRESETS);
     }
 
     private Standards() {

@@ -29,7 +29,12 @@ public final class TimingTable {
     final int[][] maxWindow;
     final int historyDepth;
 
+    /** [level][prev] -> the sibling rules: following command and latency. */
+    final int[][][] siblingFollow;
+    final int[][][] siblingLatency;
+
     private final Map<Long, Integer> rules = new TreeMap<>();
+    private final Map<Long, Integer> siblingRules = new TreeMap<>();
 
     public TimingTable(DramStandard standard, Timings t) {
         // Multi-cycle commands (Ramulator's command_cycles): each occupies its bus (row or column
@@ -51,7 +56,7 @@ public final class TimingTable {
                 for (String n : c.following()) {
                     int adjusted = lat + standard.command(p).cycles() - standard.command(n).cycles();
                     // Duplicate rules (e.g. nBL and nCCDS on RD->RD) collapse to the binding one.
-                    rules.merge(key(level, Cmd.id(p), Cmd.id(n), c.window()), adjusted, Math::max);
+                    (c.sibling() ? siblingRules : rules).merge(key(level, Cmd.id(p), Cmd.id(n), c.window()), adjusted, Math::max);
                 }
             }
         }
@@ -60,11 +65,17 @@ public final class TimingTable {
         latency = new int[levels][COUNT][];
         window = new int[levels][COUNT][];
         maxWindow = new int[levels][COUNT];
+        siblingFollow = new int[levels][COUNT][];
+        siblingLatency = new int[levels][COUNT][];
         int depth = 1;
         for (int level = 0; level < levels; level++) {
             for (int prev = 0; prev < COUNT; prev++) {
                 int fLevel = level;
                 int fPrev = prev;
+                var sib = siblingRules.entrySet().stream()
+                        .filter(e -> key(fLevel, fPrev, 0, 0) == (e.getKey() & ~0xFFFFL)).toList();
+                siblingFollow[level][prev] = sib.stream().mapToInt(e -> (int) ((e.getKey() >> 8) & 0xFF)).toArray();
+                siblingLatency[level][prev] = sib.stream().mapToInt(Map.Entry::getValue).toArray();
                 var entries = rules.entrySet().stream()
                         .filter(e -> key(fLevel, fPrev, 0, 0) == (e.getKey() & ~0xFFFFL)).toList();
                 follow[level][prev] = new int[entries.size()];
