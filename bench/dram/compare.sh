@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Compares colsparse's GDDR6 model with Ramulator 2.1 on generated LoadStoreTraces.
+# Compares colsparse's DRAM model with Ramulator 2.1 on generated LoadStoreTraces.
 #
 #   bench/dram/compare.sh RAMULATOR_RUN [TRACE_DIR] [TRACE_NAME...]
 #   REPEAT=3 (runs per side and trace, alternating Ramulator and colsparse; medians reported)
 #   BASELINE=DIR (optional: another checkout's launcher, DIR/colsparse, timed in the same
 #   alternation; its cycles and row counts must equal this build's)
+#   CONFIG=NAME (optional: Ramulator runs bench/dram/NAME.yaml or bench/dram/variants/NAME.yaml,
+#   colsparse runs --preset NAME; default ramulator2-gddr6 and colsparse's default preset)
 #
 # RAMULATOR_RUN: a program that takes a Ramulator 2.1 YAML config (as exported by
 # `python -m ramulator export`), runs it and prints Ramulator's stats YAML — e.g. bench/dram/
@@ -23,9 +25,16 @@ dir="${2:-/tmp/colsparse-dram-traces}"
 shift $(( $# >= 2 ? 2 : 1 ))
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
-  names=(seq_mix_1m seq_1m random_1m random_rw_1m mixed_1m streams_1m)
+  names=(seq_mix_1m seq_1m random_1m random_rw_1m mixed_1m streams_1m
+         bg_pingpong_1m raw_1m stride2k_1m writes70_1m)
 fi
 repeat="${REPEAT:-3}"
+config="${CONFIG:-ramulator2-gddr6}"
+yaml="$here/$config.yaml"
+[ -f "$yaml" ] || yaml="$here/variants/$config.yaml"
+[ -f "$yaml" ] || { echo "compare.sh: no $here/$config.yaml or $here/variants/$config.yaml" >&2; exit 2; }
+preset=()
+[ -n "${CONFIG:-}" ] && preset=(--preset "$CONFIG")
 [ -x "$ram" ] || { echo "compare.sh: $ram is not executable" >&2; exit 2; }
 mkdir -p "$dir"
 for n in "${names[@]}"; do
@@ -48,14 +57,14 @@ timed() {
 
 for n in "${names[@]}"; do
   t="$dir/$n.trace"
-  sed "s#@TRACE@#$t#" "$here/ramulator2-gddr6.yaml" > "$work/$n.yaml"
+  sed "s#@TRACE@#$t#" "$yaml" > "$work/$n.yaml"
   for r in $(seq "$repeat"); do
     timed "$work/$n.ram" "$work/$n.ram.err" "$ram" "$work/$n.yaml" >> "$work/$n.ram.e2e"
-    timed "$work/$n.ours" "$work/$n.ours.err.$r" "$root/colsparse" dram --trace "$t" --format json --bench >> "$work/$n.ours.e2e"
+    timed "$work/$n.ours" "$work/$n.ours.err.$r" "$root/colsparse" dram "${preset[@]}" --trace "$t" --format json --bench >> "$work/$n.ours.e2e"
     cat "$work/$n.ours.err.$r" >> "$work/$n.ours.err"
     grep -E "^(wall|cpu)_seconds" "$work/$n.ram" >> "$work/$n.ram.loop"
     if [ -n "${BASELINE:-}" ]; then
-      timed "$work/$n.base" "$work/$n.base.err" "$BASELINE/colsparse" dram --trace "$t" --format json >> "$work/$n.base.e2e"
+      timed "$work/$n.base" "$work/$n.base.err" "$BASELINE/colsparse" dram "${preset[@]}" --trace "$t" --format json >> "$work/$n.base.e2e"
       cmp -s <(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["at_last_accept"])' "$work/$n.base") \
              <(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["at_last_accept"])' "$work/$n.ours") ||
         { echo "compare.sh: $n: the baseline's counts differ from this build's" >&2; exit 1; }

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Generates the LoadStoreTraces used to compare colsparse's GDDR6 model with Ramulator 2.1.
+"""Generates the LoadStoreTraces used to compare colsparse's DRAM models with Ramulator 2.1.
 
 Deterministic (fixed seeds). Addresses are 32-byte aligned and stay inside 2 GiB (2 channels x
-1 GiB of GDDR6_16Gb_x16 under RoBaRaCoCh). Usage: gen_traces.py OUTDIR [--scale S] [--only NAME]
+1 GiB of GDDR6_16Gb_x16, or 4 channels x 512 MiB of HBM3_8Gb_8hi or HBM2_2Gb, under RoBaRaCoCh). Usage: gen_traces.py OUTDIR [--scale S] [--only NAME]
 """
 import argparse
 import os
@@ -30,12 +30,12 @@ def strided_8k(n, rng):
     return [("LD", (i * 8192) % SPAN) for i in range(n)]
 
 
-def mixed_rw(n, rng):
+def mixed_rw(n, rng, p_write=0.3):
     out = []
     base_r, base_w = 0, 1 << 30
     i_r = i_w = 0
     for _ in range(n):
-        if rng.random() < 0.3:
+        if rng.random() < p_write:
             out.append(("ST", (base_w + i_w * LINE) % SPAN))
             i_w += 1
         else:
@@ -88,6 +88,57 @@ def tiles(n, rng):
     return out[:n]
 
 
+def bg_pingpong(n, rng):
+    # Four sequential streams 8 KiB apart, round-robin: with the 32-byte line and the mappings of
+    # ramulator2-gddr6 and ramulator2-hbm2 consecutive requests go to the four bank groups of one
+    # bank in turn (HBM3: two SIDs x two bank groups); each stream reads a whole 8 KiB chunk, then
+    # all four move to a random 32 KiB-aligned place.
+    out = []
+    base = 0
+    for i in range(n):
+        k, j = i % 4, i // 4
+        if k == 0 and j % 256 == 0:
+            base = rng.randrange(SPAN // 32768) * 32768
+        out.append(("LD", (base + k * 8192 + (j % 256) * LINE) % SPAN))
+    return out
+
+
+def read_after_write(n, rng):
+    # Blocks of 32: 16 writes to random lines of one random 64 KiB region, then reads of the same 16
+    # addresses in another order (a spill and its reload): early reads are forwarded from the write
+    # buffer, later ones go to DRAM.
+    out = []
+    while len(out) < n:
+        base = rng.randrange(SPAN // 65536) * 65536
+        lines = rng.sample(range(65536 // LINE), 16)
+        out.extend(("ST", base + c * LINE) for c in lines)
+        rng.shuffle(lines)
+        out.extend(("LD", base + c * LINE) for c in lines)
+    return out[:n]
+
+
+def stride_2k(n, rng):
+    # 2 KiB stride: one channel only; GDDR6: four columns of a row, then the next bank group;
+    # HBM2/HBM3: alternating pseudo-channels.
+    return [("LD", (i * 2048) % SPAN) for i in range(n)]
+
+
+def writes_70(n, rng):
+    # A sequential read stream and a sequential write stream 1 GiB apart, 70 % writes.
+    return mixed_rw(n, rng, p_write=0.7)
+
+
+def hbm_pingpong(n, rng):
+    # Eight sequential streams 4 KiB apart, round-robin: address bits 12-14 rotate, i.e. pseudo
+    # channel, SID and bank group under ramulator2-hbm3's mapping (HBM2: pseudo channel and bank
+    # group; GDDR6: bank group and bank), with columns walked in order.
+    out = []
+    for i in range(n):
+        k, j = i % 8, i // 8
+        out.append(("LD", ((k << 12) | ((j % 128) << 5) | ((j // 128) << 15)) % SPAN))
+    return out
+
+
 GENERATORS = {
     "seq": (sequential, 100_000),
     "random": (random_reads, 100_000),
@@ -104,6 +155,15 @@ GENERATORS = {
     "random_rw_1m": (random_rw, 1_000_000),
     "mixed_1m": (mixed_rw, 1_000_000),
     "streams_1m": (streams, 1_000_000),
+    "bg_pingpong": (bg_pingpong, 4_000),
+    "raw_blocks": (read_after_write, 4_000),
+    "stride2k": (stride_2k, 4_000),
+    "writes70": (writes_70, 4_000),
+    "hbm_pingpong": (hbm_pingpong, 4_000),
+    "bg_pingpong_1m": (bg_pingpong, 1_000_000),
+    "raw_1m": (read_after_write, 1_000_000),
+    "stride2k_1m": (stride_2k, 1_000_000),
+    "writes70_1m": (writes_70, 1_000_000),
 }
 
 

@@ -145,7 +145,7 @@ final class Controller extends Channel implements RowPolicy.Host {
         this.readLatency = std.evaluate(std.readLatency(), cfg.spec().timing());
         this.scheduler = Scheduler.BY_NAME.get(cfg.scheduler()).get();
         this.rowPolicy = RowPolicy.BY_NAME.get(cfg.rowPolicy()).apply(cfg.rowPolicyCap(), nBanks);
-        this.refresh = RefreshManager.of(cfg.refresh(), cfg.spec().timing(), nBanks);
+        this.refresh = RefreshManager.of(cfg.refresh(), cfg.spec().timing(), org);
         this.rowHitFirst = scheduler.guardsRowHits();
         this.closedCap = rowPolicy.stateful();
         this.closing = new boolean[COUNT];

@@ -64,9 +64,9 @@ public record DramConfig(String name, DramSpec spec, int channels, int interleav
         check("refresh_manager", refresh, REFRESH_MANAGERS);
         check("row_policy", rowPolicy, ROW_POLICIES);
         check("controller", controller, CONTROLLERS);
-        if (controller.equals("GenericDDR") && refresh.equals("PerBank")) {
-            throw new IllegalArgumentException("refresh_manager PerBank is supported with the HBM12 controller (GenericDDR: AllBank"
-                    + " or NoRefresh)");
+        if (controller.equals("GenericDDR") && !refresh.equals("AllBank") && !refresh.equals("NoRefresh")) {
+            throw new IllegalArgumentException("refresh_manager " + refresh + " is supported with the HBM controllers (GenericDDR:"
+                    + " AllBank or NoRefresh)");
         }
         if (controller.equals("GenericDDR") != (spec.org().pseudoChannels() == 1)) {
             throw new IllegalArgumentException("memory_system.controller.impl " + controller + " does not drive "
@@ -118,7 +118,7 @@ public record DramConfig(String name, DramSpec spec, int channels, int interleav
 
     private static RefreshManager refreshChecked(String refresh, DramSpec spec) {
         try {
-            return RefreshManager.of(refresh, spec.timing(), spec.org().banks());
+            return RefreshManager.of(refresh, spec.timing(), spec.org());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("refresh_manager " + refresh + " needs a timing " + spec.standard().name()
                     + " does not have: " + e.getMessage());
@@ -143,7 +143,7 @@ public record DramConfig(String name, DramSpec spec, int channels, int interleav
 
     /** Cycles between refresh deadlines of the refresh manager, 0 when it never refreshes. */
     public long refreshInterval() {
-        return RefreshManager.of(refresh, spec.timing(), spec.org().banks()).interval();
+        return RefreshManager.of(refresh, spec.timing(), spec.org()).interval();
     }
 
     /** The memory standard's name as Ramulator spells it ({@code GDDR6}). */

@@ -45,6 +45,10 @@ final class HbmController extends Channel implements RowPolicy.Host {
     private final RefreshManager.Queue refreshQueue = this::postRefresh;
     private final RowPolicy rowPolicy;
     private final boolean closedCap;
+    private final Scheduler scheduler;
+    private final boolean rowHitFirst;
+    private final boolean[] hitFlag;      // FRFCFS-RowHit scratch, per bank: the buffer has a row hit
+    private final long[] hitArrive;       // and the oldest one's arrival
     private final float wrLow;
     private final float wrHigh;
     private final int readCap;
@@ -107,9 +111,8 @@ final class HbmController extends Channel implements RowPolicy.Host {
 
     HbmController(int channelId, DramConfig cfg, TimingTable table) {
         super(channelId);
-        if (!cfg.scheduler().equals("FRFCFS")) {
-            throw new IllegalArgumentException("the HBM12 controller supports scheduler FRFCFS, got " + cfg.scheduler());
-        }
+        this.scheduler = Scheduler.BY_NAME.get(cfg.scheduler()).get();
+        this.rowHitFirst = scheduler.guardsRowHits();
         this.table = table;
         DramOrg org = cfg.spec().org();
         DramStandard std = cfg.spec().standard();
@@ -120,7 +123,7 @@ final class HbmController extends Channel implements RowPolicy.Host {
         this.banksPerBg = org.banksPerGroup();
         this.nBanks = org.banks();
         this.readLatency = std.evaluate(std.readLatency(), t);
-        this.refresh = RefreshManager.of(cfg.refresh(), t, nBanks);
+        this.refresh = RefreshManager.of(cfg.refresh(), t, org);
         this.nextRefresh = refresh.firstDue();
         this.rowPolicy = RowPolicy.BY_NAME.get(cfg.rowPolicy()).apply(cfg.rowPolicyCap(), nBanks);
         this.closedCap = rowPolicy.stateful();
@@ -171,6 +174,8 @@ final class HbmController extends Channel implements RowPolicy.Host {
         this.openRow = new int[nBanks];
         Arrays.fill(openRow, -1);
         this.activePerBank = new int[nBanks];
+        this.hitFlag = new boolean[nBanks];
+        this.hitArrive = new long[nBanks];
     }
 
     // ---------------------------------------------------------------- request intake
@@ -464,10 +469,25 @@ final class HbmController extends Channel implements RowPolicy.Host {
     private Req bestReady(List<Req> buf, int bus, boolean guardActive) {
         Req cand = null;
         boolean candOk = false;
+        if (rowHitFirst) {
+            // over the whole buffer, before the bus filter: each bank's oldest row hit
+            Arrays.fill(hitFlag, false);
+            for (int i = 0; i < buf.size(); i++) {
+                Req r = buf.get(i);
+                r.cmd = preq(r);
+                if (openRow[r.bank] == r.row && (!hitFlag[r.bank] || r.arrive < hitArrive[r.bank])) {
+                    hitFlag[r.bank] = true;
+                    hitArrive[r.bank] = r.arrive;
+                }
+            }
+        }
         for (int i = 0; i < buf.size(); i++) {
             Req r = buf.get(i);
             r.cmd = preq(r);
             if (!matches(r.cmd, r, bus) || (guardActive && wouldCloseActive(r))) {
+                continue;
+            }
+            if (rowHitFirst && r.cmd == PREPB && hitFlag[r.bank] && !scheduler.mayPrecharge(r.arrive, hitArrive[r.bank])) {
                 continue;
             }
             boolean ok = ready(r.cmd, r);
