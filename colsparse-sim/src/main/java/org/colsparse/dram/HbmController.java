@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.colsparse.util.InputException;
 
 /**
  * One channel of an HBM device with its pseudo channels, driven as Ramulator 2.1's HBM12 controller
@@ -33,6 +34,8 @@ import java.util.Set;
 final class HbmController extends Channel implements RowPolicy.Host {
     private static final int COLUMN_BUS = 0;
     private static final int ROW_BUS = 1;
+    /** Ramulator's priority_buffer_size. */
+    private static final int PRIORITY_CAP = 1568;
 
     private final TimingTable table;
     private final int pcs;
@@ -320,6 +323,14 @@ final class HbmController extends Channel implements RowPolicy.Host {
 
     // An all-bank refresh is one REFab per pseudo channel, in order (Ramulator's AllBank scope for HBM).
     private void postRefresh(int cmd, int bank) {
+        if (priority.size() + pcs > PRIORITY_CAP) {
+            // Ramulator 2.1 aborts here ("Failed to send all-bank refresh!"); so does ClosedCAP on a
+            // read-after-write trace there: an auto-precharge closes the row of an activated request,
+            // which the column bus then never serves, and the PREpb queued for that bank waits for it.
+            throw new InputException("memory_system: channel " + channelId + " starves at cycle " + clk + ": its maintenance"
+                    + " queue is full (" + PRIORITY_CAP + " entries) and no request is served (Ramulator 2.1 stops here too:"
+                    + " \"Failed to send all-bank refresh!\")");
+        }
         if (cmd == REFAB) {
             for (int pc = 0; pc < pcs; pc++) {
                 Req r = new Req();
