@@ -28,8 +28,9 @@ import org.colsparse.util.InputException;
  * Within a buffer, FR-FCFS among the requests whose next command goes on the bus being filled.
  * All-bank refresh is per pseudo channel, one REFab each every nREFI, queued in pseudo-channel order.
  *
- * <p>A plain implementation that evaluates every cycle (no idle skipping); timing nodes, as in
- * Ramulator's device tree: channel, pseudo channels, bank groups, banks.
+ * <p>A plain implementation that evaluates every cycle while requests wait (idle stretches are
+ * skipped); timing nodes as in Ramulator's device tree: channel, pseudo channels, (stack ids),
+ * bank groups, banks.
  */
 final class HbmController extends Channel implements RowPolicy.Host {
     private static final int COLUMN_BUS = 0;
@@ -266,9 +267,23 @@ final class HbmController extends Channel implements RowPolicy.Host {
         return writeBuf.size() >= writeCap;
     }
 
+    /**
+     * With requests buffered, every cycle may issue; with none (only reads on their way back), a
+     * cycle can only return data, refresh, or let ClosedCAP queue a precharge.
+     */
     @Override
     long nextEvent() {
-        return clk + 1;
+        if (!readBuf.isEmpty() || !writeBuf.isEmpty() || !activeBuf.isEmpty() || !priority.isEmpty()) {
+            return clk + 1;
+        }
+        long e = nextRefresh;
+        if (!pending.isEmpty()) {
+            e = Math.min(e, pending.peekFirst()[2]);
+        }
+        if (closedCap) {
+            e = Math.min(e, rowPolicy.nextEvent(this));
+        }
+        return Math.max(e, clk + 1);
     }
 
     // ---------------------------------------------------------------- one cycle
