@@ -67,13 +67,4 @@ abstract class Channel {
     void skipTo(long cycle) {
         clk = cycle;
     }
-
-    /** The controller implementations by Ramulator name. */
-    static Channel create(int channelId, DramConfig cfg, TimingTable table, boolean exhaustive) {
-        return switch (cfg.controller()) {
-            case "GenericDDR" -> new Controller(channelId, cfg, table, exhaustive);
-            case "HBM12", "HBM34" -> new HbmController(channelId, cfg, table);
-            default -> throw new IllegalArgumentException("unknown controller '" + cfg.controller() + "'");
-        };
-    }
 }

@@ -13,7 +13,8 @@ import static org.colsparse.dram.Cmd.WRA;
 import java.util.Arrays;
 
 /**
- * One channel: a GenericDDR-style controller and its GDDR6 device, at command level.
+ * One channel: a GenericDDR-style controller and its device (GDDR6: one command bus, no pseudo
+ * channels), at command level; timing rules from the standard's {@link TimingTable}.
  *
  * <p>Each cycle ({@link #tick()}) the controller retires finished reads, lets the refresh manager
  * and row policy post maintenance commands, and issues at most one command, choosing — as

@@ -24,21 +24,21 @@ import org.colsparse.util.Printable;
  *   channels: 2
  *   channel_mapper: {impl: CacheLineInterleave, interleave_bits: 0}
  *   controller:
- *     impl: GenericDDR
+ *     impl: GenericDDR                     # GenericDDR (GDDR6) | HBM12 (HBM2) | HBM34 (HBM3)
  *     read_buffer_size: 32
  *     write_buffer_size: 32
  *     wr_low_watermark: 0.2
  *     wr_high_watermark: 0.8
  *     scheduler: {impl: FRFCFS}            # FRFCFS | FRFCFS-RowHit
- *     refresh_manager: {impl: AllBank}     # AllBank | NoRefresh
+ *     refresh_manager: {impl: AllBank}     # AllBank | NoRefresh; HBM also PerBank | HBM34PerBankRefresh
  *     row_policy: {impl: Open}             # Open | ClosedCAP (cap: 4)
  *     addr_mapper: {impl: RoBaRaCoCh}      # RoBaRaCoCh | ChRaBaRoCo
  *     dram:
- *       impl: GDDR6
+ *       impl: GDDR6                        # a standard of Standards: GDDR6 | HBM2 | HBM3
  *       org_preset: GDDR6_16Gb_x16
  *       timing_preset: GDDR6_14000_1350mV_double
  *       org: {bankgroup: 4, bank: 4, row: 16384, column: 2048, dq: 16, channel_width: 16}
- *       timing: {nCL: 24, nRCDRD: 27}      # any Ramulator GDDR6 timing name, in cycles
+ *       timing: {nCL: 24, nRCDRD: 27}      # any of the standard's Ramulator timing names, in cycles
  * </pre>
  *
  * <p>Each number must lie in its valid range ({@link DramConfig}, {@link DramOrg}; docs/dram.md),

@@ -40,9 +40,18 @@ public final class MemorySystem {
         TimingTable table = new TimingTable(config.spec().standard(), config.spec().timing());
         this.channels = new Channel[config.channels()];
         for (int i = 0; i < channels.length; i++) {
-            channels[i] = Channel.create(i, config, table, exhaustive);
+            channels[i] = controller(i, config, table, exhaustive);
         }
         this.channelMapper = new ChannelMapper(config.channels(), config.txBytes(), config.interleaveBits());
+    }
+
+    /** The controller implementations by Ramulator name ({@code memory_system.controller.impl}). */
+    private static Channel controller(int channelId, DramConfig cfg, TimingTable table, boolean exhaustive) {
+        return switch (cfg.controller()) {
+            case "GenericDDR" -> new Controller(channelId, cfg, table, exhaustive);
+            case "HBM12", "HBM34" -> new HbmController(channelId, cfg, table);
+            default -> throw new IllegalArgumentException("unknown controller '" + cfg.controller() + "'");
+        };
     }
 
     public DramConfig config() {
