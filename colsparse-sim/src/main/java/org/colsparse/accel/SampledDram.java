@@ -116,7 +116,7 @@ public final class SampledDram implements DramBackend {
         this.refreshInterval = config.refreshInterval();
         Timings t = config.spec().timing();
         this.refreshBlackout = config.spec().standard().evaluate(config.spec().standard().refreshCycles(), t);
-        this.refreshGuess = refreshBlackout + t.get("nRP") + t.get("nRCDRD");
+        this.refreshGuess = refreshBlackout + t.get("nRP") + t.get(t.has("nRCDRD") ? "nRCDRD" : "nRCD");  // DDR5: one nRCD
         mem.setCompletionListener((id, write, cycle) -> {
             completed++;
             lastCompletion = Math.max(lastCompletion, cycle);

@@ -20,6 +20,7 @@ import org.colsparse.util.Printable;
  * @param commands       the commands the controller issues
  * @param timingNames    every timing parameter, in Ramulator's order ({@code rate}, ..., {@code tCK_ps})
  * @param constraints    the timing constraints
+ * @param dualCommandBus whether row and column commands have buses of their own (HBM) or share one
  * @param prefetch       columns moved by one RD or WR (the burst)
  * @param readLatency    cycles from RD to its last data beat, an expression over timings
  * @param refreshCycles  the timing an all-bank refresh blocks the channel for
@@ -27,7 +28,8 @@ import org.colsparse.util.Printable;
  * @param timingPresets  timing presets by name
  */
 public record DramStandard(String name, List<String> levels, List<Command> commands, List<String> timingNames,
-                           List<Constraint> constraints, int prefetch, String readLatency, String refreshCycles,
+                           List<Constraint> constraints, boolean dualCommandBus, int prefetch, String readLatency,
+                           String refreshCycles,
                            Map<String, DramOrg> orgPresets, Map<String, Timings> timingPresets) {
 
     /** What a command does to the rows of the banks it addresses. */

@@ -43,7 +43,7 @@ public final class TimingTable {
         for (DramStandard.Command p : standard.commands()) {
             if (p.cycles() != 1) {
                 for (DramStandard.Command n : standard.commands()) {
-                    if (Cmd.isColumn(Cmd.id(p.name())) == Cmd.isColumn(Cmd.id(n.name()))) {
+                    if (!standard.dualCommandBus() || Cmd.isColumn(Cmd.id(p.name())) == Cmd.isColumn(Cmd.id(n.name()))) {
                         rules.merge(key(CHANNEL, Cmd.id(p.name()), Cmd.id(n.name()), 1), p.cycles(), Math::max);
                     }
                 }
