@@ -18,6 +18,7 @@ public final class Standards {
         register(Gddr6.STANDARD, Gddr6.PRESETS);
         register(Hbm2.STANDARD, Hbm2.PRESETS);
         register(Hbm3.STANDARD, Hbm3.PRESETS);
+        register(Ddr5.STANDARD, Ddr5.PRESETS);
     }
 
     private Standards() {
