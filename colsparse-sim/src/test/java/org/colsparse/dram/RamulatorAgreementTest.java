@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Numbers measured with Ramulator 2.1 (commit c5b1c3a, see the headers of the ramulator-fixtures
  * files) on the traces in src/test/resources/dram, for the presets of every standard (GDDR6, HBM2,
- * HBM3) and the shipped config/dram variants. The model reproduces them exactly.
+ * HBM3, DDR5) and the shipped config/dram variants. The model reproduces them exactly.
  */
 class RamulatorAgreementTest {
     record Fixture(String config, String trace, long cycles, long hits, long misses, long conflicts) {
@@ -37,6 +37,7 @@ class RamulatorAgreementTest {
     static Stream<Fixture> hbmFixtures() throws IOException {
         List<Fixture> out = new ArrayList<>();
         read("ramulator-fixtures-hbm.csv", out);
+        read("ramulator-fixtures-ddr5.csv", out);
         return out.stream();
     }
 
