@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.colsparse.dram.DramConfig;
+import org.colsparse.dram.Standards;
 import org.colsparse.systolic.ArrayShape;
 import org.colsparse.systolic.Dataflow;
 import org.colsparse.util.InputException;
@@ -32,10 +33,11 @@ import java.util.Set;
  * # dram: {model: fixed, clock_mhz: 1750, latency_cycles: 100, bytes_per_cycle: 64}
  * </pre>
  *
- * @param dramModel         {@code gddr6} (command-level model) or {@code fixed} (latency + bandwidth)
+ * @param dramModel         a memory standard in lower case ({@code gddr6}: command-level model of that standard)
+ *                          or {@code fixed} (latency + bandwidth)
  * @param dramConfig        optional DRAM YAML overriding the preset (resolved against the accel file)
  * @param dramSampleRepeats how often each distinct transfer pattern is simulated request by request
- *                          before its repeats reuse the measured mean (0: every request); see {@link Gddr6Dram}
+ *                          before its repeats reuse the measured mean (0: every request); see {@link SampledDram}
  * @param fixedClockMhz     clock of the fixed model
  *
  * <p>Every value has a valid range, listed in docs/simulator.md §6 and refused outside it with
@@ -64,7 +66,17 @@ public record AccelConfig(ArrayShape array, Dataflow dataflow, int wordBytes, do
     static final double MIN_BYTES_PER_CYCLE = 1e-3;
     static final double MAX_BYTES_PER_CYCLE = 1e6;
     static final int MAX_SAMPLE_REPEATS = 1_000_000;
+    /** The analytic memory model's name; every other dram.model names a standard of {@link Standards}. */
+    public static final String FIXED = "fixed";
     private static final Set<String> DRAM = Set.of("model", "preset", "config", "sample_repeats", "clock_mhz", "latency_cycles", "bytes_per_cycle");
+
+    /** The values dram.model takes: each standard's name in lower case, then {@link #FIXED}. */
+    static java.util.List<String> models() {
+        java.util.List<String> m = new java.util.ArrayList<>();
+        Standards.names().forEach(n -> m.add(n.toLowerCase(java.util.Locale.ROOT)));
+        m.add(FIXED);
+        return m;
+    }
 
     /** The shipped default (config/accel.yaml): a 128x128 2-byte array at 1 GHz in front of two GDDR6 channels. */
     public static AccelConfig defaults() {
@@ -165,8 +177,8 @@ public record AccelConfig(ArrayShape array, Dataflow dataflow, int wordBytes, do
             checkKeys(dn, DRAM, f, "dram.");
             if (dn.has("model")) {
                 model = dn.get("model").asText();
-                if (!model.equals("gddr6") && !model.equals("fixed")) {
-                    throw new InputException(f + ": dram.model must be gddr6 or fixed, got '" + Printable.excerpt(model) + "'");
+                if (!model.equals(FIXED) && !Standards.names().contains(model.toUpperCase(java.util.Locale.ROOT))) {
+                    throw new InputException(f + ": dram.model must be one of " + models() + ", got '" + Printable.excerpt(model) + "'");
                 }
             }
             if (dn.has("preset")) {

@@ -2,6 +2,7 @@ package org.colsparse.accel;
 
 import org.colsparse.dram.DramConfig;
 import org.colsparse.dram.DramConfigLoader;
+import org.colsparse.dram.Standards;
 import org.colsparse.layout.LayoutKind;
 import org.colsparse.systolic.ActivationMask;
 import org.colsparse.util.InputException;
@@ -24,7 +25,8 @@ public final class AcceleratorSim {
 
     public AcceleratorSim(AccelConfig cfg) {
         this.cfg = cfg;
-        this.dramConfig = cfg.dramModel().equals("gddr6") ? loadDram(cfg) : null;
+        // dram.model names a standard of the registry (command-level) or is "fixed" (analytic)
+        this.dramConfig = Standards.has(cfg.dramModel()) ? loadDram(cfg) : null;
     }
 
     private static DramConfig loadDram(AccelConfig cfg) {
@@ -34,13 +36,24 @@ public final class AcceleratorSim {
         } catch (IllegalArgumentException e) {
             throw new InputException("accelerator config dram.preset: " + e.getMessage());
         }
-        return cfg.dramConfig() == null ? base : DramConfigLoader.load(cfg.dramConfig(), base);
+        DramConfig d = cfg.dramConfig() == null ? base : DramConfigLoader.load(cfg.dramConfig(), base);
+        if (!d.standardName().equalsIgnoreCase(cfg.dramModel())) {
+            throw new InputException("accelerator config dram.model is " + cfg.dramModel() + " but its memory ("
+                    + (cfg.dramConfig() == null ? "dram.preset " + cfg.dramPreset() : cfg.dramConfig().toString()) + ") is "
+                    + d.standardName() + ": set dram.preset to one of " + Standards.presets());
+        }
+        return d;
+    }
+
+    /** The memory standard simulated ({@code GDDR6}, {@code HBM3}), or {@code fixed} for the analytic model. */
+    public String memoryStandard() {
+        return dramConfig == null ? "fixed" : dramConfig.standardName();
     }
 
     /** A fresh, idle memory system as configured. */
     public DramBackend newDram() {
         if (dramConfig != null) {
-            return new Gddr6Dram(dramConfig, cfg.dramSampleRepeats());
+            return new SampledDram(dramConfig, cfg.dramSampleRepeats());
         }
         return new FixedDram(1e6 / cfg.fixedClockMhz(), 32, cfg.fixedLatencyCycles(), cfg.fixedBytesPerCycle());
     }

@@ -1,8 +1,11 @@
 package org.colsparse.dram;
 
+import java.util.Arrays;
+
 /**
- * DRAM command ids of the GDDR6 command set, as plain ints because they index the per-node timing
- * tables on the hot path. The set and its order follow Ramulator 2.1's GDDR6 standard.
+ * The commands a GenericDDR-style controller issues, as plain ints because they index the per-node
+ * timing tables on the hot path. Names are Ramulator 2.1's; each standard's table
+ * ({@link DramStandard#commands()}) says which level each addresses and what it does to rows.
  */
 public final class Cmd {
     public static final int ACT = 0;
@@ -25,13 +28,18 @@ public final class Cmd {
         return NAMES[cmd];
     }
 
-    /** Commands that close a row (the scheduler must not close a bank with an activated request). */
-    static boolean isClosing(int cmd) {
-        return cmd == PREAB || cmd == PREPB || cmd == RDA || cmd == WRA;
+    /** Column commands go on the column command bus, all others on the row command bus. */
+    static boolean isColumn(int cmd) {
+        return cmd == RD || cmd == WR || cmd == RDA || cmd == WRA;
     }
 
-    /** Commands addressed to every bank of the channel rather than one. */
-    static boolean isAllBank(int cmd) {
-        return cmd == PREAB || cmd == REFAB;
+    /** The id of a command name; names the controller does not issue throw IllegalArgumentException. */
+    public static int id(String name) {
+        for (int i = 0; i < NAMES.length; i++) {
+            if (NAMES[i].equals(name)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("unknown command '" + name + "' (known: " + Arrays.toString(NAMES) + ")");
     }
 }

@@ -13,7 +13,8 @@ import static org.colsparse.dram.Cmd.WRA;
 import java.util.Arrays;
 
 /**
- * One channel: a GenericDDR-style controller and its GDDR6 device, at command level.
+ * One channel: a GenericDDR-style controller and its device (GDDR6: one command bus, no pseudo
+ * channels), at command level; timing rules from the standard's {@link TimingTable}.
  *
  * <p>Each cycle ({@link #tick()}) the controller retires finished reads, lets the refresh manager
  * and row policy post maintenance commands, and issues at most one command, choosing — as
@@ -25,30 +26,24 @@ import java.util.Arrays;
  * <p>State lives in flat arrays indexed by request slot, bank and timing node so that a cycle
  * allocates nothing. Timing nodes: 0 = channel, 1..G = bank groups, G+1.. = banks.
  */
-final class Controller {
-    interface Listener {
-        void completed(long id, boolean write, long cycle);
-    }
-
-    /** Sees every command: bank group and bank within it (-1 for all-bank commands), row (-1 if none). */
-    interface CommandListener {
-        void issued(int channel, long cycle, int cmd, int bankGroup, int bank, int row);
-    }
-
+final class Controller extends Channel implements RowPolicy.Host {
     private static final long NEVER = Long.MAX_VALUE;
 
-    final int channelId;
     private final TimingTable table;
     private final AddressMapper mapper;
     private final int nBg;
     private final int banksPerBg;
     private final int nBanks;
     private final int readLatency;
-    private final int nRefi;
-    private final boolean refreshOn;
-    private final boolean closedCap;
-    private final int cap;
-    private final boolean rowHitFirst;
+    private final Scheduler scheduler;
+    private final RowPolicy rowPolicy;
+    private final RefreshManager refresh;
+    private final RefreshManager.Queue maintenance = this::postMaintenance;
+    // The parts' properties the hot path branches on, read once.
+    private final boolean rowHitFirst;   // the scheduler guards row hits
+    private final boolean closedCap;     // the row policy keeps its own state
+    private final boolean[] closing;     // per command: closes rows (from the standard's table)
+    private final boolean[] allBank;     // per command: addressed to the channel, not one bank
     private final float wrLow;
     private final float wrHigh;
 
@@ -57,7 +52,6 @@ final class Controller {
     private final long[] history;      // [(node * COUNT + cmd) * depth + k]: k-th most recent issue
     private final int depth;
     private final int[] openRow;       // per bank, -1 when precharged
-    long clk;
 
     // Request slots.
     private final long[] sAddr;
@@ -131,37 +125,13 @@ final class Controller {
     // When valid: no candidate of the buffer being served can be ready before bufferLow.
     private long bufferLow;
     private boolean bufferLowValid;
-    private final int[] colAccesses;      // ClosedCAP: column accesses since the bank opened
-    private final boolean[] prepbPosted;  // ClosedCAP: a fallback PREpb is queued for the bank
     private final boolean[] rowHitFlag;   // FRFCFS-RowHit scratch, per bank
     private final long[] rowHitArrive;
 
     private final int[] decoded = new int[4];
-    Listener listener;
-    CommandListener commandListener;
-
-    // Statistics (counted as Ramulator counts them).
-    long reads;
-    long writes;
-    long readsServed;
-    long writesServed;
-    long forwardedReads;
-    long coalescedWrites;
-    long rowHits;
-    long rowMisses;
-    long rowConflicts;
-    long readRowHits;
-    long readRowMisses;
-    long readRowConflicts;
-    long readLatencySum;
-    long readsCompleted;
-    long activates;
-    long precharges;
-    long refreshes;
-    long lastCompletion;
 
     Controller(int channelId, DramConfig cfg, TimingTable table, boolean exhaustive) {
-        this.channelId = channelId;
+        super(channelId);
         this.exhaustive = exhaustive;
         this.table = table;
         DramOrg org = cfg.spec().org();
@@ -172,12 +142,20 @@ final class Controller {
         if (nBanks > Long.SIZE) {
             throw new IllegalArgumentException("at most " + Long.SIZE + " banks per channel are supported, got " + nBanks);
         }
-        this.readLatency = cfg.spec().timing().readLatency();
-        this.nRefi = cfg.spec().timing().nREFI();
-        this.refreshOn = cfg.refresh().equals("AllBank");
-        this.closedCap = cfg.rowPolicy().equals("ClosedCAP");
-        this.cap = cfg.rowPolicyCap();
-        this.rowHitFirst = cfg.scheduler().equals("FRFCFS-RowHit");
+        DramStandard std = cfg.spec().standard();
+        this.readLatency = std.evaluate(std.readLatency(), cfg.spec().timing());
+        this.scheduler = Scheduler.BY_NAME.get(cfg.scheduler()).get();
+        this.rowPolicy = RowPolicy.BY_NAME.get(cfg.rowPolicy()).apply(cfg.rowPolicyCap(), nBanks);
+        this.refresh = RefreshManager.of(cfg.refresh(), cfg.spec().timing(), org);
+        this.rowHitFirst = scheduler.guardsRowHits();
+        this.closedCap = rowPolicy.stateful();
+        this.closing = new boolean[COUNT];
+        this.allBank = new boolean[COUNT];
+        for (DramStandard.Command c : std.commands()) {
+            int id = Cmd.id(c.name());
+            closing[id] = c.effect() == DramStandard.RowEffect.CLOSES;
+            allBank[id] = std.level(c.scope()) == TimingTable.CHANNEL;
+        }
         this.wrLow = cfg.wrLowWatermark();
         this.wrHigh = cfg.wrHighWatermark();
         int nodes = 1 + nBg + nBanks;
@@ -219,16 +197,15 @@ final class Controller {
         sSeq = new long[slots];
         readHitN = new int[nBanks];
         writeHitN = new int[nBanks];
-        colAccesses = new int[nBanks];
-        prepbPosted = new boolean[nBanks];
         rowHitFlag = new boolean[nBanks];
         rowHitArrive = new long[nBanks];
-        nextRefresh = refreshOn ? nRefi : NEVER;
+        nextRefresh = refresh.firstDue();
     }
 
     // ---------------------------------------------------------------- request intake
 
     /** Offers a request at the current cycle; false when its buffer is full. */
+    @Override
     boolean send(long addr, long intraAddr, boolean write, long id) {
         if (!write && writeBuffered(addr)) {
             // Served from the write buffer: data back next cycle.
@@ -340,31 +317,34 @@ final class Controller {
     }
 
     /** Requests accepted but not yet completed (reads until their data returns). */
+    @Override
     int outstanding() {
         return readN + writeN + activeN + pendN;
     }
 
+    @Override
     boolean readBufferFull() {
         return readN >= readCap;
     }
 
+    @Override
     boolean writeBufferFull() {
         return writeN >= writeCap;
     }
 
     // ---------------------------------------------------------------- one cycle
 
+    @Override
     void tick() {
         clk++;
         if (pendN > 0) {
             servePending();
         }
         if (clk == nextRefresh) {
-            nextRefresh += nRefi;
-            postMaintenance(REFAB, -1);
+            nextRefresh = refresh.due(clk, maintenance);
         }
         if (closedCap) {
-            closedCapPreSchedule();
+            rowPolicy.preSchedule(this);
         }
         // Nothing changed since the last full evaluation found no ready command: the outcome
         // would be the same until the earliest of those commands becomes ready.
@@ -602,8 +582,8 @@ final class Controller {
                 if (cmd == PREPB && activePerBank[b] > 0) {
                     continue;  // would close a row just activated for another request
                 }
-                if (rowHitFirst && cmd == PREPB && hit >= 0 && sArrive[hit] <= sArrive[other]) {
-                    continue;  // must not overtake an older row hit
+                if (rowHitFirst && cmd == PREPB && hit >= 0 && !scheduler.mayPrecharge(sArrive[other], sArrive[hit])) {
+                    continue;
                 }
                 long r = Math.max(ready[cmd], Math.max(ready[bgNode + cmd], ready[bankNode + cmd]));
                 if (r <= now) {
@@ -644,9 +624,8 @@ final class Controller {
         }
     }
 
-    // A precharge on the way to a request must not overtake an older-or-equal row hit to that bank.
     private boolean preemptsRowHit(int s, int cmd) {
-        return cmd == PREPB && rowHitFlag[sBank[s]] && rowHitArrive[sBank[s]] <= sArrive[s];
+        return cmd == PREPB && rowHitFlag[sBank[s]] && !scheduler.mayPrecharge(sArrive[s], rowHitArrive[sBank[s]]);
     }
 
     private int preqMaintenance(int fin, int bank) {
@@ -661,19 +640,20 @@ final class Controller {
     }
 
     private boolean wouldCloseActive(int cmd, int bank) {
-        if (!Cmd.isClosing(cmd) || activeN == 0) {
+        if (!closing[cmd] || activeN == 0) {
             return false;
         }
-        if (bank >= 0 && !Cmd.isAllBank(cmd)) {
+        if (bank >= 0 && !allBank[cmd]) {
             return activePerBank[bank] > 0;
         }
         return true;
     }
 
     /** First cycle at which {@code cmd} meets every timing rule on its target (bank -1: all banks). */
-    long readyAt(int cmd, int bank) {
+    @Override
+    public long readyAt(int cmd, int bank) {
         long r = ready[cmd];
-        if (bank >= 0 && !Cmd.isAllBank(cmd)) {
+        if (bank >= 0 && !allBank[cmd]) {
             r = Math.max(r, ready[(1 + bank / banksPerBg) * COUNT + cmd]);
             return Math.max(r, ready[(1 + nBg + bank) * COUNT + cmd]);
         }
@@ -687,15 +667,9 @@ final class Controller {
         int s = q[idx];
         int cmd = sCmd[s];
         int bank = sBank[s];
-        if (closedCap && colAccesses[bank] >= cap) {
-            // Opportunistic auto-precharge once the bank has had its CAP of column accesses.
-            if (cmd == RD && readyAt(RDA, bank) <= clk) {
-                cmd = RDA;
-                sFinal[s] = RDA;
-            } else if (cmd == WR && readyAt(WRA, bank) <= clk) {
-                cmd = WRA;
-                sFinal[s] = WRA;
-            }
+        if (closedCap && cmd == sFinal[s]) {
+            cmd = rowPolicy.column(this, cmd, bank);
+            sFinal[s] = cmd;
         }
         if (!sStatDone[s]) {
             sStatDone[s] = true;
@@ -779,7 +753,7 @@ final class Controller {
     private void issue(int cmd, int bg, int bank, int row) {
         dirty = true;
         updateNode(0, TimingTable.CHANNEL, cmd);
-        if (bank < 0 || Cmd.isAllBank(cmd)) {
+        if (bank < 0 || allBank[cmd]) {
             for (int g = 0; g < nBg; g++) {
                 updateNode(1 + g, TimingTable.BANK_GROUP, cmd);
             }
@@ -815,17 +789,7 @@ final class Controller {
             }
         }
         if (closedCap) {
-            if (Cmd.isClosing(cmd)) {
-                if (bank < 0 || Cmd.isAllBank(cmd)) {
-                    Arrays.fill(colAccesses, 0);
-                    Arrays.fill(prepbPosted, false);
-                } else {
-                    colAccesses[bank] = 0;
-                    prepbPosted[bank] = false;
-                }
-            } else if (cmd == RD || cmd == WR) {
-                colAccesses[bank]++;
-            }
+            rowPolicy.issued(cmd, bank < 0 || allBank[cmd] ? -1 : bank, closing[cmd]);
         }
         if (commandListener != null) {
             commandListener.issued(channelId, clk, cmd, bg, bank < 0 ? -1 : bank % banksPerBg, row);
@@ -869,20 +833,13 @@ final class Controller {
         }
     }
 
-    private void closedCapPreSchedule() {
-        for (int b = 0; b < nBanks; b++) {
-            if (colAccesses[b] < cap || prepbPosted[b]) {
-                continue;
-            }
-            if (readyAt(PREPB, b) > clk) {
-                continue;
-            }
-            postMaintenance(PREPB, b);
-            prepbPosted[b] = true;
-        }
+    @Override
+    public long clk() {
+        return clk;
     }
 
-    private void postMaintenance(int fin, int bank) {
+    @Override
+    public void postMaintenance(int fin, int bank) {
         dirty = true;
         if (prioN == prioFinal.length) {
             int[] f = new int[prioN * 2];
@@ -946,6 +903,7 @@ final class Controller {
      * (issue a command, post a refresh, return read data), assuming no new request arrives.
      * Cycles before it are idle and may be skipped with {@link #skipTo}.
      */
+    @Override
     long nextEvent() {
         if (dirty || exhaustive) {
             return clk + 1;
@@ -955,17 +913,8 @@ final class Controller {
             e = Math.min(e, pendDepart[pendHead]);
         }
         if (closedCap) {
-            for (int b = 0; b < nBanks; b++) {
-                if (colAccesses[b] >= cap && !prepbPosted[b]) {
-                    e = Math.min(e, readyAt(PREPB, b));
-                }
-            }
+            e = Math.min(e, rowPolicy.nextEvent(this));
         }
         return Math.max(e, clk + 1);
-    }
-
-    /** Jumps the clock to {@code cycle} without doing anything; only valid below {@link #nextEvent()}. */
-    void skipTo(long cycle) {
-        clk = cycle;
     }
 }

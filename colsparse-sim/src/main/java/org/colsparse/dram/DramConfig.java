@@ -14,20 +14,23 @@ import org.colsparse.util.Printable;
  *
  * @param channels        number of channels, one controller each (power of two)
  * @param interleaveBits  CacheLineInterleave's {@code interleave_bits}
- * @param scheduler       {@code FRFCFS} or {@code FRFCFS-RowHit}
- * @param refresh         {@code AllBank} or {@code NoRefresh}
- * @param rowPolicy       {@code Open} or {@code ClosedCAP}
+ * @param scheduler       a {@link Scheduler} by Ramulator name: {@code FRFCFS} or {@code FRFCFS-RowHit}
+ * @param refresh         a {@link RefreshManager}: {@code AllBank} or {@code NoRefresh}
+ * @param rowPolicy       a {@link RowPolicy}: {@code Open} or {@code ClosedCAP}
  * @param rowPolicyCap    ClosedCAP's {@code cap}: column accesses before the row is closed
  * @param addrMapper      {@code RoBaRaCoCh} or {@code ChRaBaRoCo}
+ * @param controller      {@code GenericDDR} (one command a cycle) or {@code HBM12} (a row and a column command a cycle)
  */
 public record DramConfig(String name, DramSpec spec, int channels, int interleaveBits, int readBufferSize,
                          int writeBufferSize, float wrLowWatermark, float wrHighWatermark, String scheduler,
-                         String refresh, String rowPolicy, int rowPolicyCap, String addrMapper) {
+                         String refresh, String rowPolicy, int rowPolicyCap, String addrMapper,
+                         String controller) {
 
     public static final String RAMULATOR2_GDDR6 = "ramulator2-gddr6";
-    public static final Set<String> SCHEDULERS = Set.of("FRFCFS", "FRFCFS-RowHit");
-    public static final Set<String> REFRESH_MANAGERS = Set.of("AllBank", "NoRefresh");
-    public static final Set<String> ROW_POLICIES = Set.of("Open", "ClosedCAP");
+    public static final Set<String> SCHEDULERS = Scheduler.BY_NAME.keySet();
+    public static final Set<String> REFRESH_MANAGERS = RefreshManager.BY_NAME.keySet();
+    public static final Set<String> ROW_POLICIES = RowPolicy.BY_NAME.keySet();
+    public static final Set<String> CONTROLLERS = new java.util.LinkedHashSet<>(java.util.List.of("GenericDDR", "HBM12", "HBM34"));
 
     /** A GPU's GDDR6 interface has up to 24 channels (12 x32 devices); 2^30 of them ran out of heap. */
     public static final int MAX_CHANNELS = 64;
@@ -60,6 +63,15 @@ public record DramConfig(String name, DramSpec spec, int channels, int interleav
         check("scheduler", scheduler, SCHEDULERS);
         check("refresh_manager", refresh, REFRESH_MANAGERS);
         check("row_policy", rowPolicy, ROW_POLICIES);
+        check("controller", controller, CONTROLLERS);
+        if (controller.equals("GenericDDR") && !refresh.equals("AllBank") && !refresh.equals("NoRefresh")) {
+            throw new IllegalArgumentException("refresh_manager " + refresh + " is supported with the HBM controllers (GenericDDR:"
+                    + " AllBank or NoRefresh)");
+        }
+        if (controller.equals("GenericDDR") != (spec.org().pseudoChannels() == 1)) {
+            throw new IllegalArgumentException("memory_system.controller.impl " + controller + " does not drive "
+                    + spec.standard().name() + (controller.equals("GenericDDR") ? " (pseudo channels: use HBM12)" : " (use GenericDDR)"));
+        }
         if (!java.util.List.of(AddressMapper.NAMES).contains(addrMapper)) {
             throw new IllegalArgumentException("unknown addr_mapper '" + Printable.excerpt(addrMapper) + "' (known: "
                     + String.join(", ", AddressMapper.NAMES) + ")");
@@ -69,7 +81,7 @@ public record DramConfig(String name, DramSpec spec, int channels, int interleav
             throw new IllegalArgumentException("memory_system.controller.row_policy.cap must be 1.." + MAX_ROW_POLICY_CAP
                     + ", got " + rowPolicyCap);
         }
-        checkTiming(spec.timing(), refresh.equals("AllBank"));
+        checkTiming(spec.timing(), refreshChecked(refresh, spec).interval() > 0);
     }
 
     /**
@@ -79,29 +91,37 @@ public record DramConfig(String name, DramSpec spec, int channels, int interleav
      * refreshes any request's command sequence has time to finish: with nREFI 1 a refresh was
      * always due and no request was ever served. The presets' sums are 669 and 728, their nREFI 3333.
      */
-    private static void checkTiming(DramTiming t, boolean refreshOn) {
-        int[] v = t.values();
+    private static void checkTiming(Timings t, boolean refreshOn) {
         long others = 0;
-        for (int i = 0; i < v.length; i++) {
-            String name = DramTiming.NAMES[i];
+        for (String name : t.names()) {
+            int value = t.get(name);
             long min = name.equals("nBL") || name.equals("nREFI") || name.equals("rate") ? 1 : 0;
             long max = MAX_TIMING;
             if (name.equals("tCK_ps")) {
                 min = MIN_TCK_PS;
                 max = MAX_TCK_PS;
             }
-            if (v[i] < min || v[i] > max) {
+            if (value < min || value > max) {
                 throw new IllegalArgumentException("memory_system.controller.dram.timing." + name + " must be " + min + ".."
-                        + max + ", got " + v[i]);
+                        + max + ", got " + value);
             }
             if (!name.equals("rate") && !name.equals("tCK_ps") && !name.equals("nREFI")) {
-                others += v[i];
+                others += value;
             }
         }
-        if (refreshOn && t.nREFI() <= others) {
-            throw new IllegalArgumentException("memory_system.controller.dram.timing.nREFI (" + t.nREFI()
+        if (refreshOn && t.get("nREFI") <= others) {
+            throw new IllegalArgumentException("memory_system.controller.dram.timing.nREFI (" + t.get("nREFI")
                     + ") must exceed the sum of the other timings (" + others + ") so that requests are served between"
                     + " refreshes (or set refresh_manager: {impl: NoRefresh})");
+        }
+    }
+
+    private static RefreshManager refreshChecked(String refresh, DramSpec spec) {
+        try {
+            return RefreshManager.of(refresh, spec.timing(), spec.org());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("refresh_manager " + refresh + " needs a timing " + spec.standard().name()
+                    + " does not have: " + e.getMessage());
         }
     }
 
@@ -111,22 +131,24 @@ public record DramConfig(String name, DramSpec spec, int channels, int interleav
         }
     }
 
-    /**
-     * Ramulator 2.1's GDDR6 as the colsparse reference: GDDR6_16Gb_x16, GDDR6_14000_1350mV_double,
-     * two channels (CacheLineInterleave), GenericDDR controllers with 32-entry read and write
-     * buffers and write-drain watermarks 0.8/0.2, FR-FCFS, all-bank refresh, open rows, RoBaRaCoCh.
-     */
+    /** Ramulator 2.1's GDDR6, colsparse's reference memory (defined with the standard's table, {@link Gddr6}). */
     public static DramConfig ramulator2Gddr6() {
-        return new DramConfig(RAMULATOR2_GDDR6, DramSpec.gddr6("GDDR6_16Gb_x16", "GDDR6_14000_1350mV_double"),
-                2, 0, 32, 32, 0.2f, 0.8f, "FRFCFS", "AllBank", "Open", 4, "RoBaRaCoCh");
+        return Standards.preset(RAMULATOR2_GDDR6);
     }
 
-    /** Built-in presets by name; unknown names throw IllegalArgumentException. */
+    /** Built-in presets by name ({@link Standards#presets()}); unknown names throw IllegalArgumentException. */
     public static DramConfig preset(String name) {
-        if (RAMULATOR2_GDDR6.equals(name)) {
-            return ramulator2Gddr6();
-        }
-        throw new IllegalArgumentException("unknown DRAM preset '" + Printable.excerpt(name) + "' (known: " + RAMULATOR2_GDDR6 + ")");
+        return Standards.preset(name);
+    }
+
+    /** Cycles between refresh deadlines of the refresh manager, 0 when it never refreshes. */
+    public long refreshInterval() {
+        return RefreshManager.of(refresh, spec.timing(), spec.org()).interval();
+    }
+
+    /** The memory standard's name as Ramulator spells it ({@code GDDR6}). */
+    public String standardName() {
+        return spec.standard().name();
     }
 
     /** Bytes per request (one burst). */

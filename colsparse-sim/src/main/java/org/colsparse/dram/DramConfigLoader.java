@@ -24,21 +24,21 @@ import org.colsparse.util.Printable;
  *   channels: 2
  *   channel_mapper: {impl: CacheLineInterleave, interleave_bits: 0}
  *   controller:
- *     impl: GenericDDR
+ *     impl: GenericDDR                     # GenericDDR (GDDR6) | HBM12 (HBM2) | HBM34 (HBM3)
  *     read_buffer_size: 32
  *     write_buffer_size: 32
  *     wr_low_watermark: 0.2
  *     wr_high_watermark: 0.8
  *     scheduler: {impl: FRFCFS}            # FRFCFS | FRFCFS-RowHit
- *     refresh_manager: {impl: AllBank}     # AllBank | NoRefresh
+ *     refresh_manager: {impl: AllBank}     # AllBank | NoRefresh; HBM also PerBank | HBM34PerBankRefresh
  *     row_policy: {impl: Open}             # Open | ClosedCAP (cap: 4)
  *     addr_mapper: {impl: RoBaRaCoCh}      # RoBaRaCoCh | ChRaBaRoCo
  *     dram:
- *       impl: GDDR6
+ *       impl: GDDR6                        # a standard of Standards: GDDR6 | HBM2 | HBM3
  *       org_preset: GDDR6_16Gb_x16
  *       timing_preset: GDDR6_14000_1350mV_double
  *       org: {bankgroup: 4, bank: 4, row: 16384, column: 2048, dq: 16, channel_width: 16}
- *       timing: {nCL: 24, nRCDRD: 27}      # any Ramulator GDDR6 timing name, in cycles
+ *       timing: {nCL: 24, nRCDRD: 27}      # any of the standard's Ramulator timing names, in cycles
  * </pre>
  *
  * <p>Each number must lie in its valid range ({@link DramConfig}, {@link DramOrg}; docs/dram.md),
@@ -118,13 +118,16 @@ public final class DramConfigLoader {
         String rowPolicy = cfg.rowPolicy();
         int cap = cfg.rowPolicyCap();
         String mapper = cfg.addrMapper();
+        String controller = cfg.controller();
         DramSpec spec = cfg.spec();
         JsonNode ct = ms.path("controller");
         if (!ct.isMissingNode()) {
             String p = "memory_system.controller";
             c.object(ct, p, Set.of("impl", "read_buffer_size", "write_buffer_size", "wr_low_watermark",
                     "wr_high_watermark", "scheduler", "refresh_manager", "row_policy", "addr_mapper", "dram"));
-            c.expect(ct, "impl", p + ".impl", "GenericDDR");
+            if (ct.has("impl")) {
+                controller = c.text(ct, "impl");
+            }
             if (ct.has("read_buffer_size")) {
                 rb = c.integer(ct, "read_buffer_size", p + ".read_buffer_size", 1, DramConfig.MAX_BUFFER);
             }
@@ -151,28 +154,29 @@ public final class DramConfigLoader {
         }
         // A file that changes anything is its own configuration, named after the file.
         return new DramConfig(ms.size() == 0 ? cfg.name() : name, spec, channels,
-                interleave, rb, wb, lo, hi, sched, refresh, rowPolicy, cap, mapper);
+                interleave, rb, wb, lo, hi, sched, refresh, rowPolicy, cap, mapper, controller);
     }
 
     private static DramSpec parseDram(Ctx c, JsonNode dram, DramSpec spec, String p) {
         c.object(dram, p, Set.of("impl", "org_preset", "timing_preset", "org", "timing"));
-        c.expect(dram, "impl", p + ".impl", "GDDR6");
-        if (dram.has("org_preset") || dram.has("timing_preset")) {
+        DramStandard std = spec.standard();
+        if (dram.has("impl") && !dram.get("impl").asText().equals(std.name())) {
+            // another standard: its presets must be named, the base's belong to the base's standard
+            String impl = dram.get("impl").asText();
+            if (!Standards.has(impl) || !dram.has("org_preset") || !dram.has("timing_preset")) {
+                throw new IllegalArgumentException(p + ".impl: '" + Printable.excerpt(impl) + "' needs a preset of that standard"
+                        + " (known standards: " + Standards.names() + "; or set preset: to one of " + Standards.presets() + ")");
+            }
+            std = Standards.get(impl);
+        }
+        if (dram.has("org_preset") || dram.has("timing_preset") || std != spec.standard()) {
             String op = dram.has("org_preset") ? c.text(dram, "org_preset") : spec.orgPreset();
             String tp = dram.has("timing_preset") ? c.text(dram, "timing_preset") : spec.timingPreset();
-            if (!DramSpec.orgPresets().contains(op)) {
-                throw new IllegalArgumentException("unknown GDDR6 org_preset '" + Printable.excerpt(op)
-                        + "' (known: " + DramSpec.orgPresets() + ")");
-            }
-            if (!DramSpec.timingPresets().contains(tp)) {
-                throw new IllegalArgumentException("unknown GDDR6 timing_preset '" + Printable.excerpt(tp)
-                        + "' (known: " + DramSpec.timingPresets() + ")");
-            }
-            spec = DramSpec.gddr6(op, tp);
+            spec = DramSpec.of(std, op, tp);
         }
         JsonNode org = dram.path("org");
         if (!org.isMissingNode()) {
-            c.object(org, p + ".org", Set.of("bankgroup", "bank", "row", "column", "dq", "channel_width"));
+            c.object(org, p + ".org", Set.of("pseudochannel", "bankgroup", "bank", "row", "column", "dq", "channel_width"));
             DramOrg o = spec.org();
             o = o.withSizes(
                     org.has("bankgroup") ? c.integer(org, "bankgroup", p + ".org.bankgroup", 1, DramOrg.MAX_BANK_GROUPS)
@@ -184,22 +188,27 @@ public final class DramConfigLoader {
                     org.has("channel_width")
                             ? c.integer(org, "channel_width", p + ".org.channel_width", 1, DramOrg.MAX_CHANNEL_WIDTH)
                             : o.channelWidth());
+            if (org.has("pseudochannel")) {
+                DramOrg b = o;
+                o = new DramOrg(b.densityMbit(), b.dq(), b.channelWidth(), b.bankGroups(), b.banksPerGroup(), b.rows(), b.columns(),
+                        b.prefetch(), c.integer(org, "pseudochannel", p + ".org.pseudochannel", 1, DramOrg.MAX_PSEUDO_CHANNELS),
+                        b.sids());
+            }
             spec = spec.withOrg(o);
         }
         JsonNode timing = dram.path("timing");
         if (!timing.isMissingNode()) {
-            c.object(timing, p + ".timing", Set.of(DramTiming.NAMES));
-            int[] v = spec.timing().values();
-            for (int i = 0; i < DramTiming.NAMES.length; i++) {
-                String name = DramTiming.NAMES[i];
+            Timings t = spec.timing();
+            c.object(timing, p + ".timing", new java.util.LinkedHashSet<>(t.names()));
+            for (String name : t.names()) {
                 if (timing.has(name)) {
                     boolean clock = name.equals("tCK_ps");
-                    v[i] = c.integer(timing, name, p + ".timing." + name,
+                    t = t.with(name, c.integer(timing, name, p + ".timing." + name,
                             clock ? DramConfig.MIN_TCK_PS : MUST_BE_NONZERO.contains(name) ? 1 : 0,
-                            clock ? DramConfig.MAX_TCK_PS : DramConfig.MAX_TIMING);
+                            clock ? DramConfig.MAX_TCK_PS : DramConfig.MAX_TIMING));
                 }
             }
-            spec = spec.withTiming(DramTiming.of(v));
+            spec = spec.withTiming(t);
         }
         return spec;
     }

@@ -4,7 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A multi-channel GDDR6 memory system driven incrementally, for use inside a larger simulator.
+ * A multi-channel memory system of one DRAM standard ({@link DramStandard}) driven incrementally,
+ * for use inside a larger simulator.
  *
  * <p>Time is counted in DRAM command-clock cycles. Within a cycle, first {@link #send} requests
  * (each may be refused when its channel's read or write buffer is full — retry in a later cycle),
@@ -25,7 +26,7 @@ import java.util.List;
  */
 public final class MemorySystem {
     private final DramConfig config;
-    private final Controller[] channels;
+    private final Channel[] channels;
     private final ChannelMapper channelMapper;
     private long clk;
 
@@ -36,12 +37,21 @@ public final class MemorySystem {
     /** {@code exhaustive}: evaluate every controller every cycle, never sleeping (tests check both agree). */
     MemorySystem(DramConfig config, boolean exhaustive) {
         this.config = config;
-        TimingTable table = new TimingTable(config.spec().timing());
-        this.channels = new Controller[config.channels()];
+        TimingTable table = new TimingTable(config.spec().standard(), config.spec().timing());
+        this.channels = new Channel[config.channels()];
         for (int i = 0; i < channels.length; i++) {
-            channels[i] = new Controller(i, config, table, exhaustive);
+            channels[i] = controller(i, config, table, exhaustive);
         }
         this.channelMapper = new ChannelMapper(config.channels(), config.txBytes(), config.interleaveBits());
+    }
+
+    /** The controller implementations by Ramulator name ({@code memory_system.controller.impl}). */
+    private static Channel controller(int channelId, DramConfig cfg, TimingTable table, boolean exhaustive) {
+        return switch (cfg.controller()) {
+            case "GenericDDR" -> new Controller(channelId, cfg, table, exhaustive);
+            case "HBM12", "HBM34" -> new HbmController(channelId, cfg, table);
+            default -> throw new IllegalArgumentException("unknown controller '" + cfg.controller() + "'");
+        };
     }
 
     public DramConfig config() {
@@ -54,14 +64,14 @@ public final class MemorySystem {
     }
 
     public void setCompletionListener(CompletionListener l) {
-        for (Controller c : channels) {
+        for (Channel c : channels) {
             c.listener = l == null ? null : l::completed;
         }
     }
 
     /** Observes every DRAM command issued (tests, command traces). */
-    void setCommandListener(Controller.CommandListener l) {
-        for (Controller c : channels) {
+    void setCommandListener(Channel.CommandListener l) {
+        for (Channel c : channels) {
             c.commandListener = l;
         }
     }
@@ -87,14 +97,14 @@ public final class MemorySystem {
 
     /** True when a request of this type to {@code addr} would be refused now (buffer full). */
     public boolean wouldRefuse(long addr, boolean write) {
-        Controller c = channels[channelMapper.channel(addr)];
+        Channel c = channels[channelMapper.channel(addr)];
         return write ? c.writeBufferFull() : c.readBufferFull();
     }
 
     /** Advances one cycle. */
     public void tick() {
         clk++;
-        for (Controller c : channels) {
+        for (Channel c : channels) {
             c.tick();
         }
     }
@@ -102,7 +112,7 @@ public final class MemorySystem {
     /** Requests accepted and not yet completed, over all channels. */
     public int outstanding() {
         int n = 0;
-        for (Controller c : channels) {
+        for (Channel c : channels) {
             n += c.outstanding();
         }
         return n;
@@ -114,7 +124,7 @@ public final class MemorySystem {
      */
     public long nextEventCycle() {
         long e = Long.MAX_VALUE;
-        for (Controller c : channels) {
+        for (Channel c : channels) {
             e = Math.min(e, c.nextEvent());
         }
         return e;
@@ -149,7 +159,7 @@ public final class MemorySystem {
 
     private void skipTo(long cycle) {
         clk = cycle;
-        for (Controller c : channels) {
+        for (Channel c : channels) {
             c.skipTo(cycle);
         }
     }
@@ -162,7 +172,7 @@ public final class MemorySystem {
     private DramStats stats(DramStats.AcceptSnapshot snap, long cycles) {
         long reads = 0, writes = 0, hits = 0, misses = 0, conflicts = 0, latSum = 0, readsDone = 0;
         long fwd = 0, coal = 0, act = 0, pre = 0, ref = 0, served = 0, last = 0;
-        for (Controller c : channels) {
+        for (Channel c : channels) {
             reads += c.reads;
             writes += c.writes;
             hits += c.rowHits;
@@ -188,7 +198,7 @@ public final class MemorySystem {
 
     private DramStats.AcceptSnapshot snapshot() {
         long hits = 0, misses = 0, conflicts = 0, rs = 0, ws = 0;
-        for (Controller c : channels) {
+        for (Channel c : channels) {
             hits += c.rowHits;
             misses += c.rowMisses;
             conflicts += c.rowConflicts;

@@ -1,103 +1,81 @@
 package org.colsparse.dram;
 
-import static org.colsparse.dram.Cmd.ACT;
 import static org.colsparse.dram.Cmd.COUNT;
-import static org.colsparse.dram.Cmd.PREAB;
-import static org.colsparse.dram.Cmd.PREPB;
-import static org.colsparse.dram.Cmd.RD;
-import static org.colsparse.dram.Cmd.RDA;
-import static org.colsparse.dram.Cmd.REFAB;
-import static org.colsparse.dram.Cmd.REFPB;
-import static org.colsparse.dram.Cmd.WR;
-import static org.colsparse.dram.Cmd.WRA;
 
 import java.util.Map;
 import java.util.TreeMap;
+import org.colsparse.dram.DramStandard.Constraint;
 
 /**
- * The GDDR6 command-to-command timing rules, resolved to cycle counts for one timing set.
+ * A standard's timing constraints ({@link DramStandard#constraints()}) resolved to cycle counts for
+ * one timing set, as flat arrays the controller reads on the hot path.
  *
- * <p>A rule says: after {@code prev} is issued to a node of {@code level} (channel, bank group or
- * bank), {@code next} may not be issued to that node for {@code latency} cycles — counted from the
- * {@code window}-th most recent {@code prev} (window 4 expresses tFAW: at most four ACTs in any
- * tFAW). The rule set is that of Ramulator 2.1's GDDR6 standard, so that both simulators enforce the
- * same JEDEC constraints.
+ * <p>A rule says: after {@code prev} is issued to a node of {@code level} (for GDDR6: channel, bank
+ * group or bank), {@code next} may not be issued to that node for {@code latency} cycles — counted
+ * from the {@code window}-th most recent {@code prev} (window 4 expresses tFAW: at most four ACTs in
+ * any tFAW).
  */
 public final class TimingTable {
+    /** The levels of a three-level standard such as GDDR6. */
     public static final int CHANNEL = 0;
     public static final int BANK_GROUP = 1;
     public static final int BANK = 2;
-    public static final int LEVELS = 3;
 
     /** [level][prev] -> parallel arrays of following command, latency, window. */
-    final int[][][] follow = new int[LEVELS][COUNT][];
-    final int[][][] latency = new int[LEVELS][COUNT][];
-    final int[][][] window = new int[LEVELS][COUNT][];
+    final int[][][] follow;
+    final int[][][] latency;
+    final int[][][] window;
     /** Longest history window needed per [level][prev] (0: prev constrains nothing there). */
-    final int[][] maxWindow = new int[LEVELS][COUNT];
+    final int[][] maxWindow;
     final int historyDepth;
 
+    /** [level][prev] -> the sibling rules: following command and latency. */
+    final int[][][] siblingFollow;
+    final int[][][] siblingLatency;
+
     private final Map<Long, Integer> rules = new TreeMap<>();
+    private final Map<Long, Integer> siblingRules = new TreeMap<>();
 
-    public TimingTable(DramTiming t) {
-        int[] rdLike = {RD, RDA};
-        int[] wrLike = {WR, WRA};
-        int[] all = {ACT, PREAB, PREPB, RD, WR, RDA, WRA, REFAB, REFPB};
-        // Channel: data-bus occupancy and turnarounds.
-        rule(CHANNEL, rdLike, rdLike, t.nBL());
-        rule(CHANNEL, wrLike, wrLike, t.nBL());
-        rule(CHANNEL, rdLike, rdLike, t.nCCDS());
-        rule(CHANNEL, wrLike, wrLike, t.nCCDS());
-        rule(CHANNEL, rdLike, wrLike, t.nCL() + 1);                      // read-to-write: CL + 1 turnaround
-        rule(CHANNEL, wrLike, rdLike, t.nCWL() + t.nBL() + t.nWTRS());   // write-to-read, other bank group
-        rule(CHANNEL, new int[] {RD}, new int[] {PREAB}, t.nRTP());
-        rule(CHANNEL, new int[] {WR}, new int[] {PREAB}, t.nCWL() + t.nBL() + t.nWR());
-        rule(CHANNEL, new int[] {ACT}, new int[] {ACT}, t.nRRDS());
-        ruleWindow(CHANNEL, new int[] {ACT}, new int[] {ACT, REFPB}, t.nFAW(), 4);
-        ruleWindow(CHANNEL, new int[] {REFPB}, new int[] {ACT, REFPB}, t.nFAW(), 4);
-        rule(CHANNEL, new int[] {ACT}, new int[] {PREAB}, t.nRAS());
-        rule(CHANNEL, new int[] {PREAB}, new int[] {ACT}, t.nRP());
-        rule(CHANNEL, new int[] {PREAB, PREPB}, new int[] {PREAB, PREPB}, t.nPPD());
-        // All-bank refresh against row commands.
-        rule(CHANNEL, new int[] {ACT}, new int[] {REFAB}, t.nRC());
-        rule(CHANNEL, new int[] {PREAB}, new int[] {REFAB}, t.nRP());
-        rule(CHANNEL, new int[] {RDA}, new int[] {REFAB}, t.nRP() + t.nRTP());
-        rule(CHANNEL, new int[] {WRA}, new int[] {REFAB}, t.nCWL() + t.nBL() + t.nWR() + t.nRP());
-        rule(CHANNEL, new int[] {REFAB}, all, t.nRFCab());                // refresh blackout
-        // Per-bank refresh against row commands.
-        rule(CHANNEL, new int[] {ACT}, new int[] {REFPB}, t.nRRDS());
-        rule(CHANNEL, new int[] {PREAB}, new int[] {REFPB}, t.nRP());
-        rule(CHANNEL, new int[] {RDA}, new int[] {REFPB}, t.nRP() + t.nRTP());
-        rule(CHANNEL, new int[] {WRA}, new int[] {REFPB}, t.nCWL() + t.nBL() + t.nWR() + t.nRP());
-        rule(CHANNEL, new int[] {REFPB}, new int[] {ACT}, t.nRREFD());
-        rule(CHANNEL, new int[] {REFPB}, new int[] {REFPB}, t.nRREFD());
-        rule(CHANNEL, new int[] {REFPB}, new int[] {REFAB}, t.nRFCpb());
-        // Same bank group: the long column-to-column and activate-to-activate spacings.
-        rule(BANK_GROUP, rdLike, rdLike, t.nCCDL());
-        rule(BANK_GROUP, wrLike, wrLike, t.nCCDL());
-        rule(BANK_GROUP, wrLike, rdLike, t.nCWL() + t.nBL() + t.nWTRL());
-        rule(BANK_GROUP, new int[] {ACT}, new int[] {ACT, REFPB}, t.nRRDL());
-        // Same bank: row cycle.
-        rule(BANK, new int[] {ACT}, new int[] {ACT}, t.nRC());
-        rule(BANK, new int[] {ACT}, rdLike, t.nRCDRD());
-        rule(BANK, new int[] {ACT}, wrLike, t.nRCDWR());
-        rule(BANK, new int[] {ACT}, new int[] {PREPB}, t.nRAS());
-        rule(BANK, new int[] {PREPB}, new int[] {ACT}, t.nRP());
-        rule(BANK, new int[] {RD}, new int[] {PREPB}, t.nRTP());
-        rule(BANK, new int[] {WR}, new int[] {PREPB}, t.nCWL() + t.nBL() + t.nWR());
-        rule(BANK, new int[] {RDA}, new int[] {ACT}, t.nRTP() + t.nRP());
-        rule(BANK, new int[] {WRA}, new int[] {ACT}, t.nCWL() + t.nBL() + t.nWR() + t.nRP());
-        rule(BANK, new int[] {ACT}, new int[] {REFPB}, t.nRC());
-        rule(BANK, new int[] {PREPB}, new int[] {REFPB}, t.nRP());
-        rule(BANK, new int[] {RDA}, new int[] {REFPB}, t.nRP() + t.nRTP());
-        rule(BANK, new int[] {WRA}, new int[] {REFPB}, t.nCWL() + t.nBL() + t.nWR() + t.nRP());
-        rule(BANK, new int[] {REFPB}, new int[] {ACT, REFPB}, t.nRFCpb());
-
+    public TimingTable(DramStandard standard, Timings t) {
+        // Multi-cycle commands (Ramulator's command_cycles): each occupies its bus (row or column
+        // commands) at the channel, and a constraint counts from the last cycle of the preceding
+        // command to the first of the following one.
+        for (DramStandard.Command p : standard.commands()) {
+            if (p.cycles() != 1) {
+                for (DramStandard.Command n : standard.commands()) {
+                    if (!standard.dualCommandBus() || Cmd.isColumn(Cmd.id(p.name())) == Cmd.isColumn(Cmd.id(n.name()))) {
+                        rules.merge(key(CHANNEL, Cmd.id(p.name()), Cmd.id(n.name()), 1), p.cycles(), Math::max);
+                    }
+                }
+            }
+        }
+        for (Constraint c : standard.constraints()) {
+            int lat = standard.evaluate(c.latency(), t);
+            int level = standard.level(c.level());
+            for (String p : c.preceding()) {
+                for (String n : c.following()) {
+                    int adjusted = lat + standard.command(p).cycles() - standard.command(n).cycles();
+                    // Duplicate rules (e.g. nBL and nCCDS on RD->RD) collapse to the binding one.
+                    (c.sibling() ? siblingRules : rules).merge(key(level, Cmd.id(p), Cmd.id(n), c.window()), adjusted, Math::max);
+                }
+            }
+        }
+        int levels = standard.levels().size();
+        follow = new int[levels][COUNT][];
+        latency = new int[levels][COUNT][];
+        window = new int[levels][COUNT][];
+        maxWindow = new int[levels][COUNT];
+        siblingFollow = new int[levels][COUNT][];
+        siblingLatency = new int[levels][COUNT][];
         int depth = 1;
-        for (int level = 0; level < LEVELS; level++) {
+        for (int level = 0; level < levels; level++) {
             for (int prev = 0; prev < COUNT; prev++) {
                 int fLevel = level;
                 int fPrev = prev;
+                var sib = siblingRules.entrySet().stream()
+                        .filter(e -> key(fLevel, fPrev, 0, 0) == (e.getKey() & ~0xFFFFL)).toList();
+                siblingFollow[level][prev] = sib.stream().mapToInt(e -> (int) ((e.getKey() >> 8) & 0xFF)).toArray();
+                siblingLatency[level][prev] = sib.stream().mapToInt(Map.Entry::getValue).toArray();
                 var entries = rules.entrySet().stream()
                         .filter(e -> key(fLevel, fPrev, 0, 0) == (e.getKey() & ~0xFFFFL)).toList();
                 follow[level][prev] = new int[entries.size()];
@@ -120,19 +98,6 @@ public final class TimingTable {
     public int latency(int level, int prev, int next) {
         Integer v = rules.get(key(level, prev, next, 1));
         return v == null ? -1 : v;
-    }
-
-    private void rule(int level, int[] prevs, int[] nexts, int lat) {
-        ruleWindow(level, prevs, nexts, lat, 1);
-    }
-
-    // Duplicate rules (e.g. nBL and nCCDS on RD->RD) collapse to the binding one.
-    private void ruleWindow(int level, int[] prevs, int[] nexts, int lat, int win) {
-        for (int p : prevs) {
-            for (int n : nexts) {
-                rules.merge(key(level, p, n, win), lat, Math::max);
-            }
-        }
     }
 
     private static long key(int level, int prev, int next, int win) {

@@ -28,7 +28,7 @@ class AccelConfigInputTest {
                 error(dir, "dram: {model: fixed, latency_cycles: 1.5}\n"));
         assertEquals("tiled_block_cols must be an integer in 1..1048576, got '100000000000'",
                 error(dir, "tiled_block_cols: 100000000000\n"));
-        assertEquals("dram.preset: unknown DRAM preset 'nope' (known: ramulator2-gddr6)", error(dir, "dram: {preset: nope}\n"));
+        assertEquals("dram.preset: unknown DRAM preset 'nope' (known: ramulator2-gddr6, ramulator2-hbm2, ramulator2-hbm3, ramulator2-ddr5)", error(dir, "dram: {preset: nope}\n"));
         assertEquals("is a directory, not an accelerator config",
                 assertThrows(InputException.class, () -> AccelConfig.load(dir)).getMessage().substring(dir.toString().length() + 2));
         assertThrows(InputException.class, () -> ArrayShape.parse("4x4x", "--array"));

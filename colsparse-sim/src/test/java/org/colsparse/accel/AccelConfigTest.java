@@ -45,4 +45,20 @@ class AccelConfigTest {
         assertEquals(0, c.dramSampleRepeats());
         assertTrue(new AcceleratorSim(c).dramName().endsWith("4 channels"), new AcceleratorSim(c).dramName());
     }
+
+    /** dram.model names a standard of the registry; the shipped HBM3 accelerator simulates HBM3. */
+    @Test
+    void memoryIsPickedByItsStandard(@TempDir Path dir) throws Exception {
+        AcceleratorSim hbm3 = new AcceleratorSim(AccelConfig.load(Path.of("..", "config", "accel-hbm3.yaml")));
+        assertEquals("HBM3", hbm3.memoryStandard());
+        assertEquals(312.0, hbm3.newDram().clockPs());
+        assertEquals("GDDR6", new AcceleratorSim(AccelConfig.defaults()).memoryStandard());
+        Path f = dir.resolve("a.yaml");
+        Files.writeString(f, "dram: {model: fixed}\n");
+        assertEquals("fixed", new AcceleratorSim(AccelConfig.load(f)).memoryStandard());
+        Files.writeString(f, "dram: {model: hbm2}\n");  // the default preset is GDDR6's
+        AccelConfig mismatch = AccelConfig.load(f);
+        InputException e = assertThrows(InputException.class, () -> new AcceleratorSim(mismatch));
+        assertTrue(e.getMessage().contains("dram.model is hbm2") && e.getMessage().contains("GDDR6"), e.getMessage());
+    }
 }

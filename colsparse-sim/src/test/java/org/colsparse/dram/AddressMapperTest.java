@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
  * 128 bursts of 32 B per row) under Ramulator's mappers.
  */
 class AddressMapperTest {
-    private final DramOrg org = DramSpec.gddr6("GDDR6_16Gb_x16", "GDDR6_14000_1350mV_double").org();
+    private final DramOrg org = Standards.get("GDDR6").org("GDDR6_16Gb_x16");
 
     private int[] decode(String mapper, long addr) {
         int[] out = new int[4];

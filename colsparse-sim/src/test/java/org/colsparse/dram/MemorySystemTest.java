@@ -81,9 +81,13 @@ class MemorySystemTest {
         assertEquals(1, s.rowMisses() + s.rowHits() + s.rowConflicts());
     }
 
-    @Test
-    void advanceToSkipsIdleCyclesWithoutChangingAnything() {
-        DramConfig cfg = DramConfig.ramulator2Gddr6();
+    /** Skipping idle cycles is exact for every controller (GenericDDR, HBM12, HBM34) and its refresh and row parts. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"ramulator2-gddr6", "ramulator2-hbm2", "ramulator2-hbm3",
+        "hbm3-closed-row", "hbm3-per-bank-refresh", "hbm2-per-bank-refresh"})
+    void advanceToSkipsIdleCyclesWithoutChangingAnything(String name) {
+        DramConfig cfg = Standards.presets().contains(name) ? DramConfig.preset(name)
+                : DramConfigLoader.load(java.nio.file.Path.of("..", "config", "dram", name + ".yaml"), DramConfig.ramulator2Gddr6());
         List<Done> a = new ArrayList<>();
         List<Done> b = new ArrayList<>();
         MemorySystem step = new MemorySystem(cfg);

@@ -15,9 +15,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Numbers measured with Ramulator 2.1 (commit c5b1c3a, see the header of ramulator-fixtures.csv)
- * on the traces in src/test/resources/dram, for the preset and the shipped config/dram variants.
- * The model reproduces them exactly.
+ * Numbers measured with Ramulator 2.1 (commit c5b1c3a, see the headers of the ramulator-fixtures
+ * files) on the traces in src/test/resources/dram, for the presets of every standard (GDDR6, HBM2,
+ * HBM3, DDR5) and the shipped config/dram variants. The model reproduces them exactly.
  */
 class RamulatorAgreementTest {
     record Fixture(String config, String trace, long cycles, long hits, long misses, long conflicts) {
@@ -29,7 +29,20 @@ class RamulatorAgreementTest {
 
     static Stream<Fixture> fixtures() throws IOException {
         List<Fixture> out = new ArrayList<>();
-        try (InputStream in = RamulatorAgreementTest.class.getResourceAsStream("/dram/ramulator-fixtures.csv")) {
+        read("ramulator-fixtures.csv", out);
+        read("ramulator-fixtures-gddr6-more.csv", out);
+        return out.stream();
+    }
+
+    static Stream<Fixture> hbmFixtures() throws IOException {
+        List<Fixture> out = new ArrayList<>();
+        read("ramulator-fixtures-hbm.csv", out);
+        read("ramulator-fixtures-ddr5.csv", out);
+        return out.stream();
+    }
+
+    private static void read(String file, List<Fixture> out) throws IOException {
+        try (InputStream in = RamulatorAgreementTest.class.getResourceAsStream("/dram/" + file)) {
             String text = new String(Objects.requireNonNull(in).readAllBytes(), StandardCharsets.US_ASCII);
             for (String line : text.split("\n")) {
                 if (line.isBlank() || line.startsWith("#")) {
@@ -40,7 +53,6 @@ class RamulatorAgreementTest {
                         Long.parseLong(f[5])));
             }
         }
-        return out.stream();
     }
 
     static List<Request> trace(String name) throws IOException {
@@ -53,7 +65,17 @@ class RamulatorAgreementTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("fixtures")
     void matchesRamulator(Fixture f) throws IOException {
-        DramConfig cfg = f.config.equals(DramConfig.RAMULATOR2_GDDR6) ? DramConfig.ramulator2Gddr6()
+        check(f);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hbmFixtures")
+    void hbmMatchesRamulator(Fixture f) throws IOException {
+        check(f);
+    }
+
+    private static void check(Fixture f) throws IOException {
+        DramConfig cfg = Standards.presets().contains(f.config) ? DramConfig.preset(f.config)
                 : DramConfigLoader.load(Path.of("..", "config", "dram", f.config + ".yaml"), DramConfig.ramulator2Gddr6());
         DramStats.AcceptSnapshot s = MemorySystem.runTrace(cfg, trace(f.trace)).atLastAccept();
         assertEquals(f.cycles, s.cycles(), "cycles");

@@ -17,10 +17,10 @@ class TimingRulesTest {
     record Issued(long cycle, String cmd, int bg, int bank) {
     }
 
-    static DramConfig oneChannel(String refresh, DramTiming timing) {
+    static DramConfig oneChannel(String refresh, Timings timing) {
         DramConfig p = DramConfig.ramulator2Gddr6();
         DramSpec spec = timing == null ? p.spec() : p.spec().withTiming(timing);
-        return new DramConfig("test", spec, 1, 0, 32, 32, 0.2f, 0.8f, "FRFCFS", refresh, "Open", 4, "RoBaRaCoCh");
+        return new DramConfig("test", spec, 1, 0, 32, 32, 0.2f, 0.8f, "FRFCFS", refresh, "Open", 4, "RoBaRaCoCh", "GenericDDR");
     }
 
     /** Byte address of a burst in a one-channel RoBaRaCoCh system: row | bank | bg | column | 32 B. */
@@ -86,13 +86,10 @@ class TimingRulesTest {
 
     @Test
     void noMoreThanFourActivatesInAnyTfawWindow() {
-        DramTiming t = DramConfig.ramulator2Gddr6().spec().timing();
-        int[] v = t.values();
-        v[13] = 2;   // nRRDS
-        v[14] = 2;   // nRRDL
-        v[3] = 200;  // nRCDRD: keep reads out of the way of the activates
+        Timings t = DramConfig.ramulator2Gddr6().spec().timing().with("nRRDS", 2).with("nRRDL", 2)
+                .with("nRCDRD", 200);  // keep reads out of the way of the activates
         List<Issued> log = new ArrayList<>();
-        MemorySystem m = recorded(oneChannel("NoRefresh", DramTiming.of(v)), log);
+        MemorySystem m = recorded(oneChannel("NoRefresh", t), log);
         int[][] banks = {{0, 0}, {1, 0}, {2, 0}, {3, 0}, {0, 1}, {1, 1}};
         for (int i = 0; i < banks.length; i++) {
             m.send(addr(banks[i][0], banks[i][1], 10 + i, 0), false, i);
@@ -164,7 +161,7 @@ class TimingRulesTest {
     }
     @Test
     void derivedRuleLatenciesOfThePreset() {
-        TimingTable t = new TimingTable(DramConfig.ramulator2Gddr6().spec().timing());
+        TimingTable t = new TimingTable(DramConfig.ramulator2Gddr6().spec().standard(), DramConfig.ramulator2Gddr6().spec().timing());
         assertEquals(27, t.latency(TimingTable.BANK, Cmd.ACT, Cmd.RD));          // tRCDRD
         assertEquals(16, t.latency(TimingTable.BANK, Cmd.ACT, Cmd.WR));          // tRCDWR
         assertEquals(79, t.latency(TimingTable.BANK, Cmd.ACT, Cmd.ACT));         // tRC

@@ -13,10 +13,10 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class Gddr6DramTest {
+class SampledDramTest {
     @Test
     void batchesCompleteInOrderAndCount() {
-        Gddr6Dram d = new Gddr6Dram(DramConfig.ramulator2Gddr6());
+        SampledDram d = new SampledDram(DramConfig.ramulator2Gddr6());
         long[] seq = new long[256];
         for (int i = 0; i < seq.length; i++) {
             seq[i] = 32L * i;
@@ -77,8 +77,8 @@ class Gddr6DramTest {
         AccelConfig d = AccelConfig.defaults();
         AccelConfig base = new AccelConfig(new org.colsparse.systolic.ArrayShape(32, 32), Dataflow.OS, 2, 1000, 64 << 10, 64 << 10, 64 << 10,
                 16, "gddr6", d.dramPreset(), null, 0, 1750, 100, 64);
-        LayerResult exact = LayerSimulator.run(g, base, LayoutKind.ROW_MAJOR, null, new Gddr6Dram(DramConfig.ramulator2Gddr6(), 0), null);
-        LayerResult sampled = LayerSimulator.run(g, base, LayoutKind.ROW_MAJOR, null, new Gddr6Dram(DramConfig.ramulator2Gddr6(), 4), null);
+        LayerResult exact = LayerSimulator.run(g, base, LayoutKind.ROW_MAJOR, null, new SampledDram(DramConfig.ramulator2Gddr6(), 0), null);
+        LayerResult sampled = LayerSimulator.run(g, base, LayoutKind.ROW_MAJOR, null, new SampledDram(DramConfig.ramulator2Gddr6(), 4), null);
         assertEquals(exact.bytesRead(), sampled.bytesRead());
         assertEquals(exact.bytesWritten(), sampled.bytesWritten());
         assertEquals(exact.computeCycles(), sampled.computeCycles());
@@ -93,8 +93,8 @@ class Gddr6DramTest {
             v[i] = rnd.nextDouble() < (c % 3 == 0 ? 0.002 : 0.3) ? 1 : 0;
         }
         org.colsparse.systolic.ActivationMask mask = org.colsparse.systolic.ActivationMask.of(v, 512, 384, 0.01);
-        LayerResult mExact = LayerSimulator.run(g, base, LayoutKind.COMPACTED, mask, new Gddr6Dram(DramConfig.ramulator2Gddr6(), 0), null);
-        LayerResult mSampled = LayerSimulator.run(g, base, LayoutKind.COMPACTED, mask, new Gddr6Dram(DramConfig.ramulator2Gddr6(), 4), null);
+        LayerResult mExact = LayerSimulator.run(g, base, LayoutKind.COMPACTED, mask, new SampledDram(DramConfig.ramulator2Gddr6(), 0), null);
+        LayerResult mSampled = LayerSimulator.run(g, base, LayoutKind.COMPACTED, mask, new SampledDram(DramConfig.ramulator2Gddr6(), 4), null);
         assertEquals(mExact.bytesRead(), mSampled.bytesRead());
         assertEquals(mExact.cycles(), mSampled.cycles(), 0.02 * mExact.cycles());
         assertEquals(mExact.rowHitRate(), mSampled.rowHitRate(), 0.02);
@@ -108,8 +108,8 @@ class Gddr6DramTest {
         Gemm g = new Gemm("qk", 4096, 4096, 40);
         AccelConfig cfg = AccelConfig.defaults();
         for (LayoutKind l : List.of(LayoutKind.ROW_MAJOR, LayoutKind.COLUMN_MAJOR)) {
-            LayerResult exact = LayerSimulator.run(g, cfg, l, null, new Gddr6Dram(DramConfig.ramulator2Gddr6(), 0), null);
-            LayerResult sampled = LayerSimulator.run(g, cfg, l, null, new Gddr6Dram(DramConfig.ramulator2Gddr6(), 4), null);
+            LayerResult exact = LayerSimulator.run(g, cfg, l, null, new SampledDram(DramConfig.ramulator2Gddr6(), 0), null);
+            LayerResult sampled = LayerSimulator.run(g, cfg, l, null, new SampledDram(DramConfig.ramulator2Gddr6(), 4), null);
             assertEquals(exact.bytesWritten(), sampled.bytesWritten());
             assertEquals(exact.cycles(), sampled.cycles(), 0.02 * exact.cycles(), l.cliName());
             assertEquals(exact.rowHitRate(), sampled.rowHitRate(), 0.002, l.cliName());

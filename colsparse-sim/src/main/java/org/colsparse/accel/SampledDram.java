@@ -2,14 +2,14 @@ package org.colsparse.accel;
 
 import org.colsparse.dram.DramConfig;
 import org.colsparse.dram.DramStats;
-import org.colsparse.dram.DramTiming;
 import org.colsparse.dram.MemorySystem;
+import org.colsparse.dram.Timings;
 
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The command-level GDDR6 model (package {@code dram}) behind the tile scheduler. A batch is offered
+ * A command-level memory system (package {@code dram}, any standard) behind the tile scheduler. A batch is offered
  * to the controllers as a DMA engine would: up to one request per channel per DRAM cycle, a refused
  * request offered again once the controllers have moved on; the call returns when the batch's last
  * request has completed. Idle stretches are skipped, not ticked.
@@ -35,7 +35,7 @@ import java.util.Map;
  * estimated transfer takes the refresh-free mean plus the cost of the deadlines its own window
  * holds.
  */
-public final class Gddr6Dram implements DramBackend {
+public final class SampledDram implements DramBackend {
     private final MemorySystem mem;
     private final int perCycle;
     private final int sampleRepeats;
@@ -106,18 +106,17 @@ public final class Gddr6Dram implements DramBackend {
         double refreshes, duration, hits, misses, conflicts;
     }
 
-    public Gddr6Dram(DramConfig config, int sampleRepeats) {
+    public SampledDram(DramConfig config, int sampleRepeats) {
         if (sampleRepeats < 0) {
             throw new IllegalArgumentException("sampleRepeats must be >= 0");
         }
         this.mem = new MemorySystem(config);
         this.perCycle = config.channels();
         this.sampleRepeats = sampleRepeats;
-        boolean refreshOn = config.refresh().equals("AllBank");
-        this.refreshInterval = refreshOn ? config.spec().timing().nREFI() : 0;
-        DramTiming t = config.spec().timing();
-        this.refreshBlackout = t.nRFCab();
-        this.refreshGuess = t.nRFCab() + t.nRP() + t.nRCDRD();
+        this.refreshInterval = config.refreshInterval();
+        Timings t = config.spec().timing();
+        this.refreshBlackout = config.spec().standard().evaluate(config.spec().standard().refreshCycles(), t);
+        this.refreshGuess = refreshBlackout + t.get("nRP") + t.get(t.has("nRCDRD") ? "nRCDRD" : "nRCD");  // DDR5: one nRCD
         mem.setCompletionListener((id, write, cycle) -> {
             completed++;
             lastCompletion = Math.max(lastCompletion, cycle);
@@ -125,7 +124,7 @@ public final class Gddr6Dram implements DramBackend {
     }
 
     /** Every request simulated (no pattern sampling). */
-    public Gddr6Dram(DramConfig config) {
+    public SampledDram(DramConfig config) {
         this(config, 0);
     }
 
