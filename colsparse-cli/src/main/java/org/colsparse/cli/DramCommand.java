@@ -20,9 +20,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code colsparse dram}: replays a Ramulator LoadStoreTrace through the GDDR6 model. */
+/** {@code colsparse dram}: replays a Ramulator LoadStoreTrace through a command-level DRAM model (GDDR6 by default). */
 @Command(name = "dram", mixinStandardHelpOptions = true,
-        description = {"Replay a Ramulator 2 LoadStoreTrace through the command-level GDDR6 model.",
+        description = {"Replay a Ramulator 2 LoadStoreTrace through the command-level DRAM model.",
+            "GDDR6 by default; --preset ramulator2-hbm3, ramulator2-hbm2 or ramulator2-ddr5 for the others.",
             "The trace has one 32-byte request a line (LD/ST 0xADDR), read as Ramulator 2.1's",
             "LoadStoreTrace frontend does. cycles: memory cycles until the last request",
             "is accepted (Ramulator's count); drain_cycles: until it completes."})

@@ -45,8 +45,8 @@ public final class Main implements Runnable {
         SUMMARIES.put("inspect", "tensors in a checkpoint or array file");
         SUMMARIES.put("shapes", "every GEMM of one full-size denoiser call");
         SUMMARIES.put("gemm", "analytic (SCALE-Sim-exact) systolic cycles, with column skipping from a mask");
-        SUMMARIES.put("simulate", "cycle-level accelerator: array + SRAM + GDDR6, per activation layout");
-        SUMMARIES.put("dram", "the GDDR6 command-level model on a Ramulator LoadStoreTrace");
+        SUMMARIES.put("simulate", "cycle-level accelerator: array + SRAM + DRAM (GDDR6 default, HBM3/HBM2/DDR5), per activation layout");
+        SUMMARIES.put("dram", "the command-level DRAM model (GDDR6, HBM3, HBM2, DDR5) on a Ramulator LoadStoreTrace");
         SUMMARIES.put("accuracy", "output drift when near-zero GELU outputs are zeroed, per threshold");
         SUMMARIES.put("merge", "combines the shard files of profile/accuracy/run --shard I/N into their results");
         SUMMARIES.put("train", "trains a tiny workload model on real data");
