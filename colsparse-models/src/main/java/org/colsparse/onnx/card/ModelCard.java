@@ -222,8 +222,12 @@ public record ModelCard(Path file, String workload, WorkloadGroup group, Modalit
     public record Constant(double value) implements Value {
     }
 
-    /** A tensor file (.npy, .npz with one tensor, .safetensors with one tensor) made by the model's own tooling. */
-    public record FromFile(Path file) implements Value {
+    /**
+     * Row {@code row} (along the first axis) of the one tensor of a file (.npy, or .npz / .safetensors with one
+     * tensor) made by the model's own tooling, e.g. the [uncond; cond] prompt embeddings a pipeline's
+     * {@code encode_prompt} returns; a file of exactly one row has only row 0.
+     */
+    public record FromFile(Path file, int row) implements Value {
     }
 
     /** Sample i is given class {@code i mod classes}: a class grid as vit-mnist's author draws it. */

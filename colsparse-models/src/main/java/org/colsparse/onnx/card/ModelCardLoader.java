@@ -225,27 +225,40 @@ public final class ModelCardLoader {
             if (v.isTextual() && v.asText().equals("zeros")) {
                 return new Zeros();
             }
-            if (!v.isObject() || v.size() != 1) {
-                throw new Bad(p + ": expected zeros, {file: PATH}, {constant: NUMBER} or {class-of-sample: CLASSES}");
+            if (!v.isObject() || v.size() != (v.has("file") && v.has("row") ? 2 : 1)) {
+                throw new Bad(p + ": expected zeros, {file: PATH} (with an optional row: N), {constant: NUMBER} or "
+                        + "{class-of-sample: CLASSES}");
             }
-            String kind = v.fieldNames().next();
+            String kind = v.has("file") ? "file" : v.fieldNames().next();
             switch (kind) {
                 case "file": {
                     Path f = file(v, "file", p + ".file", "tensor file");
+                    int row = v.has("row") ? integer(v, "row", p + ".row", 0, Integer.MAX_VALUE) : 0;
                     try (TensorSource src = TensorSources.open(f)) {
                         List<TensorInfo> all = src.tensors();
                         if (all.size() != 1) {
                             throw new Bad(p + ".file: " + f.getFileName() + " holds " + all.size() + " tensors, expected one");
                         }
                         TensorInfo info = all.get(0);
-                        if (info.elementCount() != rowElements) {
-                            throw new Bad(p + ".file: " + f.getFileName() + " has shape " + Arrays.toString(info.shape())
-                                    + ", expected " + rowElements + " elements (one row of " + Arrays.toString(t.shape()) + ")");
+                        long[] fs = info.shape();
+                        boolean oneRow = info.elementCount() == rowElements;
+                        boolean rowsOf = fs.length > 0 && fs[0] * rowElements == info.elementCount();
+                        if (!oneRow && !rowsOf) {
+                            throw new Bad(p + ".file: " + f.getFileName() + " has shape " + Arrays.toString(fs)
+                                    + ", expected rows of " + rowElements + " elements (one row of " + Arrays.toString(t.shape()) + ")");
+                        }
+                        long rows = oneRow ? 1 : fs[0];
+                        if (row >= rows) {
+                            throw new Bad(p + ".row: " + row + " but " + f.getFileName() + " has " + rows + " row(s)");
+                        }
+                        if (t.dtype() == Dtype.INT64 ? info.dtype().isFloating() : !info.dtype().isFloating()) {
+                            throw new Bad(p + ".file: " + f.getFileName() + " holds " + info.dtype() + ", the input is "
+                                    + t.dtype().cardName());
                         }
                     } catch (InputException e) {
                         throw new Bad(p + ".file: " + e.getMessage());
                     }
-                    return new FromFile(f);
+                    return new FromFile(f, row);
                 }
                 case "constant": {
                     JsonNode c = v.get("constant");
@@ -264,7 +277,7 @@ public final class ModelCardLoader {
                 }
                 default:
                     throw new Bad("unknown key '" + Printable.excerpt(p + "." + kind)
-                            + "' (allowed: [class-of-sample, constant, file], or the word zeros)");
+                            + "' (allowed: [class-of-sample, constant, file (+ row)], or the word zeros)");
             }
         }
 

@@ -65,7 +65,7 @@ public final class CardSampler {
         for (Conditioning c : card.conditioning()) {
             for (Value v : new Value[] {c.value(), c.unconditional()}) {
                 if (v instanceof FromFile f) {
-                    fileRows.computeIfAbsent(f.file().toString(), k -> readRow(f, c.tensor()));
+                    fileRows.computeIfAbsent(key(f), k -> readRow(f, c.tensor()));
                 }
             }
         }
@@ -355,7 +355,7 @@ public final class CardSampler {
                     if (v instanceof Constant c) {
                         Arrays.fill(d, r * per, (r + 1) * per, (float) c.value());
                     } else if (v instanceof FromFile f) {
-                        System.arraycopy(fileRows.get(f.file().toString()).floats(), 0, d, r * per, per);
+                        System.arraycopy(fileRows.get(key(f)).floats(), 0, d, r * per, per);
                     }
                 }
                 return CallTensor.ofFloats(t.shape(), d);
@@ -366,13 +366,17 @@ public final class CardSampler {
                 if (v instanceof Constant c) {
                     Arrays.fill(d, r * per, (r + 1) * per, (long) c.value());
                 } else if (v instanceof FromFile f) {
-                    System.arraycopy(fileRows.get(f.file().toString()).longs(), 0, d, r * per, per);
+                    System.arraycopy(fileRows.get(key(f)).longs(), 0, d, r * per, per);
                 } else if (v instanceof ClassOfSample k) {
                     d[r * per] = Math.floorMod(sample, k.classes());
                 }
             }
             return CallTensor.ofLongs(t.shape(), d);
         }
+    }
+
+    private static String key(FromFile f) {
+        return f.row() + ":" + f.file();
     }
 
     private static CallTensor readRow(FromFile f, TensorSpec t) {
@@ -383,7 +387,7 @@ public final class CardSampler {
             shape[0] = 1;
             if (t.dtype() == Dtype.FLOAT32) {
                 float[] v = new float[per];
-                data.readFloats(0, v, 0, per);
+                data.readFloats((long) f.row() * per, v, 0, per);
                 for (float e : v) {
                     if (!Float.isFinite(e)) {
                         throw new InputException(f.file() + ": holds NaN or infinity (input "
@@ -393,7 +397,7 @@ public final class CardSampler {
                 return CallTensor.ofFloats(shape, v);
             }
             double[] v = new double[per];
-            data.readDoubles(0, v, 0, per);
+            data.readDoubles((long) f.row() * per, v, 0, per);
             long[] l = new long[per];
             for (int i = 0; i < per; i++) {
                 if (v[i] != Math.rint(v[i]) || !Double.isFinite(v[i])) {
