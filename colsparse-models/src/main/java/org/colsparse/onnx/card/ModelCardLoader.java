@@ -417,15 +417,14 @@ public final class ModelCardLoader {
                 throw new Bad(p + ": expected a mapping {scale, batching, ...}");
             }
             Batching batching = choice(required(n, "batching", p + ".batching"), p + ".batching", Batching.values(), Batching::cardName);
-            Set<String> allowed = new HashSet<>(Set.of("scale", "batching", "channels"));
+            Set<String> allowed = new HashSet<>(Set.of("scale", "batching"));
             Set<String> req = new HashSet<>(Set.of("scale", "batching"));
             if (batching == Batching.PAIR) {
                 allowed.add("order");
                 req.add("order");
             }
-            if (kind == SamplerKind.FLOW_EULER) {
-                allowed.add("window");
-            }
+            // a flow's guidance window is in flow time; DiT's channel rule goes with eps + variance outputs
+            allowed.add(kind == SamplerKind.FLOW_EULER ? "window" : "channels");
             mapping(n, p, allowed, req);
             double scale = number(n, "scale", p + ".scale");
             PairOrder order = batching == Batching.PAIR ? choice(n, "order", p + ".order", PairOrder.values(), PairOrder::cardName)
