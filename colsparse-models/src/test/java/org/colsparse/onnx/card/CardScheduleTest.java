@@ -3,6 +3,11 @@ package org.colsparse.onnx.card;
 import org.colsparse.onnx.sampling.CardSampler;
 import org.colsparse.sampler.NoiseSchedule;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,5 +64,37 @@ class CardScheduleTest {
         }
         assertArrayEquals(expected, kept.timesteps());
         assertEquals(ab[981], kept.alphaBars()[49], 0);
+    }
+
+    /**
+     * Improved DDPM's cosine schedule (Nichol & Dhariwal 2021, eq. 17): the betas telescope, so wherever no
+     * beta is capped alpha-bar after step t is f((t + 1) / T) / f(0), f(u) = cos^2((u + 0.008) / 1.008 pi / 2).
+     */
+    @Test
+    void cosineScheduleIsNicholAndDhariwals(@TempDir Path dir) throws IOException {
+        Files.write(dir.resolve("m.onnx"), new byte[] {0});
+        Files.writeString(dir.resolve("card.yaml"), """
+                workload: cosine
+                group: conv
+                modality: image
+                model: m.onnx
+                inputs:
+                  sample: {name: x, shape: [1, 1, 4, 4], dtype: float32}
+                  timestep: {name: t, shape: [1], dtype: int64, convention: ddpm-index}
+                output: {name: eps, shape: [1, 1, 4, 4], predicts: epsilon}
+                sampler:
+                  kind: ddpm
+                  steps: 100
+                  training_steps: 1000
+                  beta_schedule: {kind: cosine}
+                  spacing: linspace
+                  variance: fixed-large
+                """);
+        double[] ab = new CardSampler(ModelCardLoader.load(dir.resolve("card.yaml"))).trainedSchedule().alphaBars();
+        for (int t : new int[] {0, 1, 499, 900}) {
+            double f = Math.pow(Math.cos(((t + 1) / 1000.0 + 0.008) / 1.008 * Math.PI / 2), 2);
+            double f0 = Math.pow(Math.cos(0.008 / 1.008 * Math.PI / 2), 2);
+            assertEquals(f / f0, ab[t], 1e-12, "t = " + t);
+        }
     }
 }
