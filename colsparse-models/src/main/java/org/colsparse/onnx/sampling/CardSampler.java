@@ -82,7 +82,9 @@ public final class CardSampler {
      * Runs the card's sampler for run sample {@code sample} and returns its final state (clipped as the
      * card says).
      *
-     * @param initNoise the starting noise instead of the seed's (already checked against {@link #latentShape}), or null
+     * @param seed      this sample's seed (the profiler's {@code seed + i})
+     * @param initNoise the starting noise instead of the seed's ({@link InitNoise#read}; {@code --init-noise} gives it
+     *                  for sample 0 only), or null
      */
     public Samples sample(NDManager manager, int sample, long seed, float[] initNoise, Denoiser denoiser,
                           StepListener steps, CallListener calls) {
@@ -147,9 +149,12 @@ public final class CardSampler {
         return sampler.sample(run, shape, model, noise, loop.stepListener());
     }
 
-    /** The trained schedule of the card. */
+    /** The trained schedule of the card (ddpm, ddim, euler; flow time has none). */
     public NoiseSchedule trainedSchedule() {
         ModelCard.BetaSchedule b = spec.betas();
+        if (b == null) {
+            throw new IllegalStateException(card.file() + ": sampler " + spec.kind().cardName() + " has no beta schedule");
+        }
         return switch (b.kind()) {
             case LINEAR -> NoiseSchedule.linear(spec.trainingSteps(), b.betaStart(), b.betaEnd());
             case SCALED_LINEAR -> NoiseSchedule.scaledLinear(spec.trainingSteps(), b.betaStart(), b.betaEnd());
