@@ -196,6 +196,29 @@ class ModelCardLoaderTest {
         expectLine(dir.resolve("broken.yaml"), "not valid YAML");
     }
 
+    /** Every complete card in docs/model-card.md loads (with stand-in model and tensor files). */
+    @Test
+    void theDocumentedCardsLoad() throws IOException {
+        String doc = Files.readString(Path.of("../docs/model-card.md"));
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        int at = 0;
+        while ((at = doc.indexOf("```yaml\nworkload:", at)) >= 0) {
+            int start = at + "```yaml\n".length();
+            int end = doc.indexOf("```", start);
+            Path sub = Files.createDirectories(dir.resolve("doc" + ids.size()));
+            Files.createDirectories(sub.resolve("reference/fixed"));
+            for (String model : new String[] {"vit-mnist.onnx", "dit-tiny.onnx", "unet-tiny.onnx", "unet.onnx"}) {
+                Files.write(sub.resolve(model), new byte[] {0});
+            }
+            NpyWriter.write(sub.resolve("reference/fixed/encoder_hidden_states.npy"), new long[] {2, 4, 8}, new float[64]);
+            NpyWriter.write(sub.resolve("prompt.npy"), new long[] {1, 77, 1024}, new float[77 * 1024]);
+            Files.writeString(sub.resolve("card.yaml"), doc.substring(start, end));
+            ids.add(ModelCardLoader.load(sub.resolve("card.yaml")).workload());
+            at = end;
+        }
+        assertEquals(java.util.List.of("vit-mnist-onnx", "dit-tiny-onnx", "unet-tiny-onnx", "my-unet-v"), ids);
+    }
+
     private Path write(String text) throws IOException {
         Files.write(dir.resolve("model.onnx"), new byte[] {0});
         if (!Files.exists(dir.resolve("context.npy"))) {
