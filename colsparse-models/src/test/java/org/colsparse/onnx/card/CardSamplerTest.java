@@ -343,6 +343,124 @@ class CardSamplerTest {
         assertFalse(Arrays.equals(a, c));
     }
 
+    /**
+     * Batching is how the branches reach the graph, not what they compute: over a graph that treats rows
+     * independently, a pair call per step and two separate calls give the same sample, bit for bit, for the
+     * flow solver and for DDIM.
+     */
+    @Test
+    void pairAndSeparateCallsGiveTheSameSample() throws IOException {
+        String flow = """
+                workload: flow-pair
+                group: pure-transformer
+                modality: image
+                model: model.onnx
+                inputs:
+                  sample: {name: x, shape: [%1$d, 1, 2, 2], dtype: float32}
+                  timestep: {name: t, shape: [%1$d], dtype: float32, convention: flow-time}
+                  conditioning:
+                    - {name: y, shape: [%1$d], dtype: int64, value: {class-of-sample: 10}, unconditional: {constant: 10}}
+                output: {name: x1, shape: [%1$d, 1, 2, 2], predicts: x0}
+                sampler:
+                  kind: flow-euler
+                  steps: 6
+                  guidance: %2$s
+                """;
+        String ddim = """
+                workload: ddim-pair
+                group: unet-transformer
+                modality: image
+                model: model.onnx
+                inputs:
+                  sample: {name: x, shape: [%1$d, 1, 2, 2], dtype: float32}
+                  timestep: {name: t, shape: [%1$d], dtype: int64, convention: ddpm-index}
+                  conditioning:
+                    - {name: y, shape: [%1$d], dtype: int64, value: {class-of-sample: 10}, unconditional: {constant: 10}}
+                output: {name: eps, shape: [%1$d, 1, 2, 2], predicts: epsilon}
+                sampler:
+                  kind: ddim
+                  steps: 6
+                  training_steps: 1000
+                  beta_schedule: {kind: linear, beta_start: 0.0001, beta_end: 0.02}
+                  spacing: leading
+                  guidance: %2$s
+                """;
+        for (String template : new String[] {flow, ddim}) {
+            ModelCard pair = ModelCardLoader.load(card(template.formatted(2, "{scale: 2.5, batching: pair, order: uncond-first}")));
+            List<CallListener.Call> pairCalls = new ArrayList<>();
+            float[] a = new CardSampler(pair).sample(manager, 4, 8, null, rowWise(pair), StepListener.NONE, pairCalls::add).values();
+            ModelCard separate = ModelCardLoader.load(card(template.formatted(1, "{scale: 2.5, batching: separate-calls}")));
+            List<CallListener.Call> separateCalls = new ArrayList<>();
+            float[] b = new CardSampler(separate).sample(manager, 4, 8, null, rowWise(separate), StepListener.NONE, separateCalls::add).values();
+            assertEquals(6, pairCalls.size());
+            assertEquals(12, separateCalls.size());
+            assertArrayEquals(new long[] {10, 4}, pairCalls.get(0).inputs().get("y").longs());
+            assertArrayEquals(new long[] {4}, separateCalls.get(0).inputs().get("y").longs());
+            assertArrayEquals(new long[] {10}, separateCalls.get(1).inputs().get("y").longs());
+            assertArrayEquals(a, b);
+        }
+    }
+
+    /**
+     * v and x0 outputs through a one-step DDIM to a clean sample from training step 500 (alpha-bar worked out
+     * as the product of 1 - beta_t): v gives sqrt(ab) x - sqrt(1 - ab) v, x0 gives the output itself.
+     */
+    @Test
+    void vAndX0OutputsBecomeTheCleanSample() throws IOException {
+        double ab = 1;
+        for (int t = 0; t <= 500; t++) {
+            ab *= 1 - (1e-4 + 0.0199 * t / 999);
+        }
+        for (String predicts : new String[] {"v", "x0"}) {
+            ModelCard card = ModelCardLoader.load(card("""
+                    workload: one-step-%s
+                    group: unet-transformer
+                    modality: image
+                    model: model.onnx
+                    inputs:
+                      sample: {name: x, shape: [1, 1, 2, 2], dtype: float32}
+                      timestep: {name: t, shape: [1], dtype: int64, convention: ddpm-index}
+                    output: {name: out, shape: [1, 1, 2, 2], predicts: %s}
+                    sampler:
+                      kind: ddim
+                      steps: 1
+                      training_steps: 1000
+                      beta_schedule: {kind: linear, beta_start: 0.0001, beta_end: 0.02}
+                      spacing: leading
+                      steps_offset: 500
+                    """.formatted(predicts, predicts)));
+            List<CallListener.Call> calls = new ArrayList<>();
+            Denoiser constant = inputs -> CallTensor.ofFloats(new long[] {1, 1, 2, 2}, new float[] {0.5f, -0.25f, 1f, 2f});
+            float[] got = new CardSampler(card).sample(manager, 0, 2, null, constant, StepListener.NONE, calls::add).values();
+            assertArrayEquals(new long[] {500}, calls.get(0).inputs().get("t").longs());
+            float[] x = calls.get(0).inputs().get("x").floats();
+            float[] out = {0.5f, -0.25f, 1f, 2f};
+            for (int i = 0; i < 4; i++) {
+                double want = predicts.equals("v") ? Math.sqrt(ab) * x[i] - Math.sqrt(1 - ab) * out[i] : out[i];
+                assertEquals(want, got[i], 1e-5, predicts + " element " + i);
+            }
+        }
+    }
+
+    /** A stand-in graph whose row r depends only on row r of its inputs (sample, timestep, label). */
+    private static Denoiser rowWise(ModelCard card) {
+        return inputs -> {
+            float[] x = inputs.get("x").floats();
+            long[] y = inputs.get("y").longs();
+            CallTensor t = inputs.get("t");
+            int rows = y.length;
+            int per = x.length / rows;
+            float[] out = new float[x.length];
+            for (int r = 0; r < rows; r++) {
+                double time = t.floats() != null ? t.floats()[r] : t.longs()[r] / 1000.0;
+                for (int i = 0; i < per; i++) {
+                    out[r * per + i] = (float) (0.3 * x[r * per + i] + 0.05 * y[r] + 0.1 * time);
+                }
+            }
+            return CallTensor.ofFloats(card.output().shape(), out);
+        };
+    }
+
     /** A stand-in graph: the output is {@code k} times the sample input, its channels repeated to the output's. */
     private static Denoiser fake(ModelCard card, float k) {
         return inputs -> {
