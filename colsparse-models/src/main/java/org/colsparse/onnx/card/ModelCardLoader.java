@@ -1,5 +1,6 @@
 package org.colsparse.onnx.card;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -52,7 +53,9 @@ import java.util.function.Function;
  * sampler. Any fault is one {@link InputException} line {@code CARD: KEY: what is wrong}.
  */
 public final class ModelCardLoader {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** A key written twice would otherwise silently keep its last value. */
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     /** More would only be a typo: the longest official schedules have 1000 training steps. */
     static final int MAX_STEPS = 100_000;
     private static final int MAX_RANK = 8;

@@ -142,6 +142,8 @@ class ModelCardLoaderTest {
         bad(DDPM.replace("value: {file: context.npy, row: 1}", "value: {prompt: a cat}"), "unknown key 'inputs.conditioning[0].value.prompt'");
         // a key of another sampler kind is unknown to this one
         bad(DDPM.replace("variance: fixed-small", "variance: fixed-small\n  eta: 0.5"), "unknown key 'sampler.eta'");
+        // a key given twice is refused rather than silently taking its last value
+        bad(DDPM.replace("  steps: 10\n", "  steps: 10\n  steps: 20\n"), "'steps'");
     }
 
     @Test
