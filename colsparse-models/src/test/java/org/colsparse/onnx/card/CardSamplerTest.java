@@ -3,7 +3,7 @@ package org.colsparse.onnx.card;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.colsparse.denoiser.Denoisers;
+import org.colsparse.catalog.Catalog;
 import org.colsparse.denoiser.LoadedNetwork;
 import org.colsparse.denoiser.LoadedWorkload;
 import org.colsparse.denoiser.Samples;
@@ -69,7 +69,7 @@ class CardSamplerTest {
     @Test
     void vitMnistCardSamplesAsTheBuiltInWorkload() {
         ModelCard card = ModelCardLoader.load(FIXTURES.resolve("vit-mnist/card.yaml"));
-        try (LoadedWorkload builtin = Denoisers.get("vit-mnist").load(manager, null)) {
+        try (LoadedWorkload builtin = Catalog.runtime("vit-mnist").load(manager, null)) {
             VitMnist net = (VitMnist) ((LoadedNetwork<?>) builtin).net();
             for (int sample : new int[] {0, 7}) {
                 long seed = sample; // the profiler's seed + i at seed 0
