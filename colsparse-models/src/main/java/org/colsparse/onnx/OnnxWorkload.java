@@ -175,7 +175,7 @@ public final class OnnxWorkload implements Workload {
         SamplerSpec s = card.sampler();
         String g = s.guidance() == null ? "no guidance"
                 : "CFG " + s.guidance().scale() + " (" + s.guidance().batching().cardName() + ")";
-        return s.kind().cardName() + " sampler from the model card, " + s.steps() + " steps, " + g + "; the output predicts "
+        return s.kind().cardName() + " sampler from the model card (" + s.steps() + " steps by default), " + g + "; the output predicts "
                 + card.output().predicts().cardName();
     }
 
