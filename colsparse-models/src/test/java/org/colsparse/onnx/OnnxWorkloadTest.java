@@ -174,6 +174,38 @@ class OnnxWorkloadTest {
         assertTrue(!java.util.Arrays.equals(dense, zeroed), "zeroing at 0.05 changes the image");
     }
 
+    /**
+     * {@code --init-noise}: sample 0 starts from the file's tensor. The seed-0 noise written to a file gives the
+     * seeded run bit for bit; another tensor another image; samples other than 0 keep their seeded noise.
+     */
+    @Test
+    void initNoiseStartsSampleZero() {
+        Path seeded = dir.resolve("seeded.npy");
+        org.colsparse.tensor.NpyWriter.write(seeded, new long[] {1, 1, 28, 28},
+                org.colsparse.runtime.GaussianPair.floats(new java.util.SplittableRandom(0), 784));
+        Path other = dir.resolve("other.npy");
+        org.colsparse.tensor.NpyWriter.write(other, new long[] {1, 28, 28},
+                org.colsparse.runtime.GaussianPair.floats(new java.util.SplittableRandom(99), 784));
+        float[][] plain = run(null);
+        float[][] same = run(seeded);
+        float[][] changed = run(other);
+        assertEquals(java.util.Arrays.toString(plain[0]), java.util.Arrays.toString(same[0]));
+        assertTrue(!java.util.Arrays.equals(plain[0], changed[0]), "another starting noise, another image");
+        assertEquals(java.util.Arrays.toString(plain[1]), java.util.Arrays.toString(changed[1]), "sample 1 keeps its seeded noise");
+        Path wrong = dir.resolve("wrong.npy");
+        org.colsparse.tensor.NpyWriter.write(wrong, new long[] {1, 14, 14}, new float[196]);
+        String m = assertThrows(InputException.class, () -> run(wrong)).getMessage();
+        assertEquals(wrong + ": init noise of shape [1, 14, 14], the card's sample is [1, 1, 28, 28]", m);
+    }
+
+    /** Samples 0 and 1 (seeds 0 and 1) of 2 steps with {@code noise} as --init-noise. */
+    private float[][] run(Path noise) {
+        OnnxWorkload w = OnnxWorkload.open(new OnnxWorkload.Files(VIT.resolve("vit-mnist.onnx"), VIT.resolve("card.yaml"), noise), OnnxRunner.Threads.ONE);
+        try (LoadedWorkload l = w.load(manager, null)) {
+            return new float[][] {l.sample(0, 1, 2, 0, null, StepListener.NONE).values(), l.sample(1, 1, 2, 1, null, StepListener.NONE).values()};
+        }
+    }
+
     private Path card(String from, String to) throws IOException {
         String text = Files.readString(VIT.resolve("card.yaml")).replace("model: vit-mnist.onnx", "model: " + VIT.resolve("vit-mnist.onnx").toAbsolutePath());
         assertTrue(text.contains(from), from);
