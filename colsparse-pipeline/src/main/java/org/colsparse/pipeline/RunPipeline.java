@@ -116,7 +116,7 @@ public final class RunPipeline {
     // tiny models are trained by colsparse's own train command; ddpm-mnist (and vit-mnist) ship real pretrained weights
     private String weights(Workload w) {
         if (w instanceof OnnxWorkload o) {
-            return "ONNX graph " + o.files().model().getFileName();
+            return WorkloadResult.ONNX_GRAPH + o.files().model().getFileName();
         }
         return opt.checkpoint() != null ? "user checkpoint " + opt.checkpoint().getFileName()
                 : w instanceof TinyWorkload ? WorkloadResult.TINY : WorkloadResult.THIRD_PARTY;
