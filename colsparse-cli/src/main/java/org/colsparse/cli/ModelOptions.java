@@ -12,13 +12,13 @@ import java.util.List;
 
 /** The options that make an ONNX graph and its model card the workload, instead of {@code --workload} (docs/onnx.md). */
 final class ModelOptions {
-    @Option(names = "--model", paramLabel = "FILE.onnx", description = "an exported denoiser graph to use as the workload, with --model-card (instead of --workload; docs/onnx.md)")
+    @Option(names = "--model", paramLabel = "FILE", description = "an exported denoiser graph (.onnx) to use as the workload, with --model-card (instead of --workload; docs/onnx.md)")
     Path model;
 
-    @Option(names = "--model-card", paramLabel = "CARD.yaml", description = "the model card of --model: its inputs, output and sampler (docs/model-card.md)")
+    @Option(names = "--model-card", paramLabel = "FILE", description = "the model card (YAML) of --model: its inputs, output and sampler (docs/model-card.md)")
     Path card;
 
-    @Option(names = "--init-noise", paramLabel = "FILE.npy", description = "with --model: sample 0 starts from this tensor instead of the seed's noise (e.g. your own PyTorch run's)")
+    @Option(names = "--init-noise", paramLabel = "FILE", description = "with --model: sample 0 starts from this tensor instead of the seed's noise (e.g. your own PyTorch run's)")
     Path initNoise;
 
     /** The ONNX workload's files, or null when none was named; checked against {@code --workload}, which may not be given as well. */

@@ -72,7 +72,7 @@ public final class ShapesCommand implements Runnable {
         Totals totals = new Totals(rows.size(), p.macs(), p.consumerMacs(), p.parameters(), p.sites().size());
         PrintWriter out = spec.commandLine().getOut();
         switch (format) {
-            case json -> Json.print(out, new Shapes(p.workload(), preset, batch, p.config(), rows, p.sites(), totals));
+            case json -> Json.print(out, new Shapes(p.workload(), onnx != null ? "onnx" : preset, batch, p.config(), rows, p.sites(), totals));
             case csv -> gemmTable(rows).print(out, OutputFormat.csv);
             default -> {
                 out.println(p.config());

@@ -100,12 +100,11 @@ public final class OnnxWorkload implements Workload {
                 throw new InputException(files.card() + ": output.name: '" + card.output().name() + "' is not an output of " + files.model()
                         + " (its outputs: " + String.join(", ", original(model)) + ")");
             }
-            out = runner.run(zeros(card), wanted(card, graphSites, probe, true));
-        } catch (InputException e) {
-            if (e.getMessage().contains("failed on this call")) {
+            try {
+                out = runner.run(zeros(card), wanted(card, graphSites, probe, true));
+            } catch (InputException e) {
                 throw new InputException(files.card() + ": the graph refused the card's input shapes or dtypes: " + e.getMessage(), e);
             }
-            throw e;
         }
         HostTensor y = out.get(card.output().name());
         if (!Arrays.equals(y.shape(), card.output().shape()) || y.floats() == null) {
