@@ -62,6 +62,12 @@ public final class AccuracyCommand implements Runnable {
     @CommandLine.Mixin
     PresetOptions presetOptions = new PresetOptions();
 
+    @CommandLine.Mixin
+    ModelOptions modelOptions = new ModelOptions();
+
+    /** The ONNX workload's files, null for built-in ones. */
+    private org.colsparse.onnx.OnnxWorkload.Files onnx;
+
     @Option(names = "--threshold", split = ",", paramLabel = "TAU", description = "zeroing thresholds tau, |a| <= tau, repeatable or comma-separated (default: 0.001,0.005,0.01,0.05,0.1)")
     double[] thresholds = AnalysisConfig.DEFAULT_SWEEP.clone();
 
@@ -77,7 +83,7 @@ public final class AccuracyCommand implements Runnable {
     @Option(names = "--tile-rows", paramLabel = "R", description = "the row-tile height R of the column-sparsity view, one value (default: 128, the built-in array's rows, as in run)")
     int tileRows = OptionRules.defaultTileRows();
 
-    @Option(names = "--threads", paramLabel = "N", description = "PyTorch threads (default: ${DEFAULT-VALUE}; more is slower on 2-core machines)", defaultValue = "1")
+    @Option(names = "--threads", paramLabel = "N", description = "PyTorch threads, or ONNX Runtime intra-op threads with --model (default: ${DEFAULT-VALUE}; more is slower on 2-core machines)", defaultValue = "1")
     int threads;
 
     @Option(names = "--out", paramLabel = "DIR", description = "folder for results.json and pictures of the samples of every run "
@@ -92,15 +98,22 @@ public final class AccuracyCommand implements Runnable {
 
     @Override
     public void run() {
+        onnx = modelOptions.files(spec);
         List<String> ids = workloads.isEmpty() ? List.of("ddpm-mnist") : List.copyOf(new LinkedHashSet<>(workloads));
         List<Workload> chosen = new ArrayList<>();
-        for (String id : ids) {
-            chosen.add(Catalog.runtime(id, presetOptions.preset));
+        if (onnx != null) {
+            chosen.add(ModelOptions.open(onnx, threads));
+        } else {
+            for (String id : ids) {
+                chosen.add(Catalog.runtime(id, presetOptions.preset));
+            }
         }
         if (checkpoint != null && chosen.size() != 1) {
             throw new InputException("--checkpoint: applies to one --workload, got " + chosen.size());
         }
-        if (chosen.size() == 1) {
+        if (onnx != null) {
+            // the graph holds its weights and the card its conditioning: ModelOptions refused --checkpoint and --cond
+        } else if (chosen.size() == 1) {
             presetOptions.resolve(ids.get(0), checkpoint);
         } else if (presetOptions.preset == org.colsparse.denoiser.Preset.full || !presetOptions.conditions.isEmpty()) {
             throw new InputException("--preset full/--cond: apply to one --workload, got " + chosen.size());
@@ -119,6 +132,7 @@ public final class AccuracyCommand implements Runnable {
         shards.checkMerged(fingerprint(chosen, configs));
         shards.requireOut(out);
         List<Path> inputs = presetOptions.inputFiles(checkpoint);
+        inputs.addAll(ModelOptions.inputs(onnx));
         try (AtomicOutput folder = out != null && shards.shard() == null ? AtomicOutput.open(out, "accuracy", false, inputs) : null) {
             sweep(chosen, configs, folder);
         }
@@ -149,7 +163,9 @@ public final class AccuracyCommand implements Runnable {
         if (shards.writeShard(spec, out, fingerprint(chosen, configs))) {
             return;
         }
-        AccuracyResult report = AccuracyStage.result(results, seconds, presetOptions.preset);
+        Map<String, String> samplers = new java.util.HashMap<>();
+        chosen.forEach(w -> samplers.put(w.info().id(), w.info().sampler()));
+        AccuracyResult report = AccuracyStage.result(results, seconds, presetOptions.preset, samplers::get);
         if (folder != null) {
             try {
                 folder.write("results.json", IN_ORDER.writeValueAsString(report));
@@ -178,6 +194,12 @@ public final class AccuracyCommand implements Runnable {
             AccuracySweep.Config c = configs.get(i);
             f.put("workload_" + (i + 1), chosen.get(i).info().id() + " samples=" + c.samples() + " steps=" + c.steps() + " seed=" + c.seed()
                     + " thresholds=" + java.util.Arrays.toString(c.thresholds()) + " tile_rows=" + c.tileRows());
+        }
+        // only for ONNX workloads, so a built-in sweep's fingerprint is what it always was
+        if (onnx != null) {
+            f.put("model", onnx.model());
+            f.put("model_card", onnx.card());
+            f.put("init_noise", onnx.initNoise() == null ? "(seeded)" : onnx.initNoise());
         }
         return Fingerprint.of(f);
     }

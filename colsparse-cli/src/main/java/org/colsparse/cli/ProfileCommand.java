@@ -50,6 +50,9 @@ public final class ProfileCommand implements Runnable {
     @CommandLine.Mixin
     PresetOptions presetOptions = new PresetOptions();
 
+    @CommandLine.Mixin
+    ModelOptions modelOptions = new ModelOptions();
+
     @Option(names = "--samples", paramLabel = "N", description = "samples, each its own sampling loop, one sample per denoiser call (default: the workload's)")
     Integer samples;
 
@@ -74,7 +77,7 @@ public final class ProfileCommand implements Runnable {
     @Option(names = "--seed", paramLabel = "SEED", description = "noise seed; same seed, same output bit for bit (default: ${DEFAULT-VALUE})", defaultValue = "0")
     long seed;
 
-    @Option(names = "--threads", paramLabel = "N", description = "PyTorch threads (default: ${DEFAULT-VALUE}; more is slower on 2-core machines)", defaultValue = "1")
+    @Option(names = "--threads", paramLabel = "N", description = "PyTorch threads, or ONNX Runtime intra-op threads with --model (default: ${DEFAULT-VALUE}; more is slower on 2-core machines)", defaultValue = "1")
     int threads;
 
     @Option(names = "--out", paramLabel = "DIR", description = "folder for results.json, a picture of the samples and masks.npz (the recorded masks, docs/masks.md)")
@@ -93,6 +96,8 @@ public final class ProfileCommand implements Runnable {
     ShardOptions shards = new ShardOptions();
 
     private TaxonomyRule rule;
+    /** The ONNX workload's files, null for a built-in one. */
+    private org.colsparse.onnx.OnnxWorkload.Files onnx;
 
     /**
      * What JSON output and results.json hold: {@code sites}, {@code totals} and {@code taxonomy} as
@@ -122,7 +127,8 @@ public final class ProfileCommand implements Runnable {
 
     @Override
     public void run() {
-        Workload w = presetOptions.resolve(workload, checkpoint);
+        onnx = modelOptions.files(spec);
+        Workload w = onnx != null ? ModelOptions.open(onnx, threads) : presetOptions.resolve(workload, checkpoint);
         DenoiserInfo info = w.info();
         int n = samples != null ? samples : info.defaultSamples();
         int s = steps != null ? steps : info.defaultSteps();
@@ -152,6 +158,7 @@ public final class ProfileCommand implements Runnable {
         shards.checkMerged(fingerprint(n, s, analysis));
         shards.requireOut(out);
         List<Path> inputs = presetOptions.inputFiles(checkpoint);
+        inputs.addAll(ModelOptions.inputs(onnx));
         try (AtomicOutput folder = out != null && shards.shard() == null
                 ? AtomicOutput.open(out, "profile", false, inputs) : null) {
             profile(w, n, s, analysis, folder);
@@ -199,7 +206,7 @@ public final class ProfileCommand implements Runnable {
     /** The options that decide the numbers, one per line: the shards of one run must agree on every one. */
     private Fingerprint fingerprint(int n, int s, AnalysisConfig analysis) {
         Map<String, Object> f = Fingerprint.entries();
-        f.put("workload", workload);
+        f.put("workload", onnx != null ? "(--model)" : workload);
         f.put("preset", presetOptions.preset);
         f.put("checkpoint", checkpoint);
         f.put("conditions", new java.util.TreeMap<>(presetOptions.conditions));
@@ -212,6 +219,12 @@ public final class ProfileCommand implements Runnable {
         f.put("mask_calls", maskCalls);
         f.put("mask_threshold", maskThreshold);
         f.put("taxonomy", rule);
+        // only for ONNX workloads, so a built-in profile's fingerprint is what it always was
+        if (onnx != null) {
+            f.put("model", onnx.model());
+            f.put("model_card", onnx.card());
+            f.put("init_noise", onnx.initNoise() == null ? "(seeded)" : onnx.initNoise());
+        }
         return Fingerprint.of(f);
     }
 

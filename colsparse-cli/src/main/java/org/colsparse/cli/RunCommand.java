@@ -42,6 +42,9 @@ public final class RunCommand implements Runnable {
     @Option(names = "--workload", paramLabel = "ID", description = "a workload to characterize, repeatable (default: every built-in workload; see 'colsparse workloads')")
     List<String> workloads;
 
+    @CommandLine.Mixin
+    ModelOptions modelOptions = new ModelOptions();
+
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: ${DEFAULT-VALUE})", defaultValue = "results")
     Path out;
 
@@ -119,6 +122,7 @@ public final class RunCommand implements Runnable {
         List<Path> inputs = new ArrayList<>(opt.conditions().values());
         inputs.add(opt.checkpoint());
         inputs.add(config);
+        inputs.addAll(ModelOptions.inputs(opt.model()));
         AtomicOutput output = AtomicOutput.open(opt.out(), "run", resume, inputs);
         if (output.notice() != null) {
             err.println(output.notice());
@@ -221,7 +225,10 @@ public final class RunCommand implements Runnable {
 
     /** Every option is checked here, before any work starts. */
     private RunOptions options() {
-        List<String> ids = workloads == null || workloads.isEmpty()
+        org.colsparse.onnx.OnnxWorkload.Files onnx = modelOptions.files(spec);
+        org.colsparse.onnx.OnnxWorkload custom = onnx == null ? null : ModelOptions.open(onnx, threads);
+        List<String> ids = custom != null ? List.of(custom.info().id())
+                : workloads == null || workloads.isEmpty()
                 ? org.colsparse.catalog.Catalog.shipped().stream().map(w -> w.info().id()).toList()
                 : List.copyOf(workloads);
         AccelConfig accel = config == null ? AccelConfig.defaults() : AccelConfig.load(OptionRules.inputFile("--config", config));
@@ -254,7 +261,7 @@ public final class RunCommand implements Runnable {
         OptionRules.samples(samples);
         if (steps != null) {
             for (String id : ids) {
-                OptionRules.steps(steps, org.colsparse.catalog.Catalog.runtime(id, presetOptions.preset).info());
+                OptionRules.steps(steps, custom != null ? custom.info() : org.colsparse.catalog.Catalog.runtime(id, presetOptions.preset).info());
             }
         }
         OptionRules.positive("--buckets", buckets);
@@ -264,7 +271,9 @@ public final class RunCommand implements Runnable {
             throw new InputException("--checkpoint/--preset full: name exactly one --workload, got " + ids.size());
         }
         for (String id : ids) {
-            presetOptions.resolve(id, checkpoint);
+            if (custom == null) {
+                presetOptions.resolve(id, checkpoint);
+            }
         }
         if (presetOptions.preset == Preset.tiny && !presetOptions.conditions.isEmpty()) {
             throw new InputException("--cond: only full-size models (--preset full) take conditioning files");
@@ -272,6 +281,6 @@ public final class RunCommand implements Runnable {
         TaxonomyRule rule = taxonomyOptions.rule();
         OptionRules.positive("--threads", threads);
         return new RunOptions(new ArrayList<>(ids), out, accel, layouts, primary, tsArr, tileArr, samples, steps, seed,
-                buckets, threads, presetOptions.preset, checkpoint, presetOptions.conditions, rule, maskCalls, simCalls);
+                buckets, threads, presetOptions.preset, checkpoint, presetOptions.conditions, rule, maskCalls, simCalls, onnx);
     }
 }

@@ -23,9 +23,15 @@ public final class ShapesCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--workload", required = true, paramLabel = "ID",
-            description = "sd15, audioldm, animatediff, dit, mdm, mld or edge, one per run")
+    @Option(names = "--workload", paramLabel = "ID",
+            description = "sd15, audioldm, animatediff, dit, mdm, mld or edge, one per run (or --model with --model-card)")
     String workload;
+
+    @CommandLine.Mixin
+    ModelOptions modelOptions = new ModelOptions();
+
+    @Option(names = "--threads", paramLabel = "N", description = "with --model: ONNX Runtime intra-op threads (default: ${DEFAULT-VALUE})", defaultValue = "1")
+    int threads;
 
     @Option(names = "--preset", defaultValue = "full", paramLabel = "PRESET",
             description = "full: the real model's layer shapes, the only preset (default: ${DEFAULT-VALUE})")
@@ -54,7 +60,11 @@ public final class ShapesCommand implements Runnable {
         if (!"full".equals(preset)) {
             throw new InputException("--preset: unknown preset '" + preset + "' for shapes (known: full)");
         }
-        FullPreset p = Catalog.shapes(workload, batch);
+        org.colsparse.onnx.OnnxWorkload.Files onnx = modelOptions.files(spec);
+        if (onnx == null && workload == null) {
+            throw new InputException("--workload: name a workload (--workload ID, or --model FILE.onnx --model-card CARD.yaml)");
+        }
+        FullPreset p = onnx != null ? measured(onnx) : Catalog.shapes(workload, batch);
         List<GemmRow> rows = new ArrayList<>();
         for (Gemm g : p.gemms()) {
             rows.add(new GemmRow(g.name(), g.m(), g.k(), g.n(), g.instances(), g.consumesSite(), g.macs()));
@@ -62,7 +72,7 @@ public final class ShapesCommand implements Runnable {
         Totals totals = new Totals(rows.size(), p.macs(), p.consumerMacs(), p.parameters(), p.sites().size());
         PrintWriter out = spec.commandLine().getOut();
         switch (format) {
-            case json -> Json.print(out, new Shapes(p.workload(), preset, batch, p.config(), rows, p.sites(), totals));
+            case json -> Json.print(out, new Shapes(p.workload(), onnx != null ? "onnx" : preset, batch, p.config(), rows, p.sites(), totals));
             case csv -> gemmTable(rows).print(out, OutputFormat.csv);
             default -> {
                 out.println(p.config());
@@ -78,6 +88,27 @@ public final class ShapesCommand implements Runnable {
             }
         }
         out.flush();
+    }
+
+    /**
+     * The GEMMs of one call of an ONNX graph, measured on the card's input shapes (its batch is the
+     * card's: a classifier-free-guidance pair when the card batches one); sites with the rows of that call.
+     */
+    private FullPreset measured(org.colsparse.onnx.OnnxWorkload.Files files) {
+        for (String other : new String[] {"--batch", "--preset"}) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(other)) {
+                throw new InputException(other + ": not for an ONNX workload (--model): one call is the card's inputs.sample.shape");
+            }
+        }
+        org.colsparse.onnx.OnnxWorkload w = ModelOptions.open(files, threads);
+        batch = Math.toIntExact(w.card().sample().shape()[0]);
+        List<Gemm> gemms = w.gemms().stream().map(org.colsparse.runtime.GemmRecorder.Op::gemm).toList();
+        List<GeluSite> sites = new ArrayList<>();
+        for (org.colsparse.denoiser.SiteSpec s : w.info().sites()) {
+            sites.add(new GeluSite(s.name(), s.rowsPerSample() * batch, s.channels(), s.rowsPerSample()));
+        }
+        return new FullPreset(w.info().id(), "ONNX graph " + files.model() + " (card " + files.card() + "), one call of batch " + batch
+                + " as measured on the card's input shapes", gemms, sites, w.parameters());
     }
 
     private static Table gemmTable(List<GemmRow> rows) {

@@ -33,11 +33,12 @@ public final class ShardOptions {
     static final Map<String, Set<String>> FINGERPRINTED = Map.of(
             "run", Set.of("--workload", "--config", "--array", "--layout", "--threshold", "--primary", "--tile-rows", "--samples",
                     "--steps", "--seed", "--buckets", "--mask-calls", "--sim-calls", "--checkpoint", "--preset", "--cond",
-                    "--max-token-rows", "--min-excess-pp", "--min-element-sparsity"),
+                    "--max-token-rows", "--min-excess-pp", "--min-element-sparsity", "--model", "--model-card", "--init-noise"),
             "profile", Set.of("--workload", "--checkpoint", "--preset", "--cond", "--samples", "--steps", "--threshold", "--sweep",
-                    "--tile-rows", "--max-token-rows", "--min-excess-pp", "--min-element-sparsity", "--buckets", "--seed", "--mask-calls", "--mask-threshold"),
+                    "--tile-rows", "--max-token-rows", "--min-excess-pp", "--min-element-sparsity", "--buckets", "--seed", "--mask-calls", "--mask-threshold",
+                    "--model", "--model-card", "--init-noise"),
             "accuracy", Set.of("--workload", "--checkpoint", "--preset", "--cond", "--threshold", "--samples", "--steps", "--seed",
-                    "--tile-rows"));
+                    "--tile-rows", "--model", "--model-card", "--init-noise"));
 
     @Option(names = "--shard", paramLabel = "I/N",
             description = "run only shard I of N (0 <= I < N): the samples i with i mod N = I, and write their raw state "

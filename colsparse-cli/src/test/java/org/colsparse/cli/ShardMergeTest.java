@@ -40,6 +40,10 @@ class ShardMergeTest {
             "--threshold", "0.01,0.1"};
     private static final String[] RUN = {"run", "--workload", "ddpm-mnist", "--samples", "3", "--steps", "2", "--buckets", "2",
             "--array", "32x32", "--layout", "row-major", "--sim-calls", "1"};
+    /** An ONNX graph and its card: the shards carry --model and --model-card as they carry --workload. */
+    private static final String[] RUN_ONNX = {"run", "--model", "../colsparse-models/src/test/resources/onnx/vit-mnist/vit-mnist.onnx",
+            "--model-card", "../colsparse-models/src/test/resources/onnx/vit-mnist/card.yaml", "--samples", "3", "--steps", "2", "--buckets", "2",
+            "--array", "32x32", "--layout", "row-major", "--sim-calls", "1"};
 
     /** What a test checks beyond results.json and the other files of each merged run. */
     private interface PrintedCheck {
@@ -78,7 +82,16 @@ class ShardMergeTest {
 
     @Test
     void runShardsMergeIntoTheUnshardedReport(@TempDir Path dir) throws Exception {
-        shardsMergeIntoTheSingleRun(dir, RUN, (n, expected, got, single, merged) -> {
+        runShardsMerge(dir, RUN);
+    }
+
+    @Test
+    void onnxRunShardsMergeIntoTheUnshardedReport(@TempDir Path dir) throws Exception {
+        runShardsMerge(dir, RUN_ONNX);
+    }
+
+    private static void runShardsMerge(Path dir, String[] cmd) throws Exception {
+        shardsMergeIntoTheSingleRun(dir, cmd, (n, expected, got, single, merged) -> {
             // run --format json prints the summary rows and where results.json lies (another folder here)
             assertEquals(expected.get("summary"), got.get("summary"), n + " shards: printed JSON");
             // the report prints the profile's sampling time ("seed 0, 0.3 s;"): every other character must agree

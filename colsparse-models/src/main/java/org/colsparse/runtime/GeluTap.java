@@ -45,6 +45,16 @@ public final class GeluTap {
         return tau;
     }
 
+    /**
+     * Hands a site output computed outside DJL (an ONNX graph's) to the observer: {@code data} is the
+     * channel-last view, already zeroed at {@link #tau()} when this tap zeroes.
+     */
+    public void observe(GeluSite site, float[] data, int rows) {
+        if (observer != null) {
+            observer.accept(site, data, rows);
+        }
+    }
+
     NDArray process(GeluSite site, NDArray y) {
         NDArray out = y;
         if (!Double.isNaN(tau)) {

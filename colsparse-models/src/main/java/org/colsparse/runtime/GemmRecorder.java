@@ -68,6 +68,22 @@ public final class GemmRecorder {
         return active != null;
     }
 
+    /** Whether a recorder is active: a runtime that measures its GEMMs apart (an ONNX graph) asks before paying for it. */
+    public static boolean active() {
+        return active != null;
+    }
+
+    /** Records one call's GEMMs measured outside DJL (an ONNX graph's, {@code GemmProbe}), in order. */
+    public static void record(List<Op> ops) {
+        if (active == null) {
+            return;
+        }
+        for (Op o : ops) {
+            Gemm g = o.gemm();
+            active.addNamed(g.name(), g.m(), g.n(), g.k(), g.instances(), g.consumesSite(), o.conv());
+        }
+    }
+
     /** Marks {@code output} as carrying {@code site}'s zeros unchanged into whatever GEMM reads it next. */
     static void siteOutput(NDArray output, GeluSite site) {
         if (active != null) {
@@ -116,8 +132,12 @@ public final class GemmRecorder {
     }
 
     private void add(String name, long m, long n, long k, long instances, GeluSite site, ConvGeometry conv) {
+        addNamed(name, m, n, k, instances, site == null ? null : site.name(), conv);
+    }
+
+    private void addNamed(String name, long m, long n, long k, long instances, String site, ConvGeometry conv) {
         int seen = names.merge(name, 1, Integer::sum);
         String unique = seen == 1 ? name : name + "#" + seen;
-        ops.add(new Op(new Gemm(unique, m, n, k, instances, site == null ? null : site.name()), conv));
+        ops.add(new Op(new Gemm(unique, m, n, k, instances, site), conv));
     }
 }

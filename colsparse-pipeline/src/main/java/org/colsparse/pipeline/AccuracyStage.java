@@ -80,11 +80,17 @@ public final class AccuracyStage {
 
     /** The typed result of the sweeps of {@code results}, {@code seconds} each; no pictures yet ({@link AccuracyResult#withPictures}). */
     public static AccuracyResult result(List<AccuracySweep.Result> results, List<Double> seconds, Preset preset) {
+        return result(results, seconds, preset, id -> Catalog.runtime(id, preset).info().sampler());
+    }
+
+    /** {@link #result(List, List, Preset)} with each workload's sampler, in words, from {@code samplerOf} (a workload outside the catalog). */
+    public static AccuracyResult result(List<AccuracySweep.Result> results, List<Double> seconds, Preset preset,
+                                        java.util.function.Function<String, String> samplerOf) {
         List<AccuracyResult.AccuracyRun> runs = new ArrayList<>();
         List<AccuracyPoint> points = new ArrayList<>();
         for (int i = 0; i < results.size(); i++) {
             AccuracySweep.Result r = results.get(i);
-            runs.add(new AccuracyResult.AccuracyRun(r.workload(), r.modality(), r.decoding(), Catalog.runtime(r.workload(), preset).info().sampler(),
+            runs.add(new AccuracyResult.AccuracyRun(r.workload(), r.modality(), r.decoding(), samplerOf.apply(r.workload()),
                     r.samples(), r.steps(), r.seed(), r.tileRows(), r.denseSeconds(), seconds.get(i), r.cliffAt()));
             for (AccuracySweep.Point p : r.points()) {
                 Map<Metric, Double> metrics = new EnumMap<>(Metric.class);

@@ -116,7 +116,9 @@ public final class EstimateStage {
      * threshold, array rows) of the tiny site at the same relative depth. A mean per tile, not a mask.
      */
     private static Projection projection(String id, ProfileResult profile, ArrayShape array, Primary primary) {
-        FullPreset full = org.colsparse.catalog.Catalog.get(id).fullSize() != null ? org.colsparse.catalog.Catalog.shapes(id) : null;
+        // a workload outside the catalog (an ONNX graph's) has no full-size shapes to project onto
+        boolean builtIn = org.colsparse.catalog.Catalog.all().stream().anyMatch(d -> d.id().equals(id));
+        FullPreset full = builtIn && org.colsparse.catalog.Catalog.get(id).fullSize() != null ? org.colsparse.catalog.Catalog.shapes(id) : null;
         if (full == null) {
             return null;
         }

@@ -3,6 +3,7 @@ package org.colsparse.pipeline;
 import org.colsparse.accel.AccelConfig;
 import org.colsparse.denoiser.Preset;
 import org.colsparse.layout.LayoutKind;
+import org.colsparse.onnx.OnnxWorkload;
 import org.colsparse.sparsity.AnalysisConfig;
 import org.colsparse.taxonomy.TaxonomyRule;
 
@@ -22,11 +23,13 @@ import java.util.Map;
  * @param conditions  conditioning files of a full-size model, by name
  * @param maskCalls   denoiser calls of the first sample whose masks are recorded and replayed
  * @param simCalls    recorded calls simulated cycle by cycle (spread over the recorded ones)
+ * @param model       an ONNX graph and its model card as the one workload ({@code --model}), or null for built-in workloads
  */
 public record RunOptions(List<String> workloads, Path out, AccelConfig accel, List<LayoutKind> layouts,
                          double primaryThreshold, double[] thresholds, int[] tileRows, Integer samples,
                          Integer steps, long seed, int buckets, int threads, Preset preset, Path checkpoint,
-                         Map<String, Path> conditions, TaxonomyRule taxonomy, int maskCalls, int simCalls) {
+                         Map<String, Path> conditions, TaxonomyRule taxonomy, int maskCalls, int simCalls,
+                         OnnxWorkload.Files model) {
 
     public RunOptions {
         conditions = Map.copyOf(conditions);
@@ -72,6 +75,12 @@ public record RunOptions(List<String> workloads, Path out, AccelConfig accel, Li
         f.put("min_element_sparsity", plain(taxonomy.minElementSparsityPct()));
         f.put("mask_calls", maskCalls);
         f.put("sim_calls", simCalls);
+        // only for ONNX workloads, so a built-in run's fingerprint is what it always was
+        if (model != null) {
+            f.put("model", model.model());
+            f.put("model_card", model.card());
+            f.put("init_noise", model.initNoise() == null ? "(seeded)" : model.initNoise());
+        }
         return Fingerprint.of(f);
     }
 

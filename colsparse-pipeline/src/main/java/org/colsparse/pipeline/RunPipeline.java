@@ -6,6 +6,8 @@ import org.colsparse.denoiser.Profiler;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.Workload;
 import org.colsparse.denoiser.tiny.TinyWorkload;
+import org.colsparse.onnx.OnnxRunner;
+import org.colsparse.onnx.OnnxWorkload;
 import org.colsparse.results.AccuracyResult;
 import org.colsparse.results.EstimateResult;
 import org.colsparse.results.Primary;
@@ -32,6 +34,8 @@ public final class RunPipeline {
     private final RunOptions opt;
     private final StageListener listener;
     private final SampleSource source;
+    /** The ONNX workload of {@code --model}, opened once. */
+    private OnnxWorkload onnx;
 
     /** @param source where the samples come from: sampled whole, a shard's, or merged shards ({@code colsparse merge}) */
     public RunPipeline(RunOptions opt, StageListener listener, SampleSource source) {
@@ -49,7 +53,7 @@ public final class RunPipeline {
     public ShardState runShard() {
         int i = 0;
         for (String id : opt.workloads()) {
-            Workload w = org.colsparse.catalog.Catalog.runtime(id, opt.preset());
+            Workload w = workload(id);
             ModelSource stage = models(w);
             listener.stage("profile", id, i, opt.workloads().size());
             try (NDManager manager = stage.manager(); LoadedWorkload model = stage.load(manager)) {
@@ -70,7 +74,7 @@ public final class RunPipeline {
         List<WorkloadResult> workloads = new ArrayList<>();
         int i = 0;
         for (String id : opt.workloads()) {
-            Workload w = org.colsparse.catalog.Catalog.runtime(id, opt.preset());
+            Workload w = workload(id);
             listener.stage("profile", id, i, opt.workloads().size());
             // a finished profile stage is only reusable together with the masks file it wrote
             ProfileResult profile = store.stage("profile-" + id, ProfileResult.class, () -> profile(w, store),
@@ -98,8 +102,22 @@ public final class RunPipeline {
         return new Results(config(), workloads);
     }
 
+    /** The built-in workload {@code id}, or the ONNX one ({@link RunOptions#model()}), whose id its card gives. */
+    private Workload workload(String id) {
+        if (opt.model() == null) {
+            return org.colsparse.catalog.Catalog.runtime(id, opt.preset());
+        }
+        if (onnx == null) {
+            onnx = OnnxWorkload.open(opt.model(), new OnnxRunner.Threads(opt.threads(), 1));
+        }
+        return onnx;
+    }
+
     // tiny models are trained by colsparse's own train command; ddpm-mnist (and vit-mnist) ship real pretrained weights
     private String weights(Workload w) {
+        if (w instanceof OnnxWorkload o) {
+            return WorkloadResult.ONNX_GRAPH + o.files().model().getFileName();
+        }
         return opt.checkpoint() != null ? "user checkpoint " + opt.checkpoint().getFileName()
                 : w instanceof TinyWorkload ? WorkloadResult.TINY : WorkloadResult.THIRD_PARTY;
     }
@@ -160,7 +178,7 @@ public final class RunPipeline {
             long t0 = System.nanoTime();
             AccuracySweep.Result r = AccuracyStage.sweep(model, c, source, listener::progress);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            AccuracyResult result = AccuracyStage.result(List.of(r), List.of(seconds), opt.preset());
+            AccuracyResult result = AccuracyStage.result(List.of(r), List.of(seconds), opt.preset(), id -> w.info().sampler());
             Path previews = store.dir().resolve("samples").resolve("accuracy");
             List<AccuracyResult.SamplePicture> pictures = new ArrayList<>();
             Map<String, Path> written = store.out().writing(previews, () -> AccuracyStage.writePreviews(model, r, previews));

@@ -54,7 +54,7 @@ public final class Summary {
             rows.add(java.util.Arrays.asList(
                     w.id(),
                     w.modality() == null ? "" : w.modality().cliName(),
-                    w.thirdPartyWeights() ? "third-party" : "tiny-trained",
+                    w.thirdPartyWeights() ? "third-party" : w.onnxGraph() ? "onnx-graph" : "tiny-trained",
                     total == null ? null : total.elementSparsity(),
                     total == null ? null : total.columnSparsity(),
                     total == null ? null : total.gapPp(),

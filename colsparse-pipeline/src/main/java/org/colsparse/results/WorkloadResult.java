@@ -20,6 +20,8 @@ public record WorkloadResult(String id, WorkloadGroup group, Modality modality, 
                              @JsonInclude(JsonInclude.Include.NON_NULL) SimulateResult simulate) {
     public static final String THIRD_PARTY = "real third-party pretrained weights";
     public static final String TINY = "tiny model trained by colsparse";
+    /** Followed by the graph's file name: the weights an ONNX workload's graph holds. */
+    public static final String ONNX_GRAPH = "ONNX graph ";
 
     /** One GELU site of the workload: its role and whether the headline numbers pool it. */
     public record SiteRoleEntry(String site, SiteRole role, boolean headline) {
@@ -28,6 +30,11 @@ public record WorkloadResult(String id, WorkloadGroup group, Modality modality, 
     /** Whether the weights are someone else's trained ones (the shipped pretrained models), as the summary's weights column says. */
     public boolean thirdPartyWeights() {
         return THIRD_PARTY.equals(weights);
+    }
+
+    /** Whether the workload is an ONNX graph with its model card ({@code --model}). */
+    public boolean onnxGraph() {
+        return weights != null && weights.startsWith(ONNX_GRAPH);
     }
 
     /** The role of {@code site}, or null when the workload has no such site. */

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RunOptionsTest {
     private static String fingerprint(TaxonomyRule rule) {
         return new RunOptions(List.of("dit"), Path.of("out"), AccelConfig.defaults(), List.of(LayoutKind.ROW_MAJOR), 0.01,
-                new double[] {0.01}, new int[] {128}, null, null, 0, 4, 1, Preset.tiny, null, Map.of(), rule, 4, 2).fingerprint().text();
+                new double[] {0.01}, new int[] {128}, null, null, 0, 4, 1, Preset.tiny, null, Map.of(), rule, 4, 2, null).fingerprint().text();
     }
 
     @Test

@@ -1,0 +1,9 @@
+package org.colsparse.onnx.sampling;
+
+import java.util.Map;
+
+/** One call of a card's graph: its inputs by graph input name, to the card's output tensor. */
+@FunctionalInterface
+public interface Denoiser {
+    CallTensor call(Map<String, CallTensor> inputs);
+}
