@@ -187,4 +187,14 @@ class SimulateCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("; every DRAM request simulated"), r.out());
     }
+
+    /** The --layout help of simulate and run comes from the enum (picocli's completion candidates), word for word as it was typed out. */
+    @Test
+    void layoutHelpListsTheLayouts() {
+        for (String command : new String[] {"simulate", "run"}) {
+            String help = CliRun.run(command, "--help").out().replaceAll("\\s+", " ");
+            org.junit.jupiter.api.Assertions.assertTrue(help.contains("--layout=LAYOUTS row-major, column-major, tiled, compacted, a comma list, or all (default: all)"),
+                    command + ": " + help);
+        }
+    }
 }

@@ -108,4 +108,15 @@ class LayoutTest {
         org.junit.jupiter.api.Assertions.assertThrows(org.colsparse.util.InputException.class, () -> LayoutKind.parse("tiled,", "--layout"));
         assertEquals(java.util.List.of(LayoutKind.TILED, LayoutKind.ROW_MAJOR), LayoutKind.parse("tiled, row-major,tiled", "--layout"));
     }
+
+    /** The refusals list the layouts from the enum, word for word as they were spelled out by hand. */
+    @Test
+    void refusalsNameEveryLayout() {
+        assertEquals("row-major, column-major, tiled, compacted", LayoutKind.names());
+        var unknown = org.junit.jupiter.api.Assertions.assertThrows(org.colsparse.util.InputException.class, () -> LayoutKind.parse("rowmajor", "--layout"));
+        assertEquals("--layout: unknown layout 'rowmajor' (expected row-major, column-major, tiled, compacted or all)", unknown.getMessage());
+        var empty = org.junit.jupiter.api.Assertions.assertThrows(org.colsparse.util.InputException.class, () -> LayoutKind.parse("tiled,", "--layout"));
+        assertEquals("--layout: empty layout name in 'tiled,' (expected row-major, column-major, tiled, compacted, a comma list of them, or all)",
+                empty.getMessage());
+    }
 }
