@@ -342,9 +342,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
         g.writeNumberField("rows_per_call", v.rowsPerCall());
         g.writeNumberField("effective_tile_height", v.effectiveTileHeight());
         g.writeObjectFieldStart("rule");
-        g.writeNumberField("max_token_rows", v.rule().maxTokenRows());
-        g.writeNumberField("min_excess_pp", v.rule().minExcessPp());
-        g.writeNumberField("min_element_sparsity_pct", v.rule().minElementSparsityPct());
+        for (TaxonomyRule.Parameter p : v.rule().parameters()) {
+            g.writeNumberField(p.field(), p.value());
+        }
         g.writeEndObject();
         g.writeStringField("evidence", v.evidence());
         g.writeEndObject();

@@ -54,7 +54,8 @@ public final class RunCommand implements Runnable {
     @Option(names = "--array", paramLabel = "ROWSxCOLS", description = "override the config's array; its rows are the analyzed tile height")
     String array;
 
-    @Option(names = "--layout", paramLabel = "LAYOUTS", description = "row-major, column-major, tiled, compacted, a comma list, or all (default: ${DEFAULT-VALUE})", defaultValue = "all")
+    @Option(names = "--layout", paramLabel = "LAYOUTS", completionCandidates = LayoutKind.Names.class,
+            description = "${COMPLETION-CANDIDATES}, a comma list, or all (default: ${DEFAULT-VALUE})", defaultValue = "all")
     String layout;
 
     @Option(names = "--threshold", split = ",", paramLabel = "TAU", description = "near-zero thresholds tau, |a| <= tau, repeatable or comma-separated (default: 0.001,0.005,0.01,0.05,0.1)")

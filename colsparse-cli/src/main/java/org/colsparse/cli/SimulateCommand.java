@@ -50,7 +50,8 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--dataflow", paramLabel = "DATAFLOW", description = "override the config's dataflow: os, ws or is")
     String dataflow;
     @Option(names = "--layout", defaultValue = "all", paramLabel = "LAYOUTS",
-            description = "row-major, column-major, tiled, compacted, a comma list, or all (default: ${DEFAULT-VALUE})")
+            completionCandidates = LayoutKind.Names.class,
+            description = "${COMPLETION-CANDIDATES}, a comma list, or all (default: ${DEFAULT-VALUE})")
     String layout;
     @Option(names = "--trace-out", paramLabel = "FILE", description = "write the DRAM requests as a Ramulator LoadStoreTrace (LD/ST 0xADDR); "
             + "with several layouts or sparsity settings, one file each, named FILE-<layout>[-skipping]")

@@ -43,4 +43,28 @@ class ReadmeExamplesTest {
             assertTrue(ran.contains(c), "a README example of " + c + " ran: " + ran);
         }
     }
+
+    /**
+     * docs/contributing.md's recipes name the files a change touches: each repository path and
+     * each linked page it names exists (the worked examples' diff stats, in code blocks, name
+     * throw-away files and are left out), and the README links it.
+     */
+    @Test
+    void contributingNamesFilesThatExist() throws Exception {
+        String prose = Files.readString(ROOT.resolve("docs/contributing.md")).replaceAll("(?s)```.*?```", "");
+        List<String> named = new ArrayList<>();
+        Matcher code = Pattern.compile("`((?:colsparse-[a-z]+|config|docs|examples|models)/[^`\\s<*]+)`").matcher(prose);
+        while (code.find()) {
+            named.add(code.group(1));
+        }
+        Matcher link = Pattern.compile("\\]\\(([^)#\\s]+\\.md)\\)").matcher(prose);
+        while (link.find()) {
+            named.add("docs/" + link.group(1));
+        }
+        assertTrue(named.size() >= 25, "the recipes name their files: " + named);
+        for (String p : named) {
+            assertTrue(Files.exists(ROOT.resolve(p)), "docs/contributing.md names " + p + ", which does not exist");
+        }
+        assertTrue(Files.readString(ROOT.resolve("README.md")).contains("(docs/contributing.md)"), "README.md links docs/contributing.md");
+    }
 }

@@ -1,5 +1,7 @@
 package org.colsparse.taxonomy;
 
+import java.util.List;
+
 /**
  * The taxonomy rule's parameters. The rule, applied in this order (docs/taxonomy.md):
  * <ol>
@@ -50,6 +52,22 @@ public record TaxonomyRule(double maxTokenRows, double minExcessPp, double minEl
     /** The rule with the default element-sparsity floor. */
     public TaxonomyRule(double maxTokenRows, double minExcessPp) {
         this(maxTokenRows, minExcessPp, DEFAULT_MIN_ELEMENT_SPARSITY_PCT);
+    }
+
+    /**
+     * One parameter as the outputs name it, so that a new criterion's parameter reaches them from here.
+     *
+     * @param option its key in run's options fingerprint (the command-line flag's words)
+     * @param field  its key in analyze's JSON {@code rule} object
+     */
+    public record Parameter(String option, String field, double value) {
+    }
+
+    /** The parameters in the order the options fingerprint and analyze's JSON write them. */
+    public List<Parameter> parameters() {
+        return List.of(new Parameter("max_token_rows", "max_token_rows", maxTokenRows),
+                new Parameter("min_excess_pp", "min_excess_pp", minExcessPp),
+                new Parameter("min_element_sparsity", "min_element_sparsity_pct", minElementSparsityPct));
     }
 
     /** The rule in one sentence, for outputs that state how their verdicts were reached. */

@@ -95,4 +95,13 @@ class TaxonomyTest {
         assertThrows(IllegalArgumentException.class, () -> new TaxonomyRule(8, 5, 100.5));
         assertThrows(IllegalArgumentException.class, () -> new TaxonomyRule(8, 5, Double.NaN));
     }
+
+    /** The fingerprint's and analyze's keys for each parameter, in the order both wrote them before the list existed. */
+    @Test
+    void parametersCarryBothNames() {
+        assertEquals(java.util.List.of(new TaxonomyRule.Parameter("max_token_rows", "max_token_rows", 6),
+                        new TaxonomyRule.Parameter("min_excess_pp", "min_excess_pp", 4.5),
+                        new TaxonomyRule.Parameter("min_element_sparsity", "min_element_sparsity_pct", 12)),
+                new TaxonomyRule(6, 4.5, 12).parameters());
+    }
 }

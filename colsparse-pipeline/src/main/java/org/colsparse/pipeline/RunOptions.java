@@ -70,9 +70,9 @@ public record RunOptions(List<String> workloads, Path out, AccelConfig accel, Li
         f.put("preset", preset);
         f.put("checkpoint", checkpoint == null ? "(shipped weights)" : checkpoint);
         f.put("cond", new java.util.TreeMap<>(conditions));
-        f.put("max_token_rows", plain(taxonomy.maxTokenRows()));
-        f.put("min_excess_pp", plain(taxonomy.minExcessPp()));
-        f.put("min_element_sparsity", plain(taxonomy.minElementSparsityPct()));
+        for (TaxonomyRule.Parameter p : taxonomy.parameters()) {
+            f.put(p.option(), plain(p.value()));
+        }
         f.put("mask_calls", maskCalls);
         f.put("sim_calls", simCalls);
         // only for ONNX workloads, so a built-in run's fingerprint is what it always was

@@ -4,6 +4,7 @@ import org.colsparse.util.InputException;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Iterator;
 import java.util.List;
 
 /** The four activation layouts of docs/simulator.md and how to build each for one activation. */
@@ -20,6 +21,19 @@ public enum LayoutKind {
         return cliName;
     }
 
+    /** The CLI names in declaration order, "row-major, column-major, ...": a new constant shows up in every message and help text. */
+    public static String names() {
+        return String.join(", ", new Names());
+    }
+
+    /** The CLI names, for picocli's {@code completionCandidates} (its {@code ${COMPLETION-CANDIDATES}} joins them as {@link #names()} does). */
+    public static final class Names implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return java.util.Arrays.stream(values()).map(LayoutKind::cliName).iterator();
+        }
+    }
+
     /** Parses one name or {@code all}. */
     public static List<LayoutKind> parse(String s, String what) {
         if (s.trim().equalsIgnoreCase("all")) {
@@ -28,7 +42,7 @@ public enum LayoutKind {
         List<LayoutKind> out = new ArrayList<>();
         for (String part : s.split(",", -1)) {
             if (part.isBlank()) {
-                throw new InputException(what + ": empty layout name in '" + s + "' (expected row-major, column-major, tiled, compacted, a comma list of them, or all)");
+                throw new InputException(what + ": empty layout name in '" + s + "' (expected " + names() + ", a comma list of them, or all)");
             }
             LayoutKind found = null;
             for (LayoutKind l : values()) {
@@ -37,7 +51,7 @@ public enum LayoutKind {
                 }
             }
             if (found == null) {
-                throw new InputException(what + ": unknown layout '" + part.trim() + "' (expected row-major, column-major, tiled, compacted or all)");
+                throw new InputException(what + ": unknown layout '" + part.trim() + "' (expected " + names() + " or all)");
             }
             if (!out.contains(found)) {
                 // a repeated name would simulate (and trace) the same layout twice

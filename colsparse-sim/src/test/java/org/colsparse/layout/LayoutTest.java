@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.BitSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Small layouts checked by hand: A is 4 x 40 of 2-byte words, 32-byte bursts (16 words). */
 class LayoutTest {
@@ -107,5 +108,23 @@ class LayoutTest {
         org.junit.jupiter.api.Assertions.assertThrows(org.colsparse.util.InputException.class, () -> LayoutKind.parse(",", "--layout"));
         org.junit.jupiter.api.Assertions.assertThrows(org.colsparse.util.InputException.class, () -> LayoutKind.parse("tiled,", "--layout"));
         assertEquals(java.util.List.of(LayoutKind.TILED, LayoutKind.ROW_MAJOR), LayoutKind.parse("tiled, row-major,tiled", "--layout"));
+    }
+
+    /**
+     * The refusals list the layouts from the enum: the four of today word for word as they were
+     * spelled out by hand, and any layout added after them.
+     */
+    @Test
+    void refusalsNameEveryLayout() {
+        var unknown = org.junit.jupiter.api.Assertions.assertThrows(org.colsparse.util.InputException.class, () -> LayoutKind.parse("rowmajor", "--layout"));
+        assertTrue(unknown.getMessage().startsWith("--layout: unknown layout 'rowmajor' (expected row-major, column-major, tiled, compacted"), unknown.getMessage());
+        assertTrue(unknown.getMessage().endsWith(" or all)"), unknown.getMessage());
+        var empty = org.junit.jupiter.api.Assertions.assertThrows(org.colsparse.util.InputException.class, () -> LayoutKind.parse("tiled,", "--layout"));
+        assertTrue(empty.getMessage().startsWith("--layout: empty layout name in 'tiled,' (expected row-major, column-major, tiled, compacted"), empty.getMessage());
+        assertTrue(empty.getMessage().endsWith(", a comma list of them, or all)"), empty.getMessage());
+        for (LayoutKind l : LayoutKind.values()) {
+            assertTrue(unknown.getMessage().contains(" " + l.cliName() + ",") || unknown.getMessage().contains(" " + l.cliName() + " or all"), l.cliName());
+            assertTrue(empty.getMessage().contains(" " + l.cliName() + ","), l.cliName());
+        }
     }
 }
