@@ -153,11 +153,15 @@ public final class Summary {
         }
         if (!byWeights.isEmpty()) {
             List<String> parts = new ArrayList<>();
-            byWeights.forEach((weights, ids) -> parts.add(String.join(", ", ids) + (weights.equals("third-party")
-                    ? (ids.size() == 1 ? " runs" : " run") + " third-party trained weights"
-                    : (ids.size() == 1 ? " is a" : " are") + " tiny model" + (ids.size() == 1 ? "" : "s") + " trained by colsparse")));
-            out.add("What was measured: " + String.join("; ", parts) + ". The numbers are real measurements of these models,"
-                    + " not of the full-size models of the same families.");
+            byWeights.forEach((weights, ids) -> parts.add(String.join(", ", ids) + switch (weights) {
+                case "third-party" -> (ids.size() == 1 ? " runs" : " run") + " third-party trained weights";
+                case "onnx-graph" -> (ids.size() == 1 ? " is an ONNX graph" : " are ONNX graphs") + " run as exported, with the weights in the graph";
+                default -> (ids.size() == 1 ? " is a" : " are") + " tiny model" + (ids.size() == 1 ? "" : "s") + " trained by colsparse";
+            }));
+            // only built-in workloads stand for a full-size family; an ONNX graph is the model itself
+            boolean builtIn = byWeights.keySet().stream().anyMatch(k -> !k.equals("onnx-graph"));
+            out.add("What was measured: " + String.join("; ", parts) + ". The numbers are real measurements of these models"
+                    + (builtIn ? ", not of the full-size models of the same families." : "."));
         }
 
         Extremes elem = extremes(rows, "elem_sparsity");

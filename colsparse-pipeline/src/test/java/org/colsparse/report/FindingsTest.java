@@ -94,6 +94,15 @@ class FindingsTest {
                         + "dense run); the cliff rule fires at tau = 0.05 for img, nowhere for mot."), f);
     }
 
+    /** An ONNX graph is the user's model itself, not a stand-in for a full-size family. */
+    @Test
+    void anOnnxGraphIsNotCalledATinyModel() throws Exception {
+        String g = workload("mine", "ONNX graph mine.onnx", 0.1, 0.01, "dispersion", null, null, null);
+        String first = Summary.findings(typed(MAPPER.readTree("{" + config() + ", \"workloads\": [" + g + "]}"))).get(0);
+        assertEquals("What was measured: mine is an ONNX graph run as exported, with the weights in the graph. The numbers are real "
+                + "measurements of these models.", first);
+    }
+
     /** Where skipping, not the layout, makes the best layout's gain, the sentence says how it splits. */
     @Test
     void aGainFromSkippingIsNotCalledALayoutEffect() throws Exception {
