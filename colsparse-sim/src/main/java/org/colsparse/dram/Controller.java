@@ -49,8 +49,7 @@ final class Controller extends Channel implements RowPolicy.Host {
 
     // Device state.
     private final long[] ready;        // [node * COUNT + cmd]: first cycle the command may issue there
-    private final long[] history;      // [(node * COUNT + cmd) * depth + k]: k-th most recent issue
-    private final int depth;
+    private final long[] history;      // [(node * COUNT + cmd) * historyDepth + k]: k-th most recent issue (TimingTable.issued)
     private final int[] openRow;       // per bank, -1 when precharged
 
     // Request slots.
@@ -159,10 +158,9 @@ final class Controller extends Channel implements RowPolicy.Host {
         this.wrLow = cfg.wrLowWatermark();
         this.wrHigh = cfg.wrHighWatermark();
         int nodes = 1 + nBg + nBanks;
-        this.depth = table.historyDepth;
         this.ready = new long[nodes * COUNT];
         Arrays.fill(ready, -1);
-        this.history = new long[nodes * COUNT * depth];
+        this.history = new long[nodes * COUNT * table.historyDepth];
         Arrays.fill(history, -1);
         this.openRow = new int[nBanks];
         Arrays.fill(openRow, -1);
@@ -807,30 +805,7 @@ final class Controller extends Channel implements RowPolicy.Host {
     }
 
     private void updateNode(int node, int level, int cmd) {
-        int maxWin = table.maxWindow[level][cmd];
-        if (maxWin == 0) {
-            return;
-        }
-        int h = (node * COUNT + cmd) * depth;
-        if (maxWin > 1) {
-            System.arraycopy(history, h, history, h + 1, depth - 1);
-        }
-        history[h] = clk;
-        int[] follow = table.follow[level][cmd];
-        int[] lat = table.latency[level][cmd];
-        int[] win = table.window[level][cmd];
-        int base = node * COUNT;
-        for (int i = 0; i < follow.length; i++) {
-            long past = win[i] == 1 ? clk : history[h + win[i] - 1];
-            if (past < 0) {
-                continue;
-            }
-            long t = past + lat[i];
-            int k = base + follow[i];
-            if (t > ready[k]) {
-                ready[k] = t;
-            }
-        }
+        table.issued(ready, history, node, level, cmd, clk);
     }
 
     @Override

@@ -83,7 +83,6 @@ final class HbmController extends Channel implements RowPolicy.Host {
     private long pairClk = -1;
     private final long[] ready;
     private final long[] history;
-    private final int depth;
     private final int[] openRow;
     private final int[] activePerBank;
 
@@ -170,10 +169,9 @@ final class HbmController extends Channel implements RowPolicy.Host {
         if (banksUnder[levels - 1] != 1 || banksUnder[1] != banksPerPc) {
             throw new IllegalArgumentException(std.name() + ": the HBM controllers need levels channel, pseudochannel, ..., bank");
         }
-        this.depth = table.historyDepth;
         this.ready = new long[nodes * COUNT];
         Arrays.fill(ready, -1);
-        this.history = new long[nodes * COUNT * depth];
+        this.history = new long[nodes * COUNT * table.historyDepth];
         Arrays.fill(history, -1);
         this.openRow = new int[nBanks];
         Arrays.fill(openRow, -1);
@@ -671,29 +669,6 @@ final class HbmController extends Channel implements RowPolicy.Host {
     }
 
     private void updateNode(int node, int level, int cmd) {
-        int maxWin = table.maxWindow[level][cmd];
-        if (maxWin == 0) {
-            return;
-        }
-        int h = (node * COUNT + cmd) * depth;
-        if (maxWin > 1) {
-            System.arraycopy(history, h, history, h + 1, depth - 1);
-        }
-        history[h] = clk;
-        int[] follow = table.follow[level][cmd];
-        int[] lat = table.latency[level][cmd];
-        int[] win = table.window[level][cmd];
-        int base = node * COUNT;
-        for (int i = 0; i < follow.length; i++) {
-            long past = win[i] == 1 ? clk : history[h + win[i] - 1];
-            if (past < 0) {
-                continue;
-            }
-            long t = past + lat[i];
-            int k = base + follow[i];
-            if (t > ready[k]) {
-                ready[k] = t;
-            }
-        }
+        table.issued(ready, history, node, level, cmd, clk);
     }
 }

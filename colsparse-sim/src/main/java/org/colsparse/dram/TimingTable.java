@@ -94,6 +94,39 @@ public final class TimingTable {
         historyDepth = depth;
     }
 
+    /**
+     * Records that {@code cmd} issued at {@code clk} on {@code node} (a level's instance) and raises
+     * the earliest cycle of every command a rule of that level makes wait. {@code ready} is
+     * [node * COUNT + cmd]; {@code history} is [(node * COUNT + cmd) * historyDepth + k], the k-th
+     * most recent issue, -1 before any (windowed rules such as nFAW count back through it).
+     */
+    void issued(long[] ready, long[] history, int node, int level, int cmd, long clk) {
+        int maxWin = maxWindow[level][cmd];
+        if (maxWin == 0) {
+            return;
+        }
+        int h = (node * COUNT + cmd) * historyDepth;
+        if (maxWin > 1) {
+            System.arraycopy(history, h, history, h + 1, historyDepth - 1);
+        }
+        history[h] = clk;
+        int[] follow = this.follow[level][cmd];
+        int[] lat = latency[level][cmd];
+        int[] win = window[level][cmd];
+        int base = node * COUNT;
+        for (int i = 0; i < follow.length; i++) {
+            long past = win[i] == 1 ? clk : history[h + win[i] - 1];
+            if (past < 0) {
+                continue;
+            }
+            long t = past + lat[i];
+            int k = base + follow[i];
+            if (t > ready[k]) {
+                ready[k] = t;
+            }
+        }
+    }
+
     /** Latency of the rule prev -> next at a level with window 1, or -1 when there is none. */
     public int latency(int level, int prev, int next) {
         Integer v = rules.get(key(level, prev, next, 1));
