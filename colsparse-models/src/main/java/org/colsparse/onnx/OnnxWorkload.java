@@ -13,7 +13,6 @@ import org.colsparse.onnx.card.ModelCard.SamplerSpec;
 import org.colsparse.onnx.card.ModelCard.TensorSpec;
 import org.colsparse.onnx.card.ModelCardLoader;
 import org.colsparse.onnx.sampling.CallListener;
-import org.colsparse.onnx.sampling.CallTensor;
 import org.colsparse.onnx.sampling.CardSampler;
 import org.colsparse.onnx.sampling.InitNoise;
 import org.colsparse.runtime.GeluForm;
@@ -303,9 +302,8 @@ public final class OnnxWorkload implements Workload {
             return Samples.concat(out);
         }
 
-        private CallTensor call(Map<String, CallTensor> inputs, GeluTap tap) {
-            Map<String, HostTensor> feeds = new LinkedHashMap<>();
-            inputs.forEach((k, v) -> feeds.put(k, v.floats() != null ? HostTensor.ofFloats(v.shape(), v.floats()) : HostTensor.ofLongs(v.shape(), v.longs())));
+        private HostTensor call(Map<String, HostTensor> inputs, GeluTap tap) {
+            Map<String, HostTensor> feeds = new LinkedHashMap<>(inputs);
             boolean zeroing = tap != null && !Double.isNaN(tap.tau());
             float tau = zeroing ? NearZeroMask.largestFloatNotAbove(tap.tau()) : Float.NaN;
             boolean recording = GemmRecorder.active();
@@ -341,8 +339,7 @@ public final class OnnxWorkload implements Workload {
                 }
                 GemmRecorder.record(probe.gemms(shapes));
             }
-            HostTensor y = out.get(card.output().name());
-            return CallTensor.ofFloats(y.shape(), y.floats());
+            return out.get(card.output().name());
         }
 
         @Override

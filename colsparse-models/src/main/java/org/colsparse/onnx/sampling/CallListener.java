@@ -1,5 +1,6 @@
 package org.colsparse.onnx.sampling;
 
+import org.colsparse.onnx.HostTensor;
 import java.util.Map;
 
 /** Told before every denoiser call of a sampling loop, with exactly the inputs the call gets. */
@@ -22,7 +23,7 @@ public interface CallListener {
      * @param step     0 for the first (noisiest) step
      * @param timestep what the step listener reports: the training step, or flow time in thousandths
      */
-    record Call(int sample, int step, int steps, int timestep, Branch branch, Map<String, CallTensor> inputs) {
+    record Call(int sample, int step, int steps, int timestep, Branch branch, Map<String, HostTensor> inputs) {
         public Call {
             inputs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(inputs));
         }

@@ -1,5 +1,6 @@
 package org.colsparse.onnx.sampling;
 
+import org.colsparse.onnx.HostTensor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -55,7 +56,7 @@ public final class CardSampler {
     private final Guidance guidance;
     private final boolean pair;
     /** Per conditioning input, the rows a file gives (loaded once). */
-    private final Map<String, CallTensor> fileRows = new LinkedHashMap<>();
+    private final Map<String, HostTensor> fileRows = new LinkedHashMap<>();
 
     public CardSampler(ModelCard card) {
         this.card = card;
@@ -302,7 +303,7 @@ public final class CardSampler {
          */
         NDArray[] call(NDArray x, double fed, Branch branch) {
             float[] row = x.toFloatArray();
-            Map<String, CallTensor> inputs = new LinkedHashMap<>();
+            Map<String, HostTensor> inputs = new LinkedHashMap<>();
             TensorSpec s = card.sample();
             float[] sampleData = row;
             if (branch == Branch.PAIR) {
@@ -310,17 +311,17 @@ public final class CardSampler {
                 System.arraycopy(row, 0, sampleData, 0, row.length);
                 System.arraycopy(row, 0, sampleData, row.length, row.length);
             }
-            inputs.put(s.name(), CallTensor.ofFloats(s.shape(), sampleData));
+            inputs.put(s.name(), HostTensor.ofFloats(s.shape(), sampleData));
             TensorSpec t = card.timestep().tensor();
             int nt = Math.toIntExact(t.elements());
             if (t.dtype() == Dtype.FLOAT32) {
                 float[] v = new float[nt];
                 Arrays.fill(v, (float) fed);
-                inputs.put(t.name(), CallTensor.ofFloats(t.shape(), v));
+                inputs.put(t.name(), HostTensor.ofFloats(t.shape(), v));
             } else {
                 long[] v = new long[nt];
                 Arrays.fill(v, Math.round(fed));
-                inputs.put(t.name(), CallTensor.ofLongs(t.shape(), v));
+                inputs.put(t.name(), HostTensor.ofLongs(t.shape(), v));
             }
             boolean condFirst = guidance == null || guidance.order() == PairOrder.COND_FIRST;
             for (Conditioning c : card.conditioning()) {
@@ -332,7 +333,7 @@ public final class CardSampler {
                 inputs.put(c.tensor().name(), rows(c.tensor(), rows));
             }
             calls.beforeCall(new CallListener.Call(sample, step, stepCount, timestep, branch, inputs));
-            CallTensor out = denoiser.call(inputs);
+            HostTensor out = denoiser.call(inputs);
             long[] want = card.output().shape();
             if (!Arrays.equals(out.shape(), want) || out.floats() == null) {
                 throw new IllegalStateException(card.file() + ": output " + card.output().name() + " came back as "
@@ -351,7 +352,7 @@ public final class CardSampler {
             return condFirst ? new NDArray[] {first, second} : new NDArray[] {second, first};
         }
 
-        private CallTensor rows(TensorSpec t, List<Value> values) {
+        private HostTensor rows(TensorSpec t, List<Value> values) {
             int per = Math.toIntExact(t.elements() / t.shape()[0]);
             if (t.dtype() == Dtype.FLOAT32) {
                 float[] d = new float[Math.toIntExact(t.elements())];
@@ -363,7 +364,7 @@ public final class CardSampler {
                         System.arraycopy(fileRows.get(key(f)).floats(), 0, d, r * per, per);
                     }
                 }
-                return CallTensor.ofFloats(t.shape(), d);
+                return HostTensor.ofFloats(t.shape(), d);
             }
             long[] d = new long[Math.toIntExact(t.elements())];
             for (int r = 0; r < values.size(); r++) {
@@ -376,7 +377,7 @@ public final class CardSampler {
                     d[r * per] = Math.floorMod(sample, k.classes());
                 }
             }
-            return CallTensor.ofLongs(t.shape(), d);
+            return HostTensor.ofLongs(t.shape(), d);
         }
     }
 
@@ -384,7 +385,7 @@ public final class CardSampler {
         return f.row() + ":" + f.file();
     }
 
-    private static CallTensor readRow(FromFile f, TensorSpec t) {
+    private static HostTensor readRow(FromFile f, TensorSpec t) {
         try (TensorSource src = TensorSources.open(f.file())) {
             TensorData data = src.data(src.tensors().get(0).name());
             int per = Math.toIntExact(t.elements() / t.shape()[0]);
@@ -399,7 +400,7 @@ public final class CardSampler {
                                 + t.name() + ")");
                     }
                 }
-                return CallTensor.ofFloats(shape, v);
+                return HostTensor.ofFloats(shape, v);
             }
             double[] v = new double[per];
             data.readDoubles((long) f.row() * per, v, 0, per);
@@ -411,7 +412,7 @@ public final class CardSampler {
                 }
                 l[i] = (long) v[i];
             }
-            return CallTensor.ofLongs(shape, l);
+            return HostTensor.ofLongs(shape, l);
         }
     }
 }

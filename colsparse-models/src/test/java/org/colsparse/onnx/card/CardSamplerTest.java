@@ -1,5 +1,6 @@
 package org.colsparse.onnx.card;
 
+import org.colsparse.onnx.HostTensor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -10,7 +11,6 @@ import org.colsparse.denoiser.Samples;
 import org.colsparse.denoiser.VitMnist;
 import org.colsparse.onnx.sampling.CallListener;
 import org.colsparse.onnx.sampling.CallListener.Branch;
-import org.colsparse.onnx.sampling.CallTensor;
 import org.colsparse.onnx.sampling.CardSampler;
 import org.colsparse.onnx.sampling.Denoiser;
 import org.colsparse.onnx.sampling.InitNoise;
@@ -83,11 +83,11 @@ class CardSamplerTest {
                 List<CallListener.Call> calls = new ArrayList<>();
                 GeluTap tap = GeluTap.observing((s, d, r) -> ours.add(d));
                 Denoiser viaDjl = inputs -> {
-                    CallTensor x = inputs.get("sample");
+                    HostTensor x = inputs.get("sample");
                     try (NDManager m = manager.newSubManager()) {
                         NDArray out = net.predict(m.create(x.floats(), new Shape(x.shape())), inputs.get("timestep").floats()[0],
                                 new int[] {Math.toIntExact(inputs.get("class_labels").longs()[0])}, tap);
-                        return CallTensor.ofFloats(out.getShape().getShape(), out.toFloatArray());
+                        return HostTensor.ofFloats(out.getShape().getShape(), out.toFloatArray());
                     }
                 };
                 Samples got = new CardSampler(card).sample(manager, sample, seed, null, viaDjl, (i, n, t) -> ourSteps.add(t), calls::add);
@@ -198,7 +198,7 @@ class CardSamplerTest {
                 for (int r = 0; r < c.length; r++) {
                     Arrays.fill(out, 6 * r, 6 * r + 6, c[r]);
                 }
-                return CallTensor.ofFloats(card.output().shape(), out);
+                return HostTensor.ofFloats(card.output().shape(), out);
             };
             float[] got = new CardSampler(card).sample(manager, 0, 5, null, epsIsContext, StepListener.NONE, calls::add).values();
             assertEquals(pair ? 1 : 2, calls.size());
@@ -250,7 +250,7 @@ class CardSamplerTest {
             for (int r = 0; r < 2; r++) {
                 Arrays.fill(out, 8 * r, 8 * r + 4, y[r] == 10 ? 0f : 1f);
             }
-            return CallTensor.ofFloats(new long[] {2, 8, 1, 1}, out);
+            return HostTensor.ofFloats(new long[] {2, 8, 1, 1}, out);
         };
         float[] got = new CardSampler(card).sample(manager, 3, 1, null, epsIsConditional, StepListener.NONE, calls::add).values();
         assertEquals(1, calls.size());
@@ -284,7 +284,7 @@ class CardSamplerTest {
                 """));
         List<CallListener.Call> calls = new ArrayList<>();
         float[] z = GaussianPair.floats(new SplittableRandom(9), 8);
-        Denoiser zero = inputs -> CallTensor.ofFloats(new long[] {1, 2, 2, 2}, new float[8]);
+        Denoiser zero = inputs -> HostTensor.ofFloats(new long[] {1, 2, 2, 2}, new float[8]);
         float[] got = new CardSampler(card).sample(manager, 0, 9, null, zero, StepListener.NONE, calls::add).values();
         assertEquals(10, calls.size());
         assertEquals(14.6146, calls.get(0).inputs().get("sigma").floats()[0], 1e-4);
@@ -430,7 +430,7 @@ class CardSamplerTest {
                       steps_offset: 500
                     """.formatted(predicts, predicts)));
             List<CallListener.Call> calls = new ArrayList<>();
-            Denoiser constant = inputs -> CallTensor.ofFloats(new long[] {1, 1, 2, 2}, new float[] {0.5f, -0.25f, 1f, 2f});
+            Denoiser constant = inputs -> HostTensor.ofFloats(new long[] {1, 1, 2, 2}, new float[] {0.5f, -0.25f, 1f, 2f});
             float[] got = new CardSampler(card).sample(manager, 0, 2, null, constant, StepListener.NONE, calls::add).values();
             assertArrayEquals(new long[] {500}, calls.get(0).inputs().get("t").longs());
             float[] x = calls.get(0).inputs().get("x").floats();
@@ -447,7 +447,7 @@ class CardSamplerTest {
         return inputs -> {
             float[] x = inputs.get("x").floats();
             long[] y = inputs.get("y").longs();
-            CallTensor t = inputs.get("t");
+            HostTensor t = inputs.get("t");
             int rows = y.length;
             int per = x.length / rows;
             float[] out = new float[x.length];
@@ -457,7 +457,7 @@ class CardSamplerTest {
                     out[r * per + i] = (float) (0.3 * x[r * per + i] + 0.05 * y[r] + 0.1 * time);
                 }
             }
-            return CallTensor.ofFloats(card.output().shape(), out);
+            return HostTensor.ofFloats(card.output().shape(), out);
         };
     }
 
@@ -470,7 +470,7 @@ class CardSamplerTest {
             for (int i = 0; i < out.length; i++) {
                 out[i] = k * x[i % x.length];
             }
-            return CallTensor.ofFloats(shape, out);
+            return HostTensor.ofFloats(shape, out);
         };
     }
 
