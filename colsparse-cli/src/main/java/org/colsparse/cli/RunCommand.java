@@ -179,7 +179,7 @@ public final class RunCommand implements Runnable {
                 bar[0].stepTo(done);
             }
         };
-        RunPipeline pipeline = new RunPipeline(opt, listener, shards.source());
+        RunPipeline pipeline = new RunPipeline(opt, listener, shards.source(), opened);
         if (shards.shard() != null) {
             try {
                 pipeline.runShard();
@@ -224,10 +224,14 @@ public final class RunCommand implements Runnable {
         }
     }
 
+    /** The ONNX workload options() opened to check its card, handed to the pipeline rather than opened again. */
+    private org.colsparse.onnx.OnnxWorkload opened;
+
     /** Every option is checked here, before any work starts. */
     private RunOptions options() {
         org.colsparse.onnx.OnnxWorkload.Files onnx = modelOptions.files(spec);
         org.colsparse.onnx.OnnxWorkload custom = onnx == null ? null : ModelOptions.open(onnx, threads);
+        opened = custom;
         List<String> ids = custom != null ? List.of(custom.info().id())
                 : workloads == null || workloads.isEmpty()
                 ? org.colsparse.catalog.Catalog.shipped().stream().map(w -> w.info().id()).toList()

@@ -39,9 +39,18 @@ public final class RunPipeline {
 
     /** @param source where the samples come from: sampled whole, a shard's, or merged shards ({@code colsparse merge}) */
     public RunPipeline(RunOptions opt, StageListener listener, SampleSource source) {
+        this(opt, listener, source, null);
+    }
+
+    /**
+     * @param opened the ONNX workload of {@link RunOptions#model()} when the caller has already opened
+     *               it (checking a card runs the graph once): opened again otherwise
+     */
+    public RunPipeline(RunOptions opt, StageListener listener, SampleSource source, OnnxWorkload opened) {
         this.opt = opt;
         this.listener = listener;
         this.source = source;
+        this.onnx = opened;
     }
 
     /**
