@@ -74,9 +74,9 @@ public final class VitMnist extends Network {
             h = layer.forward(h, tap);
         }
         // ConvTranspose2d with kernel = stride = 7: patches do not overlap, each token paints its own
-        // 7x7 patch, which is one (64 -> 49) product per token
-        NDArray patches = h.get(":, 0:" + PATCHES + ", :")
-                .matMul(p.get("unpatch.weight").reshape(DIM, PATCH * PATCH)).add(p.get("unpatch.bias"));
+        // 7x7 patch, which is one (64 -> 49) product per token, recorded like every other GEMM
+        NDArray unpatch = p.get("unpatch.weight").reshape(DIM, PATCH * PATCH).transpose();
+        NDArray patches = Nn.linear("unpatch", h.get(":, 0:" + PATCHES + ", :"), unpatch, null).add(p.get("unpatch.bias"));
         return patches.reshape(b, GRID, GRID, PATCH, PATCH).transpose(0, 1, 3, 2, 4).reshape(b, 1, SIZE, SIZE);
     }
 

@@ -63,13 +63,24 @@ public final class Attention {
             NDArray v = Nn.linear(ctx, p.get(prefix + ".to_v.weight"), null);
             return Nn.linear(attention(q, k, v, heads, CHUNK_SCORES), p, prefix + ".to_out.0");
         }
+        // PyTorch's _in_projection_packed: self-attention (q is k is v) is one product to 3 x dim,
+        // cross-attention (k is v) one to dim from the queries and one to 2 x dim from the context.
+        // The recorder must see those products, not three dim-wide ones: they tile differently.
         NDArray w = p.get(prefix + ".in_proj_weight");
         NDArray b = p.get(prefix + ".in_proj_bias");
-        String[] rows = {"0:" + dim, dim + ":" + 2 * dim, 2 * dim + ":"};
-        NDArray q = Nn.linear(x, w.get(rows[0]), b.get(rows[0]));
-        NDArray k = Nn.linear(ctx, w.get(rows[1]), b.get(rows[1]));
-        NDArray v = Nn.linear(ctx, w.get(rows[2]), b.get(rows[2]));
-        return Nn.linear(Nn.attention(q, k, v, heads), p, prefix + ".out_proj");
+        NDArray q;
+        NDList kv;
+        if (context == null) {
+            NDList qkv = Nn.linear(prefix + ".in_proj", x, w, b).split(3, x.getShape().dimension() - 1);
+            q = qkv.get(0);
+            kv = new NDList(qkv.get(1), qkv.get(2));
+        } else {
+            String queryRows = "0:" + dim;
+            String contextRows = dim + ":";
+            q = Nn.linear(prefix + ".in_proj.q", x, w.get(queryRows), b.get(queryRows));
+            kv = Nn.linear(prefix + ".in_proj.kv", ctx, w.get(contextRows), b.get(contextRows)).split(2, ctx.getShape().dimension() - 1);
+        }
+        return Nn.linear(Nn.attention(q, kv.get(0), kv.get(1), heads), p, prefix + ".out_proj");
     }
 
     /** {@link Nn#attention}, split along the batch when the scores would exceed {@code maxScores} elements. */

@@ -22,7 +22,8 @@ public final class Nn {
         return linear(prefix, x, p.get(prefix + ".weight"), p.get(prefix + ".bias"));
     }
 
-    private static NDArray linear(String name, NDArray x, NDArray w, NDArray b) {
+    /** {@link #linear(NDArray, NDArray, NDArray)} recorded under {@code name}. */
+    public static NDArray linear(String name, NDArray x, NDArray w, NDArray b) {
         GemmRecorder.linear(name, x, w);
         return b == null ? Linear.linear(x, w).singletonOrThrow() : Linear.linear(x, w, b).singletonOrThrow();
     }

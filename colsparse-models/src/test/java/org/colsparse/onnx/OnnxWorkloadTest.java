@@ -145,7 +145,16 @@ class OnnxWorkloadTest {
                 assertEquals("transformer." + l + ".gelu", g.consumesSite());
                 assertEquals(List.of(20L, 256L, 64L, 1L), List.of(g.m(), g.k(), g.n(), g.instances()));
             }
+            // every GEMM of a call, in order, as PyTorch deploys it: the packed in_proj (20 x 64 x 192), the
+            // attention products, out_proj, the FFN, and the patch embedding and unpatchify convolutions
+            assertEquals(shapesOf(builtIn.gemms()), shapesOf(r.gemms()), model);
+            assertEquals(26, r.gemms().size());
         }
+    }
+
+    private static List<List<Object>> shapesOf(List<GemmRecorder.Op> ops) {
+        return ops.stream().map(GemmRecorder.Op::gemm)
+                .map(g -> List.<Object>of(g.m(), g.k(), g.n(), g.instances(), String.valueOf(g.consumesSite()))).toList();
     }
 
     /** The accuracy sweep's zeroing runs inside the graph: what the observer sees has no |a| <= tau left but exact zeros. */
