@@ -89,12 +89,24 @@ final class Controller extends Channel implements RowPolicy.Host {
     // Bit b set: bank b has buffered requests, so the scheduler visits only those banks.
     private long readBanks;
     private long writeBanks;
-    // Buffered writes per address hash: a read or write to an address whose bucket is empty needs
-    // no scan of the write buffer for forwarding or merging (most requests). Multiplicative hashing
-    // of the whole address over 4,096 buckets: with the low bits alone, a read stream 1 GiB away
-    // from a write stream met the writes' buckets and scanned the buffer on a quarter of its reads.
-    private final int[] writeAddrCount = new int[1 << WRITE_HASH_BITS];
-    private static final int WRITE_HASH_BITS = 12;
+    // The buffered writes' addresses, an open-addressing set of their slots (-1 = empty): a write
+    // to a buffered address merges, so the addresses are distinct and forwarding or merging is one
+    // probe instead of a scan of the buffer (a quarter of all work on read-after-write traces).
+    // Multiplicative hashing of the whole address over at least 4,096 entries (and at least 4 per
+    // buffered write): with the low bits alone, a read stream 1 GiB away from a write stream met the
+    // writes' entries.
+    private final int[] writeSet;
+    private final int writeHashShift;
+    private final int writeSetMask;
+    // Per bank and buffer: no candidate of the bank can issue before this cycle. Ready cycles only
+    // ever rise, so a bank's earliest candidate found by one scan stays a lower bound until the
+    // bank's candidates change: a request arrives there or a command issues to it (which resets
+    // the bound). The scan passes over banks whose bound lies ahead: on random and strided traces
+    // most buffered banks wait for their timing, and most of the scan was spent re-checking them.
+    private final long[] readLow;
+    private final long[] writeLow;
+    private final boolean bounded;  // the scheduler's eligibility is ready cycles and bank state only
+    private final int[] bgNodeOf;   // per bank: timing-table offset of its bank group
     private final long[] sSeq;
     private long seq;
     private int pickedCmd;
@@ -196,6 +208,18 @@ final class Controller extends Channel implements RowPolicy.Host {
         readHitN = new int[nBanks];
         writeHitN = new int[nBanks];
         rowHitFlag = new boolean[nBanks];
+        int setBits = Math.max(12, 34 - Integer.numberOfLeadingZeros(Math.max(1, writeCap)));
+        writeSet = new int[1 << setBits];
+        writeSetMask = (1 << setBits) - 1;
+        writeHashShift = 64 - setBits;
+        Arrays.fill(writeSet, -1);
+        readLow = new long[nBanks];
+        writeLow = new long[nBanks];
+        bounded = !rowHitFirst && !closedCap && !exhaustive;
+        bgNodeOf = new int[nBanks];
+        for (int b = 0; b < nBanks; b++) {
+            bgNodeOf[b] = (1 + b / banksPerBg) * COUNT;
+        }
         rowHitArrive = new long[nBanks];
         nextRefresh = refresh.firstDue();
     }
@@ -245,11 +269,13 @@ final class Controller extends Channel implements RowPolicy.Host {
         sSeq[s] = seq++;
         int b = sBank[s];
         boolean hit = sRow[s] == openRow[b];
+        readLow[b] = Long.MIN_VALUE;
+        writeLow[b] = Long.MIN_VALUE;
         if (write) {
             writeQ[writeN++] = s;
             writeByBank[b * writeCap + writeBankN[b]++] = s;
             writeBanks |= 1L << b;
-            writeAddrCount[writeHash(addr)]++;
+            addWrite(s);
             if (hit) {
                 writeHitN[b]++;
             }
@@ -298,20 +324,46 @@ final class Controller extends Channel implements RowPolicy.Host {
         }
     }
 
-    private static int writeHash(long addr) {
-        return (int) ((addr >>> 5) * 0x9E3779B97F4A7C15L >>> (64 - WRITE_HASH_BITS));
+    private int writeHash(long addr) {
+        return (int) ((addr >>> 5) * 0x9E3779B97F4A7C15L >>> writeHashShift);
     }
 
     private boolean writeBuffered(long addr) {
-        if (writeAddrCount[writeHash(addr)] == 0) {
-            return false;
-        }
-        for (int i = 0; i < writeN; i++) {
-            if (sAddr[writeQ[i]] == addr) {
+        for (int i = writeHash(addr); ; i = (i + 1) & writeSetMask) {
+            int s = writeSet[i];
+            if (s < 0) {
+                return false;
+            }
+            if (sAddr[s] == addr) {
                 return true;
             }
         }
-        return false;
+    }
+
+    private void addWrite(int s) {
+        int i = writeHash(sAddr[s]);
+        while (writeSet[i] >= 0) {
+            i = (i + 1) & writeSetMask;
+        }
+        writeSet[i] = s;
+    }
+
+    /** Linear probing's deletion: later entries of the probe run move back into the hole. */
+    private void removeWrite(int s) {
+        int i = writeHash(sAddr[s]);
+        while (writeSet[i] != s) {
+            i = (i + 1) & writeSetMask;
+        }
+        int hole = i;
+        for (int j = (i + 1) & writeSetMask; writeSet[j] >= 0; j = (j + 1) & writeSetMask) {
+            int home = writeHash(sAddr[writeSet[j]]);
+            // the entry at j may fill the hole when its home is not in (hole, j] (cyclically)
+            if (((j - home) & writeSetMask) >= ((j - hole) & writeSetMask)) {
+                writeSet[hole] = writeSet[j];
+                hole = j;
+            }
+        }
+        writeSet[hole] = -1;
     }
 
     /** Requests accepted but not yet completed (reads until their data returns). */
@@ -388,8 +440,8 @@ final class Controller extends Channel implements RowPolicy.Host {
             return;
         }
         updateWriteMode();
-        int s = writeMode ? pickByBank(writeByBank, writeBankN, writeHitN, writeCap, WR, writeBanks)
-                : pickByBank(readByBank, readBankN, readHitN, readCap, RD, readBanks);
+        int s = writeMode ? pickByBank(writeByBank, writeBankN, writeHitN, writeCap, WR, writeBanks, writeLow)
+                : pickByBank(readByBank, readBankN, readHitN, readCap, RD, readBanks, readLow);
         if (s >= 0) {
             sCmd[s] = pickedCmd;
             int[] q = writeMode ? writeQ : readQ;
@@ -452,7 +504,7 @@ final class Controller extends Channel implements RowPolicy.Host {
         boolean hasHit = h > 0;
         boolean hasOther = h < n;
         int bankNode = (1 + nBg + b) * COUNT;
-        int bgNode = (1 + b / banksPerBg) * COUNT;
+        int bgNode = bgNodeOf[b];
         long r = NEVER;
         if (hasHit) {
             r = Math.max(ready[fin], Math.max(ready[bgNode + fin], ready[bankNode + fin]));
@@ -530,7 +582,7 @@ final class Controller extends Channel implements RowPolicy.Host {
      * bank and command class. Returns the slot, with its command in {@link #pickedCmd}, or -1;
      * leaves in {@link #scanMin} the earliest cycle an eligible request becomes ready.
      */
-    private int pickByBank(int[] byBank, int[] bankN, int[] hitN, int cap, int fin, long banks) {
+    private int pickByBank(int[] byBank, int[] bankN, int[] hitN, int cap, int fin, long banks, long[] low) {
         final long now = clk;
         int best = -1;
         long bestSeq = Long.MAX_VALUE;
@@ -538,6 +590,10 @@ final class Controller extends Channel implements RowPolicy.Host {
         int readyN = 0;
         for (long rest = banks; rest != 0; rest &= rest - 1) {
             int b = Long.numberOfTrailingZeros(rest);
+            if (low[b] > now) {
+                min = Math.min(min, low[b]);
+                continue;
+            }
             int n = bankN[b];
             int base = b * cap;
             int open = openRow[b];
@@ -561,9 +617,11 @@ final class Controller extends Channel implements RowPolicy.Host {
                 }
             }
             int bankNode = (1 + nBg + b) * COUNT;
-            int bgNode = (1 + b / banksPerBg) * COUNT;
+            int bgNode = bgNodeOf[b];
+            long bankMin = NEVER;
             if (hit >= 0) {
                 long r = Math.max(ready[fin], Math.max(ready[bgNode + fin], ready[bankNode + fin]));
+                bankMin = r;
                 if (r <= now) {
                     readyN++;
                     if (sSeq[hit] < bestSeq) {
@@ -575,15 +633,13 @@ final class Controller extends Channel implements RowPolicy.Host {
                     min = r;
                 }
             }
-            if (other >= 0) {
-                int cmd = open < 0 ? ACT : PREPB;
-                if (cmd == PREPB && activePerBank[b] > 0) {
-                    continue;  // would close a row just activated for another request
-                }
-                if (rowHitFirst && cmd == PREPB && hit >= 0 && !scheduler.mayPrecharge(sArrive[other], sArrive[hit])) {
-                    continue;
-                }
+            // PREPB would close a row just activated for another request; with row-hit-first, a row
+            // hit may also hold the precharge back
+            int cmd = open < 0 ? ACT : PREPB;
+            if (other >= 0 && !(cmd == PREPB && activePerBank[b] > 0)
+                    && !(rowHitFirst && cmd == PREPB && hit >= 0 && !scheduler.mayPrecharge(sArrive[other], sArrive[hit]))) {
                 long r = Math.max(ready[cmd], Math.max(ready[bgNode + cmd], ready[bankNode + cmd]));
+                bankMin = Math.min(bankMin, r);
                 if (r <= now) {
                     readyN++;
                     if (sSeq[other] < bestSeq) {
@@ -594,6 +650,9 @@ final class Controller extends Channel implements RowPolicy.Host {
                 } else if (r < min) {
                     min = r;
                 }
+            }
+            if (bounded) {
+                low[b] = bankMin;
             }
         }
         scanMin = min;
@@ -652,7 +711,7 @@ final class Controller extends Channel implements RowPolicy.Host {
     public long readyAt(int cmd, int bank) {
         long r = ready[cmd];
         if (bank >= 0 && !allBank[cmd]) {
-            r = Math.max(r, ready[(1 + bank / banksPerBg) * COUNT + cmd]);
+            r = Math.max(r, ready[bgNodeOf[bank] + cmd]);
             return Math.max(r, ready[(1 + nBg + bank) * COUNT + cmd]);
         }
         for (int node = 1; node < 1 + nBg + nBanks; node++) {
@@ -722,7 +781,7 @@ final class Controller extends Channel implements RowPolicy.Host {
                 readBanks &= ~(1L << sBank[s]);
             }
         } else if (which == 2) {
-            writeAddrCount[writeHash(sAddr[s])]--;
+            removeWrite(s);
             if (removeFromBank(writeByBank, writeBankN, writeHitN, writeCap, s)) {
                 writeBanks &= ~(1L << sBank[s]);
             }
@@ -752,6 +811,8 @@ final class Controller extends Channel implements RowPolicy.Host {
         dirty = true;
         updateNode(0, TimingTable.CHANNEL, cmd);
         if (bank < 0 || allBank[cmd]) {
+            Arrays.fill(readLow, Long.MIN_VALUE);
+            Arrays.fill(writeLow, Long.MIN_VALUE);
             for (int g = 0; g < nBg; g++) {
                 updateNode(1 + g, TimingTable.BANK_GROUP, cmd);
             }
@@ -759,6 +820,8 @@ final class Controller extends Channel implements RowPolicy.Host {
                 updateNode(1 + nBg + b, TimingTable.BANK, cmd);
             }
         } else {
+            readLow[bank] = Long.MIN_VALUE;
+            writeLow[bank] = Long.MIN_VALUE;
             updateNode(1 + bg, TimingTable.BANK_GROUP, cmd);
             updateNode(1 + nBg + bank, TimingTable.BANK, cmd);
         }
