@@ -68,8 +68,8 @@ final class Controller extends Channel implements RowPolicy.Host {
     private final int[] freeSlots;
     private int freeTop;
 
-    private final int[] readQ;
-    private final int[] writeQ;
+    // The read and write buffers are their per-bank lists below and these counts; only activated
+    // requests keep one queue, in activation order (FR-FCFS breaks ties by it).
     private final int[] activeQ;
     private int readN;
     private int writeN;
@@ -196,8 +196,6 @@ final class Controller extends Channel implements RowPolicy.Host {
             freeSlots[i] = slots - 1 - i;
         }
         freeTop = slots;
-        readQ = new int[readCap];
-        writeQ = new int[writeCap];
         activeQ = new int[nBanks];
         activePerBank = new int[nBanks];
         readByBank = new int[nBanks * readCap];
@@ -272,7 +270,7 @@ final class Controller extends Channel implements RowPolicy.Host {
         readLow[b] = Long.MIN_VALUE;
         writeLow[b] = Long.MIN_VALUE;
         if (write) {
-            writeQ[writeN++] = s;
+            writeN++;
             writeByBank[b * writeCap + writeBankN[b]++] = s;
             writeBanks |= 1L << b;
             addWrite(s);
@@ -281,7 +279,7 @@ final class Controller extends Channel implements RowPolicy.Host {
             }
             writes++;
         } else {
-            readQ[readN++] = s;
+            readN++;
             readByBank[b * readCap + readBankN[b]++] = s;
             readBanks |= 1L << b;
             if (hit) {
@@ -407,7 +405,7 @@ final class Controller extends Channel implements RowPolicy.Host {
             int bank = sBank[activeQ[idx]];
             long activeMin = scanMin;
             int activeReady = readyCandidates;
-            issueRequest(activeQ, idx, true);
+            issueRequest(activeQ[idx], idx);
             if (bufferLowValid && activeReady == 1 && prioN == 0) {
                 sleepAfterIssue(activeMin, bufferLow, bank);
             } else {
@@ -444,11 +442,10 @@ final class Controller extends Channel implements RowPolicy.Host {
                 : pickByBank(readByBank, readBankN, readHitN, readCap, RD, readBanks, readLow);
         if (s >= 0) {
             sCmd[s] = pickedCmd;
-            int[] q = writeMode ? writeQ : readQ;
             int bank = sBank[s];
             long bufferMin = scanMin;
             boolean alone = readyCandidates == 1;
-            issueRequest(q, indexOf(q, writeMode ? writeN : readN, s), false);
+            issueRequest(s, -1);
             bufferLowValid = false;
             if (alone) {
                 sleepAfterIssue(wake, bufferMin, bank);
@@ -660,14 +657,6 @@ final class Controller extends Channel implements RowPolicy.Host {
         return best;
     }
 
-    private static int indexOf(int[] q, int n, int s) {
-        for (int i = 0; i < n; i++) {
-            if (q[i] == s) {
-                return i;
-            }
-        }
-        throw new IllegalStateException("request slot " + s + " not queued");
-    }
 
     private void markRowHits(int[] q, int n) {
         Arrays.fill(rowHitFlag, false);
@@ -720,8 +709,9 @@ final class Controller extends Channel implements RowPolicy.Host {
         return r;
     }
 
-    private void issueRequest(int[] q, int idx, boolean fromActive) {
-        int s = q[idx];
+    /** Issues request {@code s}'s next command; {@code activeIdx} is its place in the active queue, -1 when buffered. */
+    private void issueRequest(int s, int activeIdx) {
+        boolean fromActive = activeIdx >= 0;
         int cmd = sCmd[s];
         int bank = sBank[s];
         if (closedCap && cmd == sFinal[s]) {
@@ -752,8 +742,11 @@ final class Controller extends Channel implements RowPolicy.Host {
         if (cmd == sFinal[s]) {
             if (fromActive) {
                 activePerBank[bank]--;
+                System.arraycopy(activeQ, activeIdx + 1, activeQ, activeIdx, activeN - activeIdx - 1);
+                activeN--;
+            } else {
+                removeBuffered(s);
             }
-            removeAt(q, idx, fromActive ? 0 : (q == readQ ? 1 : 2));
             if (sWrite[s]) {
                 writesServed++;
                 lastCompletion = Math.max(lastCompletion, clk);
@@ -768,22 +761,21 @@ final class Controller extends Channel implements RowPolicy.Host {
         } else if (cmd == ACT && !fromActive && activeN < activeQ.length) {
             activeQ[activeN++] = s;
             activePerBank[bank]++;
-            removeAt(q, idx, q == readQ ? 1 : 2);
+            removeBuffered(s);
         }
     }
 
-    private void removeAt(int[] q, int idx, int which) {
-        int s = q[idx];
-        int n = which == 0 ? activeN-- : which == 1 ? readN-- : writeN--;
-        System.arraycopy(q, idx + 1, q, idx, n - idx - 1);
-        if (which == 1) {
-            if (removeFromBank(readByBank, readBankN, readHitN, readCap, s)) {
-                readBanks &= ~(1L << sBank[s]);
-            }
-        } else if (which == 2) {
+    private void removeBuffered(int s) {
+        if (sWrite[s]) {
+            writeN--;
             removeWrite(s);
             if (removeFromBank(writeByBank, writeBankN, writeHitN, writeCap, s)) {
                 writeBanks &= ~(1L << sBank[s]);
+            }
+        } else {
+            readN--;
+            if (removeFromBank(readByBank, readBankN, readHitN, readCap, s)) {
+                readBanks &= ~(1L << sBank[s]);
             }
         }
     }
