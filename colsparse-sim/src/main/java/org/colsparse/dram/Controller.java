@@ -105,6 +105,7 @@ final class Controller extends Channel implements RowPolicy.Host {
     // most buffered banks wait for their timing, and most of the scan was spent re-checking them.
     private final long[] readLow;
     private final long[] writeLow;
+    private final long[] sLow;       // the same bound per activated request (slot)
     private final boolean bounded;  // the scheduler's eligibility is ready cycles and bank state only
     private final int[] bgNodeOf;   // per bank: timing-table offset of its bank group
     private final long[] sSeq;
@@ -212,6 +213,7 @@ final class Controller extends Channel implements RowPolicy.Host {
         writeHashShift = 64 - setBits;
         Arrays.fill(writeSet, -1);
         readLow = new long[nBanks];
+        sLow = new long[slots];
         writeLow = new long[nBanks];
         bounded = !rowHitFirst && !closedCap && !exhaustive;
         bgNodeOf = new int[nBanks];
@@ -548,6 +550,11 @@ final class Controller extends Channel implements RowPolicy.Host {
         int readyN = 0;
         for (int i = 0; i < n; i++) {
             int s = q[i];
+            if (sLow[s] > now) {
+                // not ready: cannot be picked, and only the bound counts towards the wake-up
+                min = Math.min(min, sLow[s]);
+                continue;
+            }
             int bank = sBank[s];
             int open = openRow[bank];
             int cmd = open < 0 ? ACT : open == sRow[s] ? sFinal[s] : PREPB;
@@ -556,6 +563,9 @@ final class Controller extends Channel implements RowPolicy.Host {
                 continue;
             }
             long r = Math.max(ready[cmd], Math.max(ready[sBgNode[s] + cmd], ready[sBankNode[s] + cmd]));
+            if (bounded) {
+                sLow[s] = r;
+            }
             boolean ok = r <= now;
             if (ok) {
                 readyN++;
@@ -759,6 +769,7 @@ final class Controller extends Channel implements RowPolicy.Host {
             }
             freeSlots[freeTop++] = s;
         } else if (cmd == ACT && !fromActive && activeN < activeQ.length) {
+            sLow[s] = Long.MIN_VALUE;
             activeQ[activeN++] = s;
             activePerBank[bank]++;
             removeBuffered(s);
@@ -805,6 +816,9 @@ final class Controller extends Channel implements RowPolicy.Host {
         if (bank < 0 || allBank[cmd]) {
             Arrays.fill(readLow, Long.MIN_VALUE);
             Arrays.fill(writeLow, Long.MIN_VALUE);
+            for (int i = 0; i < activeN; i++) {
+                sLow[activeQ[i]] = Long.MIN_VALUE;
+            }
             for (int g = 0; g < nBg; g++) {
                 updateNode(1 + g, TimingTable.BANK_GROUP, cmd);
             }
@@ -814,6 +828,14 @@ final class Controller extends Channel implements RowPolicy.Host {
         } else {
             readLow[bank] = Long.MIN_VALUE;
             writeLow[bank] = Long.MIN_VALUE;
+            if (activePerBank[bank] > 0) {
+                for (int i = 0; i < activeN; i++) {
+                    int a = activeQ[i];
+                    if (sBank[a] == bank) {
+                        sLow[a] = Long.MIN_VALUE;
+                    }
+                }
+            }
             updateNode(1 + bg, TimingTable.BANK_GROUP, cmd);
             updateNode(1 + nBg + bank, TimingTable.BANK, cmd);
         }
