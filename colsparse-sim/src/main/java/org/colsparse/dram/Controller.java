@@ -269,8 +269,7 @@ final class Controller extends Channel implements RowPolicy.Host {
         sSeq[s] = seq++;
         int b = sBank[s];
         boolean hit = sRow[s] == openRow[b];
-        readLow[b] = Long.MIN_VALUE;
-        writeLow[b] = Long.MIN_VALUE;
+        lowerBound(write ? writeLow : readLow, s, b);
         if (write) {
             writeN++;
             writeByBank[b * writeCap + writeBankN[b]++] = s;
@@ -291,6 +290,24 @@ final class Controller extends Channel implements RowPolicy.Host {
         }
         noteArrival(s);
         return true;
+    }
+
+    /**
+     * A request joining bank {@code b}'s list adds at most its own candidate: the bank's bound
+     * becomes the lower of the two. Its candidate is the one the scan would compute (and none while
+     * a precharge would close a row activated for another request, which frees only by a command
+     * to this bank, and that resets the bound).
+     */
+    private void lowerBound(long[] low, int s, int b) {
+        int open = openRow[b];
+        int cmd = open < 0 ? ACT : open == sRow[s] ? sFinal[s] : PREPB;
+        if (cmd == PREPB && activePerBank[b] > 0) {
+            return;
+        }
+        long r = Math.max(ready[cmd], Math.max(ready[sBgNode[s] + cmd], ready[sBankNode[s] + cmd]));
+        if (r < low[b]) {
+            low[b] = r;
+        }
     }
 
     /**
