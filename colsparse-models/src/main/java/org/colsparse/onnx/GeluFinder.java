@@ -28,6 +28,7 @@ public final class GeluFinder {
     static final String MS = "com.microsoft";
     private static final double SQRT2 = Math.sqrt(2);
     private static final double TANH_SCALE = Math.sqrt(2 / Math.PI);
+    private static final double QUICK_SCALE = 1.702;
     private static final double TANH_CUBIC = 0.044715;
 
     /**
@@ -59,7 +60,7 @@ public final class GeluFinder {
         List<GraphSite> sites = new GeluFinder(model.graph(), hints).sites();
         if (sites.isEmpty()) {
             throw new InputException(model.source() + ": no GELU found in the graph (looked for Gelu, com.microsoft "
-                    + "Gelu/FastGelu/BiasGelu/QuickGelu and the decomposed erf and tanh patterns; see docs/onnx.md)");
+                    + "Gelu/FastGelu/BiasGelu/QuickGelu and the decomposed erf, tanh and x * sigmoid(1.702 x) patterns; see docs/onnx.md)");
         }
         return sites;
     }
@@ -115,6 +116,8 @@ public final class GeluFinder {
                     return erfPattern(i);
                 case "Tanh":
                     return tanhPattern(i);
+                case "Sigmoid":
+                    return sigmoidPattern(i);
                 default:
                     return null;
             }
@@ -183,6 +186,28 @@ public final class GeluFinder {
             }
         }
         return null;
+    }
+
+    /**
+     * QuickGELU as exporters write {@code x * sigmoid(1.702 * x)} (CLIP, HF {@code QuickGELUActivation}):
+     * Mul(x, 1.702) in either order, Sigmoid, then the product with x in either order. Without the
+     * 1.702 it is SiLU ({@code x * sigmoid(x)}), not a GELU, and is left alone.
+     */
+    private Match sigmoidPattern(int sig) {
+        NodeProto s = index.node(sig);
+        int p = index.producerOf(s.getInput(0));
+        if (p < 0 || !GraphIndex.isOp(index.node(p), "Mul")) {
+            return null;
+        }
+        String x = operandBeside(index.node(p), QUICK_SCALE);
+        if (x == null) {
+            return null;
+        }
+        int m = multiplying(s.getOutput(0), x);
+        if (m < 0) {
+            return null;
+        }
+        return new Match(m, index.node(m).getOutput(0), x, "", GeluKind.SIGMOID, "quickgelu-pattern", new TreeSet<>(List.of(p, sig, m)));
     }
 
     /** The nodes computing {@code c = x^3} as Pow(x, 3), x * (x * x) or (x * x) * x; null if it is not that. */

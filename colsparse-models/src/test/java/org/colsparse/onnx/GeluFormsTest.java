@@ -64,6 +64,17 @@ class GeluFormsTest {
             String t = b.node("Tanh", SCOPE + "Tanh", b.node("Mul", SCOPE + "Mul_2", inner, b.scalar(0.7978845608028654)));
             String a = b.node("Add", SCOPE + "Add_1", t, b.scalar(1));
             return b.node("Mul", SCOPE + "Mul_3", b.node("Mul", SCOPE + "Mul", b.scalar(0.5), x), a);
+        }),
+
+        // HF QuickGELUActivation via torch.onnx: x * sigmoid(1.702 * x)
+        QUICK_TORCHSCRIPT("quickgelu-pattern", GeluKind.SIGMOID, false, (b, x) -> {
+            String s = b.node("Sigmoid", SCOPE + "Sigmoid", b.node("Mul", SCOPE + "Mul", x, b.scalar(1.702)));
+            return b.node("Mul", SCOPE + "Mul_1", x, s);
+        }),
+        // the same with the operands the other way round and constants as Constant nodes
+        QUICK_REVERSED("quickgelu-pattern", GeluKind.SIGMOID, false, (b, x) -> {
+            String s = b.node("Sigmoid", SCOPE + "sigmoid", b.node("Mul", SCOPE + "mul", b.constantNode(1.702), x));
+            return b.node("Mul", SCOPE + "mul_1", s, x);
         });
 
         final String form;

@@ -116,6 +116,19 @@ class GraphSitesTest {
         assertTrue(ex.getMessage().startsWith("test.onnx: no GELU found in the graph"), ex.getMessage());
     }
 
+    /** SiLU, x * sigmoid(x), and x * sigmoid(2 x) are not QuickGELU: only the 1.702 scale is. */
+    @Test
+    void siluIsNotAGelu() {
+        GraphBuilder silu = new GraphBuilder().input("x", 2, 8);
+        String s = silu.node("Mul", "/a/Mul", "x", silu.node("Sigmoid", "/a/Sigmoid", "x"));
+        OnnxModel siluGraph = silu.output(s).build();
+        assertTrue(assertThrows(InputException.class, () -> GeluFinder.find(siluGraph)).getMessage().contains("no GELU found"));
+        GraphBuilder scaled = new GraphBuilder().input("x", 2, 8);
+        String t = scaled.node("Mul", "/a/Mul_1", "x", scaled.node("Sigmoid", "/a/Sigmoid", scaled.node("Mul", "/a/Mul", "x", scaled.scalar(2.0))));
+        OnnxModel scaledGraph = scaled.output(t).build();
+        assertThrows(InputException.class, () -> GeluFinder.find(scaledGraph));
+    }
+
     @Test
     void gemmShapesOfBatchedMatMulGemmTransBAndGroupedStridedConv() {
         GraphBuilder b = new GraphBuilder().input("q", 2, 3, 5, 7).input("k", 2, 3, 7, 4).input("a", 6, 8).input("x", 1, 4, 9, 9).input("h", 2, 5, 8);
