@@ -129,6 +129,10 @@ public final class Charts {
         XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
         style(c);
         c.getStyler().setXAxisLogarithmic(logX);
+        if (!logX) {
+            // XChart's own pattern drops the leading zero of the first tick only (".05" beside "0.15")
+            c.getStyler().setXAxisDecimalPattern("0.0#");
+        }
         c.getStyler().setMarkerSize(7);
         c.getStyler().setYAxisDecimalPattern("0.###");
         int i = 0;
