@@ -6,10 +6,6 @@ package org.colsparse.dram;
  * ({@link HbmController}). Counters are fields so that the memory system sums them without calls.
  */
 abstract class Channel {
-    interface Listener {
-        void completed(long id, boolean write, long cycle);
-    }
-
     /** Sees every command: bank group and bank within it (-1 for all-bank commands), row (-1 if none). */
     interface CommandListener {
         void issued(int channel, long cycle, int cmd, int bankGroup, int bank, int row);
@@ -17,7 +13,7 @@ abstract class Channel {
 
     final int channelId;
     long clk;
-    Listener listener;
+    CompletionListener listener;
     CommandListener commandListener;
 
     // Statistics (counted as Ramulator counts them).

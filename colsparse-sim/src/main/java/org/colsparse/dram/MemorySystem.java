@@ -65,7 +65,7 @@ public final class MemorySystem {
 
     public void setCompletionListener(CompletionListener l) {
         for (Channel c : channels) {
-            c.listener = l == null ? null : l::completed;
+            c.listener = l;
         }
     }
 
