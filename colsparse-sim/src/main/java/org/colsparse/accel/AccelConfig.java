@@ -177,7 +177,7 @@ public record AccelConfig(ArrayShape array, Dataflow dataflow, int wordBytes, do
             checkKeys(dn, DRAM, f, "dram.");
             if (dn.has("model")) {
                 model = dn.get("model").asText();
-                if (!model.equals(FIXED) && !Standards.names().contains(model.toUpperCase(java.util.Locale.ROOT))) {
+                if (!model.equals(FIXED) && !Standards.has(model)) {
                     throw new InputException(f + ": dram.model must be one of " + models() + ", got '" + Printable.excerpt(model) + "'");
                 }
             }

@@ -47,7 +47,7 @@ public final class AcceleratorSim {
 
     /** The memory standard simulated ({@code GDDR6}, {@code HBM3}), or {@code fixed} for the analytic model. */
     public String memoryStandard() {
-        return dramConfig == null ? "fixed" : dramConfig.standardName();
+        return dramConfig == null ? AccelConfig.FIXED : dramConfig.standardName();
     }
 
     /** A fresh, idle memory system as configured. */
