@@ -101,8 +101,6 @@ final class HbmController extends Channel implements RowPolicy.Host {
         long id;
         long arrive;
         int pc;
-        int sid;
-        int bg;
         int bank;      // flat over the channel: ((pc x sids + sid) x bank groups + bg) x banks per group + bank
         int row;
         int fin;
@@ -223,6 +221,8 @@ final class HbmController extends Channel implements RowPolicy.Host {
     private void decode(long intraAddr, Req r) {
         long a = intraAddr >>> txOffset;
         a >>>= colBits;
+        int sid;
+        int bg;
         int bank;
         if (chRaBaRoCo) {
             // Column, Row, Bank, BankGroup, PseudoChannel from the least significant bit
@@ -230,24 +230,24 @@ final class HbmController extends Channel implements RowPolicy.Host {
             a >>>= rowBits;
             bank = (int) (a & ((1L << bankBits) - 1));
             a >>>= bankBits;
-            r.bg = (int) (a & ((1L << bgBits) - 1));
+            bg = (int) (a & ((1L << bgBits) - 1));
             a >>>= bgBits;
-            r.sid = (int) (a & ((1L << sidBits) - 1));
+            sid = (int) (a & ((1L << sidBits) - 1));
             a >>>= sidBits;
             r.pc = (int) (a & ((1L << pcBits) - 1));
         } else {
             // Column, PseudoChannel, (Sid), BankGroup, Bank, Row from the least significant bit
             r.pc = (int) (a & ((1L << pcBits) - 1));
             a >>>= pcBits;
-            r.sid = (int) (a & ((1L << sidBits) - 1));
+            sid = (int) (a & ((1L << sidBits) - 1));
             a >>>= sidBits;
-            r.bg = (int) (a & ((1L << bgBits) - 1));
+            bg = (int) (a & ((1L << bgBits) - 1));
             a >>>= bgBits;
             bank = (int) (a & ((1L << bankBits) - 1));
             a >>>= bankBits;
             r.row = (int) (a & ((1L << rowBits) - 1));
         }
-        r.bank = ((r.pc * sids + r.sid) * bgs + r.bg) * banksPerBg + bank;
+        r.bank = ((r.pc * sids + sid) * bgs + bg) * banksPerBg + bank;
     }
 
     @Override
@@ -365,8 +365,6 @@ final class HbmController extends Channel implements RowPolicy.Host {
         r.fin = cmd;
         r.bank = bank;
         r.pc = bank / banksPerPc;
-        r.sid = bank / (bgs * banksPerBg) % sids;
-        r.bg = bank / banksPerBg % bgs;
         priority.add(r);
     }
 
