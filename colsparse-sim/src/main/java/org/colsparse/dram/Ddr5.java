@@ -70,7 +70,7 @@ final class Ddr5 {
                     c(BANK, List.of("WR"), List.of("PREpb"), "nCWL + nBL + nWR"),
                     c(BANK, List.of("RDA"), List.of("ACT"), "nRTP + nRP"),
                     c(BANK, List.of("WRA"), List.of("ACT"), "nCWL + nBL + nWR + nRP")),
-            false, 16, "nCL + nBL", "nRFC", orgs(), timings());
+            false, "nCL + nBL", "nRFC", orgs(), timings());
 
     /**
      * Ramulator 2.1's DDR5 as ramref exported it: DDR5_16Gb_x8 (one rank), DDR5_4800AN, two

@@ -21,14 +21,13 @@ import org.colsparse.util.Printable;
  * @param timingNames    every timing parameter, in Ramulator's order ({@code rate}, ..., {@code tCK_ps})
  * @param constraints    the timing constraints
  * @param dualCommandBus whether row and column commands have buses of their own (HBM) or share one
- * @param prefetch       columns moved by one RD or WR (the burst)
  * @param readLatency    cycles from RD to its last data beat, an expression over timings
  * @param refreshCycles  the timing an all-bank refresh blocks the channel for
  * @param orgPresets     organization presets by name
  * @param timingPresets  timing presets by name
  */
 public record DramStandard(String name, List<String> levels, List<Command> commands, List<String> timingNames,
-                           List<Constraint> constraints, boolean dualCommandBus, int prefetch, String readLatency,
+                           List<Constraint> constraints, boolean dualCommandBus, String readLatency,
                            String refreshCycles,
                            Map<String, DramOrg> orgPresets, Map<String, Timings> timingPresets) {
 

@@ -81,7 +81,7 @@ final class Gddr6 {
                     c(BANK, List.of("RDA"), List.of("REFpb"), "nRP + nRTP"),
                     c(BANK, List.of("WRA"), List.of("REFpb"), "nCWL + nBL + nWR + nRP"),
                     c(BANK, List.of("REFpb"), List.of("ACT", "REFpb"), "nRFCpb")),
-            false, 16, "nCL + nBL", "nRFCab", orgs(), timings());
+            false, "nCL + nBL", "nRFCab", orgs(), timings());
 
     /**
      * Ramulator 2.1's GDDR6 as the colsparse reference: GDDR6_16Gb_x16, GDDR6_14000_1350mV_double,

@@ -73,7 +73,7 @@ final class Hbm2 {
                     c(BANK, List.of("REFpb"), List.of("ACT"), "nRFCpb"),
                     c(BANK, List.of("ACT"), List.of("REFpb"), "nRC"),
                     c(BANK, List.of("PREpb"), List.of("REFpb"), "nRP")),
-            true, 4, "nCL + nBL", "nRFC", orgs(), timings());
+            true, "nCL + nBL", "nRFC", orgs(), timings());
 
     /**
      * Ramulator 2.1's HBM2 as its own tests configure it: HBM2_2Gb, HBM2_2000Mbps, the HBM12

@@ -83,7 +83,7 @@ final class Hbm3 {
                     c(BANK, List.of("REFpb"), List.of("ACT"), "nRFCpb"),
                     c(BANK, List.of("ACT"), List.of("REFpb"), "nRC"),
                     c(BANK, List.of("PREpb"), List.of("REFpb"), "nRP")),
-            true, 8, "nCL + nBL", "nRFC", orgs(), timings());
+            true, "nCL + nBL", "nRFC", orgs(), timings());
 
     /**
      * Ramulator 2.1's HBM3 as its own tests configure it: HBM3_8Gb_8hi, HBM3_6400Mbps, the HBM34
