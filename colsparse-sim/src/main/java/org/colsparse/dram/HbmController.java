@@ -496,7 +496,6 @@ final class HbmController extends Channel implements RowPolicy.Host {
             Arrays.fill(hitFlag, false);
             for (int i = 0; i < buf.size(); i++) {
                 Req r = buf.get(i);
-                r.cmd = preq(r);
                 if (openRow[r.bank] == r.row && (!hitFlag[r.bank] || r.arrive < hitArrive[r.bank])) {
                     hitFlag[r.bank] = true;
                     hitArrive[r.bank] = r.arrive;
