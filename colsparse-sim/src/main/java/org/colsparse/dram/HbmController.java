@@ -598,12 +598,7 @@ final class HbmController extends Channel implements RowPolicy.Host {
             }
             return true;
         }
-        for (int l = 1; l < levels; l++) {
-            if (ready[(nodeBase[l] + r.bank / banksUnder[l]) * COUNT + cmd] > now) {
-                return false;
-            }
-        }
-        return true;
+        return readyAt(cmd, r.bank) <= now;
     }
 
     private void issue(int cmd, Req r) {
