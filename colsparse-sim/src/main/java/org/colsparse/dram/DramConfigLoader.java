@@ -48,7 +48,8 @@ public final class DramConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     /** A zero burst length, clock period or refresh interval has no meaning (nREFI 0 silently disabled refresh). */
-    private static final Set<String> MUST_BE_NONZERO = Set.of("rate", "nBL", "nREFI");
+    // a refresh interval of 0 puts the first deadline before the first cycle: refresh would silently never run
+    private static final Set<String> MUST_BE_NONZERO = Set.of("rate", "nBL", "nREFI", "nREFIpb");
 
     private DramConfigLoader() {
     }

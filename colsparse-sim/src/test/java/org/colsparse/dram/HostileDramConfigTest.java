@@ -40,6 +40,14 @@ class HostileDramConfigTest {
         return m.substring(f.toString().length() + 2);
     }
 
+    /** nREFIpb 0 (HBM's per-bank refresh interval) would never refresh at all: refused like nREFI 0. */
+    @Test
+    void perBankRefreshIntervalZeroIsRefused() throws IOException {
+        Path f = Files.writeString(dir.resolve("hbm.yaml"), "memory_system: {controller: {dram: {timing: {nREFIpb: 0}}}}");
+        String m = assertThrows(InputException.class, () -> new MemorySystem(DramConfigLoader.load(f, DramConfig.preset("ramulator2-hbm3")))).getMessage();
+        assertEquals(f + ": memory_system.controller.dram.timing.nREFIpb must be an integer in 1..1000000, got '0'", m);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "memory_system: {channels: 1073741824}"
