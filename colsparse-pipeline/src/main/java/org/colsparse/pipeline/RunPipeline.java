@@ -6,7 +6,6 @@ import org.colsparse.denoiser.Profiler;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.Workload;
 import org.colsparse.denoiser.tiny.TinyWorkload;
-import org.colsparse.onnx.OnnxRunner;
 import org.colsparse.onnx.OnnxWorkload;
 import org.colsparse.results.AccuracyResult;
 import org.colsparse.results.EstimateResult;
@@ -35,18 +34,17 @@ public final class RunPipeline {
     private final StageListener listener;
     private final SampleSource source;
     /** The ONNX workload of {@code --model}, opened once. */
-    private OnnxWorkload onnx;
-
-    /** @param source where the samples come from: sampled whole, a shard's, or merged shards ({@code colsparse merge}) */
-    public RunPipeline(RunOptions opt, StageListener listener, SampleSource source) {
-        this(opt, listener, source, null);
-    }
+    private final OnnxWorkload onnx;
 
     /**
-     * @param opened the ONNX workload of {@link RunOptions#model()} when the caller has already opened
-     *               it (checking a card runs the graph once): opened again otherwise
+     * @param source where the samples come from: sampled whole, a shard's, or merged shards ({@code colsparse merge})
+     * @param opened the ONNX workload of {@link RunOptions#model()}, already opened by the caller (checking
+     *               a card runs the graph once); null when there is no {@code --model}
      */
     public RunPipeline(RunOptions opt, StageListener listener, SampleSource source, OnnxWorkload opened) {
+        if (opt.model() != null && opened == null) {
+            throw new IllegalArgumentException("--model " + opt.model().model() + ": the caller opens the ONNX workload");
+        }
         this.opt = opt;
         this.listener = listener;
         this.source = source;
@@ -116,9 +114,6 @@ public final class RunPipeline {
         if (opt.model() == null) {
             return org.colsparse.catalog.Catalog.runtime(id, opt.preset());
         }
-        if (onnx == null) {
-            onnx = OnnxWorkload.open(opt.model(), new OnnxRunner.Threads(opt.threads(), 1));
-        }
         return onnx;
     }
 
@@ -187,7 +182,7 @@ public final class RunPipeline {
             long t0 = System.nanoTime();
             AccuracySweep.Result r = AccuracyStage.sweep(model, c, source, listener::progress);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            AccuracyResult result = AccuracyStage.result(List.of(r), List.of(seconds), opt.preset(), id -> w.info().sampler());
+            AccuracyResult result = AccuracyStage.result(List.of(r), List.of(seconds), id -> w.info().sampler());
             Path previews = store.dir().resolve("samples").resolve("accuracy");
             List<AccuracyResult.SamplePicture> pictures = new ArrayList<>();
             Map<String, Path> written = store.out().writing(previews, () -> AccuracyStage.writePreviews(model, r, previews));
