@@ -165,7 +165,7 @@ public final class AccuracyCommand implements Runnable {
         }
         Map<String, String> samplers = new java.util.HashMap<>();
         chosen.forEach(w -> samplers.put(w.info().id(), w.info().sampler()));
-        AccuracyResult report = AccuracyStage.result(results, seconds, presetOptions.preset, samplers::get);
+        AccuracyResult report = AccuracyStage.result(results, seconds, samplers::get);
         if (folder != null) {
             try {
                 folder.write("results.json", IN_ORDER.writeValueAsString(report));

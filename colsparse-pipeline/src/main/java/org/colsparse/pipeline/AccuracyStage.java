@@ -2,9 +2,7 @@ package org.colsparse.pipeline;
 
 import org.colsparse.accuracy.CliffRule;
 import org.colsparse.denoiser.DenoiserInfo;
-import org.colsparse.catalog.Catalog;
 import org.colsparse.denoiser.LoadedWorkload;
-import org.colsparse.denoiser.Preset;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.results.AccuracyPoint;
 import org.colsparse.results.AccuracyResult;
@@ -78,13 +76,11 @@ public final class AccuracyStage {
         return written;
     }
 
-    /** The typed result of the sweeps of {@code results}, {@code seconds} each; no pictures yet ({@link AccuracyResult#withPictures}). */
-    public static AccuracyResult result(List<AccuracySweep.Result> results, List<Double> seconds, Preset preset) {
-        return result(results, seconds, preset, id -> Catalog.runtime(id, preset).info().sampler());
-    }
-
-    /** {@link #result(List, List, Preset)} with each workload's sampler, in words, from {@code samplerOf} (a workload outside the catalog). */
-    public static AccuracyResult result(List<AccuracySweep.Result> results, List<Double> seconds, Preset preset,
+    /**
+     * The typed result of the sweeps of {@code results}, {@code seconds} each, with each workload's sampler,
+     * in words, from {@code samplerOf}; no pictures yet ({@link AccuracyResult#withPictures}).
+     */
+    public static AccuracyResult result(List<AccuracySweep.Result> results, List<Double> seconds,
                                         java.util.function.Function<String, String> samplerOf) {
         List<AccuracyResult.AccuracyRun> runs = new ArrayList<>();
         List<AccuracyPoint> points = new ArrayList<>();
