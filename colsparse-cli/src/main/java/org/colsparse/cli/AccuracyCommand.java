@@ -14,6 +14,7 @@ import org.colsparse.results.AccuracyResult;
 import org.colsparse.sparsity.AnalysisConfig;
 import org.colsparse.sweep.AccuracySweep;
 import org.colsparse.sweep.Metric;
+import org.colsparse.util.Decimal;
 import org.colsparse.util.InputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -226,7 +227,7 @@ public final class AccuracyCommand implements Runnable {
         for (AccuracyPoint p : report.results()) {
             List<Object> row = new ArrayList<>();
             row.add(p.workload());
-            row.add(AccuracyStage.num(p.threshold()));
+            row.add(Decimal.plain(p.threshold()));
             row.add(metric(p.relativeL2(), true));
             for (Metric k : present) {
                 row.add(metric(p.metric(k), p.has(k)));
@@ -241,7 +242,7 @@ public final class AccuracyCommand implements Runnable {
             for (AccuracyResult.AccuracyRun r : report.runs()) {
                 o.printf(Locale.ROOT, "%s (%s; decoding: %s): %d samples x %d steps of %s; dense run %.1f s, sweep %.1f s; cliff: %s%n",
                         r.workload(), r.modality(), r.decoding(), r.samples(), r.steps(), r.sampler(), r.denseSeconds(), r.seconds(),
-                        r.cliffAt() == null ? "none" : "at tau " + AccuracyStage.num(r.cliffAt()));
+                        r.cliffAt() == null ? "none" : "at tau " + Decimal.plain(r.cliffAt()));
             }
         }
         t.print(o, format);

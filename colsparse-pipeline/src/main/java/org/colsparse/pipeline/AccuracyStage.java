@@ -8,6 +8,7 @@ import org.colsparse.results.AccuracyPoint;
 import org.colsparse.results.AccuracyResult;
 import org.colsparse.sweep.AccuracySweep;
 import org.colsparse.sweep.Metric;
+import org.colsparse.util.Decimal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -61,13 +62,13 @@ public final class AccuracyStage {
         targets.add(dir.resolve(r.workload()).resolve("dense"));
         List<Samples> samples = new ArrayList<>(List.of(r.dense()));
         for (AccuracySweep.Point p : r.points()) {
-            targets.add(dir.resolve(r.workload()).resolve("tau-" + num(p.threshold())));
+            targets.add(dir.resolve(r.workload()).resolve("tau-" + Decimal.plain(p.threshold())));
             samples.add(p.output());
         }
         try {
             for (int i = 0; i < targets.size(); i++) {
                 Files.createDirectories(targets.get(i));
-                written.put(i == 0 ? "dense" : "tau = " + num(r.points().get(i - 1).threshold()),
+                written.put(i == 0 ? "dense" : "tau = " + Decimal.plain(r.points().get(i - 1).threshold()),
                         model.writePreview(samples.get(i), targets.get(i)));
             }
         } catch (IOException e) {
@@ -102,17 +103,12 @@ public final class AccuracyStage {
         List<Long> seeds = results.stream().map(AccuracySweep.Result::seed).distinct().toList();
         AccuracyResult.CliffRuleText printed = new AccuracyResult.CliffRuleText("relative_l2", RULE.absoluteFloor(), RULE.factor(),
                 String.format(Locale.ROOT, "step i is a cliff when relative_l2 rises by more than max(%s, %s x the rise of step i-1); "
-                        + "the dense run is the point at threshold 0", num(RULE.absoluteFloor()), num(RULE.factor())));
+                        + "the dense run is the point at threshold 0", Decimal.plain(RULE.absoluteFloor()), Decimal.plain(RULE.factor())));
         return new AccuracyResult(seeds, printed, runs, points, null);
     }
 
     /** JSON has no infinity: +inf (an output identical to dense) is written as null, as the help says. */
     private static Double finiteOrNull(double v) {
         return Double.isFinite(v) ? v : null;
-    }
-
-    /** 0.01, 5, 0.1: a threshold as given, without trailing zeros. */
-    public static String num(double v) {
-        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 }

@@ -9,6 +9,7 @@ import org.colsparse.results.RunConfig;
 import org.colsparse.results.WorkloadResult;
 import org.colsparse.sparsity.SiteStats;
 import org.colsparse.taxonomy.TaxonomyVerdict;
+import org.colsparse.util.Decimal;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -140,7 +141,7 @@ public final class Summary {
      */
     public static List<String> findings(Results results) {
         RunConfig cfg = results.config();
-        String tau = plain(cfg.primaryThreshold());
+        String tau = Decimal.plain(cfg.primaryThreshold());
         int tile = cfg.tileRowsPrimary();
         List<List<Object>> rows = values(results);
         int id = HEADER.indexOf("workload");
@@ -325,10 +326,5 @@ public final class Summary {
     /** "0.05%" or "0.05% to 0.36%". */
     private static String range(Extremes e) {
         return e.single() || percent(e.low()).equals(percent(e.high())) ? percent(e.high()) : percent(e.low()) + " to " + percent(e.high());
-    }
-
-    /** 0.01, 5, 0.1: a threshold as given, without trailing zeros. */
-    static String plain(double v) {
-        return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
     }
 }
