@@ -196,12 +196,7 @@ public final class AccuracyCommand implements Runnable {
             f.put("workload_" + (i + 1), chosen.get(i).info().id() + " samples=" + c.samples() + " steps=" + c.steps() + " seed=" + c.seed()
                     + " thresholds=" + java.util.Arrays.toString(c.thresholds()) + " tile_rows=" + c.tileRows());
         }
-        // only for ONNX workloads, so a built-in sweep's fingerprint is what it always was
-        if (onnx != null) {
-            f.put("model", onnx.model());
-            f.put("model_card", onnx.card());
-            f.put("init_noise", onnx.initNoise() == null ? "(seeded)" : onnx.initNoise());
-        }
+        Fingerprint.putModel(f, onnx);
         return Fingerprint.of(f);
     }
 

@@ -219,12 +219,7 @@ public final class ProfileCommand implements Runnable {
         f.put("mask_calls", maskCalls);
         f.put("mask_threshold", maskThreshold);
         f.put("taxonomy", rule);
-        // only for ONNX workloads, so a built-in profile's fingerprint is what it always was
-        if (onnx != null) {
-            f.put("model", onnx.model());
-            f.put("model_card", onnx.card());
-            f.put("init_noise", onnx.initNoise() == null ? "(seeded)" : onnx.initNoise());
-        }
+        Fingerprint.putModel(f, onnx);
         return Fingerprint.of(f);
     }
 

@@ -76,12 +76,7 @@ public record RunOptions(List<String> workloads, Path out, AccelConfig accel, Li
         }
         f.put("mask_calls", maskCalls);
         f.put("sim_calls", simCalls);
-        // only for ONNX workloads, so a built-in run's fingerprint is what it always was
-        if (model != null) {
-            f.put("model", model.model());
-            f.put("model_card", model.card());
-            f.put("init_noise", model.initNoise() == null ? "(seeded)" : model.initNoise());
-        }
+        Fingerprint.putModel(f, model);
         return Fingerprint.of(f);
     }
 }
