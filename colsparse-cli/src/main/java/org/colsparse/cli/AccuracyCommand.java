@@ -112,12 +112,13 @@ public final class AccuracyCommand implements Runnable {
         if (checkpoint != null && chosen.size() != 1) {
             throw new InputException("--checkpoint: applies to one --workload, got " + chosen.size());
         }
-        if (onnx != null) {
-            // the graph holds its weights and the card its conditioning: ModelOptions refused --checkpoint and --cond
-        } else if (chosen.size() == 1) {
-            presetOptions.resolve(ids.get(0), checkpoint);
-        } else if (presetOptions.preset == org.colsparse.denoiser.Preset.full || !presetOptions.conditions.isEmpty()) {
-            throw new InputException("--preset full/--cond: apply to one --workload, got " + chosen.size());
+        // an ONNX graph holds its weights and its card the conditioning: ModelOptions refused --checkpoint and --cond
+        if (onnx == null) {
+            if (chosen.size() == 1) {
+                presetOptions.resolve(ids.get(0), checkpoint);
+            } else if (presetOptions.preset == org.colsparse.denoiser.Preset.full || !presetOptions.conditions.isEmpty()) {
+                throw new InputException("--preset full/--cond: apply to one --workload, got " + chosen.size());
+            }
         }
         OptionRules.samples(samples);
         OptionRules.tileRows(tileRows);
