@@ -154,7 +154,7 @@ public final class AccuracyCommand implements Runnable {
             long t0 = System.nanoTime();
             try (NDManager manager = models.manager(); LoadedWorkload model = models.load(manager);
                  Progress progress = Progress.start("accuracy " + w.info().id(), (1L + c.thresholds().length) * shards.source().samples(c.samples()) * c.steps(), err)) {
-                AccuracySweep.Result r = AccuracyStage.sweep(model, c, shards.source(), (done, total) -> progress.stepTo(done));
+                AccuracySweep.Result r = shards.source().accuracy(model, c, (done, total) -> progress.stepTo(done));
                 results.add(r);
                 if (folder != null) {
                     folder.writing(folder.dir().resolve(r.workload()), () -> AccuracyStage.writePreviews(model, r, folder.dir()));

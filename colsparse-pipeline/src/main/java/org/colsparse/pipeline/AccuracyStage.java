@@ -44,12 +44,6 @@ public final class AccuracyStage {
         return new AccuracySweep.Config(n, s, seed, thresholds, tileRows, RULE);
     }
 
-    /** The sweep from {@code source}; null in a shard. */
-    public static AccuracySweep.Result sweep(LoadedWorkload model, AccuracySweep.Config config, SampleSource source,
-                                             AccuracySweep.Progress progress) {
-        return source.accuracy(model, config, progress);
-    }
-
     /**
      * The dense samples and every threshold's, each where a person can compare them side by side:
      * {@code dir/<workload>/dense/}, {@code dir/<workload>/tau-<t>/}.

@@ -64,11 +64,11 @@ public final class RunPipeline {
             ModelSource stage = models(w);
             listener.stage("profile", id, i, opt.workloads().size());
             try (NDManager manager = stage.manager(); LoadedWorkload model = stage.load(manager)) {
-                ProfileStage.sample(model, profileConfig(w), source, (step, all, t) -> listener.progress(step, all));
+                source.profile(model, profileConfig(w), (step, all, t) -> listener.progress(step, all));
             }
             listener.stage("accuracy", id, i, opt.workloads().size());
             try (NDManager manager = stage.manager(); LoadedWorkload model = stage.load(manager)) {
-                AccuracyStage.sweep(model, accuracyConfig(w), source, listener::progress);
+                source.accuracy(model, accuracyConfig(w), listener::progress);
             }
             i++;
         }
@@ -164,7 +164,7 @@ public final class RunPipeline {
         Profiler.Config config = profileConfig(w);
         ModelSource stage = models(w);
         try (NDManager manager = stage.manager(); LoadedWorkload model = stage.load(manager)) {
-            Profiler.Result r = ProfileStage.sample(model, config, source, (step, all, t) -> listener.progress(step, all));
+            Profiler.Result r = source.profile(model, config, (step, all, t) -> listener.progress(step, all));
             long total = config.samples() * (long) config.steps();
             listener.progress(total, total);
             String id = w.info().id();
@@ -180,7 +180,7 @@ public final class RunPipeline {
         ModelSource loader = models(w);
         try (NDManager manager = loader.manager(); LoadedWorkload model = loader.load(manager)) {
             long t0 = System.nanoTime();
-            AccuracySweep.Result r = AccuracyStage.sweep(model, c, source, listener::progress);
+            AccuracySweep.Result r = source.accuracy(model, c, listener::progress);
             double seconds = (System.nanoTime() - t0) / 1e9;
             AccuracyResult result = AccuracyStage.result(List.of(r), List.of(seconds), id -> w.info().sampler());
             Path previews = store.dir().resolve("samples").resolve("accuracy");
