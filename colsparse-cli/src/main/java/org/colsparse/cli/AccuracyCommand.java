@@ -14,6 +14,7 @@ import org.colsparse.results.AccuracyResult;
 import org.colsparse.sparsity.AnalysisConfig;
 import org.colsparse.sweep.AccuracySweep;
 import org.colsparse.sweep.Metric;
+import org.colsparse.util.Decimal;
 import org.colsparse.util.InputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -111,12 +112,13 @@ public final class AccuracyCommand implements Runnable {
         if (checkpoint != null && chosen.size() != 1) {
             throw new InputException("--checkpoint: applies to one --workload, got " + chosen.size());
         }
-        if (onnx != null) {
-            // the graph holds its weights and the card its conditioning: ModelOptions refused --checkpoint and --cond
-        } else if (chosen.size() == 1) {
-            presetOptions.resolve(ids.get(0), checkpoint);
-        } else if (presetOptions.preset == org.colsparse.denoiser.Preset.full || !presetOptions.conditions.isEmpty()) {
-            throw new InputException("--preset full/--cond: apply to one --workload, got " + chosen.size());
+        // an ONNX graph holds its weights and its card the conditioning: ModelOptions refused --checkpoint and --cond
+        if (onnx == null) {
+            if (chosen.size() == 1) {
+                presetOptions.resolve(ids.get(0), checkpoint);
+            } else if (presetOptions.preset == org.colsparse.denoiser.Preset.full || !presetOptions.conditions.isEmpty()) {
+                throw new InputException("--preset full/--cond: apply to one --workload, got " + chosen.size());
+            }
         }
         OptionRules.samples(samples);
         OptionRules.tileRows(tileRows);
@@ -152,7 +154,7 @@ public final class AccuracyCommand implements Runnable {
             long t0 = System.nanoTime();
             try (NDManager manager = models.manager(); LoadedWorkload model = models.load(manager);
                  Progress progress = Progress.start("accuracy " + w.info().id(), (1L + c.thresholds().length) * shards.source().samples(c.samples()) * c.steps(), err)) {
-                AccuracySweep.Result r = AccuracyStage.sweep(model, c, shards.source(), (done, total) -> progress.stepTo(done));
+                AccuracySweep.Result r = shards.source().accuracy(model, c, (done, total) -> progress.stepTo(done));
                 results.add(r);
                 if (folder != null) {
                     folder.writing(folder.dir().resolve(r.workload()), () -> AccuracyStage.writePreviews(model, r, folder.dir()));
@@ -165,7 +167,7 @@ public final class AccuracyCommand implements Runnable {
         }
         Map<String, String> samplers = new java.util.HashMap<>();
         chosen.forEach(w -> samplers.put(w.info().id(), w.info().sampler()));
-        AccuracyResult report = AccuracyStage.result(results, seconds, presetOptions.preset, samplers::get);
+        AccuracyResult report = AccuracyStage.result(results, seconds, samplers::get);
         if (folder != null) {
             try {
                 folder.write("results.json", IN_ORDER.writeValueAsString(report));
@@ -195,12 +197,7 @@ public final class AccuracyCommand implements Runnable {
             f.put("workload_" + (i + 1), chosen.get(i).info().id() + " samples=" + c.samples() + " steps=" + c.steps() + " seed=" + c.seed()
                     + " thresholds=" + java.util.Arrays.toString(c.thresholds()) + " tile_rows=" + c.tileRows());
         }
-        // only for ONNX workloads, so a built-in sweep's fingerprint is what it always was
-        if (onnx != null) {
-            f.put("model", onnx.model());
-            f.put("model_card", onnx.card());
-            f.put("init_noise", onnx.initNoise() == null ? "(seeded)" : onnx.initNoise());
-        }
+        Fingerprint.putModel(f, onnx);
         return Fingerprint.of(f);
     }
 
@@ -226,7 +223,7 @@ public final class AccuracyCommand implements Runnable {
         for (AccuracyPoint p : report.results()) {
             List<Object> row = new ArrayList<>();
             row.add(p.workload());
-            row.add(AccuracyStage.num(p.threshold()));
+            row.add(Decimal.plain(p.threshold()));
             row.add(metric(p.relativeL2(), true));
             for (Metric k : present) {
                 row.add(metric(p.metric(k), p.has(k)));
@@ -241,7 +238,7 @@ public final class AccuracyCommand implements Runnable {
             for (AccuracyResult.AccuracyRun r : report.runs()) {
                 o.printf(Locale.ROOT, "%s (%s; decoding: %s): %d samples x %d steps of %s; dense run %.1f s, sweep %.1f s; cliff: %s%n",
                         r.workload(), r.modality(), r.decoding(), r.samples(), r.steps(), r.sampler(), r.denseSeconds(), r.seconds(),
-                        r.cliffAt() == null ? "none" : "at tau " + AccuracyStage.num(r.cliffAt()));
+                        r.cliffAt() == null ? "none" : "at tau " + Decimal.plain(r.cliffAt()));
             }
         }
         t.print(o, format);

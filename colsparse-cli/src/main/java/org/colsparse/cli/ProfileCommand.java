@@ -177,8 +177,8 @@ public final class ProfileCommand implements Runnable {
         try (NDManager manager = models.manager(); LoadedWorkload model = models.load(manager)) {
             long total = (long) shards.source().samples(n) * s;
             try (Progress progress = Progress.start("profile " + info.id(), total, err)) {
-                r = ProfileStage.sample(model, new Profiler.Config(n, s, seed, analysis, buckets, maskThreshold, out == null ? 0 : maskCalls),
-                        shards.source(), (step, all, t) -> progress.stepTo(step));
+                r = shards.source().profile(model, new Profiler.Config(n, s, seed, analysis, buckets, maskThreshold, out == null ? 0 : maskCalls),
+                        (step, all, t) -> progress.stepTo(step));
                 progress.stepTo(total);
             }
             if (shards.writeShard(spec, out, fingerprint(n, s, analysis))) {
@@ -219,12 +219,7 @@ public final class ProfileCommand implements Runnable {
         f.put("mask_calls", maskCalls);
         f.put("mask_threshold", maskThreshold);
         f.put("taxonomy", rule);
-        // only for ONNX workloads, so a built-in profile's fingerprint is what it always was
-        if (onnx != null) {
-            f.put("model", onnx.model());
-            f.put("model_card", onnx.card());
-            f.put("init_noise", onnx.initNoise() == null ? "(seeded)" : onnx.initNoise());
-        }
+        Fingerprint.putModel(f, onnx);
         return Fingerprint.of(f);
     }
 

@@ -95,10 +95,9 @@ public final class ShapesCommand implements Runnable {
      * card's: a classifier-free-guidance pair when the card batches one); sites with the rows of that call.
      */
     private FullPreset measured(org.colsparse.onnx.OnnxWorkload.Files files) {
-        for (String other : new String[] {"--batch", "--preset"}) {
-            if (spec.commandLine().getParseResult().hasMatchedOption(other)) {
-                throw new InputException(other + ": not for an ONNX workload (--model): one call is the card's inputs.sample.shape");
-            }
+        // --preset never gets here: ModelOptions.files has refused it beside --model
+        if (spec.commandLine().getParseResult().hasMatchedOption("--batch")) {
+            throw new InputException("--batch: not for an ONNX workload (--model): one call is the card's inputs.sample.shape");
         }
         org.colsparse.onnx.OnnxWorkload w = ModelOptions.open(files, threads);
         batch = Math.toIntExact(w.card().sample().shape()[0]);

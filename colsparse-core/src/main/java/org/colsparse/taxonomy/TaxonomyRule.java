@@ -1,5 +1,7 @@
 package org.colsparse.taxonomy;
 
+import org.colsparse.util.Decimal;
+
 import java.util.List;
 
 /**
@@ -72,12 +74,8 @@ public record TaxonomyRule(double maxTokenRows, double minExcessPp, double minEl
 
     /** The rule in one sentence, for outputs that state how their verdicts were reached. */
     public String describe() {
-        return "token-limited when a call holds <= " + plain(maxTokenRows) + " rows on average; inconclusive when element sparsity is below "
-                + plain(minElementSparsityPct) + " %; concentration when column sparsity exceeds the independence baseline by >= "
-                + plain(minExcessPp) + " pp; dispersion otherwise";
-    }
-
-    private static String plain(double v) {
-        return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+        return "token-limited when a call holds <= " + Decimal.plain(maxTokenRows) + " rows on average; inconclusive when element sparsity is below "
+                + Decimal.plain(minElementSparsityPct) + " %; concentration when column sparsity exceeds the independence baseline by >= "
+                + Decimal.plain(minExcessPp) + " pp; dispersion otherwise";
     }
 }

@@ -3,9 +3,10 @@ package org.colsparse.util;
 import java.util.Arrays;
 
 /**
- * Fixed-point text of a double, the same as {@code String.format(Locale.ROOT, "%.Nf", v)}.
+ * Fixed-point text of a double, the same as {@code String.format(Locale.ROOT, "%.Nf", v)}
+ * ({@link #fixed}), and the plain text of one as given ({@link #plain}).
  *
- * <p>Exists for start-up time only: the first {@code String.format} of a JVM sets up the
+ * <p>{@link #fixed} exists for start-up time only: the first {@code String.format} of a JVM sets up the
  * Formatter and the locale data behind it (about 40 ms), and BigDecimal arithmetic still costs
  * 0.4 ms a number before the JIT has compiled it; a one-shot {@code analyze} formats a few hundred
  * numbers. Like Formatter, it rounds the shortest decimal that reads back as {@code v} (the digits
@@ -14,6 +15,17 @@ import java.util.Arrays;
  */
 public final class Decimal {
     private Decimal() {
+    }
+
+    /**
+     * 0.01, 5, 0.1: {@code v} as given (the digits of {@link Double#toString}), without trailing zeros
+     * or an exponent; -0.0 reads "0". Thresholds, clocks and rule bounds are written this way wherever
+     * they are printed or fingerprinted, so one value always reads the same.
+     *
+     * @throws NumberFormatException for NaN and the infinities
+     */
+    public static String plain(double v) {
+        return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
     }
 
     public static String fixed(double v, int places) {

@@ -2,14 +2,13 @@ package org.colsparse.pipeline;
 
 import org.colsparse.accuracy.CliffRule;
 import org.colsparse.denoiser.DenoiserInfo;
-import org.colsparse.catalog.Catalog;
 import org.colsparse.denoiser.LoadedWorkload;
-import org.colsparse.denoiser.Preset;
 import org.colsparse.denoiser.Samples;
 import org.colsparse.results.AccuracyPoint;
 import org.colsparse.results.AccuracyResult;
 import org.colsparse.sweep.AccuracySweep;
 import org.colsparse.sweep.Metric;
+import org.colsparse.util.Decimal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,12 +44,6 @@ public final class AccuracyStage {
         return new AccuracySweep.Config(n, s, seed, thresholds, tileRows, RULE);
     }
 
-    /** The sweep from {@code source}; null in a shard. */
-    public static AccuracySweep.Result sweep(LoadedWorkload model, AccuracySweep.Config config, SampleSource source,
-                                             AccuracySweep.Progress progress) {
-        return source.accuracy(model, config, progress);
-    }
-
     /**
      * The dense samples and every threshold's, each where a person can compare them side by side:
      * {@code dir/<workload>/dense/}, {@code dir/<workload>/tau-<t>/}.
@@ -63,13 +56,13 @@ public final class AccuracyStage {
         targets.add(dir.resolve(r.workload()).resolve("dense"));
         List<Samples> samples = new ArrayList<>(List.of(r.dense()));
         for (AccuracySweep.Point p : r.points()) {
-            targets.add(dir.resolve(r.workload()).resolve("tau-" + num(p.threshold())));
+            targets.add(dir.resolve(r.workload()).resolve("tau-" + Decimal.plain(p.threshold())));
             samples.add(p.output());
         }
         try {
             for (int i = 0; i < targets.size(); i++) {
                 Files.createDirectories(targets.get(i));
-                written.put(i == 0 ? "dense" : "tau = " + num(r.points().get(i - 1).threshold()),
+                written.put(i == 0 ? "dense" : "tau = " + Decimal.plain(r.points().get(i - 1).threshold()),
                         model.writePreview(samples.get(i), targets.get(i)));
             }
         } catch (IOException e) {
@@ -78,13 +71,11 @@ public final class AccuracyStage {
         return written;
     }
 
-    /** The typed result of the sweeps of {@code results}, {@code seconds} each; no pictures yet ({@link AccuracyResult#withPictures}). */
-    public static AccuracyResult result(List<AccuracySweep.Result> results, List<Double> seconds, Preset preset) {
-        return result(results, seconds, preset, id -> Catalog.runtime(id, preset).info().sampler());
-    }
-
-    /** {@link #result(List, List, Preset)} with each workload's sampler, in words, from {@code samplerOf} (a workload outside the catalog). */
-    public static AccuracyResult result(List<AccuracySweep.Result> results, List<Double> seconds, Preset preset,
+    /**
+     * The typed result of the sweeps of {@code results}, {@code seconds} each, with each workload's sampler,
+     * in words, from {@code samplerOf}; no pictures yet ({@link AccuracyResult#withPictures}).
+     */
+    public static AccuracyResult result(List<AccuracySweep.Result> results, List<Double> seconds,
                                         java.util.function.Function<String, String> samplerOf) {
         List<AccuracyResult.AccuracyRun> runs = new ArrayList<>();
         List<AccuracyPoint> points = new ArrayList<>();
@@ -106,17 +97,12 @@ public final class AccuracyStage {
         List<Long> seeds = results.stream().map(AccuracySweep.Result::seed).distinct().toList();
         AccuracyResult.CliffRuleText printed = new AccuracyResult.CliffRuleText("relative_l2", RULE.absoluteFloor(), RULE.factor(),
                 String.format(Locale.ROOT, "step i is a cliff when relative_l2 rises by more than max(%s, %s x the rise of step i-1); "
-                        + "the dense run is the point at threshold 0", num(RULE.absoluteFloor()), num(RULE.factor())));
+                        + "the dense run is the point at threshold 0", Decimal.plain(RULE.absoluteFloor()), Decimal.plain(RULE.factor())));
         return new AccuracyResult(seeds, printed, runs, points, null);
     }
 
     /** JSON has no infinity: +inf (an output identical to dense) is written as null, as the help says. */
     private static Double finiteOrNull(double v) {
         return Double.isFinite(v) ? v : null;
-    }
-
-    /** 0.01, 5, 0.1: a threshold as given, without trailing zeros. */
-    public static String num(double v) {
-        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 }

@@ -1,5 +1,7 @@
 package org.colsparse.pipeline;
 
+import org.colsparse.onnx.OnnxWorkload;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -31,5 +33,18 @@ public record Fingerprint(String text) {
     /** Ordered builder of the entries, so a command lists them as it reads best. */
     public static Map<String, Object> entries() {
         return new LinkedHashMap<>();
+    }
+
+    /**
+     * The ONNX workload's files ({@code model}, {@code model_card}, {@code init_noise}) onto
+     * {@code entries}; nothing when {@code files} is null, so a built-in workload's fingerprint is
+     * what it always was.
+     */
+    public static void putModel(Map<String, Object> entries, OnnxWorkload.Files files) {
+        if (files != null) {
+            entries.put("model", files.model());
+            entries.put("model_card", files.card());
+            entries.put("init_noise", files.initNoise() == null ? "(seeded)" : files.initNoise());
+        }
     }
 }

@@ -6,7 +6,6 @@ import org.colsparse.denoiser.Profiler;
 import org.colsparse.report.AtomicOutput;
 import org.colsparse.results.Primary;
 import org.colsparse.results.ProfileResult;
-import org.colsparse.sampler.StepListener;
 import org.colsparse.sparsity.AnalysisConfig;
 import org.colsparse.sparsity.SiteStats;
 import org.colsparse.taxonomy.Taxonomy;
@@ -40,11 +39,6 @@ public final class ProfileStage {
         int n = samples != null ? samples : Math.min(RUN_SAMPLES, info.defaultSamples());
         int s = steps != null ? steps : Math.min(RUN_STEPS, info.defaultSteps());
         return new Profiler.Config(n, s, seed, analysis, buckets, maskThreshold, maskCalls);
-    }
-
-    /** The profile from {@code source}; null in a shard. */
-    public static Profiler.Result sample(LoadedWorkload model, Profiler.Config config, SampleSource source, StepListener progress) {
-        return source.profile(model, config, progress);
     }
 
     /** Writes the picture of the samples into {@code dir}, atomically through {@code folder}. */

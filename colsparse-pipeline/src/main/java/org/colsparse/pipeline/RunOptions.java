@@ -6,6 +6,7 @@ import org.colsparse.layout.LayoutKind;
 import org.colsparse.onnx.OnnxWorkload;
 import org.colsparse.sparsity.AnalysisConfig;
 import org.colsparse.taxonomy.TaxonomyRule;
+import org.colsparse.util.Decimal;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -51,17 +52,17 @@ public record RunOptions(List<String> workloads, Path out, AccelConfig accel, Li
         AccelConfig a = accel;
         String config = String.format(java.util.Locale.ROOT, "dataflow %s, %d-byte words, %s MHz, SRAM %d/%d/%d B, tiled blocks of %d, "
                         + "DRAM %s %s%s, %d sampled repeats, fixed model %s MHz %d cycles %s B/cycle",
-                a.dataflow().name().toLowerCase(java.util.Locale.ROOT), a.wordBytes(), plain(a.arrayClockMhz()), a.ifmapSramBytes(),
+                a.dataflow().name().toLowerCase(java.util.Locale.ROOT), a.wordBytes(), Decimal.plain(a.arrayClockMhz()), a.ifmapSramBytes(),
                 a.filterSramBytes(), a.ofmapSramBytes(), a.tiledBlockCols(), a.dramModel(), a.dramPreset(),
-                a.dramConfig() == null ? "" : " " + a.dramConfig(), a.dramSampleRepeats(), plain(a.fixedClockMhz()), a.fixedLatencyCycles(),
-                plain(a.fixedBytesPerCycle()));
+                a.dramConfig() == null ? "" : " " + a.dramConfig(), a.dramSampleRepeats(), Decimal.plain(a.fixedClockMhz()), a.fixedLatencyCycles(),
+                Decimal.plain(a.fixedBytesPerCycle()));
         Map<String, Object> f = Fingerprint.entries();
         f.put("workload", String.join(",", workloads));
         f.put("array", a.array().rows() + "x" + a.array().cols());
         f.put("config", config);
         f.put("layout", String.join(",", layouts.stream().map(LayoutKind::cliName).toList()));
-        f.put("primary", plain(primaryThreshold));
-        f.put("threshold", String.join(",", java.util.Arrays.stream(thresholds).mapToObj(RunOptions::plain).toList()));
+        f.put("primary", Decimal.plain(primaryThreshold));
+        f.put("threshold", String.join(",", java.util.Arrays.stream(thresholds).mapToObj(Decimal::plain).toList()));
         f.put("tile_rows", String.join(",", java.util.Arrays.stream(tileRows).mapToObj(Integer::toString).toList()));
         f.put("samples", samples == null ? "(default)" : samples);
         f.put("steps", steps == null ? "(default)" : steps);
@@ -71,20 +72,11 @@ public record RunOptions(List<String> workloads, Path out, AccelConfig accel, Li
         f.put("checkpoint", checkpoint == null ? "(shipped weights)" : checkpoint);
         f.put("cond", new java.util.TreeMap<>(conditions));
         for (TaxonomyRule.Parameter p : taxonomy.parameters()) {
-            f.put(p.option(), plain(p.value()));
+            f.put(p.option(), Decimal.plain(p.value()));
         }
         f.put("mask_calls", maskCalls);
         f.put("sim_calls", simCalls);
-        // only for ONNX workloads, so a built-in run's fingerprint is what it always was
-        if (model != null) {
-            f.put("model", model.model());
-            f.put("model_card", model.card());
-            f.put("init_noise", model.initNoise() == null ? "(seeded)" : model.initNoise());
-        }
+        Fingerprint.putModel(f, model);
         return Fingerprint.of(f);
-    }
-
-    private static String plain(double v) {
-        return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
     }
 }

@@ -6,7 +6,6 @@ import org.colsparse.denoiser.Profiler;
 import org.colsparse.denoiser.SiteSpec;
 import org.colsparse.denoiser.Workload;
 import org.colsparse.denoiser.tiny.TinyWorkload;
-import org.colsparse.onnx.OnnxRunner;
 import org.colsparse.onnx.OnnxWorkload;
 import org.colsparse.results.AccuracyResult;
 import org.colsparse.results.EstimateResult;
@@ -35,18 +34,17 @@ public final class RunPipeline {
     private final StageListener listener;
     private final SampleSource source;
     /** The ONNX workload of {@code --model}, opened once. */
-    private OnnxWorkload onnx;
-
-    /** @param source where the samples come from: sampled whole, a shard's, or merged shards ({@code colsparse merge}) */
-    public RunPipeline(RunOptions opt, StageListener listener, SampleSource source) {
-        this(opt, listener, source, null);
-    }
+    private final OnnxWorkload onnx;
 
     /**
-     * @param opened the ONNX workload of {@link RunOptions#model()} when the caller has already opened
-     *               it (checking a card runs the graph once): opened again otherwise
+     * @param source where the samples come from: sampled whole, a shard's, or merged shards ({@code colsparse merge})
+     * @param opened the ONNX workload of {@link RunOptions#model()}, already opened by the caller (checking
+     *               a card runs the graph once); null when there is no {@code --model}
      */
     public RunPipeline(RunOptions opt, StageListener listener, SampleSource source, OnnxWorkload opened) {
+        if (opt.model() != null && opened == null) {
+            throw new IllegalArgumentException("--model " + opt.model().model() + ": the caller opens the ONNX workload");
+        }
         this.opt = opt;
         this.listener = listener;
         this.source = source;
@@ -66,11 +64,11 @@ public final class RunPipeline {
             ModelSource stage = models(w);
             listener.stage("profile", id, i, opt.workloads().size());
             try (NDManager manager = stage.manager(); LoadedWorkload model = stage.load(manager)) {
-                ProfileStage.sample(model, profileConfig(w), source, (step, all, t) -> listener.progress(step, all));
+                source.profile(model, profileConfig(w), (step, all, t) -> listener.progress(step, all));
             }
             listener.stage("accuracy", id, i, opt.workloads().size());
             try (NDManager manager = stage.manager(); LoadedWorkload model = stage.load(manager)) {
-                AccuracyStage.sweep(model, accuracyConfig(w), source, listener::progress);
+                source.accuracy(model, accuracyConfig(w), listener::progress);
             }
             i++;
         }
@@ -115,9 +113,6 @@ public final class RunPipeline {
     private Workload workload(String id) {
         if (opt.model() == null) {
             return org.colsparse.catalog.Catalog.runtime(id, opt.preset());
-        }
-        if (onnx == null) {
-            onnx = OnnxWorkload.open(opt.model(), new OnnxRunner.Threads(opt.threads(), 1));
         }
         return onnx;
     }
@@ -169,7 +164,7 @@ public final class RunPipeline {
         Profiler.Config config = profileConfig(w);
         ModelSource stage = models(w);
         try (NDManager manager = stage.manager(); LoadedWorkload model = stage.load(manager)) {
-            Profiler.Result r = ProfileStage.sample(model, config, source, (step, all, t) -> listener.progress(step, all));
+            Profiler.Result r = source.profile(model, config, (step, all, t) -> listener.progress(step, all));
             long total = config.samples() * (long) config.steps();
             listener.progress(total, total);
             String id = w.info().id();
@@ -185,9 +180,9 @@ public final class RunPipeline {
         ModelSource loader = models(w);
         try (NDManager manager = loader.manager(); LoadedWorkload model = loader.load(manager)) {
             long t0 = System.nanoTime();
-            AccuracySweep.Result r = AccuracyStage.sweep(model, c, source, listener::progress);
+            AccuracySweep.Result r = source.accuracy(model, c, listener::progress);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            AccuracyResult result = AccuracyStage.result(List.of(r), List.of(seconds), opt.preset(), id -> w.info().sampler());
+            AccuracyResult result = AccuracyStage.result(List.of(r), List.of(seconds), id -> w.info().sampler());
             Path previews = store.dir().resolve("samples").resolve("accuracy");
             List<AccuracyResult.SamplePicture> pictures = new ArrayList<>();
             Map<String, Path> written = store.out().writing(previews, () -> AccuracyStage.writePreviews(model, r, previews));

@@ -8,6 +8,7 @@ import org.colsparse.results.Results;
 import org.colsparse.results.SimulateResult;
 import org.colsparse.results.WorkloadResult;
 import org.colsparse.systolic.Dataflow;
+import org.colsparse.util.Decimal;
 import org.colsparse.workload.Modality;
 
 import java.io.IOException;
@@ -84,7 +85,7 @@ final class ReportSections {
             if (noContact) {
                 Double jerk = res.get(0).metric(org.colsparse.sweep.Metric.JERK_DENSE);
                 html.paragraph(id + ": foot skate is n/a where no toe of the decoded motion is on the floor (within "
-                        + Summary.plain(100 * MotionMetrics.CONTACT_HEIGHT_M) + " cm of its lowest point) two frames in a row, "
+                        + Decimal.plain(100 * MotionMetrics.CONTACT_HEIGHT_M) + " cm of its lowest point) two frames in a row, "
                         + "in any sample: there is no planted foot whose sliding could be measured, and 0 would read as a perfect one. "
                         + "Such motion floats or jitters"
                         + (jerk != null ? String.format(Locale.ROOT,

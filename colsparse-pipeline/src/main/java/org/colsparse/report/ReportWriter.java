@@ -26,7 +26,9 @@ import java.util.function.Function;
 public final class ReportWriter {
     public void write(Results results, AtomicOutput out) {
         out.write("results.json", results.toJson());
-        out.write("summary.csv", Csv.table(Summary.HEADER, Summary.csvRows(results)));
+        // the summary rows feed summary.csv, the findings and the summary table alike
+        List<List<Object>> values = Summary.values(results);
+        out.write("summary.csv", Csv.table(Summary.HEADER, Summary.csvRows(values)));
         out.write("sites.csv", ResultCsv.sites(results));
         out.write("simulate.csv", ResultCsv.simulate(results));
         out.write("estimate.csv", ResultCsv.estimate(results));
@@ -36,8 +38,8 @@ public final class ReportWriter {
         HtmlReport html = new HtmlReport("colsparse: exploitable GELU sparsity on a systolic array");
         html.paragraph(String.format(Locale.ROOT, "Array %s (%s dataflow), DRAM %s; primary threshold tau = %s, tile height R = %d (the array's rows).",
                 cfg.array(), cfg.dataflow().cliName(), cfg.dram(), ReportFigures.fmt(cfg.primaryThreshold()), cfg.tileRowsPrimary()));
-        findings(results, html);
-        summary(results, html);
+        findings(results, values, html);
+        summary(results, values, html);
         taxonomyVsLayout(results, html);
         otherSites(results, html);
 
@@ -49,9 +51,9 @@ public final class ReportWriter {
         out.write("report.html", html.render());
     }
 
-    /** The first screen: what this run found, in plain words, every number computed from it ({@link Summary#findings}). */
-    private static void findings(Results results, HtmlReport html) {
-        List<String> found = Summary.findings(results);
+    /** The first screen: what this run found, in plain words, every number computed from it ({@link Summary#findings(Results)}). */
+    private static void findings(Results results, List<List<Object>> values, HtmlReport html) {
+        List<String> found = Summary.findings(results, values);
         if (!found.isEmpty()) {
             html.heading(2, "Findings");
             html.bullets(found);
@@ -63,7 +65,7 @@ public final class ReportWriter {
      * make every row a dozen lines high. Beside the best layout's gain goes the part of it that
      * skipping makes (the layout's own skipping gain), so the gain reads as the layout effect it is.
      */
-    private static void summary(Results results, HtmlReport html) {
+    private static void summary(Results results, List<List<Object>> values, HtmlReport html) {
         html.heading(2, "Summary");
         int evidence = Summary.HEADER.indexOf("evidence");
         int gain = Summary.HEADER.indexOf("best_layout_gain");
@@ -75,7 +77,7 @@ public final class ReportWriter {
         header.remove(evidence);
         List<List<String>> rows = new ArrayList<>();
         List<String> because = new ArrayList<>();
-        List<List<String>> shown = Summary.rows(results);
+        List<List<String>> shown = Summary.rows(values);
         for (int i = 0; i < shown.size(); i++) {
             List<String> r = shown.get(i);
             List<String> row = new ArrayList<>(r);

@@ -9,6 +9,7 @@ import org.colsparse.results.RunConfig;
 import org.colsparse.results.WorkloadResult;
 import org.colsparse.sparsity.SiteStats;
 import org.colsparse.taxonomy.TaxonomyVerdict;
+import org.colsparse.util.Decimal;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +74,12 @@ public final class Summary {
 
     /** The rows as a person reads them: percentages with two decimals, "n/a" where nothing was measured. */
     public static List<List<String>> rows(Results results) {
-        return values(results).stream().map(r -> {
+        return rows(values(results));
+    }
+
+    /** {@link #rows(Results)} of rows already computed by {@link #values}. */
+    static List<List<String>> rows(List<List<Object>> values) {
+        return values.stream().map(r -> {
             List<String> out = new ArrayList<>();
             for (int i = 0; i < r.size(); i++) {
                 out.add(show(r.get(i), COLUMNS.get(i).kind()));
@@ -84,7 +90,12 @@ public final class Summary {
 
     /** The rows for summary.csv: plain numbers (fractions, pp), empty where nothing was measured. */
     public static List<List<String>> csvRows(Results results) {
-        return values(results).stream().map(r -> r.stream().map(v -> v == null ? "" : v.toString()).toList()).toList();
+        return csvRows(values(results));
+    }
+
+    /** {@link #csvRows(Results)} of rows already computed by {@link #values}. */
+    static List<List<String>> csvRows(List<List<Object>> values) {
+        return values.stream().map(r -> r.stream().map(v -> v == null ? "" : v.toString()).toList()).toList();
     }
 
     static String show(Object v, Kind kind) {
@@ -139,10 +150,14 @@ public final class Summary {
      * workload leaves its sentence out.
      */
     public static List<String> findings(Results results) {
+        return findings(results, values(results));
+    }
+
+    /** {@link #findings(Results)} with the summary rows already computed by {@link #values}. */
+    static List<String> findings(Results results, List<List<Object>> rows) {
         RunConfig cfg = results.config();
-        String tau = plain(cfg.primaryThreshold());
+        String tau = Decimal.plain(cfg.primaryThreshold());
         int tile = cfg.tileRowsPrimary();
-        List<List<Object>> rows = values(results);
         int id = HEADER.indexOf("workload");
         List<String> out = new ArrayList<>();
         List<String> all = rows.stream().map(r -> (String) r.get(id)).toList();
@@ -325,10 +340,5 @@ public final class Summary {
     /** "0.05%" or "0.05% to 0.36%". */
     private static String range(Extremes e) {
         return e.single() || percent(e.low()).equals(percent(e.high())) ? percent(e.high()) : percent(e.low()) + " to " + percent(e.high());
-    }
-
-    /** 0.01, 5, 0.1: a threshold as given, without trailing zeros. */
-    static String plain(double v) {
-        return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
     }
 }
