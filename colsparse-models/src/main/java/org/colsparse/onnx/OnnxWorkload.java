@@ -306,7 +306,7 @@ public final class OnnxWorkload implements Workload {
             Map<String, HostTensor> feeds = new LinkedHashMap<>(inputs);
             boolean zeroing = tap != null && !Double.isNaN(tap.tau());
             float tau = zeroing ? NearZeroMask.largestFloatNotAbove(tap.tau()) : Float.NaN;
-            boolean recording = GemmRecorder.active();
+            boolean recording = GemmRecorder.recording();
             List<String> wanted = tap == null && !recording ? List.of(card.output().name()) : wanted(card, graphSites, probe, recording);
             OnnxRunner runner = plain;
             if (zeroing) {
