@@ -231,11 +231,6 @@ public final class OnnxWorkload implements Workload {
         return gemms;
     }
 
-    /** The sites as found in the graph (scopes, forms, consumers). */
-    public List<GraphSite> graphSites() {
-        return graphSites;
-    }
-
     /** The graph's weights: every float initializer element. */
     public long parameters() {
         long n = 0;
