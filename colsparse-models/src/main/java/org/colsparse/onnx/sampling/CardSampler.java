@@ -192,7 +192,7 @@ public final class CardSampler {
         if (initNoise == null) {
             return sampler.sample(run, shape, model, seed, loop.stepListener());
         }
-        return sampler.sample(run, run.create(initNoise.clone(), shape), model, seed, loop.stepListener());
+        return sampler.sample(run, run.create(initNoise, shape), model, seed, loop.stepListener());
     }
 
     /**
@@ -209,7 +209,7 @@ public final class CardSampler {
         int n = ab.length;
         double[] alphaBars = trained.alphaBars();
         SplittableRandom rng = new SplittableRandom(seed);
-        float[] z = initNoise != null ? initNoise.clone() : GaussianPair.floats(rng, Math.toIntExact(shape.size()));
+        float[] z = initNoise != null ? initNoise : GaussianPair.floats(rng, Math.toIntExact(shape.size()));
         double sigmaMax = sigma(ab[n - 1]);
         NDArray x = run.create(z, shape).mul((float) Math.sqrt(sigmaMax * sigmaMax + 1));
         boolean bySigma = card.timestep().convention() == TimestepConvention.SIGMA;
