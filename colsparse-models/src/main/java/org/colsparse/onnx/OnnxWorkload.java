@@ -132,7 +132,7 @@ public final class OnnxWorkload implements Workload {
         DenoiserInfo info = DenoiserInfo.of(who, "ONNX graph " + files.model().getFileName() + " with model card " + files.card().getFileName()
                         + " (" + graphSites.size() + " GELU sites found in the graph)",
                 specs, files.model().toString(), describe(card), DEFAULT_SAMPLES, sp.steps(), trained);
-        float[] noise = files.initNoise() == null ? null : InitNoise.read(files.initNoise(), new CardSampler(card).latentShape());
+        float[] noise = files.initNoise() == null ? null : InitNoise.read(files.initNoise(), CardSampler.latentShape(card));
         return new OnnxWorkload(files, card, probing, probe, List.copyOf(graphSites), List.copyOf(sites), info, List.copyOf(gemms), threads, noise);
     }
 
@@ -258,12 +258,16 @@ public final class OnnxWorkload implements Workload {
 
     private final class Loaded implements LoadedWorkload {
         private final NDManager manager;
+        /** The card's sampler, its conditioning files read once for every sample. */
+        private final CardSampler sampler;
         private final OnnxRunner plain;
         /** The graph with the sweep's threshold inside, opened on the first zeroing call. */
         private OnnxRunner thresholded;
 
         Loaded(NDManager manager) {
             this.manager = manager;
+            // before the runner, so that a bad conditioning file leaves nothing open
+            this.sampler = new CardSampler(card);
             this.plain = new OnnxRunner(probing, threads);
         }
 
@@ -283,16 +287,10 @@ public final class OnnxWorkload implements Workload {
          */
         @Override
         public Samples sample(int first, int samples, int steps, long seed, GeluTap tap, StepListener listener) {
-            SamplerSpec s = card.sampler();
-            SamplerSpec respaced = new SamplerSpec(s.kind(), steps, s.trainingSteps(), s.betas(), s.spacing(), s.stepsOffset(), s.eta(),
-                    s.finalAlphaOne(), s.variance(), s.guidance(), s.clip());
-            ModelCard c = new ModelCard(card.file(), card.workload(), card.group(), card.modality(), card.model(), card.sample(),
-                    card.timestep(), card.conditioning(), card.output(), respaced);
-            CardSampler sampler = new CardSampler(c);
             List<Samples> out = new ArrayList<>();
             for (int j = 0; j < samples; j++) {
                 int i = first + j;
-                out.add(sampler.sample(manager, i, seed + j, i == 0 ? initNoise : null, inputs -> call(inputs, tap), listener, CallListener.NONE));
+                out.add(sampler.sample(manager, i, steps, seed + j, i == 0 ? initNoise : null, inputs -> call(inputs, tap), listener, CallListener.NONE));
             }
             return Samples.concat(out);
         }
