@@ -313,9 +313,15 @@ public final class OnnxWorkload implements Workload {
             if (tap != null) {
                 for (GeluSite site : sites) {
                     HostTensor t = out.get(graphSites.get(site.index()).output());
+                    // OnnxRunner.run hands back fresh arrays, so an observer may read this one as it is
+                    boolean transposed = site.layout() == SiteLayout.CHANNEL_FIRST;
+                    float[] data = transposed ? GeluTap.channelLast(t.floats(), t.floats().length, t.shape()[0], site.channels()) : t.floats();
                     // the thresholded graph's taps are the GELU values before its threshold: zero them as the graph did
-                    float[] data = site.layout() == SiteLayout.CHANNEL_FIRST ? channelLast(t, site.channels()) : t.floats().clone();
                     if (zeroing) {
+                        if (!transposed) {
+                            // a site's output may also be the graph's output (or another site's): zero a copy
+                            data = data.clone();
+                        }
                         for (int k = 0; k < data.length; k++) {
                             if (Math.abs(data[k]) <= tau) {
                                 data[k] = 0f;
@@ -387,22 +393,5 @@ public final class OnnxWorkload implements Workload {
                 thresholded.close();
             }
         }
-    }
-
-    /** (B, C, spatial...) to (B * spatial, C). */
-    private static float[] channelLast(HostTensor t, int channels) {
-        float[] src = t.floats();
-        long batch = t.shape()[0];
-        int positions = (int) (src.length / batch / channels);
-        float[] data = new float[src.length];
-        for (int b = 0; b < batch; b++) {
-            int base = b * channels * positions;
-            for (int c = 0; c < channels; c++) {
-                for (int p = 0; p < positions; p++) {
-                    data[base + c + p * channels] = src[base + c * positions + p];
-                }
-            }
-        }
-        return data;
     }
 }
