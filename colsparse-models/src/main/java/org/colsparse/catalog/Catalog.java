@@ -47,6 +47,10 @@ public final class Catalog {
             new WorkloadDescriptor(AudioLdm.IDENTITY, new TinyWorkload(new AudioLdmSpec()), new FullAudioLdmWorkload(), AudioLdm.FULL_SIZE),
             new WorkloadDescriptor(AnimateDiff.IDENTITY, new TinyWorkload(new AnimateDiffSpec()), new FullAnimateDiffWorkload(), AnimateDiff.FULL_SIZE));
 
+    /** {@link #fullSize()}, sorted once: ALL never changes. */
+    private static final List<WorkloadDescriptor> FULL_SIZE = ALL.stream().filter(d -> d.fullSize() != null)
+            .sorted(Comparator.comparing(d -> d.identity().group())).toList();
+
     public static List<WorkloadDescriptor> all() {
         return ALL;
     }
@@ -95,8 +99,7 @@ public final class Catalog {
      * then as registered).
      */
     public static List<WorkloadDescriptor> fullSize() {
-        return all().stream().filter(d -> d.fullSize() != null)
-                .sorted(Comparator.comparing(d -> d.identity().group())).toList();
+        return FULL_SIZE;
     }
 
     /** The full-size facts of {@code id}; a name without them is bad input, and the message lists those with. */
