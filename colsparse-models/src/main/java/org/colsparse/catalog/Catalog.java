@@ -25,6 +25,7 @@ import org.colsparse.workload.FullPreset;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The registry: every workload colsparse knows, one descriptor line each, in the order {@code workloads}
@@ -57,12 +58,13 @@ public final class Catalog {
 
     /** The workload called {@code id}; an unknown name is bad input and the message lists the known ones. */
     public static WorkloadDescriptor get(String id) {
-        for (WorkloadDescriptor d : all()) {
-            if (d.id().equals(id)) {
-                return d;
-            }
-        }
-        throw new InputException("--workload: unknown workload '" + id + "', built in: " + String.join(", ", ids(all())));
+        return find(id).orElseThrow(
+                () -> new InputException("--workload: unknown workload '" + id + "', built in: " + String.join(", ", ids(all()))));
+    }
+
+    /** The workload called {@code id}, or empty for a name outside the catalog (an ONNX graph's). */
+    public static Optional<WorkloadDescriptor> find(String id) {
+        return ALL.stream().filter(d -> d.id().equals(id)).findFirst();
     }
 
     /** The shipped runtimes. */
