@@ -2,8 +2,12 @@ package org.colsparse.tensor;
 
 import java.nio.ByteBuffer;
 
-/** Decodes raw elements of every {@link DType} from a buffer whose byte order is already set. */
-final class Elements {
+/**
+ * Decodes raw elements of every {@link DType} from a buffer whose byte order is already set. The
+ * half and bfloat16 decoders are public so that other readers of those formats (an ONNX constant)
+ * agree with the tensor readers, inf and NaN included.
+ */
+public final class Elements {
     private Elements() {
     }
 
@@ -24,7 +28,7 @@ final class Elements {
             }
             case BF16 -> {
                 for (int i = 0; i < n; i++) {
-                    dst[off + i] = Float.intBitsToFloat((b.getShort(p + 2 * i) & 0xffff) << 16);
+                    dst[off + i] = bfloat16ToFloat(b.getShort(p + 2 * i));
                 }
             }
             default -> {
@@ -59,7 +63,7 @@ final class Elements {
             }
             case BF16 -> {
                 for (int i = 0; i < n; i++) {
-                    dst[off + i] = Float.intBitsToFloat((b.getShort(p + 2 * i) & 0xffff) << 16);
+                    dst[off + i] = bfloat16ToFloat(b.getShort(p + 2 * i));
                 }
             }
             default -> {
@@ -84,7 +88,7 @@ final class Elements {
     }
 
     /** IEEE 754 binary16 to float, exact (Float.float16ToFloat arrives only in Java 20). */
-    static float halfToFloat(short h) {
+    public static float halfToFloat(short h) {
         int bits = h & 0xffff;
         int sign = (bits & 0x8000) << 16;
         int exp = (bits >>> 10) & 0x1f;
@@ -98,5 +102,10 @@ final class Elements {
             return sign != 0 ? -v : v;
         }
         return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
+    }
+
+    /** bfloat16 to float, exact: the top half of a binary32. */
+    public static float bfloat16ToFloat(short h) {
+        return Float.intBitsToFloat((h & 0xffff) << 16);
     }
 }

@@ -25,6 +25,7 @@ import org.colsparse.workload.FullPreset;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The registry: every workload colsparse knows, one descriptor line each, in the order {@code workloads}
@@ -47,18 +48,23 @@ public final class Catalog {
             new WorkloadDescriptor(AudioLdm.IDENTITY, new TinyWorkload(new AudioLdmSpec()), new FullAudioLdmWorkload(), AudioLdm.FULL_SIZE),
             new WorkloadDescriptor(AnimateDiff.IDENTITY, new TinyWorkload(new AnimateDiffSpec()), new FullAnimateDiffWorkload(), AnimateDiff.FULL_SIZE));
 
+    /** {@link #fullSize()}, sorted once: ALL never changes. */
+    private static final List<WorkloadDescriptor> FULL_SIZE = ALL.stream().filter(d -> d.fullSize() != null)
+            .sorted(Comparator.comparing(d -> d.identity().group())).toList();
+
     public static List<WorkloadDescriptor> all() {
         return ALL;
     }
 
     /** The workload called {@code id}; an unknown name is bad input and the message lists the known ones. */
     public static WorkloadDescriptor get(String id) {
-        for (WorkloadDescriptor d : all()) {
-            if (d.id().equals(id)) {
-                return d;
-            }
-        }
-        throw new InputException("--workload: unknown workload '" + id + "', built in: " + String.join(", ", ids(all())));
+        return find(id).orElseThrow(
+                () -> new InputException("--workload: unknown workload '" + id + "', built in: " + String.join(", ", ids(all()))));
+    }
+
+    /** The workload called {@code id}, or empty for a name outside the catalog (an ONNX graph's). */
+    public static Optional<WorkloadDescriptor> find(String id) {
+        return ALL.stream().filter(d -> d.id().equals(id)).findFirst();
     }
 
     /** The shipped runtimes. */
@@ -95,8 +101,7 @@ public final class Catalog {
      * then as registered).
      */
     public static List<WorkloadDescriptor> fullSize() {
-        return all().stream().filter(d -> d.fullSize() != null)
-                .sorted(Comparator.comparing(d -> d.identity().group())).toList();
+        return FULL_SIZE;
     }
 
     /** The full-size facts of {@code id}; a name without them is bad input, and the message lists those with. */

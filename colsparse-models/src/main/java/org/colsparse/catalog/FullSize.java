@@ -35,6 +35,6 @@ public record FullSize(String model, String geluNote, int expansion, int sitesPe
 
     /** {@link #preset(int)} at the classifier-free-guidance batch. */
     public FullPreset preset() {
-        return preset(FullPresets.CFG_BATCH);
+        return preset(cfgBatch);
     }
 }

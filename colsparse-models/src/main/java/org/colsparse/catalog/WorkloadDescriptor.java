@@ -1,6 +1,5 @@
 package org.colsparse.catalog;
 
-import org.colsparse.denoiser.Preset;
 import org.colsparse.denoiser.Workload;
 import org.colsparse.workload.WorkloadIdentity;
 
@@ -26,15 +25,9 @@ public record WorkloadDescriptor(WorkloadIdentity identity, Workload shipped, Wo
         return identity.id();
     }
 
-    /** The runtime of {@code preset}, or null where this workload has none at that size. */
-    public Workload runtime(Preset preset) {
-        return preset == Preset.full ? full : shipped;
-    }
-
     /** A runtime stating another identity than its descriptor's is a slip in the registration. */
     private static void check(WorkloadIdentity identity, Workload runtime) {
-        var info = runtime.info();
-        WorkloadIdentity stated = new WorkloadIdentity(info.id(), info.group(), info.modality(), info.geluForm());
+        WorkloadIdentity stated = runtime.info().identity();
         if (!stated.equals(identity)) {
             throw new IllegalStateException("runtime " + runtime.getClass().getName() + " states " + stated + ", its descriptor " + identity);
         }

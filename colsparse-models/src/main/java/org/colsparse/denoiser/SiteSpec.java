@@ -1,7 +1,11 @@
 package org.colsparse.denoiser;
 
+import org.colsparse.workload.FullPreset;
 import org.colsparse.workload.GeluSite;
 import org.colsparse.workload.SiteRole;
+
+import java.util.List;
+import java.util.function.Function;
 
 /**
  * A GELU site as a workload lists it, before any weights are loaded: one batch entry's view of a
@@ -16,5 +20,10 @@ public record SiteSpec(String name, int channels, long rowsPerSample, SiteRole r
     /** The listed site of a full-size shape: K channels, the rows of one batch entry. */
     public static SiteSpec of(GeluSite site, SiteRole role) {
         return new SiteSpec(site.name(), Math.toIntExact(site.k()), site.tokensPerSample(), role);
+    }
+
+    /** {@link #of} for every site of {@code preset}, in its order, each with the role {@code role} gives it. */
+    public static List<SiteSpec> list(FullPreset preset, Function<GeluSite, SiteRole> role) {
+        return preset.sites().stream().map(s -> of(s, role.apply(s))).toList();
     }
 }

@@ -4,6 +4,7 @@ import org.colsparse.onnx.proto.Onnx.AttributeProto;
 import org.colsparse.onnx.proto.Onnx.GraphProto;
 import org.colsparse.onnx.proto.Onnx.NodeProto;
 import org.colsparse.onnx.proto.Onnx.TensorProto;
+import org.colsparse.tensor.Elements;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -126,11 +127,11 @@ final class GraphIndex {
             case TensorProto.DataType.DOUBLE_VALUE:
                 return hasRaw ? OptionalDouble.of(raw.getDouble(0)) : first(t.getDoubleDataCount() > 0, () -> t.getDoubleData(0));
             case TensorProto.DataType.FLOAT16_VALUE:
-                return hasRaw ? OptionalDouble.of(half(raw.getShort(0)))
-                        : first(t.getInt32DataCount() > 0, () -> half((short) t.getInt32Data(0)));
+                return hasRaw ? OptionalDouble.of(Elements.halfToFloat(raw.getShort(0)))
+                        : first(t.getInt32DataCount() > 0, () -> Elements.halfToFloat((short) t.getInt32Data(0)));
             case TensorProto.DataType.BFLOAT16_VALUE:
-                return hasRaw ? OptionalDouble.of(Float.intBitsToFloat((raw.getShort(0) & 0xffff) << 16))
-                        : first(t.getInt32DataCount() > 0, () -> Float.intBitsToFloat((t.getInt32Data(0) & 0xffff) << 16));
+                return hasRaw ? OptionalDouble.of(Elements.bfloat16ToFloat(raw.getShort(0)))
+                        : first(t.getInt32DataCount() > 0, () -> Elements.bfloat16ToFloat((short) t.getInt32Data(0)));
             case TensorProto.DataType.INT64_VALUE:
                 return hasRaw ? OptionalDouble.of(raw.getLong(0)) : first(t.getInt64DataCount() > 0, () -> t.getInt64Data(0));
             case TensorProto.DataType.INT32_VALUE:
@@ -138,14 +139,6 @@ final class GraphIndex {
             default:
                 return OptionalDouble.empty();
         }
-    }
-
-    /** A binary16 number's value; constants are only compared to within 1e-3, normals suffice. */
-    private static double half(short h) {
-        int e = (h >> 10) & 0x1f;
-        double m = h & 0x3ff;
-        double v = e == 0 ? m * Math.pow(2, -24) : (1 + m / 1024) * Math.pow(2, e - 15);
-        return h < 0 ? -v : v;
     }
 
     private static OptionalDouble first(boolean present, java.util.function.DoubleSupplier v) {

@@ -58,15 +58,6 @@ public record OnnxModel(ModelProto proto, String source) {
         }
     }
 
-    /** The model in {@code bytes}, e.g. a rewritten graph. */
-    public static OnnxModel parse(byte[] bytes, String source) {
-        try {
-            return new OnnxModel(ModelProto.parseFrom(bytes), source);
-        } catch (InvalidProtocolBufferException e) {
-            throw corrupt(source, e);
-        }
-    }
-
     private static OnnxModel parse(InputStream in, String source) throws IOException {
         CodedInputStream coded = CodedInputStream.newInstance(in);
         coded.setSizeLimit(Integer.MAX_VALUE);

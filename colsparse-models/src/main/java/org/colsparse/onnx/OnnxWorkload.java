@@ -132,7 +132,7 @@ public final class OnnxWorkload implements Workload {
         DenoiserInfo info = DenoiserInfo.of(who, "ONNX graph " + files.model().getFileName() + " with model card " + files.card().getFileName()
                         + " (" + graphSites.size() + " GELU sites found in the graph)",
                 specs, files.model().toString(), describe(card), DEFAULT_SAMPLES, sp.steps(), trained);
-        float[] noise = files.initNoise() == null ? null : InitNoise.read(files.initNoise(), new CardSampler(card).latentShape());
+        float[] noise = files.initNoise() == null ? null : InitNoise.read(files.initNoise(), CardSampler.latentShape(card));
         return new OnnxWorkload(files, card, probing, probe, List.copyOf(graphSites), List.copyOf(sites), info, List.copyOf(gemms), threads, noise);
     }
 
@@ -231,11 +231,6 @@ public final class OnnxWorkload implements Workload {
         return gemms;
     }
 
-    /** The sites as found in the graph (scopes, forms, consumers). */
-    public List<GraphSite> graphSites() {
-        return graphSites;
-    }
-
     /** The graph's weights: every float initializer element. */
     public long parameters() {
         long n = 0;
@@ -263,12 +258,16 @@ public final class OnnxWorkload implements Workload {
 
     private final class Loaded implements LoadedWorkload {
         private final NDManager manager;
+        /** The card's sampler, its conditioning files read once for every sample. */
+        private final CardSampler sampler;
         private final OnnxRunner plain;
         /** The graph with the sweep's threshold inside, opened on the first zeroing call. */
         private OnnxRunner thresholded;
 
         Loaded(NDManager manager) {
             this.manager = manager;
+            // before the runner, so that a bad conditioning file leaves nothing open
+            this.sampler = new CardSampler(card);
             this.plain = new OnnxRunner(probing, threads);
         }
 
@@ -288,16 +287,10 @@ public final class OnnxWorkload implements Workload {
          */
         @Override
         public Samples sample(int first, int samples, int steps, long seed, GeluTap tap, StepListener listener) {
-            SamplerSpec s = card.sampler();
-            SamplerSpec respaced = new SamplerSpec(s.kind(), steps, s.trainingSteps(), s.betas(), s.spacing(), s.stepsOffset(), s.eta(),
-                    s.finalAlphaOne(), s.variance(), s.guidance(), s.clip());
-            ModelCard c = new ModelCard(card.file(), card.workload(), card.group(), card.modality(), card.model(), card.sample(),
-                    card.timestep(), card.conditioning(), card.output(), respaced);
-            CardSampler sampler = new CardSampler(c);
             List<Samples> out = new ArrayList<>();
             for (int j = 0; j < samples; j++) {
                 int i = first + j;
-                out.add(sampler.sample(manager, i, seed + j, i == 0 ? initNoise : null, inputs -> call(inputs, tap), listener, CallListener.NONE));
+                out.add(sampler.sample(manager, i, steps, seed + j, i == 0 ? initNoise : null, inputs -> call(inputs, tap), listener, CallListener.NONE));
             }
             return Samples.concat(out);
         }
@@ -306,7 +299,7 @@ public final class OnnxWorkload implements Workload {
             Map<String, HostTensor> feeds = new LinkedHashMap<>(inputs);
             boolean zeroing = tap != null && !Double.isNaN(tap.tau());
             float tau = zeroing ? NearZeroMask.largestFloatNotAbove(tap.tau()) : Float.NaN;
-            boolean recording = GemmRecorder.active();
+            boolean recording = GemmRecorder.recording();
             List<String> wanted = tap == null && !recording ? List.of(card.output().name()) : wanted(card, graphSites, probe, recording);
             OnnxRunner runner = plain;
             if (zeroing) {
@@ -320,9 +313,15 @@ public final class OnnxWorkload implements Workload {
             if (tap != null) {
                 for (GeluSite site : sites) {
                     HostTensor t = out.get(graphSites.get(site.index()).output());
+                    // OnnxRunner.run hands back fresh arrays, so an observer may read this one as it is
+                    boolean transposed = site.layout() == SiteLayout.CHANNEL_FIRST;
+                    float[] data = transposed ? GeluTap.channelLast(t.floats(), t.floats().length, t.shape()[0], site.channels()) : t.floats();
                     // the thresholded graph's taps are the GELU values before its threshold: zero them as the graph did
-                    float[] data = site.layout() == SiteLayout.CHANNEL_FIRST ? channelLast(t, site.channels()) : t.floats().clone();
                     if (zeroing) {
+                        if (!transposed) {
+                            // a site's output may also be the graph's output (or another site's): zero a copy
+                            data = data.clone();
+                        }
                         for (int k = 0; k < data.length; k++) {
                             if (Math.abs(data[k]) <= tau) {
                                 data[k] = 0f;
@@ -394,22 +393,5 @@ public final class OnnxWorkload implements Workload {
                 thresholded.close();
             }
         }
-    }
-
-    /** (B, C, spatial...) to (B * spatial, C). */
-    private static float[] channelLast(HostTensor t, int channels) {
-        float[] src = t.floats();
-        long batch = t.shape()[0];
-        int positions = (int) (src.length / batch / channels);
-        float[] data = new float[src.length];
-        for (int b = 0; b < batch; b++) {
-            int base = b * channels * positions;
-            for (int c = 0; c < channels; c++) {
-                for (int p = 0; p < positions; p++) {
-                    data[base + c + p * channels] = src[base + c * positions + p];
-                }
-            }
-        }
-        return data;
     }
 }

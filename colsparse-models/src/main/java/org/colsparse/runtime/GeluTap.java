@@ -88,16 +88,23 @@ public final class GeluTap {
             scratch = new float[n];
         }
         out.toByteBuffer(true).asFloatBuffer().get(scratch, 0, n);
-        long batch = out.getShape().get(0);
+        return channelLast(scratch, n, out.getShape().get(0), channels);
+    }
+
+    /**
+     * The first {@code n} elements of {@code src}, a (B, C, spatial...) tensor of {@code batch} rows,
+     * as a fresh (B * spatial, C) array; the ONNX runtime's site outputs go through it too.
+     */
+    public static float[] channelLast(float[] src, int n, long batch, int channels) {
         int positions = (int) (n / batch / channels);
         float[] data = new float[n];
         for (int b = 0; b < batch; b++) {
             int base = b * channels * positions;
             for (int c = 0; c < channels; c++) {
-                int src = base + c * positions;
-                int dst = base + c;
+                int from = base + c * positions;
+                int to = base + c;
                 for (int p = 0; p < positions; p++) {
-                    data[dst + p * channels] = scratch[src + p];
+                    data[to + p * channels] = src[from + p];
                 }
             }
         }

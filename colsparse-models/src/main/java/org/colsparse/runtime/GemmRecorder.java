@@ -64,12 +64,8 @@ public final class GemmRecorder {
         return r == null ? List.of() : List.copyOf(r.ops);
     }
 
-    static boolean recording() {
-        return active != null;
-    }
-
     /** Whether a recorder is active: a runtime that measures its GEMMs apart (an ONNX graph) asks before paying for it. */
-    public static boolean active() {
+    public static boolean recording() {
         return active != null;
     }
 

@@ -117,8 +117,8 @@ public final class EstimateStage {
      */
     private static Projection projection(String id, ProfileResult profile, ArrayShape array, Primary primary) {
         // a workload outside the catalog (an ONNX graph's) has no full-size shapes to project onto
-        boolean builtIn = org.colsparse.catalog.Catalog.all().stream().anyMatch(d -> d.id().equals(id));
-        FullPreset full = builtIn && org.colsparse.catalog.Catalog.get(id).fullSize() != null ? org.colsparse.catalog.Catalog.shapes(id) : null;
+        FullPreset full = org.colsparse.catalog.Catalog.find(id).map(org.colsparse.catalog.WorkloadDescriptor::fullSize)
+                .map(org.colsparse.catalog.FullSize::preset).orElse(null);
         if (full == null) {
             return null;
         }

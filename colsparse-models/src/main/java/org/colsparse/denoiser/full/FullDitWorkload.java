@@ -27,7 +27,6 @@ import org.colsparse.workload.FullPresets;
 import org.colsparse.workload.SiteRole;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -55,10 +54,7 @@ public final class FullDitWorkload implements Workload {
     private static final DenoiserInfo INFO;
 
     static {
-        List<SiteSpec> sites = new ArrayList<>();
-        for (org.colsparse.workload.GeluSite s : Dit.shapes(FullPresets.CFG_BATCH).sites()) {
-            sites.add(SiteSpec.of(s, SiteRole.MLP));
-        }
+        List<SiteSpec> sites = SiteSpec.list(Dit.shapes(FullPresets.CFG_BATCH), s -> SiteRole.MLP);
         INFO = DenoiserInfo.of(Dit.IDENTITY,
                 "DiT-XL/2 (facebookresearch/DiT), class-conditional ImageNet: 28 adaLN-Zero blocks, width 1152, MLP 1152 -> 4608 tanh GELU,"
                         + " 256 patch tokens at 256^2 (1024 at 512^2), outputs SD-VAE latents (no VAE decode)",

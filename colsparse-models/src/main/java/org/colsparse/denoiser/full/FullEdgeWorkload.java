@@ -25,7 +25,6 @@ import org.colsparse.util.InputException;
 import org.colsparse.workload.SiteRole;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -60,10 +59,7 @@ public final class FullEdgeWorkload implements Workload {
     private static final DenoiserInfo INFO;
 
     static {
-        List<SiteSpec> sites = new ArrayList<>();
-        for (org.colsparse.workload.GeluSite s : Edge.shapes(1).sites()) {
-            sites.add(SiteSpec.of(s, s.name().startsWith("cond.") ? SiteRole.COND_FFN : SiteRole.FFN));
-        }
+        List<SiteSpec> sites = SiteSpec.list(Edge.shapes(1), s -> s.name().startsWith("cond.") ? SiteRole.COND_FFN : SiteRole.FFN);
         INFO = DenoiserInfo.of(Edge.IDENTITY,
                 "full-size EDGE DanceDecoder: 2 pre-norm music-encoder layers + 8 FiLM decoder layers, width 512, 8 heads, rotary, "
                         + "FFN 512 -> 1024 exact GELU, 150 frames (5 s at 30 fps), Jukebox 4800-d music features",

@@ -62,11 +62,8 @@ public final class FullMdmWorkload implements Workload {
     private static final DenoiserInfo INFO;
 
     static {
-        List<SiteSpec> sites = new ArrayList<>();
         // one sample's rows: the preset's site rows divided by its CFG batch of 2
-        for (org.colsparse.workload.GeluSite s : Mdm.shapes(1).sites()) {
-            sites.add(SiteSpec.of(s, SiteRole.FFN));
-        }
+        List<SiteSpec> sites = SiteSpec.list(Mdm.shapes(1), s -> SiteRole.FFN);
         INFO = DenoiserInfo.of(Mdm.IDENTITY,
                 "full-size MDM (HumanML3D text-to-motion, trans_enc): 8 post-norm encoder layers, width 512, 4 heads, FFN 512 -> 1024 exact GELU, "
                         + FRAMES + " frames + 1 condition token, CLIP ViT-B/32 text feature",

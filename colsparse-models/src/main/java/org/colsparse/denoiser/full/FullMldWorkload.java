@@ -23,7 +23,6 @@ import org.colsparse.workload.FullPresets;
 import org.colsparse.workload.SiteRole;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -51,10 +50,7 @@ public final class FullMldWorkload implements Workload {
     private static final DenoiserInfo INFO;
 
     static {
-        List<SiteSpec> sites = new ArrayList<>();
-        for (org.colsparse.workload.GeluSite s : Mld.shapes(FullPresets.CFG_BATCH).sites()) {
-            sites.add(SiteSpec.of(s, SiteRole.FFN));
-        }
+        List<SiteSpec> sites = SiteSpec.list(Mld.shapes(FullPresets.CFG_BATCH), s -> SiteRole.FFN);
         INFO = DenoiserInfo.of(Mld.IDENTITY,
                 "MLD-1 (ChenFengYe/motion-latent-diffusion), HumanML3D text-to-motion denoiser: skip-connected encoder of 9 post-norm layers,"
                         + " FFN 256 -> 1024 exact GELU, 3 tokens (motion latent, time, CLIP text); outputs the 1 x 256 motion latent (no VAE decode)",

@@ -74,6 +74,11 @@ public final class CardSampler {
 
     /** The shape of the sampler's state (and of {@code --init-noise}): the sample input's, one row. */
     public long[] latentShape() {
+        return latentShape(card);
+    }
+
+    /** {@link #latentShape()} of {@code card}'s sampler, without reading its conditioning files. */
+    public static long[] latentShape(ModelCard card) {
         long[] s = card.sample().shape();
         s[0] = 1;
         return s;
@@ -89,13 +94,23 @@ public final class CardSampler {
      */
     public Samples sample(NDManager manager, int sample, long seed, float[] initNoise, Denoiser denoiser,
                           StepListener steps, CallListener calls) {
+        return sample(manager, sample, spec.steps(), seed, initNoise, denoiser, steps, calls);
+    }
+
+    /**
+     * {@link #sample(NDManager, int, long, float[], Denoiser, StepListener, CallListener)} at
+     * {@code stepCount} steps instead of the card's, so one sampler (its conditioning files read once)
+     * serves a run at any step count.
+     */
+    public Samples sample(NDManager manager, int sample, int stepCount, long seed, float[] initNoise, Denoiser denoiser,
+                          StepListener steps, CallListener calls) {
         Loop loop = new Loop(sample, denoiser, steps, calls);
         Shape shape = new Shape(latentShape());
         try (NDManager run = manager.newSubManager()) {
             NDArray x = switch (spec.kind()) {
-                case FLOW_EULER -> flow(run, shape, seed, initNoise, loop);
-                case DDPM, DDIM -> discrete(run, shape, seed, initNoise, loop);
-                case EULER -> euler(run, shape, seed, initNoise, loop);
+                case FLOW_EULER -> flow(run, shape, stepCount, seed, initNoise, loop);
+                case DDPM, DDIM -> discrete(run, shape, stepCount, seed, initNoise, loop);
+                case EULER -> euler(run, shape, stepCount, seed, initNoise, loop);
             };
             if (spec.clip() != null) {
                 x = x.clip(spec.clip()[0], spec.clip()[1]);
@@ -104,11 +119,11 @@ public final class CardSampler {
         }
     }
 
-    private NDArray flow(NDManager run, Shape shape, long seed, float[] initNoise, Loop loop) {
+    private NDArray flow(NDManager run, Shape shape, int stepCount, long seed, float[] initNoise, Loop loop) {
         double w = guidance == null ? 1 : guidance.scale();
         double lo = guidance == null || !guidance.windowed() ? Double.NEGATIVE_INFINITY : guidance.windowStart();
         double hi = guidance == null || !guidance.windowed() ? Double.POSITIVE_INFINITY : guidance.windowEnd();
-        FlowSdeSampler sampler = new FlowSdeSampler(spec.steps(), w, lo, hi, 0.0);
+        FlowSdeSampler sampler = new FlowSdeSampler(stepCount, w, lo, hi, 0.0);
         FlowSdeSampler.Noise seeded = FlowSdeSampler.Noise.seeded(seed);
         FlowSdeSampler.Noise noise = initNoise == null ? seeded : new FlowSdeSampler.Noise() {
             private boolean first = true;
@@ -165,17 +180,22 @@ public final class CardSampler {
 
     /** The trained schedule kept at the card's steps: step k = 0 is the least noisy. */
     public NoiseSchedule schedule() {
+        return schedule(spec.steps());
+    }
+
+    /** The trained schedule kept at {@code stepCount} steps, spaced as the card says. */
+    public NoiseSchedule schedule(int stepCount) {
         NoiseSchedule trained = trainedSchedule();
         return switch (spec.spacing()) {
-            case LEADING -> trained.leading(spec.steps(), spec.stepsOffset());
-            case LINSPACE -> trained.respace(spec.steps());
-            case IDDPM -> IddpmRespacing.respace(trained, spec.steps());
+            case LEADING -> trained.leading(stepCount, spec.stepsOffset());
+            case LINSPACE -> trained.respace(stepCount);
+            case IDDPM -> IddpmRespacing.respace(trained, stepCount);
         };
     }
 
-    private NDArray discrete(NDManager run, Shape shape, long seed, float[] initNoise, Loop loop) {
+    private NDArray discrete(NDManager run, Shape shape, int stepCount, long seed, float[] initNoise, Loop loop) {
         NoiseSchedule trained = trainedSchedule();
-        NoiseSchedule schedule = schedule();
+        NoiseSchedule schedule = schedule(stepCount);
         Sampler sampler = switch (spec.kind()) {
             case DDIM -> new DdimSampler(schedule, spec.eta(), spec.finalAlphaOne() ? 1 : trained.alphaBars()[0]);
             default -> switch (spec.variance()) {
@@ -192,7 +212,7 @@ public final class CardSampler {
         if (initNoise == null) {
             return sampler.sample(run, shape, model, seed, loop.stepListener());
         }
-        return sampler.sample(run, run.create(initNoise.clone(), shape), model, seed, loop.stepListener());
+        return sampler.sample(run, run.create(initNoise, shape), model, seed, loop.stepListener());
     }
 
     /**
@@ -201,15 +221,15 @@ public final class CardSampler {
      * standard deviation), the model sees x / sqrt(sigma^2 + 1), and {@code x += eps (sigma_next - sigma)}
      * down to sigma 0.
      */
-    private NDArray euler(NDManager run, Shape shape, long seed, float[] initNoise, Loop loop) {
+    private NDArray euler(NDManager run, Shape shape, int stepCount, long seed, float[] initNoise, Loop loop) {
         NoiseSchedule trained = trainedSchedule();
-        NoiseSchedule schedule = schedule();
+        NoiseSchedule schedule = schedule(stepCount);
         double[] ab = schedule.alphaBars();
         int[] ts = schedule.timesteps();
         int n = ab.length;
         double[] alphaBars = trained.alphaBars();
         SplittableRandom rng = new SplittableRandom(seed);
-        float[] z = initNoise != null ? initNoise.clone() : GaussianPair.floats(rng, Math.toIntExact(shape.size()));
+        float[] z = initNoise != null ? initNoise : GaussianPair.floats(rng, Math.toIntExact(shape.size()));
         double sigmaMax = sigma(ab[n - 1]);
         NDArray x = run.create(z, shape).mul((float) Math.sqrt(sigmaMax * sigmaMax + 1));
         boolean bySigma = card.timestep().convention() == TimestepConvention.SIGMA;

@@ -442,6 +442,54 @@ class CardSamplerTest {
         }
     }
 
+    /**
+     * A step count given to sample is the card's steps for that run: the same calls and the same sample,
+     * bit for bit, as a card that says that count (flow time, DDIM and Euler schedules alike).
+     */
+    @Test
+    void aGivenStepCountSamplesAsACardWithThatCount() throws IOException {
+        String head = """
+                workload: steps
+                group: unet-transformer
+                modality: image
+                model: model.onnx
+                inputs:
+                  sample: {name: x, shape: [1, 1, 2, 2], dtype: float32}
+                  timestep: {name: t, shape: [1], dtype: %s}
+                output: {name: out, shape: [1, 1, 2, 2], predicts: %s}
+                sampler:
+                  steps: %d
+                """;
+        String[][] kinds = {
+                {"float32, convention: flow-time", "x0", "  kind: flow-euler\n"},
+                {"int64, convention: ddpm-index", "epsilon", """
+                          kind: ddim
+                          training_steps: 1000
+                          beta_schedule: {kind: linear, beta_start: 0.0001, beta_end: 0.02}
+                          spacing: leading
+                        """},
+                {"float32, convention: sigma", "epsilon", """
+                          kind: euler
+                          training_steps: 1000
+                          beta_schedule: {kind: scaled-linear, beta_start: 0.00085, beta_end: 0.012}
+                          spacing: linspace
+                        """}};
+        for (String[] k : kinds) {
+            ModelCard ten = ModelCardLoader.load(card(head.formatted(k[0], k[1], 10) + k[2]));
+            List<CallListener.Call> given = new ArrayList<>();
+            float[] a = new CardSampler(ten).sample(manager, 0, 4, 5, null, fake(ten, 0.2f), StepListener.NONE, given::add).values();
+            ModelCard four = ModelCardLoader.load(card(head.formatted(k[0], k[1], 4) + k[2]));
+            List<CallListener.Call> card = new ArrayList<>();
+            float[] b = new CardSampler(four).sample(manager, 0, 5, null, fake(four, 0.2f), StepListener.NONE, card::add).values();
+            assertEquals(card.size(), given.size(), k[2]);
+            for (int i = 0; i < card.size(); i++) {
+                assertEquals(card.get(i).timestep(), given.get(i).timestep(), k[2]);
+                assertEquals(card.get(i).steps(), given.get(i).steps(), k[2]);
+            }
+            assertArrayEquals(b, a, k[2]);
+        }
+    }
+
     /** A stand-in graph whose row r depends only on row r of its inputs (sample, timestep, label). */
     private static Denoiser rowWise(ModelCard card) {
         return inputs -> {
