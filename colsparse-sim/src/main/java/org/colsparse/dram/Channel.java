@@ -40,6 +40,14 @@ abstract class Channel {
         this.channelId = channelId;
     }
 
+    /** Request {@code id} (a write when {@code write}, else a read whose data is back) completed at {@code clk}. */
+    final void completed(long id, boolean write, long clk) {
+        lastCompletion = Math.max(lastCompletion, clk);
+        if (listener != null) {
+            listener.completed(id, write, clk);
+        }
+    }
+
     /** Offers a request at the current cycle; false when its buffer is full. */
     abstract boolean send(long addr, long intraAddr, boolean write, long id);
 

@@ -241,10 +241,7 @@ final class Controller extends Channel implements RowPolicy.Host {
                 // Absorbed by the buffered write to the same address.
                 writes++;
                 coalescedWrites++;
-                lastCompletion = Math.max(lastCompletion, clk);
-                if (listener != null) {
-                    listener.completed(id, true, clk);
-                }
+                completed(id, true, clk);
                 return true;
             }
             if (writeN >= writeCap) {
@@ -776,10 +773,7 @@ final class Controller extends Channel implements RowPolicy.Host {
             }
             if (sWrite[s]) {
                 writesServed++;
-                lastCompletion = Math.max(lastCompletion, clk);
-                if (listener != null) {
-                    listener.completed(sId[s], true, clk);
-                }
+                completed(sId[s], true, clk);
             } else {
                 readsServed++;
                 pushPending(sId[s], sArrive[s], clk + readLatency);
@@ -961,10 +955,7 @@ final class Controller extends Channel implements RowPolicy.Host {
         while (pendN > 0 && pendDepart[pendHead] <= clk) {
             readLatencySum += pendDepart[pendHead] - pendArrive[pendHead];
             readsCompleted++;
-            lastCompletion = Math.max(lastCompletion, clk);
-            if (listener != null) {
-                listener.completed(pendId[pendHead], false, clk);
-            }
+            completed(pendId[pendHead], false, clk);
             pendHead = (pendHead + 1) % pendId.length;
             pendN--;
         }

@@ -191,10 +191,7 @@ final class HbmController extends Channel implements RowPolicy.Host {
         if (write && bufferedWrites.contains(addr)) {
             writes++;
             coalescedWrites++;
-            lastCompletion = Math.max(lastCompletion, clk);
-            if (listener != null) {
-                listener.completed(id, true, clk);
-            }
+            completed(id, true, clk);
             return true;
         }
         List<Req> buf = write ? writeBuf : readBuf;
@@ -293,10 +290,7 @@ final class HbmController extends Channel implements RowPolicy.Host {
             long[] p = pending.pollFirst();
             readLatencySum += p[2] - p[1];
             readsCompleted++;
-            lastCompletion = Math.max(lastCompletion, clk);
-            if (listener != null) {
-                listener.completed(p[0], false, clk);
-            }
+            completed(p[0], false, clk);
         }
         if (clk == nextRefresh) {
             nextRefresh = refresh.due(clk, refreshQueue);
@@ -466,10 +460,7 @@ final class HbmController extends Channel implements RowPolicy.Host {
         buf.remove(r);
         if (r.write) {
             writesServed++;
-            lastCompletion = Math.max(lastCompletion, clk);
-            if (listener != null) {
-                listener.completed(r.id, true, clk);
-            }
+            completed(r.id, true, clk);
         } else {
             readsServed++;
             pending.add(new long[] {r.id, r.arrive, clk + readLatency});
